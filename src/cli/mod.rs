@@ -1,0 +1,146 @@
+//! Command definitions and dispatch. Each command calls one core function.
+
+mod connect;
+mod output;
+
+use clap::{Parser, Subcommand};
+
+use waybill::error::Result;
+use waybill::sandbox::{Sandbox, SandboxStatus};
+use waybill::{schema, seed, shipments};
+
+use connect::{Connection, Target};
+
+#[derive(Debug, Parser)]
+#[command(name = "waybill", version, about = "Inspect the version history of shipments kept in PostgreSQL")]
+pub struct Cli {
+    /// PostgreSQL URL (postgres://user@host:5432/db). Without it (and without
+    /// DATABASE_URL) Waybill uses its own local sandbox.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Manage the private local PostgreSQL ("the sandbox").
+    Sandbox {
+        #[command(subcommand)]
+        action: SandboxAction,
+    },
+    /// Install or update Waybill's schema.
+    Migrate {
+        /// Confirm writing to a non-sandbox database without being asked.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Load demo data: actors, shipments and their histories.
+    Seed {
+        /// History rows to create in all.
+        #[arg(long, default_value_t = seed::DEFAULT_ROWS)]
+        rows: u32,
+        /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Delete existing shipments, history and actors first.
+        #[arg(long)]
+        replace: bool,
+        /// Confirm writing to a non-sandbox database without being asked.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// List shipments, most recently updated first.
+    Shipments {
+        /// Text in the reference or title, or the start of the id.
+        #[arg(long, default_value = "")]
+        search: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one shipment (by id or reference) with its latest changes.
+    Shipment {
+        key: String,
+        #[arg(long, default_value_t = 20)]
+        recent: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SandboxAction {
+    /// Start the sandbox (created, migrated and filled with demo data on first use).
+    Start,
+    /// Stop the sandbox.
+    Stop,
+    /// Say whether the sandbox exists and runs.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the connection URL of the running sandbox (for psql).
+    Url,
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let target = Target::from_url(cli.database_url.as_deref())?;
+    match cli.command {
+        Command::Sandbox { action } => sandbox(action).await,
+        Command::Migrate { yes } => {
+            let conn = Connection::open(&target, false).await?;
+            conn.confirm_write(yes, "install or update Waybill's schema in")?;
+            let result = schema::migrate(&conn.pool).await;
+            conn.finish(result.map(|()| println!("schema is up to date"))).await
+        }
+        Command::Seed { rows, seed: seed_value, replace, yes } => {
+            let conn = Connection::open(&target, false).await?;
+            conn.confirm_write(yes, "load demo data into")?;
+            let options = seed::SeedOptions { rows, seed: seed_value, replace };
+            let result = seed::seed(&conn.pool, &options, &output::progress_to_stderr).await;
+            conn.finish(result.map(|r| output::seed_report(&r))).await
+        }
+        Command::Shipments { search, limit, json } => {
+            let conn = Connection::open(&target, true).await?;
+            let result = shipments::search(&conn.pool, &search, limit).await;
+            conn.finish(result.and_then(|rows| output::shipments(&rows, json))).await
+        }
+        Command::Shipment { key, recent, json } => {
+            let conn = Connection::open(&target, true).await?;
+            let result = shipments::get(&conn.pool, &key, recent).await;
+            conn.finish(result.and_then(|d| output::shipment(&d, json))).await
+        }
+    }
+}
+
+async fn sandbox(action: SandboxAction) -> Result<()> {
+    let sandbox = Sandbox::default_location()?;
+    match action {
+        SandboxAction::Start => {
+            let opened = waybill::sandbox::open_sandbox(&sandbox, true, &output::progress_to_stderr).await?;
+            opened.pool.close().await;
+            let verb = if opened.started_now { "started" } else { "already running" };
+            println!("sandbox {verb} on port {} (pid {})", opened.info.port, opened.info.pid);
+            Ok(())
+        }
+        SandboxAction::Stop => {
+            let was_running = tokio::task::spawn_blocking(move || sandbox.stop()).await.expect("stop task")?;
+            println!("{}", if was_running { "sandbox stopped" } else { "sandbox was not running" });
+            Ok(())
+        }
+        SandboxAction::Status { json } => {
+            let status = sandbox.status()?;
+            output::sandbox_status(&status, json)
+        }
+        SandboxAction::Url => match sandbox.status()? {
+            SandboxStatus::Running(info) => {
+                println!("{}", Sandbox::url(&info));
+                Ok(())
+            }
+            _ => Err(waybill::Error::SandboxNotRunning),
+        },
+    }
+}

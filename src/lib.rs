@@ -1,0 +1,14 @@
+//! Waybill's core: everything but the desktop window. The `waybill` CLI and the
+//! desktop shell both call these functions; this crate never depends on tauri.
+
+pub mod db;
+pub mod error;
+pub mod history;
+pub mod paths;
+pub mod progress;
+pub mod sandbox;
+pub mod schema;
+pub mod seed;
+pub mod shipments;
+
+pub use error::{Error, Result};

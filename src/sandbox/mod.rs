@@ -1,0 +1,306 @@
+//! The sandbox: Waybill's own private PostgreSQL cluster under the app's data
+//! directory, so that a new user sees real shipments with nothing configured.
+//!
+//! The server listens on a free loopback port but refuses TCP logins; clients
+//! connect through a private socket directory (mode 0700) with trust auth, so
+//! there is no password to store and only the owning account can get in.
+//! The desktop app and the CLI share one sandbox; a lock file serializes
+//! start and stop between processes.
+
+mod account;
+mod binaries;
+mod cluster;
+mod open;
+
+use std::fs::File;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde::Serialize;
+use sqlx::postgres::PgConnectOptions;
+use ts_rs::TS;
+
+pub use account::ServerAccount;
+pub use binaries::ServerBinaries;
+pub use open::{open_sandbox, OpenedSandbox};
+
+use crate::error::{Error, Result};
+use cluster::PidFile;
+
+/// The superuser and database Waybill creates in the sandbox.
+pub const SANDBOX_USER: &str = "waybill";
+pub const SANDBOX_DATABASE: &str = "waybill";
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SandboxInfo {
+    pub pid: i32,
+    pub port: u16,
+    pub socket_dir: String,
+    pub data_dir: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[ts(export)]
+pub enum SandboxStatus {
+    NotCreated,
+    Stopped,
+    Running(SandboxInfo),
+}
+
+/// What `start` did.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub info: SandboxInfo,
+    /// False when the sandbox was already running (another process started it).
+    pub started_now: bool,
+    /// True when the cluster was created by this call (it then needs schema and data).
+    pub created: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    root: PathBuf,
+    lock_path: PathBuf,
+}
+
+impl Sandbox {
+    /// The sandbox under a data directory (normally `paths::data_dir()`).
+    pub fn at(data_dir: &Path) -> Sandbox {
+        Sandbox { root: data_dir.join("sandbox"), lock_path: data_dir.join("sandbox.lock") }
+    }
+
+    pub fn default_location() -> Result<Sandbox> {
+        Ok(Sandbox::at(&crate::paths::data_dir()?))
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.join("data")
+    }
+
+    fn socket_dir(&self) -> PathBuf {
+        self.root.join("run")
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.root.join("server.log")
+    }
+
+    pub fn status(&self) -> Result<SandboxStatus> {
+        let data = self.data_dir();
+        if cluster::is_foreign(&data) {
+            return Err(Error::NotACluster { path: data });
+        }
+        if !cluster::is_cluster(&data) {
+            return Ok(SandboxStatus::NotCreated);
+        }
+        Ok(match self.live_pid_file() {
+            Some(pid) => SandboxStatus::Running(self.info(pid)),
+            None => SandboxStatus::Stopped,
+        })
+    }
+
+    /// Starts the sandbox, creating the cluster on first use. Blocking: call it
+    /// from `spawn_blocking` in async code.
+    pub fn start(&self, progress: &dyn Fn(&str)) -> Result<Started> {
+        let _lock = self.lock()?;
+        let data = self.data_dir();
+        if cluster::is_foreign(&data) {
+            return Err(Error::NotACluster { path: data });
+        }
+        let account = ServerAccount::detect()?;
+        let created = !cluster::is_cluster(&data);
+        if created {
+            progress("Creating the sandbox database cluster");
+            self.create_cluster(&account)?;
+        }
+        if let Some(pid) = self.live_pid_file() {
+            return Ok(Started { info: self.info(pid), started_now: false, created });
+        }
+        if data.join("postmaster.pid").exists() {
+            // The server is gone (crash, reboot, killed): its lock file is stale.
+            progress("Removing a stale postmaster.pid left by a server that is no longer running");
+            std::fs::remove_file(data.join("postmaster.pid")).map_err(Error::io("removing a stale postmaster.pid"))?;
+        }
+
+        let bins = ServerBinaries::find(cluster::major_version(&data).as_deref())?;
+        progress("Starting the sandbox database");
+        let mut last_reason = String::new();
+        for _attempt in 0..5 {
+            let port = match cluster::configured_port(&data) {
+                Some(p) if cluster::port_is_free(p) => p,
+                _ => cluster::free_port()?,
+            };
+            cluster::write_settings(&data, port, &self.socket_dir())?;
+            account.own(&data.join(cluster::SETTINGS_FILE))?;
+            let out = self.pg_ctl(&bins, &account, &["start", "-w", "-t", "60", "-s", "-l"], Some(&self.log_file()))?;
+            if out.status.success() {
+                let pid = PidFile::read(&data).ok_or_else(|| Error::SandboxStart {
+                    reason: "the server started but wrote no postmaster.pid".into(),
+                    log: self.log_file(),
+                })?;
+                return Ok(Started { info: self.info(pid), started_now: true, created });
+            }
+            last_reason = self.failure_reason(&out);
+            // Someone took the port between our check and the server's bind: try another.
+            if !last_reason.contains("could not bind") && !last_reason.contains("already in use") {
+                break;
+            }
+            cluster::write_settings(&data, cluster::free_port()?, &self.socket_dir())?;
+        }
+        Err(Error::SandboxStart { reason: last_reason, log: self.log_file() })
+    }
+
+    /// Stops the sandbox if it runs; returns whether it was running.
+    pub fn stop(&self) -> Result<bool> {
+        let _lock = self.lock()?;
+        let data = self.data_dir();
+        if !cluster::is_cluster(&data) {
+            return Ok(false);
+        }
+        if self.live_pid_file().is_none() {
+            return Ok(false);
+        }
+        let account = ServerAccount::detect()?;
+        let bins = ServerBinaries::find(cluster::major_version(&data).as_deref())?;
+        let out = self.pg_ctl(&bins, &account, &["stop", "-m", "fast", "-w", "-t", "60", "-s"], None)?;
+        if !out.status.success() {
+            return Err(Error::SandboxStart {
+                reason: format!("stopping failed: {}", self.failure_reason(&out)),
+                log: self.log_file(),
+            });
+        }
+        Ok(true)
+    }
+
+    /// How to connect to a running sandbox: through its private socket directory.
+    pub fn connect_options(info: &SandboxInfo, database: &str) -> PgConnectOptions {
+        PgConnectOptions::new()
+            .socket(&info.socket_dir)
+            .port(info.port)
+            .username(SANDBOX_USER)
+            .database(database)
+            .application_name("waybill")
+    }
+
+    /// A libpq-style URL for psql and other tools (no password: the socket is private).
+    pub fn url(info: &SandboxInfo) -> String {
+        format!(
+            "postgresql://{SANDBOX_USER}@localhost:{}/{SANDBOX_DATABASE}?host={}",
+            info.port,
+            percent_encode_path(&info.socket_dir)
+        )
+    }
+
+    fn info(&self, pid: PidFile) -> SandboxInfo {
+        SandboxInfo {
+            pid: pid.pid,
+            port: pid.port,
+            socket_dir: pid.socket_dir.to_string_lossy().into_owned(),
+            data_dir: self.data_dir().to_string_lossy().into_owned(),
+        }
+    }
+
+    fn live_pid_file(&self) -> Option<PidFile> {
+        PidFile::read(&self.data_dir()).filter(|p| cluster::is_postgres_process(p.pid))
+    }
+
+    /// Holds an exclusive lock on `sandbox.lock` until dropped, so that two
+    /// processes starting the sandbox at once do not both run initdb or pg_ctl.
+    fn lock(&self) -> Result<File> {
+        if let Some(parent) = self.lock_path.parent() {
+            std::fs::create_dir_all(parent).map_err(Error::io(format!("creating {}", parent.display())))?;
+        }
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&self.lock_path)
+            .map_err(Error::io(format!("opening {}", self.lock_path.display())))?;
+        file.lock().map_err(Error::io("locking the sandbox"))?;
+        Ok(file)
+    }
+
+    fn create_cluster(&self, account: &ServerAccount) -> Result<()> {
+        let bins = ServerBinaries::find(None)?;
+        let data = self.data_dir();
+        for dir in [&self.root, &data, &self.socket_dir()] {
+            std::fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(Error::io(format!("protecting {}", dir.display())))?;
+            account.own(dir)?;
+        }
+        account.ensure_traversable(&self.root)?;
+        let mut cmd = Command::new(bins.program("initdb"));
+        cmd.arg("-D")
+            .arg(&data)
+            .args(["-U", SANDBOX_USER, "-E", "UTF8", "--locale=C", "--auth-local=trust", "--auth-host=reject"])
+            .arg("--no-sync")
+            .current_dir(&self.root);
+        clear_pg_env(&mut cmd);
+        account.apply(&mut cmd);
+        let out = cmd.output().map_err(Error::io("running initdb"))?;
+        if !out.status.success() {
+            return Err(Error::SandboxStart {
+                reason: format!("initdb failed: {}", last_lines(&String::from_utf8_lossy(&out.stderr), 5)),
+                log: self.log_file(),
+            });
+        }
+        cluster::include_settings(&data)
+    }
+
+    fn pg_ctl(&self, bins: &ServerBinaries, account: &ServerAccount, args: &[&str], log: Option<&Path>) -> Result<Output> {
+        let mut cmd = Command::new(bins.program("pg_ctl"));
+        cmd.args(args);
+        if let Some(log) = log {
+            cmd.arg(log);
+        }
+        cmd.arg("-D").arg(self.data_dir()).current_dir(&self.root);
+        clear_pg_env(&mut cmd);
+        account.apply(&mut cmd);
+        // The server must not inherit our stdout/stderr pipes: a caller reading
+        // them to the end (a test, a shell `$(...)`) would wait for the server to exit.
+        cmd.stdin(std::process::Stdio::null());
+        cmd.output().map_err(Error::io("running pg_ctl"))
+    }
+
+    fn failure_reason(&self, out: &Output) -> String {
+        let log = std::fs::read_to_string(self.log_file()).unwrap_or_default();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let text = if log.trim().is_empty() { stderr.to_string() } else { log };
+        last_lines(&text, 3)
+    }
+}
+
+fn clear_pg_env(cmd: &mut Command) {
+    for var in ["PGDATA", "PGPORT", "PGHOST", "PGUSER", "PGDATABASE", "PGOPTIONS"] {
+        cmd.env_remove(var);
+    }
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(n)..].join(" | ")
+}
+
+fn percent_encode_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encodes_the_socket_directory() {
+        let info = SandboxInfo { pid: 1, port: 5433, socket_dir: "/tmp/a b/run".into(), data_dir: String::new() };
+        assert_eq!(Sandbox::url(&info), "postgresql://waybill@localhost:5433/waybill?host=%2Ftmp%2Fa%20b%2Frun");
+    }
+}

@@ -1,0 +1,53 @@
+//! Opening the sandbox for use: start the server, make sure the database,
+//! schema and demo data are there, and hand back a pool.
+
+use sqlx::PgPool;
+
+use super::{Sandbox, SandboxInfo, SANDBOX_DATABASE};
+use crate::error::{Error, Result};
+use crate::progress::{Progress, ProgressFn};
+use crate::{db, schema, seed};
+
+pub struct OpenedSandbox {
+    pub pool: PgPool,
+    pub info: SandboxInfo,
+    /// Whether this call started the server (and so its caller should stop it when done).
+    pub started_now: bool,
+}
+
+/// Starts the sandbox if needed and prepares it: on first use it is migrated and
+/// filled with the default demo data (when `seed_demo`); later starts only apply
+/// new migrations.
+pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: ProgressFn<'_>) -> Result<OpenedSandbox> {
+    let started = {
+        let sandbox = sandbox.clone();
+        // Blocking work (initdb, pg_ctl) stays off the async workers. Progress
+        // from there is collected and replayed: a borrowed callback cannot cross.
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let task = tokio::task::spawn_blocking(move || sandbox.start(&|m: &str| drop(tx.send(m.to_string()))));
+        while let Some(message) = rx.recv().await {
+            progress(Progress::step(message));
+        }
+        task.await.map_err(|e| Error::InvalidInput(format!("the sandbox task failed: {e}")))??
+    };
+
+    let admin = db::connect(Sandbox::connect_options(&started.info, "postgres"), 1).await?;
+    let (exists,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+        .bind(SANDBOX_DATABASE)
+        .fetch_one(&admin)
+        .await?;
+    if !exists {
+        // CREATE DATABASE takes no bind parameters; the name is our own constant.
+        sqlx::query(&format!("CREATE DATABASE {SANDBOX_DATABASE}")).execute(&admin).await?;
+    }
+    admin.close().await;
+
+    let pool = db::connect(Sandbox::connect_options(&started.info, SANDBOX_DATABASE), 16).await?;
+    progress(Progress::step("Applying the schema"));
+    schema::migrate(&pool).await?;
+    if seed_demo && seed::is_empty(&pool).await? {
+        progress(Progress::step("Loading demo data"));
+        seed::seed(&pool, &seed::SeedOptions::default(), progress).await?;
+    }
+    Ok(OpenedSandbox { pool, info: started.info, started_now: started.started_now })
+}

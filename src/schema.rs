@@ -1,0 +1,38 @@
+//! Waybill's schema: installing it (migrations embedded in the binary) and
+//! checking that a database has what the app needs.
+
+use sqlx::PgPool;
+
+use crate::error::{Error, Result};
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Applies the migrations not yet applied; a second run changes nothing.
+pub async fn migrate(pool: &PgPool) -> Result<()> {
+    MIGRATOR.run(pool).await?;
+    Ok(())
+}
+
+/// The tables the app reads, in the order a user would want them named.
+const REQUIRED_TABLES: [&str; 2] = ["shipment_requests", "shipment_history"];
+
+/// Fails with `SchemaMissing` naming the first required table that is absent.
+pub async fn check(pool: &PgPool) -> Result<()> {
+    let (database,): (String,) = sqlx::query_as("SELECT current_database()").fetch_one(pool).await?;
+    for table in REQUIRED_TABLES {
+        let (present,): (bool,) = sqlx::query_as("SELECT to_regclass($1) IS NOT NULL")
+            .bind(table)
+            .fetch_one(pool)
+            .await?;
+        if !present {
+            return Err(Error::SchemaMissing { database, table: table.to_string() });
+        }
+    }
+    Ok(())
+}
+
+/// Is the optional actors table there (for names instead of ids)?
+pub async fn has_actors(pool: &PgPool) -> Result<bool> {
+    let (present,): (bool,) = sqlx::query_as("SELECT to_regclass('actors') IS NOT NULL").fetch_one(pool).await?;
+    Ok(present)
+}

@@ -1,0 +1,150 @@
+//! Finding shipments and reading one with its latest changes. Read-only.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::PgPool;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::db::begin_read_only;
+use crate::error::{Error, Result};
+use crate::schema;
+
+pub const MAX_LIMIT: u32 = 1000;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct ShipmentSummary {
+    pub id: Uuid,
+    pub reference: String,
+    pub title: String,
+    pub status: String,
+    pub origin: String,
+    pub destination: String,
+    pub carrier: Option<String>,
+    pub eta: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    /// The latest version number (0 for a shipment without history).
+    pub versions: i32,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct HistoryEntry {
+    pub version_no: i32,
+    pub event_type: String,
+    pub actor_id: Option<Uuid>,
+    /// The actor's display name when the database has an `actors` table that knows them.
+    pub actor_name: Option<String>,
+    pub timestamp: DateTime<Utc>,
+    pub description: Option<String>,
+    /// The fields this version changed (empty when `changes` is not an object).
+    pub changed_fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ShipmentDetail {
+    pub shipment: ShipmentSummary,
+    /// The latest versions, newest first.
+    pub recent: Vec<HistoryEntry>,
+}
+
+const SUMMARY_COLUMNS: &str = "s.id, s.reference, s.title, s.status, s.origin, s.destination, s.carrier, s.eta, s.updated_at,
+    COALESCE((SELECT h.version_no FROM shipment_history h
+               WHERE h.shipment_id = s.id ORDER BY h.version_no DESC LIMIT 1), 0) AS versions";
+
+/// Shipments whose reference or title contains `search`, or whose id starts with
+/// it; most recently updated first. An empty search lists the latest shipments.
+pub async fn search(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Error::InvalidInput(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
+    }
+    schema::check(pool).await?;
+    let search = search.trim();
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}
+           FROM shipment_requests s
+          WHERE $1 = ''
+             OR s.reference ILIKE '%' || $2 || '%'
+             OR s.title ILIKE '%' || $2 || '%'
+             OR s.id::text LIKE lower($2) || '%'
+          ORDER BY s.updated_at DESC, s.id
+          LIMIT $3"
+    );
+    let mut tx = begin_read_only(pool).await?;
+    let rows = sqlx::query_as::<_, ShipmentSummary>(&sql)
+        .bind(search)
+        .bind(escape_like(search))
+        .bind(limit as i64)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// One shipment by id or exact reference (case-insensitive), with its latest changes.
+pub async fn get(pool: &PgPool, key: &str, recent: u32) -> Result<ShipmentDetail> {
+    schema::check(pool).await?;
+    let key = key.trim();
+    let with_actors = schema::has_actors(pool).await?;
+    let mut tx = begin_read_only(pool).await?;
+    let by_id = Uuid::parse_str(key).ok();
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM shipment_requests s
+          WHERE ($1::uuid IS NOT NULL AND s.id = $1) OR upper(s.reference) = upper($2)
+          LIMIT 1"
+    );
+    let shipment = sqlx::query_as::<_, ShipmentSummary>(&sql)
+        .bind(by_id)
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::ShipmentNotFound { query: key.to_string() })?;
+
+    // Names come from `actors` when the database has it; otherwise the UI shows ids.
+    let actor_name = if with_actors {
+        "(SELECT a.display_name FROM actors a WHERE a.id = h.actor_id)"
+    } else {
+        "NULL::text"
+    };
+    let sql = format!(
+        "SELECT h.version_no, h.event_type, h.actor_id, {actor_name} AS actor_name, h.\"timestamp\", h.description,
+                CASE WHEN jsonb_typeof(h.changes) = 'object'
+                     THEN ARRAY(SELECT jsonb_object_keys(h.changes)) ELSE '{{}}'::text[] END AS changed_fields
+           FROM shipment_history h
+          WHERE h.shipment_id = $1
+          ORDER BY h.version_no DESC
+          LIMIT $2"
+    );
+    let recent = sqlx::query_as::<_, HistoryEntry>(&sql)
+        .bind(shipment.id)
+        .bind(recent.min(MAX_LIMIT) as i64)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(ShipmentDetail { shipment, recent })
+}
+
+/// Makes user text match literally inside LIKE/ILIKE (default escape is `\`).
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_wildcards_match_literally() {
+        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
+        assert_eq!(escape_like("SHP-2026"), "SHP-2026");
+    }
+}
