@@ -129,7 +129,7 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
                 )
             }
             "exception_raised" => {
-                let what = *EXCEPTIONS.choose(self.rng).unwrap();
+                let what = self.pick_other(EXCEPTIONS, "exception");
                 self.change("exception_raised", what.to_string(), &[("status", json!("exception")), ("exception", json!(what))])
             }
             _ => {
@@ -167,7 +167,9 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
             .map(|d| d.with_timezone(&Utc))
             .unwrap_or(plan.eta);
-        let moved = eta + Duration::hours(self.rng.random_range(-24..=72));
+        // Earlier by up to a day or later by up to three, never by zero.
+        let hours = self.rng.random_range(1..=96);
+        let moved = eta + Duration::hours(if hours <= 24 { -hours } else { hours - 24 });
         if self.rng.random_bool(0.2) {
             // Rerouting: the delivery address changes along with the ETA.
             let destination = self.pick_other(CITIES, "destination");

@@ -1,0 +1,77 @@
+//! A real PostgreSQL for the integration tests: one sandbox per test binary,
+//! started by the sandbox manager in a temporary directory and stopped when the
+//! binary exits. Each test gets its own freshly migrated database.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::PgPool;
+use waybill::sandbox::{Sandbox, SandboxInfo};
+
+pub struct TestServer {
+    pub sandbox: Sandbox,
+    pub info: SandboxInfo,
+    pub dir: PathBuf,
+}
+
+static SERVER: OnceLock<TestServer> = OnceLock::new();
+
+extern "C" fn stop_server() {
+    if let Some(server) = SERVER.get() {
+        let _ = server.sandbox.stop();
+        let _ = std::fs::remove_dir_all(&server.dir);
+    }
+}
+
+pub fn server() -> &'static TestServer {
+    SERVER.get_or_init(|| {
+        let dir = tempfile::Builder::new().prefix("waybill-test-").tempdir().unwrap().keep();
+        let sandbox = Sandbox::at(&dir);
+        let started = sandbox.start(&|_| {}).expect("the test server starts");
+        // SAFETY: registering a plain extern "C" function with no arguments.
+        unsafe { libc::atexit(stop_server) };
+        TestServer { sandbox, info: started.info, dir }
+    })
+}
+
+pub fn options(database: &str) -> PgConnectOptions {
+    Sandbox::connect_options(&server().info, database)
+}
+
+/// A libpq URL for `database` on the test server (for the CLI).
+pub fn url(database: &str) -> String {
+    Sandbox::url(&server().info).replace("/waybill?", &format!("/{database}?"))
+}
+
+/// A new, empty database (no schema).
+pub async fn empty_db() -> (String, PgPool) {
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = waybill::db::connect(options("postgres"), 1).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+    admin.close().await;
+    let pool = waybill::db::connect(options(&name), 80).await.unwrap();
+    (name, pool)
+}
+
+/// A new database with Waybill's schema.
+pub async fn migrated_db() -> (String, PgPool) {
+    let (name, pool) = empty_db().await;
+    waybill::schema::migrate(&pool).await.unwrap();
+    (name, pool)
+}
+
+/// Inserts a shipment with no history and returns its id.
+pub async fn new_shipment(pool: &PgPool, reference: &str) -> uuid::Uuid {
+    let (id,): (uuid::Uuid,) = sqlx::query_as(
+        "INSERT INTO shipment_requests (reference, title, status, origin, destination)
+         VALUES ($1, 'Test cargo', 'booked', 'Hamburg, DE', 'Chicago, US') RETURNING id",
+    )
+    .bind(reference)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    id
+}
