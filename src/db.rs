@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{Connection, PgConnection, PgPool, Postgres, Transaction};
 
 use crate::error::{Error, Result};
 
@@ -21,15 +21,17 @@ fn redact_reason(reason: &str, url: &str) -> String {
     if reason.contains(url) { "it could not be parsed".into() } else { reason.to_string() }
 }
 
-/// Opens a pool and checks the connection works, mapping failures to clear errors.
+/// Opens a pool after checking that one connection works, mapping failures to
+/// clear errors. The probe matters: a pool retries until its acquire timeout and
+/// then reports only "pool timed out", hiding "connection refused" or a bad password.
 pub async fn connect(options: PgConnectOptions, max_connections: u32) -> Result<PgPool> {
     let target = Target::of(&options);
-    PgPoolOptions::new()
+    let probe = PgConnection::connect_with(&options).await.map_err(|e| target.explain(e))?;
+    probe.close().await.ok();
+    Ok(PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
-        .await
-        .map_err(|e| target.explain(e))
+        .connect_lazy_with(options))
 }
 
 /// A read-only transaction: everything that only browses runs in one, so that

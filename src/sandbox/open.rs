@@ -38,7 +38,11 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
         .await?;
     if !exists {
         // CREATE DATABASE takes no bind parameters; the name is our own constant.
-        sqlx::query(&format!("CREATE DATABASE {SANDBOX_DATABASE}")).execute(&admin).await?;
+        // Another process may create it between our check and here: that is fine.
+        match sqlx::query(&format!("CREATE DATABASE {SANDBOX_DATABASE}")).execute(&admin).await {
+            Err(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some("42P04") | Some("23505")) => {}
+            other => drop(other?),
+        }
     }
     admin.close().await;
 
@@ -46,8 +50,12 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
     progress(Progress::step("Applying the schema"));
     schema::migrate(&pool).await?;
     if seed_demo && seed::is_empty(&pool).await? {
-        progress(Progress::step("Loading demo data"));
-        seed::seed(&pool, &seed::SeedOptions::default(), progress).await?;
+        // Another process may be seeding right now; seed() serializes on a lock
+        // and reports NotEmpty to the one that comes second.
+        match seed::seed(&pool, &seed::SeedOptions::default(), progress).await {
+            Ok(_) | Err(Error::NotEmpty { .. }) => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(OpenedSandbox { pool, info: started.info, started_now: started.started_now })
 }

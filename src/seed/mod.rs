@@ -27,6 +27,8 @@ use history::{HistoryGenerator, ShipmentPlan};
 pub const DEFAULT_ROWS: u32 = 100_000;
 pub const MAX_ROWS: u32 = 20_000_000;
 const ACTORS: usize = 200;
+/// Advisory lock key held while seeding ("waybill" in ASCII).
+const SEED_LOCK: i64 = 0x0077_6179_6269_6c6c;
 
 #[derive(Debug, Clone)]
 pub struct SeedOptions {
@@ -81,6 +83,9 @@ pub async fn seed(pool: &PgPool, options: &SeedOptions, progress: ProgressFn<'_>
         return Err(Error::InvalidInput(format!("--rows must be between 1 and {MAX_ROWS}, got {}", options.rows)));
     }
     let mut tx = pool.begin().await?;
+    // Two seeders at once (two processes opening a new sandbox) would both find
+    // the tables empty; this lock makes the second one wait and then see the data.
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SEED_LOCK).execute(&mut *tx).await?;
     if options.replace {
         sqlx::query("TRUNCATE shipment_history, shipment_requests, actors").execute(&mut *tx).await?;
     } else {
@@ -91,6 +96,7 @@ pub async fn seed(pool: &PgPool, options: &SeedOptions, progress: ProgressFn<'_>
         }
     }
 
+    progress(Progress::step("Loading demo data"));
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let now = Utc::now().duration_trunc(Duration::hours(1)).unwrap_or_else(|_| Utc::now());
 

@@ -1,0 +1,148 @@
+//! The `waybill` binary as scripts use it: exit codes, JSON, one-line errors,
+//! confirmations, and no server left running.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn waybill(data_home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_waybill"));
+    cmd.args(args).env("XDG_DATA_HOME", data_home).env_remove("DATABASE_URL").env_remove("WAYBILL_PG_BINDIR");
+    cmd
+}
+
+fn run(data_home: &Path, args: &[&str]) -> Output {
+    waybill(data_home, args).output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The sandbox's server pid, if its pid file names a live PostgreSQL.
+fn server_pid(data_home: &Path) -> Option<i32> {
+    let text = std::fs::read_to_string(data_home.join("waybill/sandbox/data/postmaster.pid")).ok()?;
+    let pid: i32 = text.lines().next()?.trim().parse().ok()?;
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    (comm.trim() == "postgres").then_some(pid)
+}
+
+/// Gone, or a zombie waiting for a reaper (a container's init may never reap it).
+fn process_runs(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()) != Some("Z"),
+        Err(_) => false,
+    }
+}
+
+#[test]
+fn start_list_stop_leaves_no_process_running() {
+    let home = tempfile::tempdir().unwrap();
+    let start = run(home.path(), &["sandbox", "start"]);
+    assert!(start.status.success(), "{}", stderr(&start));
+    let pid = server_pid(home.path()).expect("the server runs after start");
+
+    let list = run(home.path(), &["shipments", "--limit", "5", "--json"]);
+    assert!(list.status.success(), "{}", stderr(&list));
+    let rows: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    assert!(rows[0]["reference"].as_str().unwrap().starts_with("SHP-"));
+    assert!(rows[0]["versions"].as_i64().unwrap() > 0);
+
+    let url = run(home.path(), &["sandbox", "url"]);
+    assert!(stdout(&url).starts_with("postgresql://waybill@localhost:"));
+
+    let stop = run(home.path(), &["sandbox", "stop"]);
+    assert!(stop.status.success(), "{}", stderr(&stop));
+    assert!(server_pid(home.path()).is_none());
+    assert!(!process_runs(pid), "the server process is gone");
+    assert_eq!(run(home.path(), &["sandbox", "url"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_one_off_command_starts_the_sandbox_and_stops_it_again() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(home.path(), &["shipments", "--search", "SHP-", "--limit", "3", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+    assert!(server_pid(home.path()).is_none(), "a command that started the sandbox stops it");
+
+    let missing = run(home.path(), &["shipment", "SHP-1999-999999"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no shipment matches `SHP-1999-999999`"), "{}", stderr(&missing));
+    assert_eq!(stderr(&missing).lines().filter(|l| l.starts_with("error:")).count(), 1);
+}
+
+#[test]
+fn two_processes_starting_at_once_share_one_sandbox() {
+    let home = tempfile::tempdir().unwrap();
+    let spawn = || waybill(home.path(), &["sandbox", "start"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success(), "{} {}", stderr(&a), stderr(&b));
+    let count = run(home.path(), &["shipments", "--limit", "1000", "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&count.stdout).unwrap();
+    assert!(!rows.as_array().unwrap().is_empty());
+    let seeded = [&a, &b].iter().filter(|o| stderr(o).contains("Loading demo data")).count();
+    assert_eq!(seeded, 1, "demo data is loaded once");
+    assert!(run(home.path(), &["sandbox", "stop"]).status.success());
+    assert!(server_pid(home.path()).is_none());
+}
+
+#[test]
+fn missing_postgresql_names_the_package_to_install() {
+    let home = tempfile::tempdir().unwrap();
+    let out = waybill(home.path(), &["sandbox", "start"]).env("WAYBILL_PG_BINDIR", home.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("apt-get install postgresql"), "{}", stderr(&out));
+}
+
+#[test]
+fn connection_errors_exit_2_with_one_line_and_no_password() {
+    let home = tempfile::tempdir().unwrap();
+    for (url, expected) in [
+        ("mysql://root@localhost/db", "must start with postgres://"),
+        ("postgres://alice:s3cretpw@127.0.0.1:1/db", "connection refused"),
+    ] {
+        let out = run(home.path(), &["--database-url", url, "shipments"]);
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        let err = stderr(&out);
+        assert!(err.contains(expected), "{url}: {err}");
+        assert!(!err.contains("s3cretpw"), "the password leaked: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn a_database_without_the_schema_is_named_and_migrate_asks_first() {
+    let home = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (name, pool) = rt.block_on(common::empty_db());
+    let url = common::url(&name);
+
+    let out = run(home.path(), &["--database-url", &url, "shipments"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(&format!("database `{name}` has no `shipment_requests` table")), "{}", stderr(&out));
+
+    // Not a terminal and no --yes: refused, nothing written.
+    let out = run(home.path(), &["--database-url", &url, "migrate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    let installed: bool = rt.block_on(sqlx::query_scalar("SELECT to_regclass('shipment_history') IS NOT NULL").fetch_one(&pool)).unwrap();
+    assert!(!installed);
+
+    let out = run(home.path(), &["--database-url", &url, "migrate", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(home.path(), &["--database-url", &url, "seed", "--rows", "500", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(home.path(), &["--database-url", &url, "shipments", "--limit", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("limit must be between 1 and 1000"));
+}
