@@ -12,3 +12,5 @@ pub mod seed;
 pub mod shipments;
 
 pub use error::{Error, Result};
+// Re-exported so the shell uses the very same sqlx (its PgPool is in our API).
+pub use sqlx;

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { Channel } from "@tauri-apps/api/core";
+import { getShipment, listShipments, openSandbox, toIpcError, type Progress } from "./api";
+
+afterEach(() => clearMocks());
+
+describe("api", () => {
+  it("passes the search and limit to list_shipments", async () => {
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return [];
+    });
+    await listShipments("SHP-2026", 50);
+    expect(calls).toEqual([["list_shipments", { search: "SHP-2026", limit: 50 }]]);
+  });
+
+  it("turns a command's error into { code, message }", async () => {
+    mockIPC(() => {
+      throw { code: "shipment_not_found", message: "no shipment matches `x`." };
+    });
+    await expect(getShipment("x")).rejects.toEqual({ code: "shipment_not_found", message: "no shipment matches `x`." });
+  });
+
+  it("wraps anything else as an ipc error", () => {
+    expect(toIpcError(new Error("boom"))).toEqual({ code: "ipc", message: "boom" });
+    expect(toIpcError("plain")).toEqual({ code: "ipc", message: "plain" });
+  });
+
+  it("streams sandbox progress to the caller", async () => {
+    mockIPC((cmd, args) => {
+      expect(cmd).toBe("open_sandbox");
+      const channel = (args as { onProgress: Channel<Progress> }).onProgress;
+      channel.onmessage({ event: "step", data: { message: "Starting the sandbox database" } });
+      channel.onmessage({ event: "rows", data: { done: 5, total: 10 } });
+      return { pid: 1, port: 5433, socket_dir: "/run", data_dir: "/data" };
+    });
+    const seen: Progress[] = [];
+    const info = await openSandbox((p) => seen.push(p));
+    expect(info.port).toBe(5433);
+    expect(seen).toEqual([
+      { event: "step", data: { message: "Starting the sandbox database" } },
+      { event: "rows", data: { done: 5, total: 10 } },
+    ]);
+  });
+});

@@ -1,0 +1,63 @@
+// How values read on screen. Times are shown in the user's local time zone.
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** `2026-11-26 14:05` in local time. */
+export function localDateTime(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Full precision for tooltips: local time with milliseconds and the UTC instant. */
+export function preciseTime(iso: string): string {
+  const d = new Date(iso);
+  const ms = String(d.getMilliseconds()).padStart(3, "0");
+  return `${localDateTime(iso)}:${pad(d.getSeconds())}.${ms} local · ${d.toISOString()}`;
+}
+
+/** `3 min ago`, `5 h ago`, `2 d ago`; older than a month: the date. Future: `in 4 d`. */
+export function relativeTime(iso: string, now: Date = new Date()): string {
+  const seconds = Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
+  const future = seconds < 0;
+  const s = Math.abs(seconds);
+  const say = (n: number, unit: string) => (future ? `in ${n} ${unit}` : `${n} ${unit} ago`);
+  if (s < 45) return future ? "in a moment" : "just now";
+  if (s < 3600) return say(Math.round(s / 60), "min");
+  if (s < 86400) return say(Math.round(s / 3600), "h");
+  if (s < 30 * 86400) return say(Math.round(s / 86400), "d");
+  return localDateTime(iso).slice(0, 10);
+}
+
+/** `out_for_delivery` → `Out for delivery`. */
+export function humanize(code: string): string {
+  const text = code.replace(/_/g, " ").trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export type Tone = "good" | "bad" | "warn" | "info" | "neutral";
+
+/** The colour family of a shipment status or event type badge. */
+export function tone(code: string): Tone {
+  switch (code) {
+    case "delivered":
+      return "good";
+    case "exception":
+    case "exception_raised":
+    case "cancelled":
+      return "bad";
+    case "on_hold":
+    case "at_customs":
+    case "eta_changed":
+      return "warn";
+    case "created":
+    case "booked":
+      return "neutral";
+    default:
+      return "info";
+  }
+}
+
+/** `Hamburg, DE` → `Hamburg`. */
+export function city(place: string): string {
+  return place.split(",")[0].trim();
+}
