@@ -8,6 +8,22 @@ mod state;
 use tauri::{Manager, RunEvent, Runtime};
 
 pub use error::IpcError;
+
+/// SIGTERM (logout, `kill`, a test harness) and SIGINT (Ctrl-C in a terminal)
+/// exit like closing the window does, so the sandbox is stopped either way.
+fn exit_on_termination_signal<R: Runtime>(app: tauri::AppHandle<R>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    tauri::async_runtime::spawn(async move {
+        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        app.exit(0);
+    });
+}
 use state::AppState;
 
 /// Runs the app. Generic over the runtime so that a test can pass
@@ -16,6 +32,7 @@ pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
     let app = builder
         .setup(|app| {
             app.manage(AppState::new()?);
+            exit_on_termination_signal(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
