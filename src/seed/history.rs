@@ -156,7 +156,7 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
         if current == "exception" {
             fields.push(("exception", Value::Null));
         }
-        self.change("status_changed", format!("Status {current} → {next}"), &fields)
+        self.change("status_changed", format!("Status: {} → {}", words(&current), words(next)), &fields)
     }
 
     fn eta_changed(&mut self, plan: &ShipmentPlan) -> (&'static str, String, Map<String, Value>) {
@@ -210,4 +210,9 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
         }
         (event_type, description, changes)
     }
+}
+
+/// `out_for_delivery` → `out for delivery`, for descriptions people read.
+fn words(code: &str) -> String {
+    code.replace('_', " ")
 }

@@ -16,6 +16,8 @@ describe("format", () => {
   it("turns codes into words", () => {
     expect(humanize("out_for_delivery")).toBe("Out for delivery");
     expect(humanize("created")).toBe("Created");
+    expect(humanize("eta")).toBe("ETA");
+    expect(humanize("shipment_id")).toBe("Shipment ID");
   });
 
   it("colours statuses by what they mean", () => {

@@ -28,9 +28,15 @@ export function relativeTime(iso: string, now: Date = new Date()): string {
   return localDateTime(iso).slice(0, 10);
 }
 
-/** `out_for_delivery` → `Out for delivery`. */
+const ACRONYMS = new Set(["eta", "id", "url"]);
+
+/** `out_for_delivery` → `Out for delivery`; `eta` → `ETA`. */
 export function humanize(code: string): string {
-  const text = code.replace(/_/g, " ").trim();
+  const text = code
+    .split("_")
+    .map((word) => (ACRONYMS.has(word.toLowerCase()) ? word.toUpperCase() : word))
+    .join(" ")
+    .trim();
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -1,0 +1,66 @@
+// Starts tauri-driver for one test file and tears everything down afterwards:
+// the driver, the WebKitWebDriver it spawned, and the sandbox the app started.
+
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Session } from "./webdriver.mjs";
+
+export const root = resolve(import.meta.dirname, "..");
+export const app = join(root, "target/debug/waybill-desktop");
+export const cli = join(root, "target/debug/waybill");
+const screenshots = join(root, "target/e2e");
+
+export async function startApp() {
+  const dataHome = mkdtempSync(join(tmpdir(), "waybill-e2e-"));
+  const env = { ...process.env, XDG_DATA_HOME: dataHome };
+  delete env.DATABASE_URL;
+  const port = 4444;
+  // Own process group, so that teardown reaches WebKitWebDriver too.
+  const driver = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], {
+    env,
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForDriver(base, driver);
+  const session = await Session.create(base, app);
+  return {
+    session,
+    dataHome,
+    async screenshot(name) {
+      mkdirSync(screenshots, { recursive: true });
+      const file = join(screenshots, name);
+      writeFileSync(file, await session.screenshot());
+      return file;
+    },
+    async stop() {
+      await session.close().catch(() => {});
+      try {
+        process.kill(-driver.pid, "SIGTERM");
+      } catch {}
+      await new Promise((r) => setTimeout(r, 500));
+      try {
+        process.kill(-driver.pid, "SIGKILL");
+      } catch {}
+      // The app stops the sandbox it started when it exits normally; a killed app
+      // cannot, so make sure no server outlives the test.
+      execFileSync(cli, ["sandbox", "stop"], { env, stdio: "inherit" });
+      rmSync(dataHome, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForDriver(base, driver) {
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    if (driver.exitCode !== null) throw new Error(`tauri-driver exited with ${driver.exitCode}`);
+    try {
+      const r = await fetch(`${base}/status`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("tauri-driver did not answer on /status within 20 s");
+}

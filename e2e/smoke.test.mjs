@@ -1,0 +1,73 @@
+// The real desktop app on a fresh sandbox: it starts, shows demo shipments,
+// a search narrows them, a click opens the shipment page, Back returns.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { startApp } from "./harness.mjs";
+
+let run;
+before(async () => {
+  run = await startApp();
+});
+after(async () => {
+  await run?.stop();
+});
+
+test("a fresh sandbox opens on demo shipments", async () => {
+  const s = run.session;
+  // First start: initdb, migrations and ~100,000 demo rows.
+  const rows = await s.waitFor('[data-testid="shipment-row"]', { count: 20, timeout: 120_000 });
+  assert.ok(rows.length >= 20, `shows demo shipments (${rows.length})`);
+  const connection = await s.text((await s.$$('[data-testid="connection"]'))[0]);
+  assert.match(connection, /Sandbox/);
+  const first = await s.text(rows[0]);
+  assert.match(first, /SHP-\d{4}-\d{6}/);
+  console.log(`screenshot: ${await run.screenshot("shipments.png")}`);
+});
+
+test("a search narrows the list, and an unknown one says what to do", async () => {
+  const s = run.session;
+  const rows = await s.$$('[data-testid="shipment-row"]');
+  const reference = (await s.text(rows[3])).match(/SHP-\d{4}-\d{6}/)[0];
+  const search = (await s.$$('[data-testid="search"]'))[0];
+
+  await s.type(search, reference);
+  const narrowed = await s.until("the list to narrow to one shipment", async () => {
+    const now = await s.$$('[data-testid="shipment-row"]');
+    return now.length === 1 ? now : null;
+  });
+  assert.match(await s.text(narrowed[0]), new RegExp(reference));
+  assert.equal(await s.run("return location.hash"), `#/?q=${reference}`, "the search is in the URL");
+
+  await s.clear(search);
+  await s.type(search, "no-such-shipment-xyz");
+  const empty = await s.waitFor('[data-testid="empty"]');
+  assert.match(await s.text(empty[0]), /No shipment matches/);
+
+  await s.clear(search);
+  await s.type(search, reference);
+  await s.until("the match to come back", async () => (await s.$$('[data-testid="shipment-row"]')).length === 1);
+});
+
+test("a click opens the shipment page, and Back returns to the list", async () => {
+  const s = run.session;
+  // WebDriver will not click a <tr> itself; a person clicks a cell of it.
+  const [cell] = await s.$$('[data-testid="shipment-row"] td:nth-child(2)');
+  const listedTitle = await s.cmd("GET", `/element/${cell}/attribute/title`);
+  await s.click(cell);
+
+  const [title] = await s.waitFor('[data-testid="shipment-title"]');
+  assert.equal(await s.text(title), listedTitle, "the page is the shipment that was clicked");
+  await s.waitFor('[data-testid="history-row"]');
+  const versions = await s.textContents('[data-testid="history-row"] td:first-child');
+  assert.ok(versions.length > 0, "the latest changes are listed");
+  const numbers = versions.map((v) => Number(v.replace(/^v/, "")));
+  assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), "newest first");
+  assert.ok(numbers.every(Number.isInteger), versions.join(","));
+  assert.match(await s.run("return location.hash"), /^#\/shipment\//);
+  console.log(`screenshot: ${await run.screenshot("shipment.png")}`);
+
+  await s.click((await s.$$('[data-testid="back"]'))[0]);
+  await s.waitFor('[data-testid="shipment-row"]');
+  assert.match(await s.run("return location.hash"), /^#\/\?q=/, "Back restores the searched list");
+});

@@ -1,0 +1,97 @@
+// A small W3C WebDriver client over fetch: enough to drive the real Waybill
+// window through tauri-driver (which forwards to WebKitWebDriver).
+
+// The W3C WebDriver element reference key.
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async create(base, application) {
+    const value = await request(base, "POST", "/session", {
+      capabilities: { alwaysMatch: { "tauri:options": { application } } },
+    });
+    return new Session(base, value.sessionId);
+  }
+
+  cmd(method, path, body) {
+    return request(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async $$(css) {
+    const found = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return found.map((e) => e[ELEMENT]);
+  }
+
+  /** Waits until `css` matches at least `count` elements; returns them. */
+  async waitFor(css, { count = 1, timeout = 30_000 } = {}) {
+    const until = Date.now() + timeout;
+    for (;;) {
+      const found = await this.$$(css);
+      if (found.length >= count) return found;
+      if (Date.now() > until) throw new Error(`timed out after ${timeout} ms waiting for ${count} × ${css}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Waits until `check()` returns a truthy value; returns it. */
+  async until(what, check, timeout = 15_000) {
+    const end = Date.now() + timeout;
+    for (;;) {
+      const value = await check();
+      if (value) return value;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  text(element) {
+    return this.cmd("GET", `/element/${element}/text`);
+  }
+
+  /** The DOM text of every element matching `css` (WebKit's "visible text" skips clipped cells). */
+  textContents(css) {
+    return this.run("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim())", css);
+  }
+
+  click(element) {
+    return this.cmd("POST", `/element/${element}/click`, {});
+  }
+
+  type(element, text) {
+    return this.cmd("POST", `/element/${element}/value`, { text });
+  }
+
+  clear(element) {
+    return this.cmd("POST", `/element/${element}/clear`, {});
+  }
+
+  run(script, ...args) {
+    return this.cmd("POST", "/execute/sync", { script, args });
+  }
+
+  async screenshot() {
+    return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
+  }
+
+  close() {
+    return request(this.base, "DELETE", `/session/${this.id}`);
+  }
+}
+
+async function request(base, method, path, body) {
+  const response = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok || json?.value?.error) {
+    const v = json?.value ?? {};
+    throw new Error(`${method} ${path}: ${v.error ?? response.status} ${v.message ?? ""}`);
+  }
+  return json.value;
+}
