@@ -10,15 +10,23 @@ use crate::error::{Error, Result};
 /// Parses a `postgres://` URL. The error never repeats the URL: it may hold a password.
 pub fn parse_url(url: &str) -> Result<PgConnectOptions> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-        return Err(Error::BadUrl { reason: "it must start with postgres:// or postgresql://".into() });
+        return Err(Error::BadUrl {
+            reason: "it must start with postgres:// or postgresql://".into(),
+        });
     }
-    url.parse::<PgConnectOptions>().map_err(|e| Error::BadUrl { reason: redact_reason(&e.to_string(), url) })
+    url.parse::<PgConnectOptions>().map_err(|e| Error::BadUrl {
+        reason: redact_reason(&e.to_string(), url),
+    })
 }
 
 fn redact_reason(reason: &str, url: &str) -> String {
     // sqlx's parse errors describe the problem, but be sure no part of the URL
     // (which may hold the password) slips through.
-    if reason.contains(url) { "it could not be parsed".into() } else { reason.to_string() }
+    if reason.contains(url) {
+        "it could not be parsed".into()
+    } else {
+        reason.to_string()
+    }
 }
 
 /// Opens a pool after checking that one connection works, mapping failures to
@@ -26,7 +34,9 @@ fn redact_reason(reason: &str, url: &str) -> String {
 /// then reports only "pool timed out", hiding "connection refused" or a bad password.
 pub async fn connect(options: PgConnectOptions, max_connections: u32) -> Result<PgPool> {
     let target = Target::of(&options);
-    let probe = PgConnection::connect_with(&options).await.map_err(|e| target.explain(e))?;
+    let probe = PgConnection::connect_with(&options)
+        .await
+        .map_err(|e| target.explain(e))?;
     probe.close().await.ok();
     Ok(PgPoolOptions::new()
         .max_connections(max_connections)
@@ -54,7 +64,10 @@ pub struct Target {
 impl Target {
     pub fn of(options: &PgConnectOptions) -> Target {
         Target {
-            host: options.get_socket().map(|s| s.display().to_string()).unwrap_or_else(|| options.get_host().to_string()),
+            host: options
+                .get_socket()
+                .map(|s| s.display().to_string())
+                .unwrap_or_else(|| options.get_host().to_string()),
             port: options.get_port(),
             user: options.get_username().to_string(),
             database: options.get_database().unwrap_or(options.get_username()).to_string(),
@@ -64,19 +77,27 @@ impl Target {
     pub fn explain(&self, error: sqlx::Error) -> Error {
         match &error {
             sqlx::Error::Io(io) => match io.kind() {
-                std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NotFound => {
-                    Error::ConnectionRefused { host: self.host.clone(), port: self.port }
-                }
+                std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NotFound => Error::ConnectionRefused {
+                    host: self.host.clone(),
+                    port: self.port,
+                },
                 _ if io.to_string().contains("failed to lookup address")
                     || io.to_string().contains("Name or service not known") =>
                 {
-                    Error::UnknownHost { host: self.host.clone() }
+                    Error::UnknownHost {
+                        host: self.host.clone(),
+                    }
                 }
                 _ => Error::Database(error),
             },
             sqlx::Error::Database(db) => match db.code().as_deref() {
-                Some("28P01") | Some("28000") => Error::AuthFailed { user: self.user.clone() },
-                Some("3D000") => Error::DatabaseMissing { database: self.database.clone(), host: self.host.clone() },
+                Some("28P01") | Some("28000") => Error::AuthFailed {
+                    user: self.user.clone(),
+                },
+                Some("3D000") => Error::DatabaseMissing {
+                    database: self.database.clone(),
+                    host: self.host.clone(),
+                },
                 _ => Error::Database(error),
             },
             _ => Error::Database(error),

@@ -22,19 +22,23 @@ pub async fn create_history_entry<'e>(
     changes: &serde_json::Value,
     description: Option<&str>,
 ) -> Result<NewVersion> {
-    let row: (i32, DateTime<Utc>) = sqlx::query_as("SELECT version_no, \"timestamp\" FROM create_history_entry($1, $2, $3, $4, $5)")
-        .bind(shipment_id)
-        .bind(event_type)
-        .bind(actor_id)
-        .bind(changes)
-        .bind(description)
-        .fetch_one(executor)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.code().as_deref() == Some("P0002") => {
-                Error::ShipmentNotFound { query: shipment_id.to_string() }
-            }
-            _ => Error::Database(e),
-        })?;
-    Ok(NewVersion { version_no: row.0, timestamp: row.1 })
+    let row: (i32, DateTime<Utc>) =
+        sqlx::query_as("SELECT version_no, \"timestamp\" FROM create_history_entry($1, $2, $3, $4, $5)")
+            .bind(shipment_id)
+            .bind(event_type)
+            .bind(actor_id)
+            .bind(changes)
+            .bind(description)
+            .fetch_one(executor)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.code().as_deref() == Some("P0002") => Error::ShipmentNotFound {
+                    query: shipment_id.to_string(),
+                },
+                _ => Error::Database(e),
+            })?;
+    Ok(NewVersion {
+        version_no: row.0,
+        timestamp: row.1,
+    })
 }

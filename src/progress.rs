@@ -17,7 +17,9 @@ pub enum Progress {
 
 impl Progress {
     pub fn step(message: impl Into<String>) -> Progress {
-        Progress::Step { message: message.into() }
+        Progress::Step {
+            message: message.into(),
+        }
     }
 }
 

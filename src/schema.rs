@@ -25,7 +25,10 @@ pub async fn check(pool: &PgPool) -> Result<()> {
             .fetch_one(pool)
             .await?;
         if !present {
-            return Err(Error::SchemaMissing { database, table: table.to_string() });
+            return Err(Error::SchemaMissing {
+                database,
+                table: table.to_string(),
+            });
         }
     }
     Ok(())
@@ -33,6 +36,8 @@ pub async fn check(pool: &PgPool) -> Result<()> {
 
 /// Is the optional actors table there (for names instead of ids)?
 pub async fn has_actors(pool: &PgPool) -> Result<bool> {
-    let (present,): (bool,) = sqlx::query_as("SELECT to_regclass('actors') IS NOT NULL").fetch_one(pool).await?;
+    let (present,): (bool,) = sqlx::query_as("SELECT to_regclass('actors') IS NOT NULL")
+        .fetch_one(pool)
+        .await?;
     Ok(present)
 }

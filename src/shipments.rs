@@ -50,7 +50,8 @@ pub struct ShipmentDetail {
     pub recent: Vec<HistoryEntry>,
 }
 
-const SUMMARY_COLUMNS: &str = "s.id, s.reference, s.title, s.status, s.origin, s.destination, s.carrier, s.eta, s.updated_at,
+const SUMMARY_COLUMNS: &str =
+    "s.id, s.reference, s.title, s.status, s.origin, s.destination, s.carrier, s.eta, s.updated_at,
     COALESCE((SELECT h.version_no FROM shipment_history h
                WHERE h.shipment_id = s.id ORDER BY h.version_no DESC LIMIT 1), 0) AS versions";
 
@@ -58,7 +59,9 @@ const SUMMARY_COLUMNS: &str = "s.id, s.reference, s.title, s.status, s.origin, s
 /// it; most recently updated first. An empty search lists the latest shipments.
 pub async fn search(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
     if limit == 0 || limit > MAX_LIMIT {
-        return Err(Error::InvalidInput(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
+        return Err(Error::InvalidInput(format!(
+            "limit must be between 1 and {MAX_LIMIT}, got {limit}"
+        )));
     }
     schema::check(pool).await?;
     let search = search.trim();

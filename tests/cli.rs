@@ -8,7 +8,10 @@ use std::process::{Command, Output, Stdio};
 
 fn waybill(data_home: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_waybill"));
-    cmd.args(args).env("XDG_DATA_HOME", data_home).env_remove("DATABASE_URL").env_remove("WAYBILL_PG_BINDIR");
+    cmd.args(args)
+        .env("XDG_DATA_HOME", data_home)
+        .env_remove("DATABASE_URL")
+        .env_remove("WAYBILL_PG_BINDIR");
     cmd
 }
 
@@ -68,29 +71,53 @@ fn start_list_stop_leaves_no_process_running() {
 #[test]
 fn a_one_off_command_starts_the_sandbox_and_stops_it_again() {
     let home = tempfile::tempdir().unwrap();
-    let out = run(home.path(), &["shipments", "--search", "SHP-", "--limit", "3", "--json"]);
+    let out = run(
+        home.path(),
+        &["shipments", "--search", "SHP-", "--limit", "3", "--json"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 3);
-    assert!(server_pid(home.path()).is_none(), "a command that started the sandbox stops it");
+    assert!(
+        server_pid(home.path()).is_none(),
+        "a command that started the sandbox stops it"
+    );
 
     let missing = run(home.path(), &["shipment", "SHP-1999-999999"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("no shipment matches `SHP-1999-999999`"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("no shipment matches `SHP-1999-999999`"),
+        "{}",
+        stderr(&missing)
+    );
     assert_eq!(stderr(&missing).lines().filter(|l| l.starts_with("error:")).count(), 1);
 }
 
 #[test]
 fn two_processes_starting_at_once_share_one_sandbox() {
     let home = tempfile::tempdir().unwrap();
-    let spawn = || waybill(home.path(), &["sandbox", "start"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let spawn = || {
+        waybill(home.path(), &["sandbox", "start"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
     let (a, b) = (spawn(), spawn());
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
-    assert!(a.status.success() && b.status.success(), "{} {}", stderr(&a), stderr(&b));
+    assert!(
+        a.status.success() && b.status.success(),
+        "{} {}",
+        stderr(&a),
+        stderr(&b)
+    );
     let count = run(home.path(), &["shipments", "--limit", "1000", "--json"]);
     let rows: serde_json::Value = serde_json::from_slice(&count.stdout).unwrap();
     assert!(!rows.as_array().unwrap().is_empty());
-    let seeded = [&a, &b].iter().filter(|o| stderr(o).contains("Loading demo data")).count();
+    let seeded = [&a, &b]
+        .iter()
+        .filter(|o| stderr(o).contains("Loading demo data"))
+        .count();
     assert_eq!(seeded, 1, "demo data is loaded once");
     assert!(run(home.path(), &["sandbox", "stop"]).status.success());
     assert!(server_pid(home.path()).is_none());
@@ -99,7 +126,10 @@ fn two_processes_starting_at_once_share_one_sandbox() {
 #[test]
 fn missing_postgresql_names_the_package_to_install() {
     let home = tempfile::tempdir().unwrap();
-    let out = waybill(home.path(), &["sandbox", "start"]).env("WAYBILL_PG_BINDIR", home.path()).output().unwrap();
+    let out = waybill(home.path(), &["sandbox", "start"])
+        .env("WAYBILL_PG_BINDIR", home.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("apt-get install postgresql"), "{}", stderr(&out));
 }
@@ -129,13 +159,19 @@ fn a_database_without_the_schema_is_named_and_migrate_asks_first() {
 
     let out = run(home.path(), &["--database-url", &url, "shipments"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains(&format!("database `{name}` has no `shipment_requests` table")), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("database `{name}` has no `shipment_requests` table")),
+        "{}",
+        stderr(&out)
+    );
 
     // Not a terminal and no --yes: refused, nothing written.
     let out = run(home.path(), &["--database-url", &url, "migrate"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
-    let installed: bool = rt.block_on(sqlx::query_scalar("SELECT to_regclass('shipment_history') IS NOT NULL").fetch_one(&pool)).unwrap();
+    let installed: bool = rt
+        .block_on(sqlx::query_scalar("SELECT to_regclass('shipment_history') IS NOT NULL").fetch_one(&pool))
+        .unwrap();
     assert!(!installed);
 
     let out = run(home.path(), &["--database-url", &url, "migrate", "--yes"]);

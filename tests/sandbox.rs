@@ -56,15 +56,30 @@ fn recovers_from_a_stale_postmaster_pid() {
     // As after a crash: a pid file naming a process that is not PostgreSQL
     // (here the test itself, which is alive, so a naive liveness check would be fooled).
     let pid_file = Path::new(&started.info.data_dir).join("postmaster.pid");
-    let stale = format!("{}\n{}\n0\n{}\n{}\n127.0.0.1\n0 0\nready\n", std::process::id(), started.info.data_dir, started.info.port, started.info.socket_dir);
+    let stale = format!(
+        "{}\n{}\n0\n{}\n{}\n127.0.0.1\n0 0\nready\n",
+        std::process::id(),
+        started.info.data_dir,
+        started.info.port,
+        started.info.socket_dir
+    );
     std::fs::write(&pid_file, stale).unwrap();
     assert!(matches!(sandbox.status().unwrap(), SandboxStatus::Stopped));
 
     let messages = std::sync::Mutex::new(Vec::new());
-    let restarted = sandbox.start(&|m: &str| messages.lock().unwrap().push(m.to_string())).unwrap();
+    let restarted = sandbox
+        .start(&|m: &str| messages.lock().unwrap().push(m.to_string()))
+        .unwrap();
     assert!(restarted.started_now);
     assert_ne!(restarted.info.pid as u32, std::process::id());
-    assert!(messages.lock().unwrap().iter().any(|m| m.contains("stale postmaster.pid")), "says what it recovered from");
+    assert!(
+        messages
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|m| m.contains("stale postmaster.pid")),
+        "says what it recovered from"
+    );
 }
 
 #[test]
@@ -93,8 +108,14 @@ fn refuses_a_data_directory_that_is_not_a_cluster_and_touches_nothing() {
     let err = sandbox.start(&quiet).unwrap_err();
     assert!(matches!(err, Error::NotACluster { .. }), "{err:?}");
     assert!(err.to_string().contains("left untouched"));
-    let entries: Vec<_> = std::fs::read_dir(&data).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let entries: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(entries, ["precious.txt"]);
-    assert_eq!(std::fs::read_to_string(data.join("precious.txt")).unwrap(), "do not touch");
+    assert_eq!(
+        std::fs::read_to_string(data.join("precious.txt")).unwrap(),
+        "do not touch"
+    );
     assert!(matches!(sandbox.status(), Err(Error::NotACluster { .. })));
 }

@@ -9,9 +9,14 @@ use waybill::Error;
 async fn migrations_apply_to_an_empty_database_and_reapply_cleanly() {
     let (_, pool) = common::empty_db().await;
     waybill::schema::migrate(&pool).await.unwrap();
-    waybill::schema::migrate(&pool).await.expect("a second run changes nothing and succeeds");
+    waybill::schema::migrate(&pool)
+        .await
+        .expect("a second run changes nothing and succeeds");
 
-    let (applied,): (i64,) = sqlx::query_as("SELECT count(*) FROM _sqlx_migrations WHERE success").fetch_one(&pool).await.unwrap();
+    let (applied,): (i64,) = sqlx::query_as("SELECT count(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(applied as usize, waybill::schema::MIGRATOR.iter().count());
     waybill::schema::check(&pool).await.unwrap();
 
@@ -47,7 +52,10 @@ async fn version_assignment_refuses_snapshot_isolation_with_a_clear_message() {
     let (_, pool) = common::migrated_db().await;
     let id = common::new_shipment(&pool, "SHP-T-1").await;
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await.unwrap();
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     let err = waybill::history::create_history_entry(&mut *tx, id, "note_added", None, &serde_json::json!({}), None)
         .await
         .unwrap_err();
@@ -62,6 +70,9 @@ async fn an_unknown_shipment_gets_no_version() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::ShipmentNotFound { .. }), "{err:?}");
-    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history").fetch_one(&pool).await.unwrap();
+    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(rows, 0);
 }

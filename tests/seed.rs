@@ -14,7 +14,17 @@ use waybill::Error;
 
 async fn seeded(rows: u32, seed_value: u64) -> PgPool {
     let (_, pool) = common::migrated_db().await;
-    let report = seed(&pool, &SeedOptions { rows, seed: seed_value, replace: false }, &progress::ignore).await.unwrap();
+    let report = seed(
+        &pool,
+        &SeedOptions {
+            rows,
+            seed: seed_value,
+            replace: false,
+        },
+        &progress::ignore,
+    )
+    .await
+    .unwrap();
     assert_eq!(report.history_rows, rows);
     pool
 }
@@ -43,10 +53,18 @@ async fn replaying_changes_from_version_1_reproduces_every_snapshot() {
         let changes = changes.as_object().expect("changes is an object");
         assert!(!changes.is_empty(), "{shipment} v{version} changes something");
         for (field, change) in changes {
-            assert_eq!(change.get("old").unwrap_or(&Value::Null), entry.1.get(field).unwrap_or(&Value::Null), "old value of {field} in {shipment} v{version}");
+            assert_eq!(
+                change.get("old").unwrap_or(&Value::Null),
+                entry.1.get(field).unwrap_or(&Value::Null),
+                "old value of {field} in {shipment} v{version}"
+            );
             entry.1.insert(field.clone(), change["new"].clone());
         }
-        assert_eq!(Value::Object(entry.1.clone()), snapshot, "snapshot of {shipment} v{version}");
+        assert_eq!(
+            Value::Object(entry.1.clone()),
+            snapshot,
+            "snapshot of {shipment} v{version}"
+        );
         entry.0 = version;
         entry.2 = at;
     }
@@ -103,13 +121,22 @@ async fn the_same_seed_gives_the_same_data() {
 #[tokio::test]
 async fn seeding_refuses_to_pile_onto_existing_data_unless_told_to_replace() {
     let pool = seeded(300, 1).await;
-    let again = SeedOptions { rows: 300, seed: 2, replace: false };
+    let again = SeedOptions {
+        rows: 300,
+        seed: 2,
+        replace: false,
+    };
     let err = seed(&pool, &again, &progress::ignore).await.unwrap_err();
     assert!(matches!(err, Error::NotEmpty { .. }), "{err:?}");
     assert!(err.to_string().contains("--replace"));
 
-    let replaced = seed(&pool, &SeedOptions { replace: true, ..again }, &progress::ignore).await.unwrap();
-    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history").fetch_one(&pool).await.unwrap();
+    let replaced = seed(&pool, &SeedOptions { replace: true, ..again }, &progress::ignore)
+        .await
+        .unwrap();
+    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(rows, replaced.history_rows as i64);
 }
 
@@ -117,7 +144,16 @@ async fn seeding_refuses_to_pile_onto_existing_data_unless_told_to_replace() {
 async fn out_of_range_row_counts_are_refused_before_anything_is_written() {
     let (_, pool) = common::migrated_db().await;
     for rows in [0, waybill::seed::MAX_ROWS + 1] {
-        let err = seed(&pool, &SeedOptions { rows, ..Default::default() }, &progress::ignore).await.unwrap_err();
+        let err = seed(
+            &pool,
+            &SeedOptions {
+                rows,
+                ..Default::default()
+            },
+            &progress::ignore,
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
     }
     assert!(waybill::seed::is_empty(&pool).await.unwrap());

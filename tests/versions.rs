@@ -54,7 +54,11 @@ async fn sixty_four_callers_on_a_brand_new_shipment_get_exactly_1_to_64() {
     let versions = race(&name, shipment).await;
     let expected: Vec<i32> = (1..=CALLERS as i32).collect();
     assert_eq!(versions, expected, "each caller was told a distinct version, 1..64");
-    assert_eq!(stored_versions(&pool, shipment).await, expected, "the table holds exactly 1..64");
+    assert_eq!(
+        stored_versions(&pool, shipment).await,
+        expected,
+        "the table holds exactly 1..64"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -62,21 +66,30 @@ async fn sixty_four_callers_on_an_existing_shipment_continue_its_sequence() {
     let (name, pool) = common::migrated_db().await;
     let shipment = common::new_shipment(&pool, "SHP-OLD-1").await;
     for _ in 0..3 {
-        create_history_entry(&pool, shipment, "note_added", None, &json!({}), None).await.unwrap();
+        create_history_entry(&pool, shipment, "note_added", None, &json!({}), None)
+            .await
+            .unwrap();
     }
 
     let versions = race(&name, shipment).await;
     assert_eq!(versions, (4..=3 + CALLERS as i32).collect::<Vec<_>>());
-    assert_eq!(stored_versions(&pool, shipment).await, (1..=3 + CALLERS as i32).collect::<Vec<_>>());
+    assert_eq!(
+        stored_versions(&pool, shipment).await,
+        (1..=3 + CALLERS as i32).collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test]
 async fn the_snapshot_is_the_previous_one_with_the_changes_applied() {
     let (_, pool) = common::migrated_db().await;
     let shipment = common::new_shipment(&pool, "SHP-SNAP-1").await;
-    create_history_entry(&pool, shipment, "created", None, &json!({}), None).await.unwrap();
+    create_history_entry(&pool, shipment, "created", None, &json!({}), None)
+        .await
+        .unwrap();
     let changes = json!({ "status": { "old": "booked", "new": "in_transit" }, "not_a_change": 5 });
-    let v2 = create_history_entry(&pool, shipment, "status_changed", None, &changes, None).await.unwrap();
+    let v2 = create_history_entry(&pool, shipment, "status_changed", None, &changes, None)
+        .await
+        .unwrap();
     assert_eq!(v2.version_no, 2);
 
     let (snapshot,): (serde_json::Value,) =
@@ -88,5 +101,8 @@ async fn the_snapshot_is_the_previous_one_with_the_changes_applied() {
     assert_eq!(snapshot["status"], "in_transit");
     assert_eq!(snapshot["reference"], "SHP-SNAP-1");
     assert_eq!(snapshot["origin"], "Hamburg, DE");
-    assert!(snapshot.get("not_a_change").is_none(), "entries without old/new are not fields");
+    assert!(
+        snapshot.get("not_a_change").is_none(),
+        "entries without old/new are not fields"
+    );
 }

@@ -14,7 +14,10 @@ pub struct IpcError {
 
 impl From<waybill::Error> for IpcError {
     fn from(e: waybill::Error) -> Self {
-        IpcError { code: e.code().to_string(), message: e.to_string() }
+        IpcError {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
     }
 }
 

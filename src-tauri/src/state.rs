@@ -41,7 +41,10 @@ impl AppState {
     }
 
     pub fn pool(&self) -> Result<&PgPool, crate::IpcError> {
-        self.connected.get().map(|c| &c.pool).ok_or_else(crate::IpcError::not_connected)
+        self.connected
+            .get()
+            .map(|c| &c.pool)
+            .ok_or_else(crate::IpcError::not_connected)
     }
 
     pub fn stop_sandbox_if_ours(&self) {

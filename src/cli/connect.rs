@@ -71,7 +71,10 @@ impl Connection {
         );
         std::io::stderr().flush().ok();
         let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer).map_err(Error::io("reading the confirmation"))?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map_err(Error::io("reading the confirmation"))?;
         if answer.trim() == database {
             Ok(())
         } else {
@@ -83,7 +86,9 @@ impl Connection {
     pub async fn finish<T>(self, result: Result<T>) -> Result<T> {
         self.pool.close().await;
         if let Some(sandbox) = self.started_sandbox {
-            tokio::task::spawn_blocking(move || sandbox.stop()).await.expect("stop task")?;
+            tokio::task::spawn_blocking(move || sandbox.stop())
+                .await
+                .expect("stop task")?;
         }
         result
     }

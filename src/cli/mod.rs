@@ -12,7 +12,11 @@ use waybill::{schema, seed, shipments};
 use connect::{Connection, Target};
 
 #[derive(Debug, Parser)]
-#[command(name = "waybill", version, about = "Inspect the version history of shipments kept in PostgreSQL")]
+#[command(
+    name = "waybill",
+    version,
+    about = "Inspect the version history of shipments kept in PostgreSQL"
+)]
 pub struct Cli {
     /// PostgreSQL URL (postgres://user@host:5432/db). Without it (and without
     /// DATABASE_URL) Waybill uses its own local sandbox.
@@ -96,17 +100,27 @@ pub async fn run(cli: Cli) -> Result<()> {
             let result = schema::migrate(&conn.pool).await;
             conn.finish(result.map(|()| println!("schema is up to date"))).await
         }
-        Command::Seed { rows, seed: seed_value, replace, yes } => {
+        Command::Seed {
+            rows,
+            seed: seed_value,
+            replace,
+            yes,
+        } => {
             let conn = Connection::open(&target, false).await?;
             conn.confirm_write(yes, "load demo data into")?;
-            let options = seed::SeedOptions { rows, seed: seed_value, replace };
+            let options = seed::SeedOptions {
+                rows,
+                seed: seed_value,
+                replace,
+            };
             let result = seed::seed(&conn.pool, &options, &output::progress_to_stderr).await;
             conn.finish(result.map(|r| output::seed_report(&r))).await
         }
         Command::Shipments { search, limit, json } => {
             let conn = Connection::open(&target, true).await?;
             let result = shipments::search(&conn.pool, &search, limit).await;
-            conn.finish(result.and_then(|rows| output::shipments(&rows, json))).await
+            conn.finish(result.and_then(|rows| output::shipments(&rows, json)))
+                .await
         }
         Command::Shipment { key, recent, json } => {
             let conn = Connection::open(&target, true).await?;
@@ -122,13 +136,26 @@ async fn sandbox(action: SandboxAction) -> Result<()> {
         SandboxAction::Start => {
             let opened = waybill::sandbox::open_sandbox(&sandbox, true, &output::progress_to_stderr).await?;
             opened.pool.close().await;
-            let verb = if opened.started_now { "started" } else { "already running" };
+            let verb = if opened.started_now {
+                "started"
+            } else {
+                "already running"
+            };
             println!("sandbox {verb} on port {} (pid {})", opened.info.port, opened.info.pid);
             Ok(())
         }
         SandboxAction::Stop => {
-            let was_running = tokio::task::spawn_blocking(move || sandbox.stop()).await.expect("stop task")?;
-            println!("{}", if was_running { "sandbox stopped" } else { "sandbox was not running" });
+            let was_running = tokio::task::spawn_blocking(move || sandbox.stop())
+                .await
+                .expect("stop task")?;
+            println!(
+                "{}",
+                if was_running {
+                    "sandbox stopped"
+                } else {
+                    "sandbox was not running"
+                }
+            );
             Ok(())
         }
         SandboxAction::Status { json } => {

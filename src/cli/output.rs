@@ -46,7 +46,10 @@ pub fn shipments(rows: &[ShipmentSummary], json: bool) -> Result<()> {
         println!("no shipments match");
         return Ok(());
     }
-    println!("{:<16} {:<17} {:>8}  {:<17} TITLE", "REFERENCE", "STATUS", "VERSIONS", "UPDATED (UTC)");
+    println!(
+        "{:<16} {:<17} {:>8}  {:<17} TITLE",
+        "REFERENCE", "STATUS", "VERSIONS", "UPDATED (UTC)"
+    );
     for s in rows {
         println!(
             "{:<16} {:<17} {:>8}  {:<17} {}",
@@ -65,9 +68,22 @@ pub fn shipment(d: &ShipmentDetail, json: bool) -> Result<()> {
         return print_json(d);
     }
     let s = &d.shipment;
-    println!("{}  {}\n  status {} · {} → {} · carrier {} · {} versions", s.reference, s.title, s.status, s.origin, s.destination, s.carrier.as_deref().unwrap_or("—"), s.versions);
+    println!(
+        "{}  {}\n  status {} · {} → {} · carrier {} · {} versions",
+        s.reference,
+        s.title,
+        s.status,
+        s.origin,
+        s.destination,
+        s.carrier.as_deref().unwrap_or("—"),
+        s.versions
+    );
     for h in &d.recent {
-        let actor = h.actor_name.clone().or_else(|| h.actor_id.map(|a| a.to_string())).unwrap_or_else(|| "—".into());
+        let actor = h
+            .actor_name
+            .clone()
+            .or_else(|| h.actor_id.map(|a| a.to_string()))
+            .unwrap_or_else(|| "—".into());
         println!(
             "  v{:<6} {}  {:<18} {:<24} {}",
             h.version_no,

@@ -27,19 +27,27 @@ impl ServerAccount {
             return Ok(ServerAccount::Current);
         }
         let user = User::from_name("postgres")
-            .map_err(|e| Error::SandboxAccount { reason: format!("looking it up failed: {e}") })?
+            .map_err(|e| Error::SandboxAccount {
+                reason: format!("looking it up failed: {e}"),
+            })?
             .ok_or_else(|| Error::SandboxAccount {
-                reason: "there is no `postgres` account. Install the `postgresql` package, which creates it."
-                    .into(),
+                reason: "there is no `postgres` account. Install the `postgresql` package, which creates it.".into(),
             })?;
-        Ok(ServerAccount::Other { name: user.name, uid: user.uid, gid: user.gid })
+        Ok(ServerAccount::Other {
+            name: user.name,
+            uid: user.uid,
+            gid: user.gid,
+        })
     }
 
     /// Makes a command run as the server account.
     pub fn apply(&self, cmd: &mut Command) {
         if let ServerAccount::Other { uid, gid, name } = self {
             // std drops root's supplementary groups when it changes uid as root.
-            cmd.uid(uid.as_raw()).gid(gid.as_raw()).env("USER", name).env("LOGNAME", name);
+            cmd.uid(uid.as_raw())
+                .gid(gid.as_raw())
+                .env("USER", name)
+                .env("LOGNAME", name);
         }
     }
 
@@ -59,7 +67,9 @@ impl ServerAccount {
     /// (mode 0700); we add only "others may traverse" (not list) where missing, and
     /// return what we changed so the caller can say so.
     pub fn ensure_traversable(&self, path: &Path) -> Result<Vec<String>> {
-        let ServerAccount::Other { uid, gid, .. } = self else { return Ok(Vec::new()) };
+        let ServerAccount::Other { uid, gid, .. } = self else {
+            return Ok(Vec::new());
+        };
         let mut changed = Vec::new();
         for dir in path.ancestors().skip(1) {
             let Ok(meta) = std::fs::metadata(dir) else { continue };
@@ -71,8 +81,10 @@ impl ServerAccount {
             if !reachable {
                 let mut perms = meta.permissions();
                 perms.set_mode(mode | 0o001);
-                std::fs::set_permissions(dir, perms)
-                    .map_err(Error::io(format!("letting the postgres account traverse {}", dir.display())))?;
+                std::fs::set_permissions(dir, perms).map_err(Error::io(format!(
+                    "letting the postgres account traverse {}",
+                    dir.display()
+                )))?;
                 changed.push(dir.display().to_string());
             }
         }

@@ -59,7 +59,9 @@ impl ServerBinaries {
             .into_iter()
             .find(|dir| has_server_programs(dir))
             .map(|bindir| ServerBinaries { bindir })
-            .ok_or_else(|| Error::PostgresNotInstalled { searched: searched.join(", ") })
+            .ok_or_else(|| Error::PostgresNotInstalled {
+                searched: searched.join(", "),
+            })
     }
 }
 

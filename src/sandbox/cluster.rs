@@ -22,7 +22,9 @@ pub fn is_foreign(data: &Path) -> bool {
 }
 
 pub fn major_version(data: &Path) -> Option<String> {
-    std::fs::read_to_string(data.join("PG_VERSION")).ok().map(|v| v.trim().to_string())
+    std::fs::read_to_string(data.join("PG_VERSION"))
+        .ok()
+        .map(|v| v.trim().to_string())
 }
 
 /// Quotes a value for postgresql.conf.
@@ -126,7 +128,11 @@ mod tests {
         let text = "12345\n/data\n1700000000\n54321\n/tmp/run dir\n127.0.0.1\n  5432001  1\nready   \n";
         assert_eq!(
             PidFile::parse(text),
-            Some(PidFile { pid: 12345, port: 54321, socket_dir: PathBuf::from("/tmp/run dir") })
+            Some(PidFile {
+                pid: 12345,
+                port: 54321,
+                socket_dir: PathBuf::from("/tmp/run dir")
+            })
         );
         assert_eq!(PidFile::parse("12345\n/data\n"), None);
     }

@@ -69,7 +69,10 @@ pub struct Sandbox {
 impl Sandbox {
     /// The sandbox under a data directory (normally `paths::data_dir()`).
     pub fn at(data_dir: &Path) -> Sandbox {
-        Sandbox { root: data_dir.join("sandbox"), lock_path: data_dir.join("sandbox.lock") }
+        Sandbox {
+            root: data_dir.join("sandbox"),
+            lock_path: data_dir.join("sandbox.lock"),
+        }
     }
 
     pub fn default_location() -> Result<Sandbox> {
@@ -117,7 +120,11 @@ impl Sandbox {
             self.create_cluster(&account)?;
         }
         if let Some(pid) = self.live_pid_file() {
-            return Ok(Started { info: self.info(pid), started_now: false, created });
+            return Ok(Started {
+                info: self.info(pid),
+                started_now: false,
+                created,
+            });
         }
         if data.join("postmaster.pid").exists() {
             // The server is gone (crash, reboot, killed): its lock file is stale.
@@ -135,13 +142,22 @@ impl Sandbox {
             };
             cluster::write_settings(&data, port, &self.socket_dir())?;
             account.own(&data.join(cluster::SETTINGS_FILE))?;
-            let out = self.pg_ctl(&bins, &account, &["start", "-w", "-t", "60", "-s", "-l"], Some(&self.log_file()))?;
+            let out = self.pg_ctl(
+                &bins,
+                &account,
+                &["start", "-w", "-t", "60", "-s", "-l"],
+                Some(&self.log_file()),
+            )?;
             if out.status.success() {
                 let pid = PidFile::read(&data).ok_or_else(|| Error::SandboxStart {
                     reason: "the server started but wrote no postmaster.pid".into(),
                     log: self.log_file(),
                 })?;
-                return Ok(Started { info: self.info(pid), started_now: true, created });
+                return Ok(Started {
+                    info: self.info(pid),
+                    started_now: true,
+                    created,
+                });
             }
             last_reason = self.failure_reason(&out);
             // Someone took the port between our check and the server's bind: try another.
@@ -150,7 +166,10 @@ impl Sandbox {
             }
             cluster::write_settings(&data, cluster::free_port()?, &self.socket_dir())?;
         }
-        Err(Error::SandboxStart { reason: last_reason, log: self.log_file() })
+        Err(Error::SandboxStart {
+            reason: last_reason,
+            log: self.log_file(),
+        })
     }
 
     /// Stops the sandbox if it runs; returns whether it was running.
@@ -236,7 +255,15 @@ impl Sandbox {
         let mut cmd = Command::new(bins.program("initdb"));
         cmd.arg("-D")
             .arg(&data)
-            .args(["-U", SANDBOX_USER, "-E", "UTF8", "--locale=C", "--auth-local=trust", "--auth-host=reject"])
+            .args([
+                "-U",
+                SANDBOX_USER,
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--auth-local=trust",
+                "--auth-host=reject",
+            ])
             .arg("--no-sync")
             .current_dir(&self.root);
         clear_pg_env(&mut cmd);
@@ -244,14 +271,23 @@ impl Sandbox {
         let out = cmd.output().map_err(Error::io("running initdb"))?;
         if !out.status.success() {
             return Err(Error::SandboxStart {
-                reason: format!("initdb failed: {}", last_lines(&String::from_utf8_lossy(&out.stderr), 5)),
+                reason: format!(
+                    "initdb failed: {}",
+                    last_lines(&String::from_utf8_lossy(&out.stderr), 5)
+                ),
                 log: self.log_file(),
             });
         }
         cluster::include_settings(&data)
     }
 
-    fn pg_ctl(&self, bins: &ServerBinaries, account: &ServerAccount, args: &[&str], log: Option<&Path>) -> Result<Output> {
+    fn pg_ctl(
+        &self,
+        bins: &ServerBinaries,
+        account: &ServerAccount,
+        args: &[&str],
+        log: Option<&Path>,
+    ) -> Result<Output> {
         let mut cmd = Command::new(bins.program("pg_ctl"));
         cmd.args(args);
         if let Some(log) = log {
@@ -300,7 +336,15 @@ mod tests {
 
     #[test]
     fn url_encodes_the_socket_directory() {
-        let info = SandboxInfo { pid: 1, port: 5433, socket_dir: "/tmp/a b/run".into(), data_dir: String::new() };
-        assert_eq!(Sandbox::url(&info), "postgresql://waybill@localhost:5433/waybill?host=%2Ftmp%2Fa%20b%2Frun");
+        let info = SandboxInfo {
+            pid: 1,
+            port: 5433,
+            socket_dir: "/tmp/a b/run".into(),
+            data_dir: String::new(),
+        };
+        assert_eq!(
+            Sandbox::url(&info),
+            "postgresql://waybill@localhost:5433/waybill?host=%2Ftmp%2Fa%20b%2Frun"
+        );
     }
 }

@@ -28,7 +28,8 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
         while let Some(message) = rx.recv().await {
             progress(Progress::step(message));
         }
-        task.await.map_err(|e| Error::InvalidInput(format!("the sandbox task failed: {e}")))??
+        task.await
+            .map_err(|e| Error::InvalidInput(format!("the sandbox task failed: {e}")))??
     };
 
     let admin = db::connect(Sandbox::connect_options(&started.info, "postgres"), 1).await?;
@@ -39,7 +40,10 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
     if !exists {
         // CREATE DATABASE takes no bind parameters; the name is our own constant.
         // Another process may create it between our check and here: that is fine.
-        match sqlx::query(&format!("CREATE DATABASE {SANDBOX_DATABASE}")).execute(&admin).await {
+        match sqlx::query(&format!("CREATE DATABASE {SANDBOX_DATABASE}"))
+            .execute(&admin)
+            .await
+        {
             Err(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some("42P04") | Some("23505")) => {}
             other => drop(other?),
         }
@@ -57,5 +61,9 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
             Err(e) => return Err(e),
         }
     }
-    Ok(OpenedSandbox { pool, info: started.info, started_now: started.started_now })
+    Ok(OpenedSandbox {
+        pool,
+        info: started.info,
+        started_now: started.started_now,
+    })
 }

@@ -1,15 +1,40 @@
 //! The vocabulary of the demo data: people, places, carriers, goods.
 
 pub const FIRST_NAMES: &[&str] = &[
-    "Amara", "Bastian", "Chen", "Dalia", "Emeka", "Freya", "Gustavo", "Hana", "Idris", "Jana",
-    "Kofi", "Lena", "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Sven", "Tariq",
-    "Ulla", "Viktor", "Wen", "Ximena", "Yusuf", "Zofia", "Aiko", "Bruno", "Carmen", "Diego",
+    "Amara", "Bastian", "Chen", "Dalia", "Emeka", "Freya", "Gustavo", "Hana", "Idris", "Jana", "Kofi", "Lena", "Mateo",
+    "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Sven", "Tariq", "Ulla", "Viktor", "Wen", "Ximena", "Yusuf", "Zofia",
+    "Aiko", "Bruno", "Carmen", "Diego",
 ];
 
 pub const LAST_NAMES: &[&str] = &[
-    "Okafor", "Lindqvist", "Moreau", "Tanaka", "Novak", "Haddad", "Fischer", "Costa", "Nguyen",
-    "Kowalski", "Mensah", "Ivanova", "Schmidt", "Rossi", "Patel", "Jensen", "García", "Yilmaz",
-    "O'Brien", "Dubois", "Kim", "Andersen", "Silva", "Müller", "Ahmed", "Berg", "Sato", "Varga",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Novak",
+    "Haddad",
+    "Fischer",
+    "Costa",
+    "Nguyen",
+    "Kowalski",
+    "Mensah",
+    "Ivanova",
+    "Schmidt",
+    "Rossi",
+    "Patel",
+    "Jensen",
+    "García",
+    "Yilmaz",
+    "O'Brien",
+    "Dubois",
+    "Kim",
+    "Andersen",
+    "Silva",
+    "Müller",
+    "Ahmed",
+    "Berg",
+    "Sato",
+    "Varga",
 ];
 
 /// Roles with their weight among the ~200 actors.
@@ -24,36 +49,97 @@ pub const ROLES: &[(&str, u32)] = &[
 ];
 
 pub const CITIES: &[&str] = &[
-    "Rotterdam, NL", "Hamburg, DE", "Antwerp, BE", "Felixstowe, GB", "Le Havre, FR", "Valencia, ES",
-    "Genoa, IT", "Gdańsk, PL", "Piraeus, GR", "Istanbul, TR", "Dubai, AE", "Mumbai, IN",
-    "Singapore, SG", "Shanghai, CN", "Busan, KR", "Yokohama, JP", "Los Angeles, US", "Chicago, US",
-    "Newark, US", "Savannah, US", "Houston, US", "Toronto, CA", "Santos, BR", "Durban, ZA",
-    "Lagos, NG", "Sydney, AU", "Memphis, US", "Leipzig, DE", "Liège, BE", "Zaragoza, ES",
+    "Rotterdam, NL",
+    "Hamburg, DE",
+    "Antwerp, BE",
+    "Felixstowe, GB",
+    "Le Havre, FR",
+    "Valencia, ES",
+    "Genoa, IT",
+    "Gdańsk, PL",
+    "Piraeus, GR",
+    "Istanbul, TR",
+    "Dubai, AE",
+    "Mumbai, IN",
+    "Singapore, SG",
+    "Shanghai, CN",
+    "Busan, KR",
+    "Yokohama, JP",
+    "Los Angeles, US",
+    "Chicago, US",
+    "Newark, US",
+    "Savannah, US",
+    "Houston, US",
+    "Toronto, CA",
+    "Santos, BR",
+    "Durban, ZA",
+    "Lagos, NG",
+    "Sydney, AU",
+    "Memphis, US",
+    "Leipzig, DE",
+    "Liège, BE",
+    "Zaragoza, ES",
 ];
 
 pub const CARRIERS: &[&str] = &[
-    "Maersk", "MSC", "CMA CGM", "Hapag-Lloyd", "ONE", "Evergreen", "DHL Freight", "DB Schenker",
-    "Kuehne+Nagel", "UPS Supply Chain", "FedEx Freight", "DSV Road",
+    "Maersk",
+    "MSC",
+    "CMA CGM",
+    "Hapag-Lloyd",
+    "ONE",
+    "Evergreen",
+    "DHL Freight",
+    "DB Schenker",
+    "Kuehne+Nagel",
+    "UPS Supply Chain",
+    "FedEx Freight",
+    "DSV Road",
 ];
 
 pub const GOODS: &[&str] = &[
-    "Electronics", "Auto parts", "Pharmaceuticals", "Coffee beans", "Textiles", "Furniture",
-    "Machine tools", "Solar panels", "Frozen seafood", "Wine", "Medical devices", "Books",
-    "Bicycle frames", "Paper rolls", "Spare parts", "Cosmetics",
+    "Electronics",
+    "Auto parts",
+    "Pharmaceuticals",
+    "Coffee beans",
+    "Textiles",
+    "Furniture",
+    "Machine tools",
+    "Solar panels",
+    "Frozen seafood",
+    "Wine",
+    "Medical devices",
+    "Books",
+    "Bicycle frames",
+    "Paper rolls",
+    "Spare parts",
+    "Cosmetics",
 ];
 
 pub const PACKAGING: &[&str] = &["pallets", "containers", "crates", "cartons", "drums"];
 
 /// The normal course of a shipment; `delivered` ends it.
-pub const STATUS_FLOW: &[&str] = &["booked", "picked_up", "in_transit", "at_customs", "out_for_delivery", "delivered"];
+pub const STATUS_FLOW: &[&str] = &[
+    "booked",
+    "picked_up",
+    "in_transit",
+    "at_customs",
+    "out_for_delivery",
+    "delivered",
+];
 
 /// Statuses a long-lived shipment moves between after its first delivery
 /// (recurring or multi-leg freight).
 pub const CYCLE_STATUSES: &[&str] = &["in_transit", "at_hub", "at_customs", "on_hold", "out_for_delivery"];
 
 pub const DOCUMENTS: &[&str] = &[
-    "Commercial invoice", "Bill of lading", "Packing list", "Certificate of origin",
-    "Customs declaration", "Proof of delivery", "Dangerous goods note", "Insurance certificate",
+    "Commercial invoice",
+    "Bill of lading",
+    "Packing list",
+    "Certificate of origin",
+    "Customs declaration",
+    "Proof of delivery",
+    "Dangerous goods note",
+    "Insurance certificate",
 ];
 
 pub const NOTES: &[&str] = &[

@@ -16,8 +16,13 @@ pub struct CsvCopy<'c> {
 
 impl<'c> CsvCopy<'c> {
     pub async fn start(conn: &'c mut PgConnection, table: &str, columns: &str) -> Result<CsvCopy<'c>> {
-        let copy = conn.copy_in_raw(&format!("COPY {table} ({columns}) FROM STDIN (FORMAT csv)")).await?;
-        Ok(CsvCopy { copy, buf: Vec::with_capacity(CHUNK + 64 * 1024) })
+        let copy = conn
+            .copy_in_raw(&format!("COPY {table} ({columns}) FROM STDIN (FORMAT csv)"))
+            .await?;
+        Ok(CsvCopy {
+            copy,
+            buf: Vec::with_capacity(CHUNK + 64 * 1024),
+        })
     }
 
     /// Appends one row; `None` is SQL NULL (an unquoted empty field in CSV).

@@ -57,7 +57,12 @@ pub struct HistoryGenerator<'a, R: Rng> {
 
 impl<'a, R: Rng> HistoryGenerator<'a, R> {
     pub fn new(rng: &'a mut R, actors: &'a [Uuid]) -> Self {
-        HistoryGenerator { rng, actors, state: Map::new(), status_step: 0 }
+        HistoryGenerator {
+            rng,
+            actors,
+            state: Map::new(),
+            status_step: 0,
+        }
     }
 
     /// Calls `emit` for each event of the shipment, oldest first.
@@ -67,18 +72,34 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
         let slot_ms = (plan.span.num_milliseconds() / plan.versions.max(1) as i64).max(2);
         for version_no in 1..=plan.versions {
             let offset = (version_no as i64 - 1) * slot_ms
-                + if version_no == 1 { 0 } else { self.rng.random_range(0..slot_ms / 2) };
+                + if version_no == 1 {
+                    0
+                } else {
+                    self.rng.random_range(0..slot_ms / 2)
+                };
             let at = plan.created_at + Duration::milliseconds(offset);
             let last = version_no == plan.versions;
             let (event_type, description, changes) = if version_no == 1 {
                 self.created(plan)
             } else if last && plan.cancelled {
-                self.change("cancelled", "Cancelled at the customer's request".into(), &[("status", json!("cancelled"))])
+                self.change(
+                    "cancelled",
+                    "Cancelled at the customer's request".into(),
+                    &[("status", json!("cancelled"))],
+                )
             } else {
                 self.next_event(plan)
             };
             let snapshot = Value::Object(self.state.clone());
-            emit(Event { version_no, event_type, actor_id: self.actor(), at, description, changes, snapshot });
+            emit(Event {
+                version_no,
+                event_type,
+                actor_id: self.actor(),
+                at,
+                description,
+                changes,
+                snapshot,
+            });
         }
     }
 
@@ -107,17 +128,28 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
     }
 
     fn next_event(&mut self, plan: &ShipmentPlan) -> (&'static str, String, Map<String, Value>) {
-        let kind = EVENT_WEIGHTS.choose_weighted(self.rng, |e| e.1).map(|e| e.0).unwrap_or("note_added");
+        let kind = EVENT_WEIGHTS
+            .choose_weighted(self.rng, |e| e.1)
+            .map(|e| e.0)
+            .unwrap_or("note_added");
         match kind {
             "status_changed" => self.status_changed(),
             "location_updated" => {
                 let city = self.pick_other(CITIES, "current_location");
-                self.change("location_updated", format!("Scanned at {city}"), &[("current_location", json!(city))])
+                self.change(
+                    "location_updated",
+                    format!("Scanned at {city}"),
+                    &[("current_location", json!(city))],
+                )
             }
             "eta_changed" => self.eta_changed(plan),
             "carrier_assigned" => {
                 let carrier = self.pick_other(CARRIERS, "carrier");
-                self.change("carrier_assigned", format!("Assigned to {carrier}"), &[("carrier", json!(carrier))])
+                self.change(
+                    "carrier_assigned",
+                    format!("Assigned to {carrier}"),
+                    &[("carrier", json!(carrier))],
+                )
             }
             "document_attached" => {
                 let doc = *DOCUMENTS.choose(self.rng).unwrap();
@@ -130,7 +162,11 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
             }
             "exception_raised" => {
                 let what = self.pick_other(EXCEPTIONS, "exception");
-                self.change("exception_raised", what.to_string(), &[("status", json!("exception")), ("exception", json!(what))])
+                self.change(
+                    "exception_raised",
+                    what.to_string(),
+                    &[("status", json!("exception")), ("exception", json!(what))],
+                )
             }
             _ => {
                 let note = self.pick_other(NOTES, "last_note");
@@ -140,7 +176,12 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
     }
 
     fn status_changed(&mut self) -> (&'static str, String, Map<String, Value>) {
-        let current = self.state.get("status").and_then(Value::as_str).unwrap_or("").to_string();
+        let current = self
+            .state
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let next = if self.status_step + 1 < STATUS_FLOW.len() {
             self.status_step += 1;
             STATUS_FLOW[self.status_step]
@@ -156,7 +197,11 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
         if current == "exception" {
             fields.push(("exception", Value::Null));
         }
-        self.change("status_changed", format!("Status: {} → {}", words(&current), words(next)), &fields)
+        self.change(
+            "status_changed",
+            format!("Status: {} → {}", words(&current), words(next)),
+            &fields,
+        )
     }
 
     fn eta_changed(&mut self, plan: &ShipmentPlan) -> (&'static str, String, Map<String, Value>) {

@@ -41,7 +41,11 @@ pub struct SeedOptions {
 
 impl Default for SeedOptions {
     fn default() -> Self {
-        SeedOptions { rows: DEFAULT_ROWS, seed: 42, replace: false }
+        SeedOptions {
+            rows: DEFAULT_ROWS,
+            seed: 42,
+            replace: false,
+        }
     }
 }
 
@@ -55,7 +59,9 @@ pub struct SeedReport {
 
 /// True when the database holds no shipment yet.
 pub async fn is_empty(pool: &PgPool) -> Result<bool> {
-    let (any,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT FROM shipment_requests)").fetch_one(pool).await?;
+    let (any,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT FROM shipment_requests)")
+        .fetch_one(pool)
+        .await?;
     Ok(!any)
 }
 
@@ -80,16 +86,26 @@ fn plan_lengths(rows: u32, rng: &mut impl Rng) -> Vec<u32> {
 /// Loads the demo data in one transaction: on any error nothing is left half-done.
 pub async fn seed(pool: &PgPool, options: &SeedOptions, progress: ProgressFn<'_>) -> Result<SeedReport> {
     if options.rows == 0 || options.rows > MAX_ROWS {
-        return Err(Error::InvalidInput(format!("--rows must be between 1 and {MAX_ROWS}, got {}", options.rows)));
+        return Err(Error::InvalidInput(format!(
+            "--rows must be between 1 and {MAX_ROWS}, got {}",
+            options.rows
+        )));
     }
     let mut tx = pool.begin().await?;
     // Two seeders at once (two processes opening a new sandbox) would both find
     // the tables empty; this lock makes the second one wait and then see the data.
-    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SEED_LOCK).execute(&mut *tx).await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(SEED_LOCK)
+        .execute(&mut *tx)
+        .await?;
     if options.replace {
-        sqlx::query("TRUNCATE shipment_history, shipment_requests, actors").execute(&mut *tx).await?;
+        sqlx::query("TRUNCATE shipment_history, shipment_requests, actors")
+            .execute(&mut *tx)
+            .await?;
     } else {
-        let (shipments,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_requests").fetch_one(&mut *tx).await?;
+        let (shipments,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_requests")
+            .fetch_one(&mut *tx)
+            .await?;
         if shipments > 0 {
             let (database,): (String,) = sqlx::query_as("SELECT current_database()").fetch_one(&mut *tx).await?;
             return Err(Error::NotEmpty { database, shipments });
@@ -98,7 +114,9 @@ pub async fn seed(pool: &PgPool, options: &SeedOptions, progress: ProgressFn<'_>
 
     progress(Progress::step("Loading demo data"));
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-    let now = Utc::now().duration_trunc(Duration::hours(1)).unwrap_or_else(|_| Utc::now());
+    let now = Utc::now()
+        .duration_trunc(Duration::hours(1))
+        .unwrap_or_else(|_| Utc::now());
 
     // Actors.
     let actors: Vec<Uuid> = (0..ACTORS).map(|_| random_uuid(&mut rng)).collect();
@@ -106,19 +124,46 @@ pub async fn seed(pool: &PgPool, options: &SeedOptions, progress: ProgressFn<'_>
     for (i, id) in actors.iter().enumerate() {
         let first = FIRST_NAMES[i % FIRST_NAMES.len()];
         let last = LAST_NAMES[(i / FIRST_NAMES.len() + i * 7) % LAST_NAMES.len()];
-        let role = ROLES.choose_weighted(&mut rng, |r| r.1).map(|r| r.0).unwrap_or("support");
+        let role = ROLES
+            .choose_weighted(&mut rng, |r| r.1)
+            .map(|r| r.0)
+            .unwrap_or("support");
         let email = format!("{}.{}{}@demo.waybill.example", ascii_lower(first), ascii_lower(last), i);
-        copy.row(&[Some(&id.to_string()), Some(&format!("{first} {last}")), Some(&email), Some(role)]);
+        copy.row(&[
+            Some(&id.to_string()),
+            Some(&format!("{first} {last}")),
+            Some(&email),
+            Some(role),
+        ]);
     }
     copy.finish().await?;
 
     // Shipments with their fixed facts; their final state is set from the history below.
     let lengths = plan_lengths(options.rows, &mut rng);
-    let plans: Vec<ShipmentPlan> = lengths.iter().enumerate().map(|(i, &n)| plan(i, n, now, &mut rng)).collect();
-    let mut copy = CsvCopy::start(&mut tx, "shipment_requests", "id, reference, title, status, origin, destination, eta, created_at, updated_at").await?;
+    let plans: Vec<ShipmentPlan> = lengths
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| plan(i, n, now, &mut rng))
+        .collect();
+    let mut copy = CsvCopy::start(
+        &mut tx,
+        "shipment_requests",
+        "id, reference, title, status, origin, destination, eta, created_at, updated_at",
+    )
+    .await?;
     for p in &plans {
         let (id, eta, created) = (p.id.to_string(), p.eta.to_rfc3339(), p.created_at.to_rfc3339());
-        copy.row(&[Some(&id), Some(&p.reference), Some(&p.title), Some(STATUS_FLOW[0]), Some(p.origin), Some(p.destination), Some(&eta), Some(&created), Some(&created)]);
+        copy.row(&[
+            Some(&id),
+            Some(&p.reference),
+            Some(&p.title),
+            Some(STATUS_FLOW[0]),
+            Some(p.origin),
+            Some(p.destination),
+            Some(&eta),
+            Some(&created),
+            Some(&created),
+        ]);
     }
     copy.finish().await?;
 
@@ -126,7 +171,12 @@ pub async fn seed(pool: &PgPool, options: &SeedOptions, progress: ProgressFn<'_>
     let total = options.rows;
     let mut done: u32 = 0;
     progress(Progress::Rows { done, total });
-    let mut copy = CsvCopy::start(&mut tx, "shipment_history", "shipment_id, version_no, event_type, actor_id, \"timestamp\", description, changes, snapshot").await?;
+    let mut copy = CsvCopy::start(
+        &mut tx,
+        "shipment_history",
+        "shipment_id, version_no, event_type, actor_id, \"timestamp\", description, changes, snapshot",
+    )
+    .await?;
     for p in &plans {
         let id = p.id.to_string();
         HistoryGenerator::new(&mut rng, &actors).generate(p, |e| {
@@ -156,7 +206,9 @@ pub async fn seed(pool: &PgPool, options: &SeedOptions, progress: ProgressFn<'_>
     tx.commit().await?;
 
     progress(Progress::step("Analyzing tables"));
-    sqlx::query("ANALYZE actors, shipment_requests, shipment_history").execute(pool).await?;
+    sqlx::query("ANALYZE actors, shipment_requests, shipment_history")
+        .execute(pool)
+        .await?;
 
     Ok(SeedReport {
         actors: ACTORS as u32,
@@ -184,7 +236,12 @@ fn plan(index: usize, versions: u32, now: DateTime<Utc>, rng: &mut impl Rng) -> 
     ShipmentPlan {
         id: random_uuid(rng),
         reference: format!("SHP-{}-{:06}", created_at.format("%Y"), index + 1),
-        title: format!("{goods}, {} {pack}: {} → {}", rng.random_range(1..40), city(origin), city(destination)),
+        title: format!(
+            "{goods}, {} {pack}: {} → {}",
+            rng.random_range(1..40),
+            city(origin),
+            city(destination)
+        ),
         origin,
         destination,
         created_at,
@@ -200,7 +257,10 @@ fn random_uuid(rng: &mut impl Rng) -> Uuid {
 }
 
 fn ascii_lower(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphabetic).collect::<String>().to_lowercase()
+    name.chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -216,7 +276,10 @@ mod tests {
         let mut typical: Vec<u32> = lengths.iter().copied().filter(|&n| n < 1000).collect();
         typical.sort();
         let median = typical[typical.len() / 2];
-        assert!((10..100).contains(&median), "median {median} should be tens of versions");
+        assert!(
+            (10..100).contains(&median),
+            "median {median} should be tens of versions"
+        );
     }
 
     #[test]

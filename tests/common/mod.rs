@@ -28,12 +28,20 @@ extern "C" fn stop_server() {
 
 pub fn server() -> &'static TestServer {
     SERVER.get_or_init(|| {
-        let dir = tempfile::Builder::new().prefix("waybill-test-").tempdir().unwrap().keep();
+        let dir = tempfile::Builder::new()
+            .prefix("waybill-test-")
+            .tempdir()
+            .unwrap()
+            .keep();
         let sandbox = Sandbox::at(&dir);
         let started = sandbox.start(&|_| {}).expect("the test server starts");
         // SAFETY: registering a plain extern "C" function with no arguments.
         unsafe { libc::atexit(stop_server) };
-        TestServer { sandbox, info: started.info, dir }
+        TestServer {
+            sandbox,
+            info: started.info,
+            dir,
+        }
     })
 }
 
@@ -50,7 +58,10 @@ pub fn url(database: &str) -> String {
 pub async fn empty_db() -> (String, PgPool) {
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
     let admin = waybill::db::connect(options("postgres"), 1).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
     admin.close().await;
     let pool = waybill::db::connect(options(&name), 80).await.unwrap();
     (name, pool)

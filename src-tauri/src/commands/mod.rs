@@ -16,15 +16,29 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let api = std::fs::read_to_string(root.join("../ui/src/lib/api.ts")).unwrap();
         let caps = std::fs::read_to_string(root.join("capabilities/default.json")).unwrap();
-        let mut called: Vec<&str> = api.split("invoke<").skip(1).filter_map(|s| s.split('"').nth(1)).collect();
+        let mut called: Vec<&str> = api
+            .split("invoke<")
+            .skip(1)
+            .filter_map(|s| s.split('"').nth(1))
+            .collect();
         called.sort();
         let mut declared = COMMANDS.to_vec();
         declared.sort();
-        assert_eq!(called, declared, "ui/src/lib/api.ts calls exactly the declared commands");
+        assert_eq!(
+            called, declared,
+            "ui/src/lib/api.ts calls exactly the declared commands"
+        );
         for command in COMMANDS {
             let permission = format!("\"allow-{}\"", command.replace('_', "-"));
-            assert!(caps.contains(&permission), "capabilities/default.json grants {permission}");
+            assert!(
+                caps.contains(&permission),
+                "capabilities/default.json grants {permission}"
+            );
         }
-        assert_eq!(caps.matches("\"allow-").count(), COMMANDS.len(), "and grants nothing else of ours");
+        assert_eq!(
+            caps.matches("\"allow-").count(),
+            COMMANDS.len(),
+            "and grants nothing else of ours"
+        );
     }
 }

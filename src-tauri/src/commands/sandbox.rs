@@ -18,7 +18,10 @@ pub async fn open_sandbox(state: State<'_, AppState>, on_progress: Channel<Progr
             if opened.started_now {
                 state.mark_started();
             }
-            Ok::<_, waybill::Error>(Connected { pool: opened.pool, sandbox: opened.info })
+            Ok::<_, waybill::Error>(Connected {
+                pool: opened.pool,
+                sandbox: opened.info,
+            })
         })
         .await?;
     Ok(connected.sandbox.clone())

@@ -8,7 +8,11 @@ use crate::IpcError;
 const RECENT: u32 = 50;
 
 #[tauri::command]
-pub async fn list_shipments(state: State<'_, AppState>, search: String, limit: u32) -> Result<Vec<ShipmentSummary>, IpcError> {
+pub async fn list_shipments(
+    state: State<'_, AppState>,
+    search: String,
+    limit: u32,
+) -> Result<Vec<ShipmentSummary>, IpcError> {
     Ok(shipments::search(state.pool()?, &search, limit).await?)
 }
 

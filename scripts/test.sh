@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: UI type checks and unit tests, the Rust
+# tests against a real PostgreSQL (started by the test harness itself), the
+# bindings freshness check, and the real desktop app end to end under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh --test
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+started=$(date +%s)
+
+step "UI: type check, unit tests, production build"
+(cd ui && npm run check && npm test && npm run build)
+
+step "Rust formatting"
+cargo fmt --all --check
+
+step "The core crate does not depend on tauri"
+core_deps=$(cargo tree -p waybill -e normal --prefix none)
+if grep -qE '^tauri ' <<<"$core_deps"; then
+  echo "The core crate 'waybill' depends on tauri; keep tauri in src-tauri only." >&2
+  exit 1
+fi
+
+step "Rust tests (core and shell) on a real PostgreSQL"
+bindings_hash() { find ui/src/lib/bindings -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum; }
+before=$(bindings_hash)
+cargo test --workspace --features waybill-desktop/custom-protocol
+if [ "$(bindings_hash)" != "$before" ]; then
+  echo "The TypeScript bindings were stale: the tests regenerated ui/src/lib/bindings. Review and commit them." >&2
+  git status --short ui/src/lib/bindings >&2 || true
+  exit 1
+fi
+
+step "The desktop app end to end (tauri-driver + WebKitWebDriver under Xvfb)"
+cargo build -p waybill-desktop --features custom-protocol
+xvfb-run -a -s "-screen 0 1400x900x24" node --test e2e/
+
+echo
+echo "All tests passed in $(( $(date +%s) - started )) s. Screenshots: target/e2e/"
