@@ -23,10 +23,16 @@ if grep -qE '^tauri ' <<<"$core_deps"; then
   exit 1
 fi
 
+step "Build everything once: tests, the CLI and the desktop app (with the bundled UI)"
+# One invocation, so the app binary and the tests share one feature resolution
+# and nothing is compiled twice.
+features=(--workspace --features waybill-desktop/custom-protocol)
+cargo build --all-targets "${features[@]}"
+
 step "Rust tests (core and shell) on a real PostgreSQL"
 bindings_hash() { find ui/src/lib/bindings -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum; }
 before=$(bindings_hash)
-cargo test --workspace --features waybill-desktop/custom-protocol
+cargo test "${features[@]}"
 if [ "$(bindings_hash)" != "$before" ]; then
   echo "The TypeScript bindings were stale: the tests regenerated ui/src/lib/bindings. Review and commit them." >&2
   git status --short ui/src/lib/bindings >&2 || true
@@ -34,7 +40,6 @@ if [ "$(bindings_hash)" != "$before" ]; then
 fi
 
 step "The desktop app end to end (tauri-driver + WebKitWebDriver under Xvfb)"
-cargo build -p waybill-desktop --features custom-protocol
 xvfb-run -a -s "-screen 0 1400x900x24" node --test e2e/
 
 echo

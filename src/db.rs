@@ -19,14 +19,22 @@ pub fn parse_url(url: &str) -> Result<PgConnectOptions> {
     })
 }
 
+/// sqlx's parse errors describe the problem; make sure neither the URL nor the
+/// password in it (raw or percent-encoded) slips through into a message.
 fn redact_reason(reason: &str, url: &str) -> String {
-    // sqlx's parse errors describe the problem, but be sure no part of the URL
-    // (which may hold the password) slips through.
-    if reason.contains(url) {
-        "it could not be parsed".into()
-    } else {
-        reason.to_string()
+    let mut text = reason.replace(url, "<url>");
+    if let Some(password) = password_of(url).filter(|p| !p.is_empty()) {
+        text = text.replace(password, "<password>");
     }
+    text
+}
+
+/// The password part of `scheme://user:password@host…`, as written.
+fn password_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?']).next()?;
+    let userinfo = authority.rsplit_once('@')?.0;
+    userinfo.split_once(':').map(|(_, password)| password)
 }
 
 /// Opens a pool after checking that one connection works, mapping failures to
@@ -101,6 +109,30 @@ impl Target {
                 _ => Error::Database(error),
             },
             _ => Error::Database(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_password_in_a_url() {
+        assert_eq!(password_of("postgres://u:p%40ss@h:5432/db"), Some("p%40ss"));
+        assert_eq!(password_of("postgres://u@h/db"), None);
+        assert_eq!(password_of("postgres://h/db?user=x"), None);
+    }
+
+    #[test]
+    fn bad_urls_never_echo_the_password() {
+        for url in [
+            "postgres://alice:hunter2@host:notaport/db",
+            "postgres://alice:hunter2@[::1/db",
+        ] {
+            let message = parse_url(url).unwrap_err().to_string();
+            assert!(!message.contains("hunter2"), "{message}");
+            assert!(message.contains("not valid"), "{message}");
         }
     }
 }
