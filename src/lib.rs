@@ -1,6 +1,7 @@
 //! Waybill's core: everything but the desktop window. The `waybill` CLI and the
 //! desktop shell both call these functions; this crate never depends on tauri.
 
+pub mod concurrency;
 pub mod db;
 pub mod error;
 pub mod history;

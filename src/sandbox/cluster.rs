@@ -39,7 +39,7 @@ pub fn write_settings(data: &Path, port: u16, socket_dir: &Path) -> Result<()> {
          listen_addresses = '127.0.0.1'\n\
          unix_socket_directories = {socket}\n\
          unix_socket_permissions = 0700\n\
-         max_connections = 300\n\
+         max_connections = 1100\n\
          logging_collector = off\n",
         socket = conf_quote(&socket_dir.to_string_lossy()),
     );

@@ -1,0 +1,50 @@
+//! How much of the requests' time goes to waiting for the row lock, sampled
+//! from pg_stat_activity by a connection of its own while the run goes on.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub struct LockWatch {
+    stop: CancellationToken,
+    task: JoinHandle<(u64, u64)>,
+}
+
+/// Starts sampling backends named `application_name` every 2 ms.
+pub fn start(pool: PgPool, application_name: String) -> LockWatch {
+    let stop = CancellationToken::new();
+    let token = stop.clone();
+    let task = tokio::spawn(async move {
+        let (mut waiting, mut active) = (0u64, 0u64);
+        let Ok(mut conn) = pool.acquire().await else {
+            return (0, 0);
+        };
+        while !token.is_cancelled() {
+            let sample: Result<(i64, i64), _> = sqlx::query_as(
+                "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) FILTER (WHERE state = 'active')
+                   FROM pg_stat_activity WHERE application_name = $1",
+            )
+            .bind(&application_name)
+            .fetch_one(&mut *conn)
+            .await;
+            let Ok((w, a)) = sample else { break };
+            waiting += w as u64;
+            active += a as u64;
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        (waiting, active)
+    });
+    LockWatch { stop, task }
+}
+
+impl LockWatch {
+    /// The share of active samples that were waiting on a lock; `None` when no
+    /// sample caught a request running (a run too short to measure).
+    pub async fn stop(self) -> Option<f64> {
+        self.stop.cancel();
+        let (waiting, active) = self.task.await.unwrap_or((0, 0));
+        (active > 0).then(|| waiting as f64 / active as f64)
+    }
+}

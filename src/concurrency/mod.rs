@@ -1,0 +1,16 @@
+//! The bundled concurrency test: scenarios that hammer `create_history_entry`,
+//! a verdict whose every check shows its evidence, latency numbers, and a
+//! self-test proving the checker can fail.
+
+mod lockwatch;
+pub mod report;
+pub mod runner;
+pub mod runs;
+pub mod scenario;
+pub mod stats;
+mod target;
+pub mod verdict;
+
+pub use report::{Check, ErrorKind, RequestRecord, RunProgress, RunReport};
+pub use runner::{run, RunOptions};
+pub use scenario::{Params, Scenario};

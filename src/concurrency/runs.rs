@@ -1,0 +1,77 @@
+//! Past runs, kept as JSON files in the app's data directory so they can be
+//! reopened and compared.
+
+use std::path::{Path, PathBuf};
+
+use super::report::RunReport;
+use crate::error::{Error, Result};
+
+pub fn runs_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("concurrency-runs")
+}
+
+/// Saves a report; returns its file.
+pub fn save(data_dir: &Path, report: &RunReport) -> Result<PathBuf> {
+    let dir = runs_dir(data_dir);
+    std::fs::create_dir_all(&dir).map_err(Error::io(format!("creating {}", dir.display())))?;
+    let file = dir.join(format!(
+        "{}-{}.json",
+        report.started_at.format("%Y%m%dT%H%M%S"),
+        &report.id[..8]
+    ));
+    let json = serde_json::to_vec(report).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    std::fs::write(&file, json).map_err(Error::io(format!("writing {}", file.display())))?;
+    Ok(file)
+}
+
+/// Reads a saved report by its file or its run id (or an unambiguous prefix).
+pub fn load(data_dir: &Path, key: &str) -> Result<RunReport> {
+    let path = Path::new(key);
+    let file = if path.is_file() {
+        path.to_path_buf()
+    } else {
+        let matches: Vec<PathBuf> = list_files(data_dir)?
+            .into_iter()
+            .filter(|f| {
+                f.file_stem().and_then(|s| s.to_str()).is_some_and(|s| {
+                    s.split('-')
+                        .nth(1)
+                        .is_some_and(|id| key.starts_with(id) || id.starts_with(key))
+                })
+            })
+            .collect();
+        match matches.as_slice() {
+            [one] => one.clone(),
+            [] => {
+                return Err(Error::InvalidInput(format!(
+                    "no saved run matches `{key}`; list them with `waybill concurrency --list`"
+                )))
+            }
+            _ => {
+                return Err(Error::InvalidInput(format!(
+                    "`{key}` matches {} saved runs; give more of its id",
+                    matches.len()
+                )))
+            }
+        }
+    };
+    let bytes = std::fs::read(&file).map_err(Error::io(format!("reading {}", file.display())))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::InvalidInput(format!("{} is not a Waybill run report: {e}", file.display())))
+}
+
+/// Saved report files, newest first.
+pub fn list_files(data_dir: &Path) -> Result<Vec<PathBuf>> {
+    let dir = runs_dir(data_dir);
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    files.reverse();
+    Ok(files)
+}

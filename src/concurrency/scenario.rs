@@ -1,0 +1,260 @@
+//! The scenarios of the bundled concurrency test, their defaults and limits.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+
+/// At most this many connections at once (the sandbox allows 1,100).
+pub const MAX_CONCURRENT: u32 = 1000;
+/// At most this many requests in one run.
+pub const MAX_REQUESTS: u32 = 1_000_000;
+pub const MAX_DELAY_MS: u32 = 60_000;
+pub const MAX_SHIPMENTS: u32 = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Scenario {
+    /// N requests released at the same instant.
+    Concurrent,
+    /// Requests started one after another with a delay between them.
+    Staggered,
+    /// Many requests as fast as possible through a pool of connections.
+    RapidFire,
+    /// Many concurrent requests (10 to 1,000), each on its own connection.
+    Stress,
+    /// More concurrent requests than the pool has connections, with a tight
+    /// acquire timeout: timeouts are expected, corruption is not.
+    PoolExhaustion,
+    /// Concurrent writes to a brand-new shipment with no history.
+    FirstVersion,
+    /// Concurrent writes spread over several shipments at once.
+    Spread,
+}
+
+impl Scenario {
+    pub const ALL: [Scenario; 7] = [
+        Scenario::Concurrent,
+        Scenario::Staggered,
+        Scenario::RapidFire,
+        Scenario::Stress,
+        Scenario::PoolExhaustion,
+        Scenario::FirstVersion,
+        Scenario::Spread,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Scenario::Concurrent => "Concurrent writes",
+            Scenario::Staggered => "Staggered writes",
+            Scenario::RapidFire => "Rapid fire",
+            Scenario::Stress => "Stress",
+            Scenario::PoolExhaustion => "Pool exhaustion",
+            Scenario::FirstVersion => "First version race",
+            Scenario::Spread => "Spread over shipments",
+        }
+    }
+
+    /// The parameters a run uses when the user changes nothing.
+    pub fn defaults(self) -> Params {
+        let base = Params {
+            requests: 5,
+            delay_ms: 0,
+            pool_size: 0,
+            acquire_timeout_ms: 0,
+            shipments: 1,
+            max_total_ms: 0,
+        };
+        let p = match self {
+            Scenario::Concurrent => base,
+            Scenario::Staggered => Params {
+                requests: 3,
+                delay_ms: 100,
+                ..base
+            },
+            Scenario::RapidFire => Params {
+                requests: 100,
+                pool_size: 10,
+                acquire_timeout_ms: 30_000,
+                ..base
+            },
+            Scenario::Stress => Params { requests: 50, ..base },
+            Scenario::PoolExhaustion => Params {
+                requests: 50,
+                pool_size: 5,
+                acquire_timeout_ms: 100,
+                ..base
+            },
+            Scenario::FirstVersion => Params { requests: 20, ..base },
+            Scenario::Spread => Params {
+                requests: 10,
+                shipments: 5,
+                ..base
+            },
+        };
+        Params {
+            max_total_ms: p.default_threshold_ms(self),
+            ..p
+        }
+    }
+
+    /// Whether each request has a connection of its own, opened before the start signal.
+    pub fn dedicated_connections(self) -> bool {
+        !matches!(self, Scenario::RapidFire | Scenario::PoolExhaustion)
+    }
+
+    /// Whether the run writes to shipments it creates itself, whatever the target.
+    pub fn needs_new_shipments(self) -> bool {
+        matches!(self, Scenario::FirstVersion | Scenario::Spread)
+    }
+}
+
+/// What the user can change. `requests` is per shipment for `Spread`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Params {
+    pub requests: u32,
+    /// Between the starts of consecutive requests (staggered).
+    pub delay_ms: u32,
+    /// Connections in the pool (rapid fire, pool exhaustion); 0 = one per request.
+    pub pool_size: u32,
+    /// How long a request waits for a pooled connection before it times out.
+    pub acquire_timeout_ms: u32,
+    /// Shipments written at once (spread).
+    pub shipments: u32,
+    /// The "completed in acceptable time" threshold for the whole run.
+    pub max_total_ms: u32,
+}
+
+impl Params {
+    /// The guide's "under 1 s for 5 requests", growing with the work a run does.
+    fn default_threshold_ms(&self, scenario: Scenario) -> u32 {
+        let total = self.requests.saturating_mul(self.shipments);
+        let extra = total.saturating_sub(5).saturating_mul(20);
+        let waits = if scenario == Scenario::Staggered {
+            self.delay_ms.saturating_mul(self.requests)
+        } else {
+            0
+        };
+        1000u32.saturating_add(extra).saturating_add(waits)
+    }
+
+    pub fn total_requests(&self) -> u32 {
+        self.requests.saturating_mul(self.shipments.max(1))
+    }
+
+    /// Connections open at the same time during the run.
+    pub fn concurrent_connections(&self, scenario: Scenario) -> u32 {
+        if scenario.dedicated_connections() {
+            self.total_requests()
+        } else {
+            self.pool_size
+        }
+    }
+
+    pub fn validate(&self, scenario: Scenario) -> Result<()> {
+        let bad = |m: String| Err(Error::InvalidInput(m));
+        if self.requests == 0 {
+            return bad("--requests must be at least 1".into());
+        }
+        if self.total_requests() > MAX_REQUESTS {
+            return bad(format!(
+                "a run makes at most {MAX_REQUESTS} requests, this one would make {}",
+                self.total_requests()
+            ));
+        }
+        if scenario == Scenario::Stress && self.requests < 10 {
+            return bad("the stress scenario needs at least 10 concurrent requests".into());
+        }
+        if self.delay_ms > MAX_DELAY_MS {
+            return bad(format!("--delay-ms must be at most {MAX_DELAY_MS}"));
+        }
+        if self.shipments == 0 || self.shipments > MAX_SHIPMENTS {
+            return bad(format!("--shipments must be between 1 and {MAX_SHIPMENTS}"));
+        }
+        if scenario != Scenario::Spread && self.shipments != 1 {
+            return bad("--shipments applies to the spread scenario only".into());
+        }
+        if scenario == Scenario::PoolExhaustion && self.requests > MAX_CONCURRENT {
+            return bad(format!(
+                "pool exhaustion releases all requests at once: at most {MAX_CONCURRENT}"
+            ));
+        }
+        if !scenario.dedicated_connections() && (self.pool_size == 0 || self.pool_size > MAX_CONCURRENT) {
+            return bad(format!("--pool-size must be between 1 and {MAX_CONCURRENT}"));
+        }
+        if !scenario.dedicated_connections() && self.acquire_timeout_ms == 0 {
+            return bad("--acquire-timeout-ms must be at least 1".into());
+        }
+        let connections = self.concurrent_connections(scenario);
+        if connections > MAX_CONCURRENT {
+            return bad(format!(
+                "{} needs {connections} connections at once; at most {MAX_CONCURRENT} are allowed (lower --requests or --shipments)",
+                scenario.title()
+            ));
+        }
+        if self.max_total_ms == 0 {
+            return bad("--max-ms must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_is_valid() {
+        for s in Scenario::ALL {
+            s.defaults().validate(s).unwrap_or_else(|e| panic!("{s:?}: {e}"));
+        }
+    }
+
+    #[test]
+    fn the_guide_threshold_is_one_second_for_five_requests() {
+        assert_eq!(Scenario::Concurrent.defaults().max_total_ms, 1000);
+    }
+
+    #[test]
+    fn out_of_range_parameters_are_refused_with_a_reason() {
+        let s = Scenario::Concurrent;
+        let d = s.defaults();
+        for (params, says) in [
+            (Params { requests: 0, ..d }, "at least 1"),
+            (
+                Params {
+                    requests: 100_000_000,
+                    ..d
+                },
+                "at most 1000000",
+            ),
+            (Params { requests: 5000, ..d }, "at most 1000 are allowed"),
+            (
+                Params {
+                    delay_ms: 3_600_000,
+                    ..d
+                },
+                "--delay-ms",
+            ),
+        ] {
+            let err = params.validate(s).unwrap_err().to_string();
+            assert!(err.contains(says), "{err}");
+        }
+        let stress = Scenario::Stress;
+        assert!(Params {
+            requests: 5,
+            ..stress.defaults()
+        }
+        .validate(stress)
+        .is_err());
+        let pool = Scenario::PoolExhaustion;
+        assert!(Params {
+            pool_size: 0,
+            ..pool.defaults()
+        }
+        .validate(pool)
+        .is_err());
+    }
+}

@@ -1,0 +1,89 @@
+//! Where a run writes: the real function or the checker's unsafe control, and
+//! the shipments (fresh test shipments, or one the user chose).
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::report::TargetShipment;
+use crate::error::{Error, Result};
+
+/// The version-assignment function and the table it writes to.
+#[derive(Debug, Clone, Copy)]
+pub struct Assignment {
+    pub call: &'static str,
+    pub history_table: &'static str,
+}
+
+pub const SAFE: Assignment = Assignment {
+    call: "SELECT version_no, \"timestamp\" FROM create_history_entry($1, $2, $3, $4, $5)",
+    history_table: "shipment_history",
+};
+
+pub const UNSAFE_CONTROL: Assignment = Assignment {
+    call: "SELECT version_no, \"timestamp\" FROM waybill_unsafe.create_history_entry($1, $2, $3, $4, $5)",
+    history_table: "waybill_unsafe.shipment_history",
+};
+
+/// Installs the deliberately unsafe control. The caller must have checked that
+/// the database is the sandbox.
+pub async fn install_unsafe_control(pool: &PgPool) -> Result<()> {
+    sqlx::raw_sql(include_str!("unsafe_control.sql")).execute(pool).await?;
+    Ok(())
+}
+
+/// Creates `count` shipments labelled as test shipments, with no history.
+pub async fn create_test_shipments(pool: &PgPool, run_id: &str, count: u32) -> Result<Vec<TargetShipment>> {
+    let mut created = Vec::new();
+    for n in 1..=count {
+        let reference = format!("TEST-{}-{n:03}", &run_id[..8].to_uppercase());
+        let (id,): (Uuid,) = sqlx::query_as(
+            "INSERT INTO shipment_requests (reference, title, status, origin, destination)
+             VALUES ($1, 'Concurrency test shipment (created by Waybill)', 'test', 'Waybill', 'Waybill')
+             RETURNING id",
+        )
+        .bind(&reference)
+        .fetch_one(pool)
+        .await?;
+        created.push(TargetShipment {
+            id: id.to_string(),
+            reference,
+            created_for_test: true,
+        });
+    }
+    Ok(created)
+}
+
+/// An existing shipment by id or reference.
+pub async fn existing_shipment(pool: &PgPool, key: &str) -> Result<TargetShipment> {
+    let id = Uuid::parse_str(key.trim()).ok();
+    let row: Option<(Uuid, String)> = sqlx::query_as(
+        "SELECT id, reference FROM shipment_requests WHERE ($1::uuid IS NOT NULL AND id = $1) OR upper(reference) = upper($2)",
+    )
+    .bind(id)
+    .bind(key.trim())
+    .fetch_optional(pool)
+    .await?;
+    let (id, reference) = row.ok_or_else(|| Error::ShipmentNotFound { query: key.to_string() })?;
+    Ok(TargetShipment {
+        id: id.to_string(),
+        reference,
+        created_for_test: false,
+    })
+}
+
+/// Fails clearly when the server cannot take `needed` more connections.
+pub async fn check_capacity(pool: &PgPool, needed: u32) -> Result<()> {
+    let (max, reserved, used): (i32, i32, i64) = sqlx::query_as(
+        "SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int,
+                (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')",
+    )
+    .fetch_one(pool)
+    .await?;
+    let free = (max - reserved) as i64 - used;
+    if needed as i64 + 2 > free {
+        return Err(Error::InvalidInput(format!(
+            "this run needs {needed} connections at once but the server has {free} free (max_connections = {max}); lower --requests or raise max_connections"
+        )));
+    }
+    Ok(())
+}
