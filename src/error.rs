@@ -56,6 +56,9 @@ pub enum Error {
     #[error("cancelled: nothing was written to `{database}`.")]
     Cancelled { database: String },
 
+    #[error("drawing the plot failed: {0}")]
+    Plot(String),
+
     #[error("migrating the schema failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 
@@ -91,6 +94,7 @@ impl Error {
             Error::NotEmpty { .. } => "not_empty",
             Error::ConfirmationNeeded { .. } => "confirmation_needed",
             Error::Cancelled { .. } => "cancelled",
+            Error::Plot(_) => "plot_failed",
             Error::Migrate(_) => "migrate_failed",
             Error::Database(_) => "database",
             Error::Io { .. } => "io",

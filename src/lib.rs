@@ -6,6 +6,7 @@ pub mod db;
 pub mod error;
 pub mod history;
 pub mod paths;
+pub mod plots;
 pub mod progress;
 pub mod sandbox;
 pub mod schema;

@@ -278,3 +278,44 @@ async fn a_tiny_time_threshold_fails_only_the_time_check() {
     let order = report.checks.iter().find(|c| c.name == "Real-time order").unwrap();
     assert!(order.detail.contains("4 requests checked"), "{}", order.detail);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn plots_render_as_svg_and_png_with_titled_axes() {
+    use waybill::plots::{self, Plot};
+    let (_, pool) = common::migrated_db().await;
+    let params = Params {
+        requests: 30,
+        max_total_ms: 60_000,
+        ..Scenario::Concurrent.defaults()
+    };
+    let run_a = run_ok(&pool, options(Scenario::Concurrent, params)).await;
+    let run_b = run_ok(&pool, options(Scenario::Concurrent, params)).await;
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("plots");
+    std::fs::create_dir_all(&out).unwrap();
+    for plot in [
+        Plot::Latency(&run_a),
+        Plot::Distribution(&run_a),
+        Plot::Waterfall(&run_a),
+        Plot::Compare(&run_a, &run_b),
+    ] {
+        let svg = plots::svg(plot).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("latency (ms)") || svg.contains("time since"),
+            "{}",
+            plot.name()
+        );
+        assert!(
+            svg.contains("succeeded") || svg.contains("this run") || svg.contains("successful"),
+            "{} has a legend",
+            plot.name()
+        );
+        let png = plots::png(plot).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+        let info = decoder.read_info().unwrap().info().clone();
+        assert_eq!((info.width, info.height), plots::SIZE);
+        plots::write(plot, &out.join(format!("{}.png", plot.name()))).unwrap();
+    }
+    let err = plots::write(Plot::Latency(&run_a), &out.join("plot.gif")).unwrap_err();
+    assert!(err.to_string().contains(".svg or .png"));
+}

@@ -92,6 +92,17 @@ pub struct RunReport {
     pub passed: bool,
 }
 
+impl RunReport {
+    pub fn scenario_title(&self) -> String {
+        let title = self.scenario.title();
+        if self.unsafe_control {
+            format!("{title} (unsafe control)")
+        } else {
+            title.to_string()
+        }
+    }
+}
+
 /// Live progress of a run.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

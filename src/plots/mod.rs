@@ -1,0 +1,133 @@
+//! Plots drawn with plotters on the Rust side: SVG for the UI and PNG for export.
+//! Text is measured (and for PNG drawn) with ab_glyph from a system TrueType
+//! font, so no fontconfig or freetype is needed at build time.
+
+mod concurrency;
+
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::concurrency::RunReport;
+use crate::error::{Error, Result};
+
+pub const SIZE: (u32, u32) = (960, 440);
+
+/// What to draw.
+#[derive(Debug, Clone, Copy)]
+pub enum Plot<'a> {
+    /// Per-request latency as bars, in version order (the guide's list).
+    Latency(&'a RunReport),
+    /// Histogram of latencies beside the percentile curve.
+    Distribution(&'a RunReport),
+    /// Each request from start to end on a shared time axis: queueing shows.
+    Waterfall(&'a RunReport),
+    /// Percentile curves of two runs overlaid (the run, then the earlier one).
+    Compare(&'a RunReport, &'a RunReport),
+}
+
+impl Plot<'_> {
+    /// A short name for files: `latency`, `distribution`, `waterfall`, `compare`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Plot::Latency(_) => "latency",
+            Plot::Distribution(_) => "distribution",
+            Plot::Waterfall(_) => "waterfall",
+            Plot::Compare(..) => "compare",
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let drawn = match self {
+            Plot::Latency(r) => concurrency::latency(root, r),
+            Plot::Distribution(r) => concurrency::distribution(root, r),
+            Plot::Waterfall(r) => concurrency::waterfall(root, r),
+            Plot::Compare(a, b) => concurrency::compare(root, a, b),
+        };
+        drawn
+            .and_then(|()| root.present())
+            .map_err(|e| Error::Plot(e.to_string()))
+    }
+}
+
+pub fn svg(plot: Plot<'_>) -> Result<String> {
+    // The webview draws SVG text, but plotters still measures it to lay out axes.
+    register_font()?;
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+        plot.draw(&root)?;
+    }
+    Ok(text)
+}
+
+pub fn png(plot: Plot<'_>) -> Result<Vec<u8>> {
+    register_font()?;
+    let (w, h) = SIZE;
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        plot.draw(&root)?;
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let encoded = encoder
+        .write_header()
+        .and_then(|mut writer| writer.write_image_data(&rgb));
+    encoded.map_err(|e| Error::Plot(format!("encoding the PNG failed: {e}")))?;
+    Ok(out)
+}
+
+/// Writes `plot` to `path`, as PNG or SVG by its extension.
+pub fn write(plot: Plot<'_>, path: &std::path::Path) -> Result<()> {
+    let bytes = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") => png(plot)?,
+        Some("svg") => svg(plot)?.into_bytes(),
+        _ => {
+            return Err(Error::InvalidInput(format!(
+                "{} must end in .svg or .png",
+                path.display()
+            )))
+        }
+    };
+    std::fs::write(path, bytes).map_err(Error::io(format!("writing {}", path.display())))
+}
+
+/// Fonts PNG text can use, most likely first; `WAYBILL_PLOT_FONT` wins.
+const FONT_FILES: &[&str] = &[
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/System/Library/Fonts/Supplemental/Arial.ttf",
+    "C:\\Windows\\Fonts\\arial.ttf",
+];
+
+fn register_font() -> Result<()> {
+    static REGISTERED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            let candidates: Vec<String> = std::env::var("WAYBILL_PLOT_FONT")
+                .into_iter()
+                .chain(FONT_FILES.iter().map(|s| s.to_string()))
+                .collect();
+            let bytes = candidates.iter().find_map(|f| std::fs::read(f).ok()).ok_or_else(|| {
+                "PNG export needs a TrueType font: install `fonts-dejavu-core` or set WAYBILL_PLOT_FONT to a .ttf file"
+                    .to_string()
+            })?;
+            // Registered once for the life of the process, as plotters requires.
+            let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+            plotters::style::register_font("sans-serif", FontStyle::Normal, bytes)
+                .map_err(|_| "the plot font could not be read".to_string())
+        })
+        .clone()
+        .map_err(Error::Plot)
+}
