@@ -1,5 +1,6 @@
 //! `waybill`: the command-line face of Waybill, for QA scripts and CI.
-//! Exit codes: 0 on success, 2 on bad input or connection errors (one line on stderr).
+//! Exit codes: 0 on success, 1 when a check fails (a concurrency verdict of FAIL),
+//! 2 on bad input or connection errors (one line on stderr).
 
 mod cli;
 
@@ -9,9 +10,15 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Like other Unix tools: `waybill … | head` ends quietly instead of panicking
+    // on a closed pipe.
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread uses it.
+    unsafe {
+        let _ = nix::sys::signal::signal(nix::sys::signal::Signal::SIGPIPE, nix::sys::signal::SigHandler::SigDfl);
+    }
     let args = cli::Cli::parse();
     match cli::run(args).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

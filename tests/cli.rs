@@ -182,3 +182,119 @@ fn a_database_without_the_schema_is_named_and_migrate_asks_first() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("limit must be between 1 and 1000"));
 }
+
+#[test]
+fn concurrency_passes_on_the_sandbox_and_writes_plots_junit_and_a_saved_run() {
+    let home = tempfile::tempdir().unwrap();
+    let plot = home.path().join("plots/run.png");
+    let junit = home.path().join("junit.xml");
+    let out = run(
+        home.path(),
+        &[
+            "concurrency",
+            "--requests",
+            "8",
+            "--plot",
+            plot.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("CONCURRENT WRITES (8 requests)") && text.contains("ALL CHECKS PASSED"),
+        "{text}"
+    );
+    assert_eq!(text.matches("✅ PASS").count(), 6);
+    for file in ["run.png", "run-distribution.png", "run-waterfall.png"] {
+        assert!(
+            std::fs::read(home.path().join("plots").join(file))
+                .unwrap()
+                .starts_with(b"\x89PNG"),
+            "{file}"
+        );
+    }
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("tests=\"6\"") && xml.contains("failures=\"0\""), "{xml}");
+    let list = run(home.path(), &["concurrency", "--list"]);
+    assert!(stdout(&list).contains("Concurrent writes") && stdout(&list).contains("PASS"));
+    assert!(
+        server_pid(home.path()).is_none(),
+        "the sandbox it started is stopped again"
+    );
+}
+
+#[test]
+fn the_unsafe_control_fails_with_exit_1_and_its_evidence() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(
+        home.path(),
+        &["concurrency", "--unsafe-control", "--requests", "20", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["passed"], false);
+    assert_eq!(report["unsafe_control"], true);
+    let unique = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Version numbers are unique")
+        .unwrap();
+    assert_eq!(unique["passed"], false);
+    assert!(unique["evidence"][0].as_str().unwrap().contains("got version"));
+}
+
+#[test]
+fn concurrency_refuses_bad_parameters_and_unconfirmed_writes_with_exit_2() {
+    let home = tempfile::tempdir().unwrap();
+    for (args, says) in [
+        (vec!["concurrency", "--requests", "0"], "at least 1"),
+        (vec!["concurrency", "--requests", "100000000"], "at most 1000000"),
+        (vec!["concurrency", "--scenario", "bogus"], "unknown scenario `bogus`"),
+        (
+            vec!["concurrency", "--scenario", "staggered", "--delay-ms", "-5"],
+            "--delay-ms",
+        ),
+        (vec!["concurrency", "--plot", "out.gif"], ".svg or .png"),
+    ] {
+        let out = run(home.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    assert!(
+        !home.path().join("waybill/sandbox").exists(),
+        "bad parameters are refused before any work"
+    );
+
+    // A non-sandbox database: no terminal and no --yes means nothing is written;
+    // the unsafe control is refused outright.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (name, pool) = rt.block_on(common::migrated_db());
+    let url = common::url(&name);
+    let out = run(home.path(), &["--database-url", &url, "concurrency"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("writing to `{name}` needs confirmation")),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        home.path(),
+        &["--database-url", &url, "concurrency", "--unsafe-control", "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("only on the sandbox"), "{}", stderr(&out));
+    let rows: i64 = rt
+        .block_on(sqlx::query_scalar("SELECT count(*) FROM shipment_requests").fetch_one(&pool))
+        .unwrap();
+    assert_eq!(rows, 0);
+
+    let out = run(
+        home.path(),
+        &["--database-url", &url, "concurrency", "--yes", "--requests", "6"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("Database: {name} on ")));
+}

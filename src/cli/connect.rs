@@ -54,6 +54,18 @@ impl Connection {
         }
     }
 
+    pub fn is_sandbox(&self) -> bool {
+        self.remote.is_none()
+    }
+
+    /// How reports name the database: `waybill (sandbox)` or `db on host:port`.
+    pub fn label(&self) -> String {
+        match &self.remote {
+            None => format!("{} (sandbox)", waybill::sandbox::SANDBOX_DATABASE),
+            Some(r) => format!("{} on {}:{}", r.database, r.host, r.port),
+        }
+    }
+
     /// Writes to the sandbox need no confirmation; anything else needs `--yes`
     /// or the database's name typed at a terminal.
     pub fn confirm_write(&self, yes: bool, what: &str) -> Result<()> {

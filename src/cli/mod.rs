@@ -1,7 +1,10 @@
 //! Command definitions and dispatch. Each command calls one core function.
 
+mod concurrency;
 mod connect;
 mod output;
+
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -65,6 +68,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the bundled concurrency test against create_history_entry (exit 0 PASS, 1 FAIL).
+    Concurrency(concurrency::ConcurrencyArgs),
     /// Show one shipment (by id or reference) with its latest changes.
     Shipment {
         key: String,
@@ -90,9 +95,17 @@ enum SandboxAction {
     Url,
 }
 
-pub async fn run(cli: Cli) -> Result<()> {
+pub async fn run(cli: Cli) -> Result<ExitCode> {
     let target = Target::from_url(cli.database_url.as_deref())?;
-    match cli.command {
+    if let Command::Concurrency(args) = cli.command {
+        return concurrency::run(&target, args).await;
+    }
+    run_simple(target, cli.command).await.map(|()| ExitCode::SUCCESS)
+}
+
+async fn run_simple(target: Target, command: Command) -> Result<()> {
+    match command {
+        Command::Concurrency(_) => unreachable!("handled in run"),
         Command::Sandbox { action } => sandbox(action).await,
         Command::Migrate { yes } => {
             let conn = Connection::open(&target, false).await?;

@@ -2,6 +2,7 @@
 //! a verdict whose every check shows its evidence, latency numbers, and a
 //! self-test proving the checker can fail.
 
+pub mod junit;
 mod lockwatch;
 pub mod report;
 pub mod runner;

@@ -129,7 +129,7 @@ pub struct Params {
 
 impl Params {
     /// The guide's "under 1 s for 5 requests", growing with the work a run does.
-    fn default_threshold_ms(&self, scenario: Scenario) -> u32 {
+    pub fn default_threshold_ms(&self, scenario: Scenario) -> u32 {
         let total = self.requests.saturating_mul(self.shipments);
         let extra = total.saturating_sub(5).saturating_mul(20);
         let waits = if scenario == Scenario::Staggered {

@@ -98,7 +98,26 @@ pub fn write(plot: Plot<'_>, path: &std::path::Path) -> Result<()> {
             )))
         }
     };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(Error::io(format!("creating {}", parent.display())))?;
+    }
     std::fs::write(path, bytes).map_err(Error::io(format!("writing {}", path.display())))
+}
+
+/// Checks a plot path before a run, so a bad name fails before any work.
+pub fn write_check(path: &std::path::Path) -> Result<()> {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") | Some("svg") => Ok(()),
+        _ => Err(Error::InvalidInput(format!(
+            "{} must end in .svg or .png",
+            path.display()
+        ))),
+    }
 }
 
 /// Fonts PNG text can use, most likely first; `WAYBILL_PLOT_FONT` wins.

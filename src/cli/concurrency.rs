@@ -1,0 +1,413 @@
+//! `waybill concurrency`: runs the bundled concurrency test and prints a report
+//! in the spirit of the original guide's script. Exit 0 on PASS, 1 on FAIL.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use tokio_util::sync::CancellationToken;
+
+use waybill::concurrency::{self, runs, Params, RunOptions, RunProgress, RunReport, Scenario};
+use waybill::error::{Error, Result};
+use waybill::plots::{self, Plot};
+
+use super::connect::{Connection, Target};
+
+#[derive(Debug, Args)]
+pub struct ConcurrencyArgs {
+    /// concurrent, staggered, rapid-fire, stress, pool-exhaustion, first-version, spread, or all.
+    #[arg(long, default_value = "concurrent")]
+    scenario: String,
+    /// Requests in the run (per shipment for spread).
+    #[arg(long)]
+    requests: Option<u32>,
+    /// Write to this existing shipment (id or reference) instead of a new test shipment.
+    #[arg(long, conflicts_with = "new_shipment")]
+    shipment: Option<String>,
+    /// Write to a new test shipment created for the run (the default).
+    #[arg(long)]
+    new_shipment: bool,
+    /// Delay between request starts, for staggered.
+    #[arg(long, allow_hyphen_values = true)]
+    delay_ms: Option<u32>,
+    /// Connections in the pool, for rapid-fire and pool-exhaustion.
+    #[arg(long)]
+    pool_size: Option<u32>,
+    /// How long a request may wait for a pooled connection.
+    #[arg(long)]
+    acquire_timeout_ms: Option<u32>,
+    /// Shipments written at once, for spread.
+    #[arg(long)]
+    shipments: Option<u32>,
+    /// The "completed in acceptable time" threshold for the run.
+    #[arg(long)]
+    max_ms: Option<u32>,
+    /// Write plots: FILE.svg or FILE.png (latency per request), plus -distribution and -waterfall beside it.
+    #[arg(long)]
+    plot: Option<PathBuf>,
+    /// Print the report(s) as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Write a JUnit XML report (one test case per check).
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// Self-test the checker against a deliberately unsafe version assignment (sandbox only): it must FAIL.
+    #[arg(long)]
+    unsafe_control: bool,
+    /// Compare with a saved run (its id or file): percentiles side by side, and a plot with --plot.
+    #[arg(long)]
+    compare: Option<String>,
+    /// List saved runs and exit.
+    #[arg(long)]
+    list: bool,
+    /// Confirm writing to a non-sandbox database without being asked.
+    #[arg(long)]
+    yes: bool,
+}
+
+fn scenarios(name: &str) -> Result<Vec<Scenario>> {
+    if name.eq_ignore_ascii_case("all") {
+        return Ok(Scenario::ALL.to_vec());
+    }
+    Scenario::from_str(name, true).map(|s| vec![s]).map_err(|_| {
+        let names: Vec<String> = Scenario::ALL
+            .iter()
+            .filter_map(|s| s.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        Error::InvalidInput(format!(
+            "unknown scenario `{name}`; choose one of {}, or all",
+            names.join(", ")
+        ))
+    })
+}
+
+fn params_for(scenario: Scenario, a: &ConcurrencyArgs) -> Params {
+    let d = scenario.defaults();
+    let mut p = Params {
+        requests: a.requests.unwrap_or(d.requests),
+        delay_ms: a.delay_ms.unwrap_or(d.delay_ms),
+        pool_size: a.pool_size.unwrap_or(d.pool_size),
+        acquire_timeout_ms: a.acquire_timeout_ms.unwrap_or(d.acquire_timeout_ms),
+        shipments: if scenario == Scenario::Spread {
+            a.shipments.unwrap_or(d.shipments)
+        } else {
+            1
+        },
+        max_total_ms: 0,
+    };
+    p.max_total_ms = a.max_ms.unwrap_or_else(|| p.default_threshold_ms(scenario));
+    p
+}
+
+pub async fn run(target: &Target, args: ConcurrencyArgs) -> Result<ExitCode> {
+    let data_dir = waybill::paths::data_dir()?;
+    if args.list {
+        list(&data_dir)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let chosen = scenarios(&args.scenario)?;
+    let plans: Vec<(Scenario, Params)> = chosen.iter().map(|&s| (s, params_for(s, &args))).collect();
+    for (s, p) in &plans {
+        p.validate(*s)?;
+    }
+    if let Some(plot) = &args.plot {
+        plots::write_check(plot)?;
+    }
+    let earlier = args
+        .compare
+        .as_deref()
+        .map(|key| runs::load(&data_dir, key))
+        .transpose()?;
+
+    let conn = Connection::open(target, true).await?;
+    let is_sandbox = conn.is_sandbox();
+    let rows: u32 = plans.iter().map(|(_, p)| p.total_requests()).sum();
+    let on = args
+        .shipment
+        .as_deref()
+        .map(|s| format!("shipment {s}"))
+        .unwrap_or_else(|| "new test shipments".into());
+    if args.unsafe_control && !is_sandbox {
+        let result = Err(Error::InvalidInput(
+            "--unsafe-control runs only on the sandbox, never on another database".into(),
+        ));
+        return conn.finish(result).await;
+    }
+    if let Err(e) = conn.confirm_write(
+        args.yes,
+        &format!("write up to {rows} history rows ({on}) for the concurrency test in"),
+    ) {
+        return conn.finish(Err(e)).await;
+    }
+
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\ncancelling: requests not yet sent are skipped, those in flight finish…");
+            on_ctrl_c.cancel();
+        }
+    });
+
+    let mut reports = Vec::new();
+    for (scenario, params) in plans {
+        let options = RunOptions {
+            scenario,
+            params,
+            shipment: args.shipment.clone(),
+            unsafe_control: args.unsafe_control,
+            is_sandbox,
+            database: conn.label(),
+        };
+        let result = concurrency::run(&conn.pool, &options, &progress_line, &cancel).await;
+        clear_progress_line();
+        match result {
+            Ok(report) => reports.push(report),
+            Err(e) => return conn.finish(Err(e)).await,
+        }
+        if cancel.is_cancelled() {
+            break;
+        }
+    }
+    let outcome = write_outputs(&args, &data_dir, &reports, earlier.as_ref());
+    let outcome = conn.finish(outcome).await;
+    outcome.map(|()| {
+        if reports.iter().all(|r| r.passed) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
+    })
+}
+
+fn write_outputs(
+    args: &ConcurrencyArgs,
+    data_dir: &Path,
+    reports: &[RunReport],
+    earlier: Option<&RunReport>,
+) -> Result<()> {
+    if args.json {
+        let text = if let [one] = reports {
+            serde_json::to_string_pretty(one)
+        } else {
+            serde_json::to_string_pretty(reports)
+        };
+        println!("{}", text.map_err(|e| Error::InvalidInput(e.to_string()))?);
+    }
+    for report in reports {
+        if !args.json {
+            print_report(report);
+        }
+        let saved = runs::save(data_dir, report)?;
+        eprintln!("saved as {} (id {})", saved.display(), &report.id[..8]);
+        if let Some(base) = &args.plot {
+            let suffix = if reports.len() > 1 {
+                format!(
+                    "-{}",
+                    report
+                        .scenario
+                        .to_possible_value()
+                        .map(|v| v.get_name().to_string())
+                        .unwrap_or_default()
+                )
+            } else {
+                String::new()
+            };
+            let mut written = Vec::new();
+            for plot in [
+                Plot::Latency(report),
+                Plot::Distribution(report),
+                Plot::Waterfall(report),
+            ] {
+                let extra = if matches!(plot, Plot::Latency(_)) {
+                    String::new()
+                } else {
+                    format!("-{}", plot.name())
+                };
+                let path = sibling(base, &format!("{suffix}{extra}"));
+                plots::write(plot, &path)?;
+                written.push(path.display().to_string());
+            }
+            if let Some(earlier) = earlier {
+                let path = sibling(base, &format!("{suffix}-compare"));
+                plots::write(Plot::Compare(report, earlier), &path)?;
+                written.push(path.display().to_string());
+            }
+            eprintln!("plots: {}", written.join(", "));
+        }
+        if let (Some(earlier), false) = (earlier, args.json) {
+            print_comparison(report, earlier);
+        }
+    }
+    if let Some(path) = &args.junit {
+        let xml = concurrency::junit::to_xml(reports)
+            .map_err(|e| Error::InvalidInput(format!("writing JUnit XML failed: {e}")))?;
+        std::fs::write(path, xml).map_err(Error::io(format!("writing {}", path.display())))?;
+        eprintln!("JUnit report: {}", path.display());
+    }
+    Ok(())
+}
+
+/// `plots/run.svg` + `-waterfall` → `plots/run-waterfall.svg`.
+fn sibling(base: &Path, suffix: &str) -> PathBuf {
+    let stem = base.file_stem().and_then(|s| s.to_str()).unwrap_or("plot");
+    let ext = base.extension().and_then(|s| s.to_str()).unwrap_or("svg");
+    base.with_file_name(format!("{stem}{suffix}.{ext}"))
+}
+
+fn progress_line(p: RunProgress) {
+    if std::io::stderr().is_terminal() {
+        eprint!(
+            "\r  {} / {} done, {} failed, {:.1} s   ",
+            p.done,
+            p.total,
+            p.failed,
+            p.elapsed_ms / 1000.0
+        );
+        std::io::stderr().flush().ok();
+    }
+}
+
+fn clear_progress_line() {
+    if std::io::stderr().is_terminal() {
+        eprint!("\r{:60}\r", "");
+    }
+}
+
+const RULE: &str = "==================================================";
+
+fn header(text: &str) {
+    println!("\n{RULE}\n{text:^50}\n{RULE}");
+}
+
+fn print_report(r: &RunReport) {
+    let p = &r.params;
+    header(&format!(
+        "{} ({} requests)",
+        r.scenario_title().to_uppercase(),
+        p.total_requests()
+    ));
+    println!("Database: {}", r.database);
+    for s in &r.shipments {
+        let kind = if s.created_for_test {
+            "new test shipment"
+        } else {
+            "existing shipment"
+        };
+        println!("Shipment: {} ({kind}, {})", s.reference, s.id);
+    }
+    header("RESULTS");
+    let ok = r.requests.iter().filter(|q| q.version.is_some()).count();
+    println!("Total time: {:.2}ms", r.elapsed_ms);
+    println!("Successful: {ok}");
+    println!("Failed: {}", r.requests.len() - ok);
+    if r.cancelled > 0 {
+        println!("Cancelled before sending: {}", r.cancelled);
+    }
+    println!();
+    const SHOWN: usize = 25;
+    for q in r.requests.iter().take(SHOWN) {
+        match (&q.version, &q.error) {
+            (Some(v), _) => println!("✅ Request {}: Version {v} (took {:.2}ms)", q.index, q.latency_ms()),
+            (None, Some(e)) => println!(
+                "❌ Request {}: FAILED ({:?}) - {} (after {:.2}ms)",
+                q.index,
+                e.kind,
+                e.message,
+                q.latency_ms()
+            ),
+            (None, None) => {}
+        }
+    }
+    if r.requests.len() > SHOWN {
+        println!(
+            "… and {} more requests (see --json or the plots)",
+            r.requests.len() - SHOWN
+        );
+    }
+    let s = &r.stats;
+    println!(
+        "\nLatency: min {:.2} · mean {:.2} · p50 {:.2} · p95 {:.2} · p99 {:.2} · max {:.2} ms",
+        s.min_ms, s.mean_ms, s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms
+    );
+    let lock = r
+        .lock_wait_share
+        .map(|w| format!("{:.0}% of active time waiting for the row lock", w * 100.0))
+        .unwrap_or_else(|| "lock wait not measurable (run too short)".into());
+    println!("Throughput: {:.0} versions/s · {lock}", s.throughput_per_s);
+
+    header("VERIFICATION");
+    for c in &r.checks {
+        println!(
+            "{} {}: {}: {}",
+            if c.passed { "✅" } else { "❌" },
+            if c.passed { "PASS" } else { "FAIL" },
+            c.name,
+            c.detail
+        );
+        for e in &c.evidence {
+            println!("     ↳ {e}");
+        }
+    }
+    header("FINAL VERDICT");
+    if r.passed {
+        println!("{:^50}", "✅ ALL CHECKS PASSED");
+    } else {
+        let failed = r.checks.iter().filter(|c| !c.passed).count();
+        println!(
+            "{:^50}",
+            format!("❌ FAIL ({failed} of {} checks failed)", r.checks.len())
+        );
+        if r.unsafe_control {
+            println!("\nThis run used the deliberately unsafe control: FAIL is the expected outcome,\nand proves the checker can catch duplicates.");
+        }
+    }
+}
+
+fn print_comparison(run: &RunReport, earlier: &RunReport) {
+    let (a, b) = (&run.stats, &earlier.stats);
+    println!(
+        "\nCompared with run {} ({}):",
+        &earlier.id[..8],
+        earlier.started_at.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    println!("  {:<12} {:>12} {:>12}", "", "this run", "earlier");
+    for (name, x, y) in [
+        ("p50 (ms)", a.p50_ms, b.p50_ms),
+        ("p95 (ms)", a.p95_ms, b.p95_ms),
+        ("p99 (ms)", a.p99_ms, b.p99_ms),
+        ("versions/s", a.throughput_per_s, b.throughput_per_s),
+    ] {
+        println!("  {name:<12} {x:>12.2} {y:>12.2}");
+    }
+}
+
+fn list(data_dir: &Path) -> Result<()> {
+    let files = runs::list_files(data_dir)?;
+    if files.is_empty() {
+        println!("no saved runs yet: run `waybill concurrency`");
+        return Ok(());
+    }
+    println!(
+        "{:<10} {:<20} {:<24} {:>8} {:>9} {:>9}  VERDICT",
+        "ID", "STARTED (UTC)", "SCENARIO", "REQUESTS", "P50 ms", "P99 ms"
+    );
+    for file in files {
+        match runs::load(data_dir, &file.to_string_lossy()) {
+            Ok(r) => println!(
+                "{:<10} {:<20} {:<24} {:>8} {:>9.2} {:>9.2}  {}",
+                &r.id[..8],
+                r.started_at.format("%Y-%m-%d %H:%M:%S"),
+                r.scenario_title(),
+                r.requests.len(),
+                r.stats.p50_ms,
+                r.stats.p99_ms,
+                if r.passed { "PASS" } else { "FAIL" }
+            ),
+            Err(e) => eprintln!("skipping {}: {e}", file.display()),
+        }
+    }
+    Ok(())
+}
