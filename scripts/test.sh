@@ -40,7 +40,7 @@ if [ "$(bindings_hash)" != "$before" ]; then
 fi
 
 step "The desktop app end to end (tauri-driver + WebKitWebDriver under Xvfb)"
-xvfb-run -a -s "-screen 0 1400x900x24" node --test e2e/
+xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 e2e/
 
 echo
 echo "All tests passed in $(( $(date +%s) - started )) s. Screenshots: target/e2e/"

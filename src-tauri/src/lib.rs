@@ -39,6 +39,13 @@ pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
             commands::sandbox::open_sandbox,
             commands::shipments::list_shipments,
             commands::shipments::get_shipment,
+            commands::concurrency::concurrency_scenarios,
+            commands::concurrency::run_concurrency,
+            commands::concurrency::cancel_concurrency,
+            commands::concurrency::list_runs,
+            commands::concurrency::open_run,
+            commands::concurrency::compare_runs,
+            commands::concurrency::export_run,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Waybill window");

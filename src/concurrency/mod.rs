@@ -11,6 +11,7 @@ pub mod scenario;
 pub mod stats;
 mod target;
 pub mod verdict;
+pub mod view;
 
 pub use report::{Check, ErrorKind, RequestRecord, RunProgress, RunReport};
 pub use runner::{run, RunOptions};

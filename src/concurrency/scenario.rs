@@ -99,6 +99,28 @@ impl Scenario {
         }
     }
 
+    /// The name used on the command line and in file names (`rapid-fire`).
+    pub fn to_possible_value_name(self) -> String {
+        clap::ValueEnum::to_possible_value(&self)
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
+
+    /// One sentence for the scenario picker.
+    pub fn description(self) -> &'static str {
+        match self {
+            Scenario::Concurrent => "N requests released at the same instant on one shipment.",
+            Scenario::Staggered => "Requests started one after another, a fixed delay apart.",
+            Scenario::RapidFire => "Many requests back to back through a small connection pool.",
+            Scenario::Stress => "10 to 1,000 concurrent requests, each on its own connection.",
+            Scenario::PoolExhaustion => {
+                "More concurrent requests than pooled connections; timeouts are expected, corruption is not."
+            }
+            Scenario::FirstVersion => "Concurrent writes to a brand-new shipment with no history yet.",
+            Scenario::Spread => "Concurrent writes across several shipments; each keeps its own 1..n.",
+        }
+    }
+
     /// Whether each request has a connection of its own, opened before the start signal.
     pub fn dedicated_connections(self) -> bool {
         !matches!(self, Scenario::RapidFire | Scenario::PoolExhaustion)

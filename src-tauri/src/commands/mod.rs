@@ -1,5 +1,6 @@
 //! Command adapters, one file per area: take state, call one core function, map the error.
 
+pub mod concurrency;
 pub mod sandbox;
 pub mod shipments;
 

@@ -7,8 +7,18 @@ import type { Progress } from "./bindings/Progress";
 import type { SandboxInfo } from "./bindings/SandboxInfo";
 import type { ShipmentDetail } from "./bindings/ShipmentDetail";
 import type { ShipmentSummary } from "./bindings/ShipmentSummary";
+import type { ScenarioInfo } from "./bindings/ScenarioInfo";
+import type { RunRequest } from "./bindings/RunRequest";
+import type { RunView } from "./bindings/RunView";
+import type { RunProgress } from "./bindings/RunProgress";
+import type { RunSummary } from "./bindings/RunSummary";
+import type { ExportFormat } from "./bindings/ExportFormat";
 
 export type { IpcError, Progress, SandboxInfo, ShipmentDetail, ShipmentSummary };
+export type { ScenarioInfo, RunRequest, RunView, RunProgress, RunSummary, ExportFormat };
+export type { Params } from "./bindings/Params";
+export type { Scenario } from "./bindings/Scenario";
+export type { Check } from "./bindings/Check";
 export type { HistoryEntry } from "./bindings/HistoryEntry";
 
 /** Every rejection becomes an IpcError, so components handle one shape. */
@@ -40,4 +50,43 @@ export function listShipments(search: string, limit: number): Promise<ShipmentSu
 
 export function getShipment(key: string): Promise<ShipmentDetail> {
   return call(() => invoke<ShipmentDetail>("get_shipment", { key }));
+}
+
+export function concurrencyScenarios(): Promise<ScenarioInfo[]> {
+  return call(() => invoke<ScenarioInfo[]>("concurrency_scenarios"));
+}
+
+/** Runs one scenario of the concurrency test, reporting progress as it goes. */
+export function runConcurrency(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunView> {
+  const channel = new Channel<RunProgress>();
+  channel.onmessage = onProgress;
+  return call(() => invoke<RunView>("run_concurrency", { request, onProgress: channel }));
+}
+
+/** Stops the run in progress: requests not yet sent are skipped. */
+export function cancelConcurrency(): Promise<boolean> {
+  return call(() => invoke<boolean>("cancel_concurrency"));
+}
+
+export function listRuns(): Promise<RunSummary[]> {
+  return call(() => invoke<RunSummary[]>("list_runs"));
+}
+
+export function openRun(id: string): Promise<RunView> {
+  return call(() => invoke<RunView>("open_run", { id }));
+}
+
+/** The percentile curves of two saved runs overlaid, as SVG text. */
+export function compareRuns(id: string, earlier: string): Promise<string> {
+  return call(() => invoke<string>("compare_runs", { id, earlier }));
+}
+
+/** Writes a run to the Downloads folder; returns the file's path. */
+export function exportRun(id: string, format: ExportFormat): Promise<string> {
+  return call(() => invoke<string>("export_run", { id, format }));
+}
+
+/** SVG text as an image source (the CSP allows data: images, not inline markup). */
+export function svgSource(svg: string): string {
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }

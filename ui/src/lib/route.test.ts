@@ -21,6 +21,11 @@ describe("routes", () => {
     }
   });
 
+  it("reads the concurrency screen", () => {
+    expect(parseRoute("#/concurrency")).toEqual({ name: "concurrency" });
+    expect(formatRoute({ name: "concurrency" })).toBe("#/concurrency");
+  });
+
   it("falls back to the list for unknown paths", () => {
     expect(parseRoute("#/nowhere/at/all")).toEqual({ name: "list", search: "" });
   });

@@ -1,0 +1,163 @@
+//! What the app shows of a run: the report (per-request rows capped, since the
+//! plots already show them all), its plots as SVG, and exports.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::report::RunReport;
+use super::{junit, runs};
+use crate::error::{Error, Result};
+use crate::plots::{self, Plot};
+
+/// Per-request rows sent to the UI; the plots cover every request.
+pub const ROWS_SHOWN: usize = 200;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RunView {
+    /// e.g. "Concurrent writes (unsafe control)".
+    pub title: String,
+    pub report: RunReport,
+    /// Requests in the run (the report's `requests` holds at most ROWS_SHOWN).
+    pub request_count: u32,
+    pub latency_svg: String,
+    pub distribution_svg: String,
+    pub waterfall_svg: String,
+}
+
+impl RunView {
+    pub fn of(report: &RunReport) -> Result<RunView> {
+        let mut shown = report.clone();
+        shown.requests.truncate(ROWS_SHOWN);
+        Ok(RunView {
+            title: report.scenario_title(),
+            request_count: report.requests.len() as u32,
+            latency_svg: plots::svg(Plot::Latency(report))?,
+            distribution_svg: plots::svg(Plot::Distribution(report))?,
+            waterfall_svg: plots::svg(Plot::Waterfall(report))?,
+            report: shown,
+        })
+    }
+}
+
+/// A saved run in a list.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RunSummary {
+    pub id: String,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub title: String,
+    pub requests: u32,
+    pub passed: bool,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// Saved runs, newest first; unreadable files are skipped.
+pub fn summaries(data_dir: &Path) -> Result<Vec<RunSummary>> {
+    Ok(runs::list_files(data_dir)?
+        .into_iter()
+        .filter_map(|f| runs::load(data_dir, &f.to_string_lossy()).ok())
+        .map(|r| RunSummary {
+            title: r.scenario_title(),
+            id: r.id,
+            started_at: r.started_at,
+            requests: r.requests.len() as u32,
+            passed: r.passed,
+            p50_ms: r.stats.p50_ms,
+            p99_ms: r.stats.p99_ms,
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExportFormat {
+    Json,
+    Junit,
+    Png,
+    Svg,
+}
+
+/// Writes a run (or its latency plot) into `dir`; returns the file. The app
+/// picks `dir` itself (the Downloads folder), so the UI never names a path.
+pub fn export(report: &RunReport, format: ExportFormat, dir: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
+    let stem = format!(
+        "waybill-{}-{}",
+        report.scenario.to_possible_value_name(),
+        &report.id[..8]
+    );
+    let (ext, bytes) = match format {
+        ExportFormat::Json => (
+            "json",
+            serde_json::to_vec_pretty(report).map_err(|e| Error::InvalidInput(e.to_string()))?,
+        ),
+        ExportFormat::Junit => (
+            "junit.xml",
+            junit::to_xml(std::slice::from_ref(report))
+                .map_err(|e| Error::InvalidInput(e.to_string()))?
+                .into_bytes(),
+        ),
+        ExportFormat::Png => ("png", plots::png(Plot::Latency(report))?),
+        ExportFormat::Svg => ("svg", plots::svg(Plot::Latency(report))?.into_bytes()),
+    };
+    let file = dir.join(format!("{stem}.{ext}"));
+    std::fs::write(&file, bytes).map_err(Error::io(format!("writing {}", file.display())))?;
+    Ok(file)
+}
+
+/// The percentile curves of two saved runs overlaid, as SVG.
+pub fn compare_svg(data_dir: &Path, run: &str, earlier: &str) -> Result<String> {
+    let (a, b) = (runs::load(data_dir, run)?, runs::load(data_dir, earlier)?);
+    plots::svg(Plot::Compare(&a, &b))
+}
+
+/// A scenario as the app's picker shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ScenarioInfo {
+    pub scenario: super::Scenario,
+    pub title: String,
+    pub description: String,
+    pub defaults: super::Params,
+}
+
+pub fn scenario_infos() -> Vec<ScenarioInfo> {
+    super::Scenario::ALL
+        .iter()
+        .map(|&s| ScenarioInfo {
+            scenario: s,
+            title: s.title().to_string(),
+            description: s.description().to_string(),
+            defaults: s.defaults(),
+        })
+        .collect()
+}
+
+/// What the app asks to run.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct RunRequest {
+    pub scenario: super::Scenario,
+    pub params: super::Params,
+    /// An existing shipment (id or reference); absent for a new test shipment.
+    pub shipment: Option<String>,
+    pub unsafe_control: bool,
+}
+
+/// Runs, saves the report with the past runs, and returns what the app shows.
+pub async fn run_and_save(
+    pool: &sqlx::PgPool,
+    options: &super::RunOptions,
+    data_dir: &Path,
+    progress: super::runner::RunProgressFn<'_>,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<RunView> {
+    let report = super::run(pool, options, progress, cancel).await?;
+    runs::save(data_dir, &report)?;
+    RunView::of(&report)
+}
