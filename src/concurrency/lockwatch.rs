@@ -12,12 +12,13 @@ pub struct LockWatch {
     task: JoinHandle<(u64, u64)>,
 }
 
-/// Starts sampling backends named `application_name` every 2 ms.
+/// Starts sampling backends named `application_name`.
 pub fn start(pool: PgPool, application_name: String) -> LockWatch {
     let stop = CancellationToken::new();
     let token = stop.clone();
     let task = tokio::spawn(async move {
         let (mut waiting, mut active) = (0u64, 0u64);
+        let started = std::time::Instant::now();
         let Ok(mut conn) = pool.acquire().await else {
             return (0, 0);
         };
@@ -32,7 +33,14 @@ pub fn start(pool: PgPool, application_name: String) -> LockWatch {
             let Ok((w, a)) = sample else { break };
             waiting += w as u64;
             active += a as u64;
-            tokio::time::sleep(Duration::from_millis(2)).await;
+            // Dense samples while a short run lasts, then sparse ones: sampling
+            // is itself a query, and must not slow down what it measures.
+            let every = if started.elapsed() < Duration::from_secs(1) {
+                3
+            } else {
+                25
+            };
+            tokio::time::sleep(Duration::from_millis(every)).await;
         }
         (waiting, active)
     });

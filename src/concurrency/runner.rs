@@ -220,6 +220,10 @@ pub async fn run(
     } else {
         let request_pool = PgPoolOptions::new()
             .max_connections(params.pool_size)
+            // No ping before each request: it would double the round trips, and
+            // the runner, not the database, would set the pace. A broken
+            // connection still shows, as a classified error of that request.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_millis(params.acquire_timeout_ms as u64))
             .connect_lazy_with(options_for_requests.clone());
         warm_up(&request_pool, params.pool_size, &options_for_requests).await?;
@@ -238,8 +242,9 @@ pub async fn run(
                 });
             }
         } else {
-            // Rapid fire: `pool_size` workers send requests back to back, each on
-            // a connection taken from the pool for that request.
+            // Rapid fire: `pool_size` clients send requests back to back, each
+            // keeping its connection between requests (as pgbench's clients do)
+            // and taking a new one from the pool only if it broke.
             let next = Arc::new(AtomicU32::new(1));
             let shipment_ids = Arc::new(ids.clone());
             for _ in 0..params.pool_size.min(total) {
@@ -247,6 +252,7 @@ pub async fn run(
                     (shared.clone(), request_pool.clone(), next.clone(), shipment_ids.clone());
                 tasks.spawn(async move {
                     let mut outcomes = Vec::new();
+                    let mut held: Option<PoolConnection<Postgres>> = None;
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         if i > total {
@@ -256,8 +262,23 @@ pub async fn run(
                             outcomes.push(None);
                             continue;
                         }
-                        let s = (i - 1) % ids.len() as u32;
-                        outcomes.push(Some(pooled_request(&shared, &pool, i, (s, ids[s as usize])).await));
+                        let shipment = ((i - 1) % ids.len() as u32, ids[(i - 1) as usize % ids.len()]);
+                        let start = Instant::now();
+                        let mut conn = match held.take() {
+                            Some(conn) => conn,
+                            None => match pool.acquire().await {
+                                Ok(conn) => conn,
+                                Err(e) => {
+                                    outcomes.push(Some(shared.finish(i, shipment.0, start, Err(classify(&e)))));
+                                    continue;
+                                }
+                            },
+                        };
+                        let record = shared.request(&mut conn, i, shipment, start).await;
+                        if !matches!(&record.error, Some(e) if e.kind == ErrorKind::ConnectionLost) {
+                            held = Some(conn);
+                        }
+                        outcomes.push(Some(record));
                     }
                 });
             }
