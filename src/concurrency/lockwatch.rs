@@ -7,9 +7,17 @@ use sqlx::PgPool;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+/// Stops sampling when dropped, so an early return from a run cannot leave it
+/// polling forever with a connection of the pool.
 pub struct LockWatch {
     stop: CancellationToken,
-    task: JoinHandle<(u64, u64)>,
+    task: Option<JoinHandle<(u64, u64)>>,
+}
+
+impl Drop for LockWatch {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
 }
 
 /// Starts sampling backends named `application_name`.
@@ -44,15 +52,18 @@ pub fn start(pool: PgPool, application_name: String) -> LockWatch {
         }
         (waiting, active)
     });
-    LockWatch { stop, task }
+    LockWatch { stop, task: Some(task) }
 }
 
 impl LockWatch {
     /// The share of active samples that were waiting on a lock; `None` when no
     /// sample caught a request running (a run too short to measure).
-    pub async fn stop(self) -> Option<f64> {
+    pub async fn stop(mut self) -> Option<f64> {
         self.stop.cancel();
-        let (waiting, active) = self.task.await.unwrap_or((0, 0));
+        let (waiting, active) = match self.task.take() {
+            Some(task) => task.await.unwrap_or((0, 0)),
+            None => (0, 0),
+        };
         (active > 0).then(|| waiting as f64 / active as f64)
     }
 }

@@ -218,14 +218,18 @@ pub async fn run(
             });
         }
     } else {
+        // The pool's own timeout only bounds opening connections (warm-up, or
+        // re-connecting after a break); how long a request may wait for a busy
+        // pool is the run's parameter, enforced per request in `pooled_request`.
         let request_pool = PgPoolOptions::new()
             .max_connections(params.pool_size)
+            .acquire_timeout(Duration::from_secs(30))
             // No ping before each request: it would double the round trips, and
             // the runner, not the database, would set the pace. A broken
             // connection still shows, as a classified error of that request.
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_millis(params.acquire_timeout_ms as u64))
             .connect_lazy_with(options_for_requests.clone());
+        let acquire_timeout = Duration::from_millis(params.acquire_timeout_ms as u64);
         warm_up(&request_pool, params.pool_size, &options_for_requests).await?;
         if scenario == Scenario::PoolExhaustion {
             // More requests at once than the pool has connections.
@@ -238,7 +242,7 @@ pub async fn run(
                     if shared.cancel.is_cancelled() {
                         return vec![None];
                     }
-                    vec![Some(pooled_request(&shared, &pool, i, shipment).await)]
+                    vec![Some(pooled_request(&shared, &pool, acquire_timeout, i, shipment).await)]
                 });
             }
         } else {
@@ -266,10 +270,10 @@ pub async fn run(
                         let start = Instant::now();
                         let mut conn = match held.take() {
                             Some(conn) => conn,
-                            None => match pool.acquire().await {
+                            None => match acquire(&pool, acquire_timeout).await {
                                 Ok(conn) => conn,
                                 Err(e) => {
-                                    outcomes.push(Some(shared.finish(i, shipment.0, start, Err(classify(&e)))));
+                                    outcomes.push(Some(shared.finish(i, shipment.0, start, Err(e))));
                                     continue;
                                 }
                             },
@@ -338,13 +342,31 @@ pub async fn run(
     })
 }
 
-async fn pooled_request(shared: &Shared, pool: &PgPool, index: u32, shipment: (u32, Uuid)) -> RequestRecord {
+async fn pooled_request(
+    shared: &Shared,
+    pool: &PgPool,
+    timeout: Duration,
+    index: u32,
+    shipment: (u32, Uuid),
+) -> RequestRecord {
     let start = Instant::now();
-    let mut conn: PoolConnection<Postgres> = match pool.acquire().await {
+    let mut conn = match acquire(pool, timeout).await {
         Ok(conn) => conn,
-        Err(e) => return shared.finish(index, shipment.0, start, Err(classify(&e))),
+        Err(e) => return shared.finish(index, shipment.0, start, Err(e)),
     };
     shared.request(&mut conn, index, shipment, start).await
+}
+
+/// A connection from the pool within `timeout`, or a Timeout error of the request.
+async fn acquire(pool: &PgPool, timeout: Duration) -> Result<PoolConnection<Postgres>, RequestError> {
+    match tokio::time::timeout(timeout, pool.acquire()).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(e)) => Err(classify(&e)),
+        Err(_) => Err(RequestError {
+            kind: ErrorKind::Timeout,
+            message: format!("no pooled connection became free within {} ms", timeout.as_millis()),
+        }),
+    }
 }
 
 /// The time from the first request's start to the last one's end.
