@@ -371,6 +371,11 @@ mod tests {
         Scenario::Concurrent.defaults()
     }
 
+    /// The checks of a run whose stored rows are exactly what the requests were told.
+    fn judged(scenario: Scenario, requests: &[RequestRecord], elapsed_ms: f64) -> Vec<Check> {
+        judge(scenario, &params(), requests, 0, elapsed_ms, &rows_for(requests))
+    }
+
     fn by_name<'a>(checks: &'a [Check], name: &str) -> &'a Check {
         checks.iter().find(|c| c.name == name).unwrap()
     }
@@ -378,14 +383,7 @@ mod tests {
     #[test]
     fn a_clean_run_passes_every_check() {
         let requests: Vec<_> = (1..=5).map(|i| ok(i, i as i32, 0.0, 10.0 + i as f64)).collect();
-        let checks = judge(
-            Scenario::Concurrent,
-            &params(),
-            &requests,
-            0,
-            20.0,
-            &rows_for(&requests),
-        );
+        let checks = judged(Scenario::Concurrent, &requests, 20.0);
         assert!(checks.iter().all(|c| c.passed), "{checks:#?}");
         assert_eq!(checks.len(), 6);
     }
@@ -398,14 +396,7 @@ mod tests {
             ok(3, 8, 0.0, 5.0),
             ok(4, 7, 0.0, 5.0),
         ];
-        let checks = judge(
-            Scenario::Concurrent,
-            &params(),
-            &requests,
-            0,
-            10.0,
-            &rows_for(&requests),
-        );
+        let checks = judged(Scenario::Concurrent, &requests, 10.0);
         let unique = by_name(&checks, "Version numbers are unique");
         assert!(!unique.passed);
         assert_eq!(unique.evidence, ["requests 2 and 4 both got version 7"]);
@@ -419,14 +410,7 @@ mod tests {
             ok(3, 10, 0.0, 5.0),
             ok(4, 12, 0.0, 5.0),
         ];
-        let checks = judge(
-            Scenario::Concurrent,
-            &params(),
-            &requests,
-            0,
-            10.0,
-            &rows_for(&requests),
-        );
+        let checks = judged(Scenario::Concurrent, &requests, 10.0);
         let seq = by_name(&checks, "Version numbers are sequential");
         assert!(!seq.passed);
         assert_eq!(seq.evidence, ["versions 8 and 11 are missing"]);
@@ -443,21 +427,14 @@ mod tests {
         assert!(!by_name(&concurrent, "All requests succeeded").passed);
 
         let other = vec![ok(1, 1, 0.0, 1.0), failed(2, ErrorKind::UniqueViolation)];
-        let pool = judge(Scenario::PoolExhaustion, &params(), &other, 0, 5.0, &rows_for(&other));
+        let pool = judged(Scenario::PoolExhaustion, &other, 5.0);
         assert!(!by_name(&pool, "All requests succeeded").passed);
     }
 
     #[test]
     fn slow_runs_fail_the_time_check() {
         let requests = vec![ok(1, 1, 0.0, 1.0)];
-        let checks = judge(
-            Scenario::Concurrent,
-            &params(),
-            &requests,
-            0,
-            1500.0,
-            &rows_for(&requests),
-        );
+        let checks = judged(Scenario::Concurrent, &requests, 1500.0);
         assert!(!by_name(&checks, "Completed in acceptable time").passed);
     }
 
@@ -534,7 +511,7 @@ mod tests {
     fn a_later_request_with_a_lower_version_breaks_real_time_order() {
         // Request 1 finished at 5 ms; request 2 started at 6 ms yet got a lower version.
         let requests = vec![ok(1, 2, 0.0, 5.0), ok(2, 1, 6.0, 8.0)];
-        let checks = judge(Scenario::Staggered, &params(), &requests, 0, 10.0, &rows_for(&requests));
+        let checks = judged(Scenario::Staggered, &requests, 10.0);
         let c = by_name(&checks, "Real-time order");
         assert!(!c.passed);
         assert!(
@@ -543,14 +520,7 @@ mod tests {
         );
         // Overlapping requests may come out in any order.
         let overlapping = vec![ok(1, 2, 0.0, 5.0), ok(2, 1, 1.0, 8.0)];
-        let checks = judge(
-            Scenario::Concurrent,
-            &params(),
-            &overlapping,
-            0,
-            10.0,
-            &rows_for(&overlapping),
-        );
+        let checks = judged(Scenario::Concurrent, &overlapping, 10.0);
         assert!(by_name(&checks, "Real-time order").passed);
     }
 
@@ -564,7 +534,7 @@ mod tests {
         ];
         requests[2].shipment = 1;
         requests[3].shipment = 1;
-        let checks = judge(Scenario::Spread, &params(), &requests, 0, 5.0, &rows_for(&requests));
+        let checks = judged(Scenario::Spread, &requests, 5.0);
         assert!(checks.iter().all(|c| c.passed), "{checks:#?}");
     }
 
