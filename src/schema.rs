@@ -34,6 +34,20 @@ pub async fn check(pool: &PgPool) -> Result<()> {
     Ok(())
 }
 
+/// Browsing queries do not check the schema first (that would cost round trips
+/// on every search keystroke): when one fails because a table is missing,
+/// this names the table and says what to do; other errors pass through.
+pub async fn explain(pool: &PgPool, error: Error) -> Error {
+    let missing_table =
+        matches!(&error, Error::Database(sqlx::Error::Database(db)) if db.code().as_deref() == Some("42P01"));
+    if missing_table {
+        if let Err(named) = check(pool).await {
+            return named;
+        }
+    }
+    error
+}
+
 /// Is the optional actors table there (for names instead of ids)?
 pub async fn has_actors(pool: &PgPool) -> Result<bool> {
     let (present,): (bool,) = sqlx::query_as("SELECT to_regclass('actors') IS NOT NULL")

@@ -63,8 +63,13 @@ pub async fn search(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<Shipm
             "limit must be between 1 and {MAX_LIMIT}, got {limit}"
         )));
     }
-    schema::check(pool).await?;
-    let search = search.trim();
+    match search_rows(pool, search.trim(), limit).await {
+        Ok(rows) => Ok(rows),
+        Err(e) => Err(schema::explain(pool, e).await),
+    }
+}
+
+async fn search_rows(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}
            FROM shipment_requests s
@@ -88,8 +93,13 @@ pub async fn search(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<Shipm
 
 /// One shipment by id or exact reference (case-insensitive), with its latest changes.
 pub async fn get(pool: &PgPool, key: &str, recent: u32) -> Result<ShipmentDetail> {
-    schema::check(pool).await?;
-    let key = key.trim();
+    match get_detail(pool, key.trim(), recent).await {
+        Ok(detail) => Ok(detail),
+        Err(e) => Err(schema::explain(pool, e).await),
+    }
+}
+
+async fn get_detail(pool: &PgPool, key: &str, recent: u32) -> Result<ShipmentDetail> {
     let with_actors = schema::has_actors(pool).await?;
     let mut tx = begin_read_only(pool).await?;
     let by_id = Uuid::parse_str(key).ok();
