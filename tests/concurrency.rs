@@ -36,8 +36,8 @@ fn assert_pass(report: &RunReport) {
     assert_eq!(report.checks.len(), 6);
 }
 
-async fn history(pool: &PgPool, shipment: &str) -> Vec<i32> {
-    sqlx::query_scalar("SELECT version_no FROM shipment_history WHERE shipment_id = $1::uuid ORDER BY version_no")
+async fn history(pool: &PgPool, shipment: &uuid::Uuid) -> Vec<i32> {
+    sqlx::query_scalar("SELECT version_no FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no")
         .bind(shipment)
         .fetch_all(pool)
         .await
@@ -133,7 +133,7 @@ async fn an_existing_shipment_continues_its_own_sequence() {
     let mut told: Vec<i32> = report.requests.iter().filter_map(|r| r.version).collect();
     told.sort();
     assert_eq!(told, (8..=17).collect::<Vec<_>>());
-    assert_eq!(history(&pool, &id.to_string()).await, (1..=17).collect::<Vec<_>>());
+    assert_eq!(history(&pool, &id).await, (1..=17).collect::<Vec<_>>());
     assert!(report.checks.iter().any(|c| c.detail == "range 8 to 17"));
 }
 

@@ -62,7 +62,7 @@ pub struct Check {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct TargetShipment {
-    pub id: String,
+    pub id: uuid::Uuid,
     pub reference: String,
     /// Created by the run (labelled as a test shipment) rather than chosen by the user.
     pub created_for_test: bool,

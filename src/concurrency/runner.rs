@@ -165,10 +165,7 @@ pub async fn run(
         }
         (None, _) => target::create_test_shipments(pool, &run_id, params.shipments).await?,
     };
-    let ids: Vec<Uuid> = shipments
-        .iter()
-        .map(|s| Uuid::parse_str(&s.id).expect("uuid from the database"))
-        .collect();
+    let ids: Vec<Uuid> = shipments.iter().map(|s| s.id).collect();
 
     // Every connection of the run carries its name, so the lock watcher can find them.
     let app_name = format!("waybill-run-{}", &run_id[..12]);

@@ -45,7 +45,7 @@ pub async fn create_test_shipments(pool: &PgPool, run_id: &str, count: u32) -> R
         .fetch_one(pool)
         .await?;
         created.push(TargetShipment {
-            id: id.to_string(),
+            id,
             reference,
             created_for_test: true,
         });
@@ -65,7 +65,7 @@ pub async fn existing_shipment(pool: &PgPool, key: &str) -> Result<TargetShipmen
     .await?;
     let (id, reference) = row.ok_or_else(|| Error::ShipmentNotFound { query: key.to_string() })?;
     Ok(TargetShipment {
-        id: id.to_string(),
+        id,
         reference,
         created_for_test: false,
     })
