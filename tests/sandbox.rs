@@ -119,3 +119,34 @@ fn refuses_a_data_directory_that_is_not_a_cluster_and_touches_nothing() {
     );
     assert!(matches!(sandbox.status(), Err(Error::NotACluster { .. })));
 }
+
+#[tokio::test]
+async fn a_sandbox_that_fails_to_prepare_is_not_left_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::at(dir.path());
+    let _stop = Stopper(&sandbox);
+    // A `waybill` database with a conflicting table and no migration history:
+    // migrating it fails after the server has been started.
+    let started = sandbox.start(&quiet).unwrap();
+    let admin = waybill::db::connect(Sandbox::connect_options(&started.info, "postgres"), 1)
+        .await
+        .unwrap();
+    sqlx::query("CREATE DATABASE waybill").execute(&admin).await.unwrap();
+    admin.close().await;
+    let db = waybill::db::connect(Sandbox::connect_options(&started.info, "waybill"), 1)
+        .await
+        .unwrap();
+    sqlx::query("CREATE TABLE shipment_requests (id int)")
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    sandbox.stop().unwrap();
+
+    let opened = waybill::sandbox::open_sandbox(&sandbox, true, &waybill::progress::ignore).await;
+    assert!(opened.is_err(), "migrating onto a conflicting table fails");
+    assert!(
+        matches!(sandbox.status().unwrap(), SandboxStatus::Stopped),
+        "the server this call started was stopped again"
+    );
+}

@@ -32,7 +32,27 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
             .map_err(|e| Error::InvalidInput(format!("the sandbox task failed: {e}")))??
     };
 
-    let admin = db::connect(Sandbox::connect_options(&started.info, "postgres"), 1).await?;
+    match prepare(&started.info, seed_demo, progress).await {
+        Ok(pool) => Ok(OpenedSandbox {
+            pool,
+            info: started.info,
+            started_now: started.started_now,
+        }),
+        Err(e) => {
+            // Nobody would stop a server whose opening failed: the caller only
+            // learns "started_now" on success. So stop what this call started.
+            if started.started_now {
+                let sandbox = sandbox.clone();
+                let _ = tokio::task::spawn_blocking(move || sandbox.stop()).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Database, schema and (on first use) demo data; returns the app's pool.
+async fn prepare(info: &SandboxInfo, seed_demo: bool, progress: ProgressFn<'_>) -> Result<PgPool> {
+    let admin = db::connect(Sandbox::connect_options(info, "postgres"), 1).await?;
     let (exists,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
         .bind(SANDBOX_DATABASE)
         .fetch_one(&admin)
@@ -50,7 +70,7 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
     }
     admin.close().await;
 
-    let pool = db::connect(Sandbox::connect_options(&started.info, SANDBOX_DATABASE), 16).await?;
+    let pool = db::connect(Sandbox::connect_options(info, SANDBOX_DATABASE), 16).await?;
     progress(Progress::step("Applying the schema"));
     schema::migrate(&pool).await?;
     if seed_demo && seed::is_empty(&pool).await? {
@@ -61,9 +81,5 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
             Err(e) => return Err(e),
         }
     }
-    Ok(OpenedSandbox {
-        pool,
-        info: started.info,
-        started_now: started.started_now,
-    })
+    Ok(pool)
 }
