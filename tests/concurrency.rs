@@ -300,7 +300,7 @@ async fn plots_render_as_svg_and_png_with_titled_axes() {
     ] {
         let svg = plots::svg(plot).unwrap();
         assert!(
-            svg.starts_with("<svg") && svg.contains("latency (ms)") || svg.contains("time since"),
+            svg.starts_with("<svg") && (svg.contains("latency (ms)") || svg.contains("time since")),
             "{}",
             plot.name()
         );
