@@ -55,9 +55,8 @@ pub async fn connect(options: PgConnectOptions, max_connections: u32) -> Result<
 /// A read-only transaction: everything that only browses runs in one, so that
 /// browsing can never write, whatever the SQL.
 pub async fn begin_read_only(pool: &PgPool) -> Result<Transaction<'static, Postgres>> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET TRANSACTION READ ONLY").execute(&mut *tx).await?;
-    Ok(tx)
+    // One round trip instead of BEGIN + SET TRANSACTION: it is paid on every page.
+    Ok(pool.begin_with("BEGIN READ ONLY").await?)
 }
 
 /// Where we tried to connect, for messages (no password).

@@ -44,6 +44,12 @@ pub enum Error {
     #[error("no shipment matches `{query}`. Search with `waybill shipments --search TEXT`.")]
     ShipmentNotFound { query: String },
 
+    #[error("no actor matches `{query}`. Give an actor's id, email or display name, as shown in a timeline.")]
+    ActorNotFound { query: String },
+
+    #[error("{shipment} has no version {version}; its versions run up to {latest}.")]
+    VersionNotFound { shipment: String, version: i32, latest: i32 },
+
     #[error("{0}")]
     InvalidInput(String),
 
@@ -90,6 +96,8 @@ impl Error {
             Error::DatabaseMissing { .. } => "database_missing",
             Error::SchemaMissing { .. } => "schema_missing",
             Error::ShipmentNotFound { .. } => "shipment_not_found",
+            Error::ActorNotFound { .. } => "actor_not_found",
+            Error::VersionNotFound { .. } => "version_not_found",
             Error::InvalidInput(_) => "invalid_input",
             Error::NotEmpty { .. } => "not_empty",
             Error::ConfirmationNeeded { .. } => "confirmation_needed",

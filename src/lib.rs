@@ -12,6 +12,7 @@ pub mod sandbox;
 pub mod schema;
 pub mod seed;
 pub mod shipments;
+pub mod timeline;
 
 pub use error::{Error, Result};
 // Re-exported so the shell uses the very same sqlx (its PgPool is in our API).

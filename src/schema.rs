@@ -49,9 +49,9 @@ pub async fn explain(pool: &PgPool, error: Error) -> Error {
 }
 
 /// Is the optional actors table there (for names instead of ids)?
-pub async fn has_actors(pool: &PgPool) -> Result<bool> {
+pub async fn has_actors(conn: &mut sqlx::PgConnection) -> Result<bool> {
     let (present,): (bool,) = sqlx::query_as("SELECT to_regclass('actors') IS NOT NULL")
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
     Ok(present)
 }

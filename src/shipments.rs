@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::db::begin_read_only;
 use crate::error::{Error, Result};
 use crate::schema;
+use crate::timeline::{self, TimelineEntry, TimelineFilter};
 
 pub const MAX_LIMIT: u32 = 1000;
 
@@ -28,26 +29,12 @@ pub struct ShipmentSummary {
     pub versions: i32,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
-#[ts(export)]
-pub struct HistoryEntry {
-    pub version_no: i32,
-    pub event_type: String,
-    pub actor_id: Option<Uuid>,
-    /// The actor's display name when the database has an `actors` table that knows them.
-    pub actor_name: Option<String>,
-    pub timestamp: DateTime<Utc>,
-    pub description: Option<String>,
-    /// The fields this version changed (empty when `changes` is not an object).
-    pub changed_fields: Vec<String>,
-}
-
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ShipmentDetail {
     pub shipment: ShipmentSummary,
     /// The latest versions, newest first.
-    pub recent: Vec<HistoryEntry>,
+    pub recent: Vec<TimelineEntry>,
 }
 
 const SUMMARY_COLUMNS: &str =
@@ -91,52 +78,35 @@ async fn search_rows(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<Ship
     Ok(rows)
 }
 
-/// One shipment by id or exact reference (case-insensitive), with its latest changes.
+/// One shipment by id or reference (case-insensitive), with its latest `recent` changes.
 pub async fn get(pool: &PgPool, key: &str, recent: u32) -> Result<ShipmentDetail> {
-    match get_detail(pool, key.trim(), recent).await {
-        Ok(detail) => Ok(detail),
+    match get_summary(pool, key).await {
+        Ok(shipment) => {
+            let recent = match recent {
+                0 => Vec::new(),
+                n => {
+                    let key = shipment.id.to_string();
+                    timeline::page(pool, &key, &TimelineFilter::default(), None, n.min(MAX_LIMIT))
+                        .await?
+                        .entries
+                }
+            };
+            Ok(ShipmentDetail { shipment, recent })
+        }
         Err(e) => Err(schema::explain(pool, e).await),
     }
 }
 
-async fn get_detail(pool: &PgPool, key: &str, recent: u32) -> Result<ShipmentDetail> {
-    let with_actors = schema::has_actors(pool).await?;
+async fn get_summary(pool: &PgPool, key: &str) -> Result<ShipmentSummary> {
     let mut tx = begin_read_only(pool).await?;
-    let by_id = Uuid::parse_str(key).ok();
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM shipment_requests s
-          WHERE ($1::uuid IS NOT NULL AND s.id = $1) OR upper(s.reference) = upper($2)
-          LIMIT 1"
-    );
+    let id = timeline::resolve(&mut tx, key).await?.shipment.id;
+    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE s.id = $1");
     let shipment = sqlx::query_as::<_, ShipmentSummary>(&sql)
-        .bind(by_id)
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| Error::ShipmentNotFound { query: key.to_string() })?;
-
-    // Names come from `actors` when the database has it; otherwise the UI shows ids.
-    let actor_name = if with_actors {
-        "(SELECT a.display_name FROM actors a WHERE a.id = h.actor_id)"
-    } else {
-        "NULL::text"
-    };
-    let sql = format!(
-        "SELECT h.version_no, h.event_type, h.actor_id, {actor_name} AS actor_name, h.\"timestamp\", h.description,
-                CASE WHEN jsonb_typeof(h.changes) = 'object'
-                     THEN ARRAY(SELECT jsonb_object_keys(h.changes)) ELSE '{{}}'::text[] END AS changed_fields
-           FROM shipment_history h
-          WHERE h.shipment_id = $1
-          ORDER BY h.version_no DESC
-          LIMIT $2"
-    );
-    let recent = sqlx::query_as::<_, HistoryEntry>(&sql)
-        .bind(shipment.id)
-        .bind(recent.min(MAX_LIMIT) as i64)
-        .fetch_all(&mut *tx)
+        .bind(id)
+        .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(ShipmentDetail { shipment, recent })
+    Ok(shipment)
 }
 
 /// Makes user text match literally inside LIKE/ILIKE (default escape is `\`).

@@ -3,6 +3,7 @@
 mod concurrency;
 mod connect;
 mod output;
+mod timeline;
 
 use std::process::ExitCode;
 
@@ -70,6 +71,22 @@ enum Command {
     },
     /// Run the bundled concurrency test against create_history_entry (exit 0 PASS, 1 FAIL).
     Concurrency(concurrency::ConcurrencyArgs),
+    /// A shipment's version timeline, newest first, filtered and paged (exit 1 when nothing matches).
+    Timeline(timeline::TimelineArgs),
+    /// One version in full: its state and what it changed.
+    Version(timeline::VersionArgs),
+    /// Field-by-field differences between two versions (or one and the one before).
+    Diff(timeline::DiffArgs),
+    /// Who last changed each field of a shipment, when and in which version.
+    Blame(timeline::BlameArgs),
+    /// A shipment's state at a given time.
+    AsOf(timeline::AsOfArgs),
+    /// Everything one actor changed, across shipments, newest first.
+    Actor(timeline::ActorArgs),
+    /// Changes per day by event type, for a shipment or an actor (table, JSON or a plot).
+    Activity(timeline::ActivityArgs),
+    /// Stream a filtered timeline as CSV or JSON, with its filters and time zone written in.
+    Export(timeline::ExportArgs),
     /// Show one shipment (by id or reference) with its latest changes.
     Shipment {
         key: String,
@@ -97,15 +114,31 @@ enum SandboxAction {
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let target = Target::from_url(cli.database_url.as_deref())?;
-    if let Command::Concurrency(args) = cli.command {
-        return concurrency::run(&target, args).await;
+    match cli.command {
+        Command::Concurrency(args) => concurrency::run(&target, args).await,
+        Command::Timeline(args) => timeline::timeline(&target, args).await,
+        Command::Version(args) => timeline::version(&target, args).await,
+        Command::Diff(args) => timeline::diff(&target, args).await,
+        Command::Blame(args) => timeline::blame(&target, args).await,
+        Command::AsOf(args) => timeline::as_of(&target, args).await,
+        Command::Actor(args) => timeline::actor(&target, args).await,
+        Command::Activity(args) => timeline::activity(&target, args).await,
+        Command::Export(args) => timeline::export(&target, args).await,
+        command => run_simple(target, command).await.map(|()| ExitCode::SUCCESS),
     }
-    run_simple(target, cli.command).await.map(|()| ExitCode::SUCCESS)
 }
 
 async fn run_simple(target: Target, command: Command) -> Result<()> {
     match command {
-        Command::Concurrency(_) => unreachable!("handled in run"),
+        Command::Concurrency(_)
+        | Command::Timeline(_)
+        | Command::Version(_)
+        | Command::Diff(_)
+        | Command::Blame(_)
+        | Command::AsOf(_)
+        | Command::Actor(_)
+        | Command::Activity(_)
+        | Command::Export(_) => unreachable!("handled in run"),
         Command::Sandbox { action } => sandbox(action).await,
         Command::Migrate { yes } => {
             let conn = Connection::open(&target, false).await?;

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use crate::concurrency::stats::percentile_curve;
 use crate::concurrency::{RequestRecord, RunReport};
 
-type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub(super) type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 const OK: RGBColor = RGBColor(31, 95, 168);
 const FAILED: RGBColor = RGBColor(196, 48, 36);
@@ -16,7 +16,7 @@ const TEXT: RGBColor = RGBColor(40, 46, 56);
 /// 100,000-request run still draws quickly and reads at a glance.
 const MAX_BARS: usize = 600;
 
-fn title_font() -> TextStyle<'static> {
+pub(super) fn title_font() -> TextStyle<'static> {
     ("sans-serif", 18).into_font().color(&TEXT)
 }
 
@@ -29,7 +29,7 @@ fn whole(v: &f64) -> String {
     }
 }
 
-fn label_font() -> TextStyle<'static> {
+pub(super) fn label_font() -> TextStyle<'static> {
     ("sans-serif", 13).into_font().color(&TEXT)
 }
 

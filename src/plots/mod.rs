@@ -2,6 +2,7 @@
 //! Text is measured (and for PNG drawn) with ab_glyph from a system TrueType
 //! font, so no fontconfig or freetype is needed at build time.
 
+mod activity;
 mod concurrency;
 
 use std::sync::OnceLock;
@@ -10,6 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::concurrency::RunReport;
+use crate::timeline::activity::Activity;
 use crate::error::{Error, Result};
 
 pub const SIZE: (u32, u32) = (960, 440);
@@ -25,6 +27,8 @@ pub enum Plot<'a> {
     Waterfall(&'a RunReport),
     /// Percentile curves of two runs overlaid (the run, then the earlier one).
     Compare(&'a RunReport, &'a RunReport),
+    /// Changes per day by event type, for a shipment or an actor.
+    Activity(&'a Activity),
 }
 
 impl Plot<'_> {
@@ -35,6 +39,7 @@ impl Plot<'_> {
             Plot::Distribution(_) => "distribution",
             Plot::Waterfall(_) => "waterfall",
             Plot::Compare(..) => "compare",
+            Plot::Activity(_) => "activity",
         }
     }
 
@@ -44,6 +49,7 @@ impl Plot<'_> {
             Plot::Distribution(r) => concurrency::distribution(root, r),
             Plot::Waterfall(r) => concurrency::waterfall(root, r),
             Plot::Compare(a, b) => concurrency::compare(root, a, b),
+            Plot::Activity(a) => activity::activity(root, a),
         };
         drawn
             .and_then(|()| root.present())

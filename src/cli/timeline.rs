@@ -1,0 +1,539 @@
+//! `waybill timeline | version | diff | blame | as-of | actor | activity | export`:
+//! the timeline screen for scripts. Same core calls as the app.
+//! Exit 0 with results, 1 when nothing matches (like grep), 2 on bad input.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use clap::{ArgGroup, Args, ValueEnum};
+use serde_json::Value;
+
+use waybill::error::{Error, Result};
+use waybill::plots::{self, Plot};
+use waybill::timeline::activity::{self, Scope};
+use waybill::timeline::actor::{self, ActorCursor};
+use waybill::timeline::diff::{ChangeKind, Diff};
+use waybill::timeline::export::{self, TimelineFormat};
+use waybill::timeline::time::{format_time, local_zone_name, parse_time, zone};
+use waybill::timeline::version::{self, VersionDetail};
+use waybill::timeline::{self, blame, TimelineEntry, TimelineFilter};
+
+use super::connect::{Connection, Target};
+
+#[derive(Debug, Args)]
+pub struct ZoneArgs {
+    /// Time zone for output and for times written without one (default: the system's).
+    #[arg(long, value_name = "IANA_NAME")]
+    tz: Option<String>,
+    /// Same as --tz UTC.
+    #[arg(long, conflicts_with = "tz")]
+    utc: bool,
+}
+
+impl ZoneArgs {
+    fn name(&self) -> String {
+        match (&self.tz, self.utc) {
+            (_, true) => "UTC".into(),
+            (Some(tz), _) => tz.clone(),
+            _ => local_zone_name(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only changes by this actor (id, email or name); repeat for several.
+    #[arg(long = "actor", value_name = "ACTOR")]
+    actors: Vec<String>,
+    /// Only this event type; repeat for several.
+    #[arg(long = "event-type", value_name = "TYPE")]
+    event_types: Vec<String>,
+    /// From this time on: 2026-11-02, "2026-11-02 14:30" or RFC 3339.
+    #[arg(long, value_name = "TIME")]
+    since: Option<String>,
+    /// Up to this time; a date alone includes that whole day.
+    #[arg(long, value_name = "TIME")]
+    until: Option<String>,
+    #[command(flatten)]
+    zone: ZoneArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PageFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FileFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// Shipment id or reference.
+    shipment: String,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Versions per page (1–1000).
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Continue below this version (the next page's value is printed on stderr).
+    #[arg(long, value_name = "VERSION")]
+    before_version: Option<i32>,
+    #[arg(long, value_enum, default_value_t = PageFormat::Table)]
+    format: PageFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ActorArgs {
+    /// Actor id, email or display name.
+    actor: String,
+    #[command(flatten)]
+    filter: FilterArgs,
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Continue after this cursor (printed on stderr after each page).
+    #[arg(long, value_name = "CURSOR")]
+    before: Option<String>,
+    #[arg(long, value_enum, default_value_t = PageFormat::Table)]
+    format: PageFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    shipment: String,
+    version: i32,
+    #[command(flatten)]
+    zone: ZoneArgs,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    shipment: String,
+    /// The older version (alone: compared with the version before it).
+    from: i32,
+    /// The newer version.
+    to: Option<i32>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BlameArgs {
+    shipment: String,
+    #[command(flatten)]
+    zone: ZoneArgs,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AsOfArgs {
+    shipment: String,
+    /// 2026-11-02, "2026-11-02 14:30" or RFC 3339.
+    time: String,
+    #[command(flatten)]
+    zone: ZoneArgs,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("subject").required(true).args(["shipment", "by"])))]
+pub struct ActivityArgs {
+    /// A shipment's activity (id or reference).
+    #[arg(long)]
+    shipment: Option<String>,
+    /// An actor's activity across shipments (id, email or name).
+    #[arg(long, value_name = "ACTOR")]
+    by: Option<String>,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Draw the chart into this .svg or .png file.
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("subject").required(true).args(["shipment", "by"])))]
+pub struct ExportArgs {
+    /// Export a shipment's timeline (id or reference).
+    #[arg(long)]
+    shipment: Option<String>,
+    /// Export everything an actor changed (id, email or name).
+    #[arg(long, value_name = "ACTOR")]
+    by: Option<String>,
+    #[command(flatten)]
+    filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = FileFormat::Csv)]
+    format: FileFormat,
+    /// Write here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// The filter, once actor names are resolved and times read in the zone.
+async fn build_filter(conn: &Connection, args: &FilterArgs) -> Result<(TimelineFilter, Tz, String)> {
+    let tz_name = args.zone.name();
+    let tz = zone(&tz_name)?;
+    let filter = TimelineFilter {
+        actors: actor::resolve_many(&conn.pool, &args.actors).await?,
+        event_types: args.event_types.clone(),
+        since: args.since.as_deref().map(|t| parse_time(t, tz, false)).transpose()?,
+        until: args.until.as_deref().map(|t| parse_time(t, tz, true)).transpose()?,
+    };
+    filter.validate()?;
+    Ok((filter, tz, tz_name))
+}
+
+fn scope(shipment: &Option<String>, by: &Option<String>) -> Scope {
+    match (shipment, by) {
+        (Some(s), _) => Scope::Shipment(s.clone()),
+        (None, Some(a)) => Scope::Actor(a.clone()),
+        (None, None) => unreachable!("clap requires one"),
+    }
+}
+
+fn no_match(what: &str, filter: &TimelineFilter) -> ExitCode {
+    if filter.is_empty() {
+        eprintln!("{what}: no versions");
+    } else {
+        eprintln!("{what}: no versions match ({})", filter.describe(|id| id.to_string()));
+    }
+    ExitCode::from(1)
+}
+
+pub async fn timeline(target: &Target, args: TimelineArgs) -> Result<ExitCode> {
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        let (filter, tz, _) = build_filter(&conn, &args.filter).await?;
+        let page = timeline::page(&conn.pool, &args.shipment, &filter, args.before_version, args.limit).await?;
+        print_page(&page.entries, tz, args.format, &page)?;
+        if let Some(next) = page.next_before {
+            eprintln!("more: --before-version {next}");
+        }
+        Ok(if page.entries.is_empty() {
+            no_match(&page.shipment.reference, &filter)
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
+    .await;
+    conn.finish(result).await
+}
+
+pub async fn actor(target: &Target, args: ActorArgs) -> Result<ExitCode> {
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        let (filter, tz, _) = build_filter(&conn, &args.filter).await?;
+        let before: Option<ActorCursor> = args.before.as_deref().map(str::parse).transpose()?;
+        let page = actor::page(&conn.pool, &args.actor, &filter, before.as_ref(), args.limit).await?;
+        print_page(&page.entries, tz, args.format, &page)?;
+        if let Some(next) = &page.next {
+            eprintln!("more: --before {next}");
+        }
+        Ok(if page.entries.is_empty() {
+            no_match(&page.actor.label(), &filter)
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
+    .await;
+    conn.finish(result).await
+}
+
+fn print_page<T: serde::Serialize>(entries: &[TimelineEntry], tz: Tz, format: PageFormat, whole: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        PageFormat::Json => print_json(whole),
+        PageFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let header = ["shipment_reference", "version_no", "timestamp", "event_type", "actor_id", "actor_name", "description", "summary"];
+            let rows = entries.iter().map(|e| {
+                [
+                    e.shipment_reference.clone(),
+                    e.version_no.to_string(),
+                    format_time(e.timestamp, tz),
+                    e.event_type.clone(),
+                    e.actor_id.map(|a| a.to_string()).unwrap_or_default(),
+                    e.actor_name.clone().unwrap_or_default(),
+                    e.description.clone().unwrap_or_default(),
+                    e.summary.clone(),
+                ]
+            });
+            std::iter::once(header.map(String::from))
+                .chain(rows)
+                .try_for_each(|r| w.write_record(r))
+                .and_then(|()| w.flush().map_err(csv::Error::from))
+                .map_err(|e| Error::InvalidInput(format!("writing CSV failed: {e}")))
+        }
+        PageFormat::Table => {
+            if entries.is_empty() {
+                return Ok(());
+            }
+            let many_shipments = entries.iter().any(|e| e.shipment_id != entries[0].shipment_id);
+            writeln!(out, "{}VERSION  {:<23}  {:<18} {:<22} CHANGES", if many_shipments { "SHIPMENT          " } else { "" }, format!("TIME ({tz})"), "EVENT", "ACTOR").ok();
+            for e in entries {
+                let shipment = if many_shipments { format!("{:<18}", e.shipment_reference) } else { String::new() };
+                let summary = if e.summary.is_empty() { e.description.clone().unwrap_or_default() } else { e.summary.clone() };
+                writeln!(
+                    out,
+                    "{shipment}{:>7}  {:<23}  {:<18} {:<22} {}",
+                    format!("v{}", e.version_no),
+                    short_time(e.timestamp, tz),
+                    e.event_type,
+                    clip(&actor_label(e), 22),
+                    summary
+                )
+                .ok();
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn short_time(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+}
+
+fn actor_label(e: &TimelineEntry) -> String {
+    e.actor_name
+        .clone()
+        .or_else(|| e.actor_id.map(|a| a.to_string()))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max - 1).collect::<String>())
+    }
+}
+
+fn value_text(v: &Option<Value>) -> String {
+    match v {
+        None => "∅".into(),
+        Some(v) => v.to_string(),
+    }
+}
+
+fn print_diff(label: &str, diff: &Diff) {
+    let from = diff.from_version.map(|v| format!("v{v}")).unwrap_or_else(|| "nothing".into());
+    println!("{label}: {from} → v{}", diff.to_version);
+    if diff.fields.is_empty() {
+        println!("  no differences");
+    }
+    for f in &diff.fields {
+        let path = if f.path.is_empty() { "(whole state)" } else { &f.path };
+        match f.kind {
+            ChangeKind::Added => println!("  + {path}: {}", value_text(&f.new)),
+            ChangeKind::Removed => println!("  - {path}: {}", value_text(&f.old)),
+            ChangeKind::Changed => println!("  ~ {path}: {} → {}", value_text(&f.old), value_text(&f.new)),
+        }
+    }
+    for note in &diff.notes {
+        println!("  note: {note}");
+    }
+}
+
+fn print_state(detail: &VersionDetail, tz: Tz) {
+    let e = &detail.entry;
+    println!(
+        "{} v{} of {} · {} · {} · {}",
+        detail.shipment.reference,
+        e.version_no,
+        detail.latest,
+        e.event_type,
+        actor_label(e),
+        format_time(e.timestamp, tz)
+    );
+    if let Some(d) = &e.description {
+        println!("  {d}");
+    }
+    match &detail.state {
+        Some(Value::Object(map)) => {
+            for (k, v) in map {
+                println!("  {k:<20} {v}");
+            }
+        }
+        Some(other) => println!("  {other}"),
+        None => println!("  (state unknown)"),
+    }
+}
+
+pub async fn version(target: &Target, args: VersionArgs) -> Result<ExitCode> {
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        let tz = zone(&args.zone.name())?;
+        let detail = version::version(&conn.pool, &args.shipment, args.version).await?;
+        if args.json {
+            print_json(&detail)?;
+        } else {
+            print_state(&detail, tz);
+            println!();
+            print_diff("changes", &detail.diff);
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+    .await;
+    conn.finish(result).await
+}
+
+pub async fn diff(target: &Target, args: DiffArgs) -> Result<ExitCode> {
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        let (diff, reference) = match args.to {
+            Some(to) => {
+                let page = timeline::page(&conn.pool, &args.shipment, &TimelineFilter::default(), None, 1).await?;
+                (version::compare(&conn.pool, &args.shipment, args.from, to).await?, page.shipment.reference)
+            }
+            None => {
+                let detail = version::version(&conn.pool, &args.shipment, args.from).await?;
+                (detail.diff, detail.shipment.reference)
+            }
+        };
+        if args.json {
+            print_json(&diff)?;
+        } else {
+            print_diff(&reference, &diff);
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+    .await;
+    conn.finish(result).await
+}
+
+pub async fn blame(target: &Target, args: BlameArgs) -> Result<ExitCode> {
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        let tz = zone(&args.zone.name())?;
+        let b = blame::blame(&conn.pool, &args.shipment).await?;
+        if args.json {
+            print_json(&b)?;
+        } else {
+            println!("{} ({} versions)", b.shipment.reference, b.latest_version);
+            println!("{:<18} {:<28} {:>7}  {:<23}  BY", "FIELD", "VALUE", "VERSION", format!("WHEN ({tz})"));
+            for l in &b.lines {
+                let by = l.actor_name.clone().or(l.actor_id.map(|a| a.to_string())).unwrap_or_else(|| "—".into());
+                let value = match &l.value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                println!(
+                    "{:<18} {:<28} {:>7}  {:<23}  {by}",
+                    clip(&l.field, 18),
+                    clip(&value, 28),
+                    format!("v{}", l.version_no),
+                    short_time(l.timestamp, tz)
+                );
+            }
+            if !b.unattributed.is_empty() {
+                println!("never changed by a recorded version: {}", b.unattributed.join(", "));
+            }
+        }
+        Ok(if b.lines.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    }
+    .await;
+    conn.finish(result).await
+}
+
+pub async fn as_of(target: &Target, args: AsOfArgs) -> Result<ExitCode> {
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        let tz = zone(&args.zone.name())?;
+        let at = parse_time(&args.time, tz, false)?;
+        let detail = version::as_of(&conn.pool, &args.shipment, at).await?;
+        if args.json {
+            print_json(&detail)?;
+        } else {
+            println!("as of {}:", format_time(at, tz));
+            print_state(&detail, tz);
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+    .await;
+    conn.finish(result).await
+}
+
+pub async fn activity(target: &Target, args: ActivityArgs) -> Result<ExitCode> {
+    if let Some(path) = &args.plot {
+        plots::write_check(path)?;
+    }
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        let (filter, _, tz_name) = build_filter(&conn, &args.filter).await?;
+        let scope = scope(&args.shipment, &args.by);
+        let a = activity::activity(&conn.pool, &scope, &filter, &tz_name).await?;
+        if let Some(path) = &args.plot {
+            plots::write(Plot::Activity(&a), path)?;
+            eprintln!("wrote {}", path.display());
+        }
+        if args.json {
+            print_json(&a)?;
+        } else {
+            println!("{}: {} changes ({})", a.subject, a.total, a.time_zone);
+            println!("{:<10}  {:>6}  BY EVENT TYPE", "DAY", "TOTAL");
+            for d in a.days.iter().filter(|d| d.counts.iter().any(|c| *c > 0)) {
+                let parts: Vec<String> = a
+                    .event_types
+                    .iter()
+                    .zip(&d.counts)
+                    .filter(|(_, c)| **c > 0)
+                    .map(|(t, c)| format!("{t} {c}"))
+                    .collect();
+                println!("{}  {:>6}  {}", d.day, d.counts.iter().sum::<i64>(), parts.join(", "));
+            }
+        }
+        Ok(if a.total == 0 { no_match(&a.subject, &filter) } else { ExitCode::SUCCESS })
+    }
+    .await;
+    conn.finish(result).await
+}
+
+pub async fn export(target: &Target, args: ExportArgs) -> Result<ExitCode> {
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        let (filter, _, tz_name) = build_filter(&conn, &args.filter).await?;
+        let scope = scope(&args.shipment, &args.by);
+        let format = match args.format {
+            FileFormat::Csv => TimelineFormat::Csv,
+            FileFormat::Json => TimelineFormat::Json,
+        };
+        let progress = |rows: u64| {
+            if args.output.is_some() {
+                eprintln!("  {rows} rows");
+            }
+        };
+        let rows = match &args.output {
+            Some(path) => {
+                let rows = export::export_to_file(&conn.pool, &scope, &filter, &tz_name, format, path, &progress).await?;
+                eprintln!("wrote {rows} rows to {}", path.display());
+                rows
+            }
+            None => {
+                let mut out = std::io::BufWriter::new(std::io::stdout());
+                export::export(&conn.pool, &scope, &filter, &tz_name, format, &mut out, &progress).await?
+            }
+        };
+        Ok(if rows == 0 { no_match("export", &filter) } else { ExitCode::SUCCESS })
+    }
+    .await;
+    conn.finish(result).await
+}

@@ -1,0 +1,229 @@
+//! One actor's changes across all shipments, newest first, with the same filters.
+//! Paged by the keyset (timestamp, shipment, version): timestamps tie often
+//! (bulk imports, one request touching many shipments), so the time alone is no key.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgPool, QueryBuilder};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::{check_limit, explained, push_entry_columns, EntryRow, TimelineEntry, TimelineFilter};
+use crate::db::begin_read_only;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct ActorRef {
+    pub id: Uuid,
+    /// From the `actors` table, when the database has one that knows them.
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub role: Option<String>,
+}
+
+impl ActorRef {
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{name} ({})", self.id),
+            None => self.id.to_string(),
+        }
+    }
+}
+
+/// Where the next page of an actor's changes starts (exclusive).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActorCursor {
+    pub timestamp: DateTime<Utc>,
+    pub shipment_id: Uuid,
+    pub version_no: i32,
+}
+
+/// `2026-11-02T10:00:00.000001Z/<shipment id>/<version>`, for `--before` in scripts.
+impl fmt::Display for ActorCursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}/{}/{}",
+            self.timestamp.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            self.shipment_id,
+            self.version_no
+        )
+    }
+}
+
+impl FromStr for ActorCursor {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = || Error::InvalidInput(format!("`{s}` is not a cursor printed by `waybill actor` (time/shipment/version)"));
+        let mut parts = s.split('/');
+        let (Some(t), Some(id), Some(v), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(bad());
+        };
+        Ok(ActorCursor {
+            timestamp: DateTime::parse_from_rfc3339(t).map_err(|_| bad())?.with_timezone(&Utc),
+            shipment_id: Uuid::parse_str(id).map_err(|_| bad())?,
+            version_no: v.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ActorPage {
+    pub actor: ActorRef,
+    pub entries: Vec<TimelineEntry>,
+    /// Pass as `before` for the next, older page; none at the end.
+    pub next: Option<ActorCursor>,
+}
+
+/// Finds an actor by id, email or display name (case-insensitive). Without an
+/// `actors` table only an id can name one, and it must appear in the history.
+pub(crate) async fn resolve(conn: &mut PgConnection, key: &str, with_actors: bool) -> Result<ActorRef> {
+    let key = key.trim();
+    let not_found = || Error::ActorNotFound { query: key.to_string() };
+    let id = Uuid::parse_str(key).ok();
+    if with_actors {
+        let found: Vec<ActorRef> = match id {
+            Some(id) => sqlx::query_as("SELECT id, display_name AS name, email, role FROM actors WHERE id = $1")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?,
+            None => sqlx::query_as(
+                "SELECT id, display_name AS name, email, role FROM actors
+                  WHERE lower(email) = lower($1) OR lower(display_name) = lower($1)
+                  ORDER BY display_name, id LIMIT 6",
+            )
+            .bind(key)
+            .fetch_all(&mut *conn)
+            .await?,
+        };
+        match found.len() {
+            1 => return Ok(found.into_iter().next().unwrap()),
+            0 if id.is_none() => return Err(not_found()),
+            0 => {} // an id the actors table does not know may still be in the history
+            _ => {
+                let names: Vec<String> = found.iter().map(|a| a.email.clone().unwrap_or(a.id.to_string())).collect();
+                return Err(Error::InvalidInput(format!(
+                    "`{key}` names {} actors ({}); use the email or id instead",
+                    found.len(),
+                    names.join(", ")
+                )));
+            }
+        }
+    }
+    let id = id.ok_or_else(not_found)?;
+    let (seen,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT FROM shipment_history WHERE actor_id = $1)")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if !seen {
+        return Err(not_found());
+    }
+    Ok(ActorRef {
+        id,
+        name: None,
+        email: None,
+        role: None,
+    })
+}
+
+/// Ids for actor names, emails or ids given on the command line.
+pub async fn resolve_many(pool: &PgPool, keys: &[String]) -> Result<Vec<Uuid>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = begin_read_only(pool).await?;
+    let with_actors = crate::schema::has_actors(&mut tx).await?;
+    let mut ids = Vec::with_capacity(keys.len());
+    for key in keys {
+        ids.push(resolve(&mut tx, key, with_actors).await?.id);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// One page of everything an actor changed, newest first. The filter's own
+/// `actors` must be empty: the actor is the subject here.
+pub async fn page(
+    pool: &PgPool,
+    key: &str,
+    filter: &TimelineFilter,
+    before: Option<&ActorCursor>,
+    limit: u32,
+) -> Result<ActorPage> {
+    check_limit(limit)?;
+    filter.validate()?;
+    if !filter.actors.is_empty() {
+        return Err(Error::InvalidInput(
+            "the actor view shows one actor; filter it by event type or time instead".into(),
+        ));
+    }
+    explained(pool, page_rows(pool, key, filter, before, limit).await).await
+}
+
+async fn page_rows(
+    pool: &PgPool,
+    key: &str,
+    filter: &TimelineFilter,
+    before: Option<&ActorCursor>,
+    limit: u32,
+) -> Result<ActorPage> {
+    let mut tx = begin_read_only(pool).await?;
+    let with_actors = crate::schema::has_actors(&mut tx).await?;
+    let actor = resolve(&mut tx, key, with_actors).await?;
+    let mut q = QueryBuilder::new("SELECT s.reference AS shipment_reference, ");
+    push_entry_columns(&mut q, with_actors);
+    q.push(" FROM shipment_history h JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
+        .push_bind(actor.id);
+    if let Some(c) = before {
+        // Row comparison: strictly older in (time, shipment, version) order.
+        q.push(" AND (h.\"timestamp\", h.shipment_id, h.version_no) < (")
+            .push_bind(c.timestamp)
+            .push(", ")
+            .push_bind(c.shipment_id)
+            .push(", ")
+            .push_bind(c.version_no)
+            .push(")");
+    }
+    filter.push_sql(&mut q);
+    q.push(" ORDER BY h.\"timestamp\" DESC, h.shipment_id DESC, h.version_no DESC LIMIT ")
+        .push_bind(limit as i64 + 1);
+    let rows: Vec<EntryRow> = q.build_query_as().fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
+    let next = if entries.len() > limit as usize {
+        entries.truncate(limit as usize);
+        entries.last().map(|e| ActorCursor {
+            timestamp: e.timestamp,
+            shipment_id: e.shipment_id,
+            version_no: e.version_no,
+        })
+    } else {
+        None
+    };
+    Ok(ActorPage { actor, entries, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_survives_the_command_line() {
+        let cursor = ActorCursor {
+            timestamp: DateTime::parse_from_rfc3339("2026-11-02T10:00:00.000123Z").unwrap().with_timezone(&Utc),
+            shipment_id: Uuid::nil(),
+            version_no: 42,
+        };
+        let text = cursor.to_string();
+        assert_eq!(text, "2026-11-02T10:00:00.000123Z/00000000-0000-0000-0000-000000000000/42");
+        assert_eq!(text.parse::<ActorCursor>().unwrap(), cursor);
+        assert!("yesterday".parse::<ActorCursor>().is_err());
+        assert!("2026-11-02T10:00:00Z/not-a-uuid/1".parse::<ActorCursor>().is_err());
+    }
+}

@@ -1,0 +1,117 @@
+//! Blame: for each field of a shipment, the version that last changed it, who
+//! made that change and when. "Who changed the delivery address?" in one look.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::PgPool;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::diff;
+use super::{explained, resolve, Resolved, ShipmentRef};
+use crate::db::begin_read_only;
+use crate::error::Result;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BlameLine {
+    pub field: String,
+    /// The value that version set (the current one, since no later version changed it).
+    pub value: Value,
+    /// The value before that change, when it was recorded.
+    pub previous: Option<Value>,
+    pub version_no: i32,
+    pub event_type: String,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub timestamp: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Blame {
+    pub shipment: ShipmentRef,
+    /// Fields by name.
+    pub lines: Vec<BlameLine>,
+    /// Fields of the latest snapshot that no recorded change ever set.
+    pub unattributed: Vec<String>,
+    pub latest_version: i32,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    field: String,
+    change: Value,
+    version_no: i32,
+    event_type: String,
+    actor_id: Option<Uuid>,
+    actor_name: Option<String>,
+    timestamp: DateTime<Utc>,
+}
+
+/// Who last changed each field of a shipment.
+pub async fn blame(pool: &PgPool, key: &str) -> Result<Blame> {
+    explained(pool, load(pool, key).await).await
+}
+
+async fn load(pool: &PgPool, key: &str) -> Result<Blame> {
+    let mut tx = begin_read_only(pool).await?;
+    let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
+    // DISTINCT ON keeps, per field, the row with the highest version; names are
+    // looked up only for those few rows, not for every change of the history.
+    let name = if with_actors {
+        "(SELECT a.display_name FROM actors a WHERE a.id = b.actor_id)"
+    } else {
+        "NULL::text"
+    };
+    let sql = format!(
+        "SELECT b.field, b.change, b.version_no, b.event_type, b.actor_id, {name} AS actor_name, b.\"timestamp\"
+           FROM (SELECT DISTINCT ON (c.key) c.key AS field, c.value AS change, h.version_no, h.event_type,
+                        h.actor_id, h.\"timestamp\"
+                   FROM shipment_history h
+                  CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(h.changes) = 'object'
+                                                     THEN h.changes ELSE '{{}}'::jsonb END) c
+                  WHERE h.shipment_id = $1
+                  ORDER BY c.key, h.version_no DESC) b
+          ORDER BY b.field"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql).bind(shipment.id).fetch_all(&mut *tx).await?;
+    let latest: Option<(i32, Option<Value>)> = sqlx::query_as(
+        "SELECT version_no, snapshot FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no DESC LIMIT 1",
+    )
+    .bind(shipment.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let lines: Vec<BlameLine> = rows
+        .into_iter()
+        .map(|r| BlameLine {
+            value: diff::new_value(&r.change).clone(),
+            previous: diff::old_value(&r.change).cloned(),
+            field: r.field,
+            version_no: r.version_no,
+            event_type: r.event_type,
+            actor_id: r.actor_id,
+            actor_name: r.actor_name,
+            timestamp: r.timestamp,
+        })
+        .collect();
+    let (latest_version, snapshot) = latest.unwrap_or((0, None));
+    let mut unattributed: Vec<String> = match snapshot {
+        Some(Value::Object(map)) => map
+            .keys()
+            .filter(|k| !lines.iter().any(|l| &l.field == *k))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    unattributed.sort();
+    Ok(Blame {
+        shipment,
+        lines,
+        unattributed,
+        latest_version,
+    })
+}

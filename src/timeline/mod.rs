@@ -1,0 +1,296 @@
+//! A shipment's version history as people read it: pages of the timeline
+//! (newest first, keyset-paged on `version_no`, never OFFSET or a full COUNT),
+//! filters, one version with its diff, blame, the state as of a time, one
+//! actor's changes across shipments, activity per day, and streamed exports.
+//! Everything here only reads, each call in one read-only transaction.
+
+pub mod activity;
+pub mod actor;
+pub mod blame;
+pub mod diff;
+pub mod export;
+mod filter;
+pub mod time;
+pub mod version;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::db::begin_read_only;
+use crate::error::{Error, Result};
+use crate::schema;
+use sqlx::PgPool;
+
+pub use filter::TimelineFilter;
+
+/// The most rows one page may hold (the guide's "latest 1,000 versions").
+pub const MAX_PAGE: u32 = 1000;
+
+/// Which shipment a result is about.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct ShipmentRef {
+    pub id: Uuid,
+    pub reference: String,
+    pub title: String,
+}
+
+/// One version as a timeline row.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct TimelineEntry {
+    pub shipment_id: Uuid,
+    pub shipment_reference: String,
+    pub version_no: i32,
+    pub event_type: String,
+    pub actor_id: Option<Uuid>,
+    /// The actor's display name when the database has an `actors` table that knows them.
+    pub actor_name: Option<String>,
+    pub timestamp: DateTime<Utc>,
+    pub description: Option<String>,
+    /// The fields this version changed, sorted (empty when `changes` is not an object).
+    pub changed_fields: Vec<String>,
+    /// What changed, in one line: `status: booked → in_transit; eta: …`.
+    pub summary: String,
+}
+
+/// A page of a shipment's timeline, newest first.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct TimelinePage {
+    pub shipment: ShipmentRef,
+    pub entries: Vec<TimelineEntry>,
+    /// Pass as `before_version` for the next, older page; none at the end.
+    pub next_before: Option<i32>,
+}
+
+/// Counts a filter bar offers: who changed this shipment and which event types it has.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Facets {
+    pub shipment: ShipmentRef,
+    pub actors: Vec<ActorCount>,
+    pub event_types: Vec<EventTypeCount>,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct ActorCount {
+    pub id: Uuid,
+    pub name: Option<String>,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct EventTypeCount {
+    pub event_type: String,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+/// A history row as selected by `ENTRY_COLUMNS`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct EntryRow {
+    shipment_id: Uuid,
+    shipment_reference: String,
+    version_no: i32,
+    event_type: String,
+    actor_id: Option<Uuid>,
+    actor_name: Option<String>,
+    timestamp: DateTime<Utc>,
+    description: Option<String>,
+    changes: Option<Value>,
+}
+
+impl From<EntryRow> for TimelineEntry {
+    fn from(r: EntryRow) -> Self {
+        let changes = r.changes.unwrap_or(Value::Null);
+        TimelineEntry {
+            shipment_id: r.shipment_id,
+            shipment_reference: r.shipment_reference,
+            version_no: r.version_no,
+            event_type: r.event_type,
+            actor_id: r.actor_id,
+            actor_name: r.actor_name,
+            timestamp: r.timestamp,
+            description: r.description,
+            changed_fields: diff::changed_fields(&changes),
+            summary: diff::summary(&changes),
+        }
+    }
+}
+
+/// The shipment a key names, and whether the optional `actors` table exists.
+pub(crate) struct Resolved {
+    pub shipment: ShipmentRef,
+    pub with_actors: bool,
+}
+
+/// Finds a shipment by id, or by reference (exact first, then ignoring case).
+/// Each lookup can use an index: no `OR` across columns.
+pub(crate) async fn resolve(conn: &mut PgConnection, key: &str) -> Result<Resolved> {
+    const COLUMNS: &str = "SELECT s.id, s.reference, s.title, to_regclass('actors') IS NOT NULL AS with_actors
+                             FROM shipment_requests s";
+    let key = key.trim();
+    let found: Option<(Uuid, String, String, bool)> = if let Ok(id) = Uuid::parse_str(key) {
+        sqlx::query_as(&format!("{COLUMNS} WHERE s.id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+    } else {
+        match sqlx::query_as(&format!("{COLUMNS} WHERE s.reference = $1"))
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?
+        {
+            Some(found) => Some(found),
+            None => {
+                sqlx::query_as(&format!(
+                    "{COLUMNS} WHERE upper(s.reference) = upper($1) ORDER BY s.reference LIMIT 1"
+                ))
+                .bind(key)
+                .fetch_optional(&mut *conn)
+                .await?
+            }
+        }
+    };
+    let (id, reference, title, with_actors) = found.ok_or_else(|| Error::ShipmentNotFound { query: key.into() })?;
+    Ok(Resolved {
+        shipment: ShipmentRef { id, reference, title },
+        with_actors,
+    })
+}
+
+/// The select list of a timeline row; `actors` is optional in other databases.
+pub(crate) fn push_entry_columns(q: &mut QueryBuilder<'_, Postgres>, with_actors: bool) {
+    q.push("h.shipment_id, h.version_no, h.event_type, h.actor_id, h.\"timestamp\", h.description, h.changes, ");
+    q.push(if with_actors {
+        "(SELECT a.display_name FROM actors a WHERE a.id = h.actor_id) AS actor_name"
+    } else {
+        "NULL::text AS actor_name"
+    });
+}
+
+pub(crate) fn check_limit(limit: u32) -> Result<()> {
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(Error::InvalidInput(format!(
+            "a page holds 1 to {MAX_PAGE} versions, got {limit}"
+        )));
+    }
+    Ok(())
+}
+
+/// Runs a browsing call; a failure caused by a missing table names that table.
+pub(crate) async fn explained<T>(pool: &PgPool, result: Result<T>) -> Result<T> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(e) => Err(schema::explain(pool, e).await),
+    }
+}
+
+/// One page of a shipment's timeline, newest first. `before_version` continues
+/// from the previous page's `next_before`: a keyset page costs the same at any depth.
+pub async fn page(
+    pool: &PgPool,
+    key: &str,
+    filter: &TimelineFilter,
+    before_version: Option<i32>,
+    limit: u32,
+) -> Result<TimelinePage> {
+    check_limit(limit)?;
+    filter.validate()?;
+    if let Some(v) = before_version.filter(|v| *v < 1) {
+        return Err(Error::InvalidInput(format!(
+            "--before-version must be 1 or more, got {v}"
+        )));
+    }
+    explained(pool, page_rows(pool, key, filter, before_version, limit).await).await
+}
+
+async fn page_rows(
+    pool: &PgPool,
+    key: &str,
+    filter: &TimelineFilter,
+    before_version: Option<i32>,
+    limit: u32,
+) -> Result<TimelinePage> {
+    let mut tx = begin_read_only(pool).await?;
+    let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
+    let mut q = QueryBuilder::new("SELECT ");
+    q.push_bind(shipment.reference.clone()).push("::text AS shipment_reference, ");
+    push_entry_columns(&mut q, with_actors);
+    q.push(" FROM shipment_history h WHERE h.shipment_id = ").push_bind(shipment.id);
+    if let Some(v) = before_version {
+        q.push(" AND h.version_no < ").push_bind(v);
+    }
+    filter.push_sql(&mut q);
+    // One row more than asked tells whether another page exists, without a COUNT.
+    q.push(" ORDER BY h.version_no DESC LIMIT ").push_bind(limit as i64 + 1);
+    let rows: Vec<EntryRow> = q.build_query_as().fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
+    let next_before = if entries.len() > limit as usize {
+        entries.truncate(limit as usize);
+        entries.last().map(|e| e.version_no)
+    } else {
+        None
+    };
+    Ok(TimelinePage {
+        shipment,
+        entries,
+        next_before,
+    })
+}
+
+/// Who changed a shipment and which event types it has, with counts.
+pub async fn facets(pool: &PgPool, key: &str) -> Result<Facets> {
+    explained(pool, facet_rows(pool, key).await).await
+}
+
+async fn facet_rows(pool: &PgPool, key: &str) -> Result<Facets> {
+    let mut tx = begin_read_only(pool).await?;
+    let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
+    let name = if with_actors {
+        "(SELECT a.display_name FROM actors a WHERE a.id = c.id)"
+    } else {
+        "NULL::text"
+    };
+    let actors: Vec<ActorCount> = sqlx::query_as(&format!(
+        "SELECT c.id, {name} AS name, c.count FROM (
+             SELECT h.actor_id AS id, count(*) AS count FROM shipment_history h
+              WHERE h.shipment_id = $1 AND h.actor_id IS NOT NULL GROUP BY h.actor_id) c
+          ORDER BY c.count DESC, name, c.id"
+    ))
+    .bind(shipment.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let event_types: Vec<EventTypeCount> = sqlx::query_as(
+        "SELECT h.event_type, count(*) AS count FROM shipment_history h
+          WHERE h.shipment_id = $1 GROUP BY h.event_type ORDER BY count DESC, h.event_type",
+    )
+    .bind(shipment.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let (first, last): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = sqlx::query_as(
+        "SELECT min(h.\"timestamp\"), max(h.\"timestamp\") FROM shipment_history h WHERE h.shipment_id = $1",
+    )
+    .bind(shipment.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Facets {
+        shipment,
+        actors,
+        event_types,
+        first,
+        last,
+    })
+}
