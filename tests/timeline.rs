@@ -364,7 +364,7 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
     assert_eq!(changes["note"]["new"], json!("late night"));
 
     let dir = tempfile::tempdir().unwrap();
-    let (path, rows) = export::export_to_dir(&pool, &scope, &TimelineFilter::default(), "UTC", TimelineFormat::Json, dir.path(), &|_| {})
+    let export::ExportedFile { path, rows } = export::export_to_dir(&pool, &scope, &TimelineFilter::default(), "UTC", TimelineFormat::Json, dir.path(), &|_| {})
         .await
         .unwrap();
     assert_eq!(rows, 10);

@@ -46,6 +46,15 @@ pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
             commands::concurrency::open_run,
             commands::concurrency::compare_runs,
             commands::concurrency::export_run,
+            commands::timeline::timeline_page,
+            commands::timeline::timeline_facets,
+            commands::timeline::version_detail,
+            commands::timeline::compare_versions,
+            commands::timeline::blame_fields,
+            commands::timeline::as_of,
+            commands::timeline::actor_page,
+            commands::timeline::activity_chart,
+            commands::timeline::export_timeline,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Waybill window");

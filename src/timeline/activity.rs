@@ -45,6 +45,22 @@ pub struct Activity {
     pub total: i64,
 }
 
+/// The counts with their chart, as the app shows them.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ActivityChart {
+    pub activity: Activity,
+    /// The chart as SVG text (drawn by plotters).
+    pub svg: String,
+}
+
+/// Changes per day with the chart drawn.
+pub async fn chart(pool: &PgPool, scope: &Scope, filter: &TimelineFilter, time_zone: &str) -> Result<ActivityChart> {
+    let activity = activity(pool, scope, filter, time_zone).await?;
+    let svg = crate::plots::svg(crate::plots::Plot::Activity(&activity))?;
+    Ok(ActivityChart { activity, svg })
+}
+
 /// Checks a time zone name with PostgreSQL, the authority on what it accepts.
 pub(crate) async fn check_time_zone(conn: &mut PgConnection, tz: &str) -> Result<()> {
     let checked = sqlx::query("SELECT now() AT TIME ZONE $1").bind(tz).execute(&mut *conn).await;

@@ -272,7 +272,16 @@ fn csv_error(e: csv::Error) -> Error {
     }
 }
 
-/// Exports into `dir` under a name that says what it is; returns its path and rows.
+/// A finished export.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportedFile {
+    pub path: String,
+    #[ts(type = "number")]
+    pub rows: u64,
+}
+
+/// Exports into `dir` under a name that says what it is.
 pub async fn export_to_dir(
     pool: &PgPool,
     scope: &Scope,
@@ -281,7 +290,7 @@ pub async fn export_to_dir(
     format: TimelineFormat,
     dir: &Path,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<(PathBuf, u64)> {
+) -> Result<ExportedFile> {
     std::fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
     let (kind, label) = match scope {
         Scope::Shipment(key) => ("timeline", key),
@@ -295,7 +304,10 @@ pub async fn export_to_dir(
     let stamp = Utc::now().format("%Y%m%d-%H%M%S");
     let path = dir.join(format!("waybill-{kind}-{slug}-{stamp}.{}", format.extension()));
     let rows = export_to_file(pool, scope, filter, time_zone, format, &path, progress).await?;
-    Ok((path, rows))
+    Ok(ExportedFile {
+        path: path.display().to_string(),
+        rows,
+    })
 }
 
 /// Exports into the file `path`, written under a temporary name first: a failed

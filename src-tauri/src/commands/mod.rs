@@ -3,6 +3,7 @@
 pub mod concurrency;
 pub mod sandbox;
 pub mod shipments;
+pub mod timeline;
 
 include!("names.rs");
 

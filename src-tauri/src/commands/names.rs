@@ -12,4 +12,13 @@ pub const COMMANDS: &[&str] = &[
     "open_run",
     "compare_runs",
     "export_run",
+    "timeline_page",
+    "timeline_facets",
+    "version_detail",
+    "compare_versions",
+    "blame_fields",
+    "as_of",
+    "actor_page",
+    "activity_chart",
+    "export_timeline",
 ];

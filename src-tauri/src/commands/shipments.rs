@@ -4,8 +4,6 @@ use waybill::shipments::{self, ShipmentDetail, ShipmentSummary};
 use crate::state::AppState;
 use crate::IpcError;
 
-/// How many recent changes the shipment page shows until the timeline arrives.
-const RECENT: u32 = 50;
 
 #[tauri::command]
 pub async fn list_shipments(
@@ -18,5 +16,6 @@ pub async fn list_shipments(
 
 #[tauri::command]
 pub async fn get_shipment(state: State<'_, AppState>, key: String) -> Result<ShipmentDetail, IpcError> {
-    Ok(shipments::get(state.pool()?, &key, RECENT).await?)
+    // The page's timeline is paged separately (`timeline_page`).
+    Ok(shipments::get(state.pool()?, &key, 0).await?)
 }

@@ -13,13 +13,39 @@ import type { RunView } from "./bindings/RunView";
 import type { RunProgress } from "./bindings/RunProgress";
 import type { RunSummary } from "./bindings/RunSummary";
 import type { ExportFormat } from "./bindings/ExportFormat";
+import type { TimelineFilter } from "./bindings/TimelineFilter";
+import type { TimelinePage } from "./bindings/TimelinePage";
+import type { Facets } from "./bindings/Facets";
+import type { VersionDetail } from "./bindings/VersionDetail";
+import type { Diff } from "./bindings/Diff";
+import type { Blame } from "./bindings/Blame";
+import type { ActorPage } from "./bindings/ActorPage";
+import type { ActorCursor } from "./bindings/ActorCursor";
+import type { ActivityChart } from "./bindings/ActivityChart";
+import type { Scope } from "./bindings/Scope";
+import type { TimelineFormat } from "./bindings/TimelineFormat";
+import type { ExportedFile } from "./bindings/ExportedFile";
 
 export type { IpcError, Progress, SandboxInfo, ShipmentDetail, ShipmentSummary };
 export type { ScenarioInfo, RunRequest, RunView, RunProgress, RunSummary, ExportFormat };
 export type { Params } from "./bindings/Params";
 export type { Scenario } from "./bindings/Scenario";
 export type { Check } from "./bindings/Check";
-export type { HistoryEntry } from "./bindings/HistoryEntry";
+export type { TimelineEntry } from "./bindings/TimelineEntry";
+export type { TimelineFilter } from "./bindings/TimelineFilter";
+export type { TimelinePage } from "./bindings/TimelinePage";
+export type { Facets } from "./bindings/Facets";
+export type { VersionDetail } from "./bindings/VersionDetail";
+export type { Diff } from "./bindings/Diff";
+export type { FieldChange } from "./bindings/FieldChange";
+export type { Blame } from "./bindings/Blame";
+export type { ActorPage } from "./bindings/ActorPage";
+export type { ActorCursor } from "./bindings/ActorCursor";
+export type { ActivityChart } from "./bindings/ActivityChart";
+export type { Scope } from "./bindings/Scope";
+export type { TimelineFormat } from "./bindings/TimelineFormat";
+export type { ExportedFile } from "./bindings/ExportedFile";
+export type { JsonValue } from "./bindings/serde_json/JsonValue";
 
 /** Every rejection becomes an IpcError, so components handle one shape. */
 export function toIpcError(e: unknown): IpcError {
@@ -84,6 +110,64 @@ export function compareRuns(id: string, earlier: string): Promise<string> {
 /** Writes a run to the Downloads folder; returns the file's path. */
 export function exportRun(id: string, format: ExportFormat): Promise<string> {
   return call(() => invoke<string>("export_run", { id, format }));
+}
+
+/** One page of a shipment's timeline, newest first; pass `next_before` on for the next. */
+export function timelinePage(
+  key: string,
+  filter: TimelineFilter,
+  beforeVersion: number | null,
+  limit: number,
+): Promise<TimelinePage> {
+  return call(() => invoke<TimelinePage>("timeline_page", { key, filter, beforeVersion, limit }));
+}
+
+export function timelineFacets(key: string): Promise<Facets> {
+  return call(() => invoke<Facets>("timeline_facets", { key }));
+}
+
+export function versionDetail(key: string, version: number): Promise<VersionDetail> {
+  return call(() => invoke<VersionDetail>("version_detail", { key, version }));
+}
+
+export function compareVersions(key: string, from: number, to: number): Promise<Diff> {
+  return call(() => invoke<Diff>("compare_versions", { key, from, to }));
+}
+
+export function blameFields(key: string): Promise<Blame> {
+  return call(() => invoke<Blame>("blame_fields", { key }));
+}
+
+export function asOf(key: string, at: string): Promise<VersionDetail> {
+  return call(() => invoke<VersionDetail>("as_of", { key, at }));
+}
+
+export function actorPage(
+  key: string,
+  filter: TimelineFilter,
+  before: ActorCursor | null,
+  limit: number,
+): Promise<ActorPage> {
+  return call(() => invoke<ActorPage>("actor_page", { key, filter, before, limit }));
+}
+
+export function activityChart(scope: Scope, filter: TimelineFilter, timeZone: string): Promise<ActivityChart> {
+  return call(() => invoke<ActivityChart>("activity_chart", { scope, filter, timeZone }));
+}
+
+/** Streams the filtered timeline into the Downloads folder, reporting rows written. */
+export function exportTimeline(
+  scope: Scope,
+  filter: TimelineFilter,
+  timeZone: string,
+  format: TimelineFormat,
+  onRows: (rows: number) => void,
+): Promise<ExportedFile> {
+  const channel = new Channel<number>();
+  channel.onmessage = onRows;
+  return call(() =>
+    invoke<ExportedFile>("export_timeline", { scope, filter, timeZone, format, onProgress: channel }),
+  );
 }
 
 /** SVG text as an image source (the CSP allows data: images, not inline markup). */

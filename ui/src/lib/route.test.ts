@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRoute, parseRoute } from "./route";
+import { actorRoute, formatRoute, parseRoute, shipmentRoute } from "./route";
 
 describe("routes", () => {
   it("reads the list with and without a search", () => {
@@ -9,13 +9,26 @@ describe("routes", () => {
   });
 
   it("reads a shipment page", () => {
-    expect(parseRoute("#/shipment/0d6c-aa")).toEqual({ name: "shipment", id: "0d6c-aa" });
+    expect(parseRoute("#/shipment/0d6c-aa")).toEqual(shipmentRoute("0d6c-aa"));
+    const filtered = parseRoute("#/shipment/0d6c-aa?type=note_added&v=7&tab=blame");
+    expect(filtered).toEqual(
+      shipmentRoute("0d6c-aa", {
+        tab: "blame",
+        version: 7,
+        filter: { actors: [], event_types: ["note_added"], since: null, until: null },
+      }),
+    );
+  });
+
+  it("reads an actor page", () => {
+    expect(parseRoute("#/actor/a-1?utc=1")).toEqual(actorRoute("a-1", { utc: true }));
   });
 
   it("round-trips text that needs escaping", () => {
     for (const route of [
       { name: "list" as const, search: "coffee & tea / 50%?" },
-      { name: "shipment" as const, id: "SHP 2026/1?x" },
+      shipmentRoute("SHP 2026/1?x", { version: 3 }),
+      actorRoute("ana@example.com"),
     ]) {
       expect(parseRoute(formatRoute(route))).toEqual(route);
     }

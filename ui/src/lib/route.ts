@@ -1,17 +1,22 @@
 // The window's place lives in the URL hash, so Back/Forward work and a view can
-// be reopened: `#/?q=text` (the list), `#/shipment/<id>` and `#/concurrency`.
+// be reopened: `#/?q=text` (the list), `#/shipment/<id>?…` (its timeline, with
+// filters, tab and open version), `#/actor/<id>?…` and `#/concurrency`.
+
+import { defaultView, formatView, parseView, type TimelineView } from "./timeline";
 
 export type Route =
   | { name: "list"; search: string }
-  | { name: "shipment"; id: string }
+  | { name: "shipment"; id: string; view: TimelineView }
+  | { name: "actor"; id: string; view: TimelineView }
   | { name: "concurrency" };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "") || "/";
   const [pathname, query = ""] = path.split("?", 2);
-  const shipment = pathname.match(/^\/shipment\/([^/]+)$/);
-  if (shipment) {
-    return { name: "shipment", id: decodeURIComponent(shipment[1]) };
+  const page = pathname.match(/^\/(shipment|actor)\/([^/]+)$/);
+  if (page) {
+    const name = page[1] as "shipment" | "actor";
+    return { name, id: decodeURIComponent(page[2]), view: parseView(query) };
   }
   if (pathname === "/concurrency") {
     return { name: "concurrency" };
@@ -20,11 +25,20 @@ export function parseRoute(hash: string): Route {
 }
 
 export function formatRoute(route: Route): string {
-  if (route.name === "shipment") {
-    return `#/shipment/${encodeURIComponent(route.id)}`;
+  if (route.name === "shipment" || route.name === "actor") {
+    const query = formatView(route.view);
+    return `#/${route.name}/${encodeURIComponent(route.id)}${query ? `?${query}` : ""}`;
   }
   if (route.name === "concurrency") {
     return "#/concurrency";
   }
   return route.search ? `#/?${new URLSearchParams({ q: route.search })}` : "#/";
+}
+
+export function shipmentRoute(id: string, view: Partial<TimelineView> = {}): Route {
+  return { name: "shipment", id, view: { ...defaultView(), ...view } };
+}
+
+export function actorRoute(id: string, view: Partial<TimelineView> = {}): Route {
+  return { name: "actor", id, view: { ...defaultView(), ...view } };
 }
