@@ -58,8 +58,8 @@ test("a click opens the shipment page, and Back returns to the list", async () =
 
   const [title] = await s.waitFor('[data-testid="shipment-title"]');
   assert.equal(await s.text(title), listedTitle, "the page is the shipment that was clicked");
-  await s.waitFor('[data-testid="history-row"]');
-  const versions = await s.textContents('[data-testid="history-row"] td:first-child');
+  await s.waitFor('[data-testid="version-row"]');
+  const versions = await s.textContents('[data-testid="version-row"] span.num');
   assert.ok(versions.length > 0, "the latest changes are listed");
   const numbers = versions.map((v) => Number(v.replace(/^v/, "")));
   assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), "newest first");
@@ -70,4 +70,10 @@ test("a click opens the shipment page, and Back returns to the list", async () =
   await s.click((await s.$$('[data-testid="back"]'))[0]);
   await s.waitFor('[data-testid="shipment-row"]');
   assert.match(await s.run("return location.hash"), /^#\/\?q=/, "Back restores the searched list");
+
+  // Without a search, the list offers the shipment just opened.
+  await s.clear((await s.$$('[data-testid="search"]'))[0]);
+  await s.type((await s.$$('[data-testid="search"]'))[0], "\uE003"); // Backspace fires the input event
+  const [recent] = await s.waitFor('[data-testid="recent"] a');
+  assert.match(await s.text(recent), /SHP-\d{4}-\d{6}/, "recently opened");
 });

@@ -48,7 +48,11 @@ pub enum Error {
     ActorNotFound { query: String },
 
     #[error("{shipment} has no version {version}; its versions run up to {latest}.")]
-    VersionNotFound { shipment: String, version: i32, latest: i32 },
+    VersionNotFound {
+        shipment: String,
+        version: i32,
+        latest: i32,
+    },
 
     #[error("{0}")]
     InvalidInput(String),

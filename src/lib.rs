@@ -16,5 +16,5 @@ pub mod timeline;
 
 pub use error::{Error, Result};
 // Re-exported so the shell uses the very same sqlx (its PgPool is in our API).
-pub use sqlx;
 pub use chrono;
+pub use sqlx;

@@ -24,7 +24,9 @@ fn id(s: &str) -> Uuid {
 }
 
 fn t0() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-01T10:00:00Z").unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-11-01T10:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// One hand-made version: (event type, actor, minutes after t0, changes).
@@ -34,16 +36,61 @@ type Step = (&'static str, &'static str, i64, Value);
 /// destination in v7; v10 is at 23:30 UTC (the next day in Berlin).
 fn steps() -> Vec<Step> {
     vec![
-        ("created", ANA, 0, json!({"status": {"old": null, "new": "booked"}, "destination": {"old": null, "new": "Lyon"}, "carrier": {"old": null, "new": null}})),
-        ("status_changed", BEN, 10, json!({"status": {"old": "booked", "new": "picked_up"}})),
-        ("carrier_assigned", ANA, 20, json!({"carrier": {"old": null, "new": "DHL"}})),
+        (
+            "created",
+            ANA,
+            0,
+            json!({"status": {"old": null, "new": "booked"}, "destination": {"old": null, "new": "Lyon"}, "carrier": {"old": null, "new": null}}),
+        ),
+        (
+            "status_changed",
+            BEN,
+            10,
+            json!({"status": {"old": "booked", "new": "picked_up"}}),
+        ),
+        (
+            "carrier_assigned",
+            ANA,
+            20,
+            json!({"carrier": {"old": null, "new": "DHL"}}),
+        ),
         ("note_added", BEN, 30, json!({"note": {"old": null, "new": "fragile"}})),
-        ("note_added", ANA, 30, json!({"note": {"old": "fragile", "new": "very fragile"}})),
-        ("status_changed", BEN, 30, json!({"status": {"old": "picked_up", "new": "in_transit"}})),
-        ("eta_changed", BEN, 40, json!({"destination": {"old": "Lyon", "new": "Paris"}})),
-        ("note_added", ANA, 50, json!({"note": {"old": "very fragile", "new": "ok"}})),
-        ("status_changed", ANA, 60, json!({"status": {"old": "in_transit", "new": "delivered"}})),
-        ("note_added", BEN, 810, json!({"note": {"old": "ok", "new": "late night"}})),
+        (
+            "note_added",
+            ANA,
+            30,
+            json!({"note": {"old": "fragile", "new": "very fragile"}}),
+        ),
+        (
+            "status_changed",
+            BEN,
+            30,
+            json!({"status": {"old": "picked_up", "new": "in_transit"}}),
+        ),
+        (
+            "eta_changed",
+            BEN,
+            40,
+            json!({"destination": {"old": "Lyon", "new": "Paris"}}),
+        ),
+        (
+            "note_added",
+            ANA,
+            50,
+            json!({"note": {"old": "very fragile", "new": "ok"}}),
+        ),
+        (
+            "status_changed",
+            ANA,
+            60,
+            json!({"status": {"old": "in_transit", "new": "delivered"}}),
+        ),
+        (
+            "note_added",
+            BEN,
+            810,
+            json!({"note": {"old": "ok", "new": "late night"}}),
+        ),
     ]
 }
 
@@ -131,22 +178,40 @@ async fn keyset_pages_walk_every_filtered_version_exactly_once() {
     let at = |m| Some(t0() + Duration::minutes(m));
     let filters = [
         TimelineFilter::default(),
-        TimelineFilter { actors: vec![id(BEN)], ..Default::default() },
-        TimelineFilter { event_types: vec!["note_added".into(), "status_changed".into()], ..Default::default() },
+        TimelineFilter {
+            actors: vec![id(BEN)],
+            ..Default::default()
+        },
+        TimelineFilter {
+            event_types: vec!["note_added".into(), "status_changed".into()],
+            ..Default::default()
+        },
         // A range that starts and ends inside the tied timestamps' neighbours.
-        TimelineFilter { since: at(30), until: at(60), ..Default::default() },
+        TimelineFilter {
+            since: at(30),
+            until: at(60),
+            ..Default::default()
+        },
         TimelineFilter {
             actors: vec![id(ANA), id(BEN)],
             event_types: vec!["note_added".into()],
             since: at(30),
             until: None,
         },
-        TimelineFilter { actors: vec![id(ANA)], event_types: vec!["eta_changed".into()], ..Default::default() },
+        TimelineFilter {
+            actors: vec![id(ANA)],
+            event_types: vec!["eta_changed".into()],
+            ..Default::default()
+        },
     ];
     for filter in &filters {
         let want = expected(filter);
         for limit in [1, 2, 3, 100] {
-            assert_eq!(walk(&pool, "SHP-T-1", filter, limit).await, want, "{filter:?} by {limit}");
+            assert_eq!(
+                walk(&pool, "SHP-T-1", filter, limit).await,
+                want,
+                "{filter:?} by {limit}"
+            );
         }
     }
     // The combined filter really narrows: Ana never moved the ETA.
@@ -156,7 +221,9 @@ async fn keyset_pages_walk_every_filtered_version_exactly_once() {
 #[tokio::test]
 async fn rows_carry_names_summaries_and_the_shipment() {
     let (_, pool, shipment) = fixture().await;
-    let page = timeline::page(&pool, "shp-t-1", &TimelineFilter::default(), None, 3).await.unwrap();
+    let page = timeline::page(&pool, "shp-t-1", &TimelineFilter::default(), None, 3)
+        .await
+        .unwrap();
     assert_eq!(page.shipment.id, shipment, "references match ignoring case");
     let v10 = &page.entries[0];
     assert_eq!(v10.version_no, 10);
@@ -166,7 +233,9 @@ async fn rows_carry_names_summaries_and_the_shipment() {
     assert_eq!(v10.shipment_reference, "SHP-T-1");
     assert_eq!(page.next_before, Some(8));
     // By id too.
-    let by_id = timeline::page(&pool, &shipment.to_string(), &TimelineFilter::default(), Some(2), 5).await.unwrap();
+    let by_id = timeline::page(&pool, &shipment.to_string(), &TimelineFilter::default(), Some(2), 5)
+        .await
+        .unwrap();
     assert_eq!(by_id.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(), vec![1]);
     let first = &by_id.entries[0];
     assert_eq!(first.summary, "carrier: ∅; destination: Lyon; status: booked");
@@ -189,7 +258,14 @@ async fn the_actor_view_pages_across_shipments_with_tied_timestamps() {
     let (_, pool, _) = fixture().await;
     // A second shipment where Ana works at the very same moments as in the first.
     let same_time: Vec<Step> = (0..4)
-        .map(|i| ("note_added", ANA, 30, json!({"note": {"old": null, "new": format!("n{i}")}})))
+        .map(|i| {
+            (
+                "note_added",
+                ANA,
+                30,
+                json!({"note": {"old": null, "new": format!("n{i}")}}),
+            )
+        })
         .collect();
     history(&pool, "SHP-T-2", &same_time).await;
     let everything = actor::page(&pool, "ana@example.com", &TimelineFilter::default(), None, 100)
@@ -198,7 +274,10 @@ async fn the_actor_view_pages_across_shipments_with_tied_timestamps() {
     assert_eq!(everything.actor.name.as_deref(), Some("Ana Lima"));
     assert_eq!(everything.entries.len(), 5 + 4);
     let key = |e: &waybill::timeline::TimelineEntry| (e.timestamp, e.shipment_id, e.version_no);
-    assert!(everything.entries.windows(2).all(|w| key(&w[0]) > key(&w[1])), "strictly newest first");
+    assert!(
+        everything.entries.windows(2).all(|w| key(&w[0]) > key(&w[1])),
+        "strictly newest first"
+    );
     for limit in [1, 2, 4] {
         let mut got = Vec::new();
         let mut before = None;
@@ -212,9 +291,16 @@ async fn the_actor_view_pages_across_shipments_with_tied_timestamps() {
                 None => break,
             }
         }
-        assert_eq!(got, everything.entries.iter().map(key).collect::<Vec<_>>(), "by {limit}");
+        assert_eq!(
+            got,
+            everything.entries.iter().map(key).collect::<Vec<_>>(),
+            "by {limit}"
+        );
     }
-    let notes = TimelineFilter { event_types: vec!["note_added".into()], ..Default::default() };
+    let notes = TimelineFilter {
+        event_types: vec!["note_added".into()],
+        ..Default::default()
+    };
     let page = actor::page(&pool, ANA, &notes, None, 100).await.unwrap();
     assert_eq!(page.entries.len(), 2 + 4);
     assert!(page.entries.iter().any(|e| e.shipment_reference == "SHP-T-2"));
@@ -226,7 +312,10 @@ async fn blame_names_who_last_changed_each_field() {
     let b = blame::blame(&pool, "SHP-T-1").await.unwrap();
     let line = |field: &str| b.lines.iter().find(|l| l.field == field).unwrap();
     let destination = line("destination");
-    assert_eq!((destination.version_no, destination.actor_name.as_deref()), (7, Some("Ben Okoro")));
+    assert_eq!(
+        (destination.version_no, destination.actor_name.as_deref()),
+        (7, Some("Ben Okoro"))
+    );
     assert_eq!(destination.value, json!("Paris"));
     assert_eq!(destination.previous, Some(json!("Lyon")));
     assert_eq!(line("carrier").version_no, 3);
@@ -242,18 +331,25 @@ async fn blame_names_who_last_changed_each_field() {
 async fn as_of_gives_the_state_at_a_time() {
     let (_, pool, _) = fixture().await;
     // At the tied moment, the last version written then wins.
-    let at = version::as_of(&pool, "SHP-T-1", t0() + Duration::minutes(30)).await.unwrap();
+    let at = version::as_of(&pool, "SHP-T-1", t0() + Duration::minutes(30))
+        .await
+        .unwrap();
     assert_eq!(at.entry.version_no, 6);
     assert_eq!(at.state.as_ref().unwrap()["status"], json!("in_transit"));
     assert_eq!(at.state.as_ref().unwrap()["destination"], json!("Lyon"));
-    let later = version::as_of(&pool, "SHP-T-1", t0() + Duration::minutes(45)).await.unwrap();
+    let later = version::as_of(&pool, "SHP-T-1", t0() + Duration::minutes(45))
+        .await
+        .unwrap();
     assert_eq!(later.entry.version_no, 7);
     assert_eq!(later.state.as_ref().unwrap()["destination"], json!("Paris"));
     let message = version::as_of(&pool, "SHP-T-1", t0() - Duration::days(1))
         .await
         .unwrap_err()
         .to_string();
-    assert!(message.contains("had no history yet") && message.contains("first version is from"), "{message}");
+    assert!(
+        message.contains("had no history yet") && message.contains("first version is from"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -269,7 +365,11 @@ async fn a_version_shows_its_state_and_diff_and_any_two_compare() {
 
     let v1 = version::version(&pool, "SHP-T-1", 1).await.unwrap();
     assert_eq!(v1.previous, None);
-    assert!(v1.diff.fields.iter().all(|f| f.kind == waybill::timeline::diff::ChangeKind::Added));
+    assert!(v1
+        .diff
+        .fields
+        .iter()
+        .all(|f| f.kind == waybill::timeline::diff::ChangeKind::Added));
 
     let d = version::compare(&pool, "SHP-T-1", 2, 9).await.unwrap();
     let paths: Vec<&str> = d.fields.iter().map(|f| f.path.as_str()).collect();
@@ -297,7 +397,9 @@ async fn messy_histories_still_show_and_say_what_they_cannot_compare() {
         let step: Step = ("edited", ANA, *v as i64, changes.clone());
         insert_version(&pool, shipment, *v, &step, snapshot.as_ref()).await;
     }
-    let page = timeline::page(&pool, "SHP-MESSY", &TimelineFilter::default(), None, 10).await.unwrap();
+    let page = timeline::page(&pool, "SHP-MESSY", &TimelineFilter::default(), None, 10)
+        .await
+        .unwrap();
     assert_eq!(page.entries.len(), 3);
     assert_eq!(page.entries[0].summary, "(changes recorded as a string, not per field)");
     assert!(page.entries[0].changed_fields.is_empty());
@@ -306,10 +408,18 @@ async fn messy_histories_still_show_and_say_what_they_cannot_compare() {
     assert_eq!(v2.state_source, SnapshotSource::Reconstructed);
     assert_eq!(v2.state, Some(json!({"status": "lost"})));
     assert_eq!(v2.diff.fields.len(), 1);
-    assert!(v2.diff.notes.iter().any(|n| n.contains("rebuilt by replaying")), "{:?}", v2.diff.notes);
+    assert!(
+        v2.diff.notes.iter().any(|n| n.contains("rebuilt by replaying")),
+        "{:?}",
+        v2.diff.notes
+    );
 
     let v3 = version::version(&pool, "SHP-MESSY", 3).await.unwrap();
-    assert!(v3.diff.notes.iter().any(|n| n.contains("not objects")), "{:?}", v3.diff.notes);
+    assert!(
+        v3.diff.notes.iter().any(|n| n.contains("not objects")),
+        "{:?}",
+        v3.diff.notes
+    );
     let blame = blame::blame(&pool, "SHP-MESSY").await.unwrap();
     assert_eq!(blame.lines.len(), 1, "the text changes are skipped, not fatal");
     assert_eq!(blame.lines[0].version_no, 2);
@@ -319,21 +429,33 @@ async fn messy_histories_still_show_and_say_what_they_cannot_compare() {
 async fn activity_counts_days_in_the_viewers_time_zone() {
     let (_, pool, _) = fixture().await;
     let scope = Scope::Shipment("SHP-T-1".into());
-    let utc = activity::activity(&pool, &scope, &TimelineFilter::default(), "UTC").await.unwrap();
+    let utc = activity::activity(&pool, &scope, &TimelineFilter::default(), "UTC")
+        .await
+        .unwrap();
     assert_eq!(utc.days.len(), 1, "all on 2026-11-01 in UTC");
     assert_eq!(utc.total, 10);
-    let tokyo = activity::activity(&pool, &scope, &TimelineFilter::default(), "Asia/Tokyo").await.unwrap();
+    let tokyo = activity::activity(&pool, &scope, &TimelineFilter::default(), "Asia/Tokyo")
+        .await
+        .unwrap();
     // 10:00 UTC is 19:00 in Tokyo; 23:30 UTC is 08:30 the next day.
     assert_eq!(tokyo.days.len(), 2);
     assert_eq!(tokyo.days[1].day.to_string(), "2026-11-02");
     assert_eq!(tokyo.days[1].counts.iter().sum::<i64>(), 1);
-    let by_ben = activity::activity(&pool, &Scope::Actor("Ben Okoro".into()), &TimelineFilter::default(), "UTC")
-        .await
-        .unwrap();
+    let by_ben = activity::activity(
+        &pool,
+        &Scope::Actor("Ben Okoro".into()),
+        &TimelineFilter::default(),
+        "UTC",
+    )
+    .await
+    .unwrap();
     assert_eq!(by_ben.total, 5);
     assert_eq!(by_ben.subject, "Ben Okoro");
     let svg = waybill::plots::svg(waybill::plots::Plot::Activity(&tokyo)).unwrap();
-    assert!(svg.starts_with("<svg") && svg.contains("note added"), "the legend names event types");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("note added"),
+        "the legend names event types"
+    );
     let bad = activity::activity(&pool, &scope, &TimelineFilter::default(), "Mars/Olympus").await;
     assert!(bad.unwrap_err().to_string().contains("unknown time zone"));
 }
@@ -341,18 +463,34 @@ async fn activity_counts_days_in_the_viewers_time_zone() {
 #[tokio::test]
 async fn exports_stream_rows_with_their_filters_and_time_zone() {
     let (_, pool, _) = fixture().await;
-    let filter = TimelineFilter { actors: vec![id(BEN)], ..Default::default() };
+    let filter = TimelineFilter {
+        actors: vec![id(BEN)],
+        ..Default::default()
+    };
     let scope = Scope::Shipment("SHP-T-1".into());
     let mut csv_out = Vec::new();
-    let rows = export::export(&pool, &scope, &filter, "Europe/Berlin", TimelineFormat::Csv, &mut csv_out, &|_| {})
-        .await
-        .unwrap();
+    let rows = export::export(
+        &pool,
+        &scope,
+        &filter,
+        "Europe/Berlin",
+        TimelineFormat::Csv,
+        &mut csv_out,
+        &|_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(rows, 5);
     let text = String::from_utf8(csv_out).unwrap();
-    assert!(text.contains("# filters: actor Ben Okoro (00000000-0000-0000-0000-00000000000b)"), "{text}");
+    assert!(
+        text.contains("# filters: actor Ben Okoro (00000000-0000-0000-0000-00000000000b)"),
+        "{text}"
+    );
     assert!(text.contains("# time zone: Europe/Berlin"));
     assert!(text.contains("# exported at: "));
-    let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), 5);
     assert_eq!(&records[0][2], "10");
@@ -364,9 +502,17 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
     assert_eq!(changes["note"]["new"], json!("late night"));
 
     let dir = tempfile::tempdir().unwrap();
-    let export::ExportedFile { path, rows } = export::export_to_dir(&pool, &scope, &TimelineFilter::default(), "UTC", TimelineFormat::Json, dir.path(), &|_| {})
-        .await
-        .unwrap();
+    let export::ExportedFile { path, rows } = export::export_to_dir(
+        &pool,
+        &scope,
+        &TimelineFilter::default(),
+        "UTC",
+        TimelineFormat::Json,
+        dir.path(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(rows, 10);
     let json: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(json["rows"], json!(10));
@@ -374,10 +520,23 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
     assert_eq!(json["time_zone"], json!("UTC"));
     assert_eq!(json["filters"], json!("no filter"));
     assert!(json["exported_at"].is_string());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no partial file left");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no partial file left"
+    );
 
     // A failing export leaves nothing behind.
-    let bad = export::export_to_dir(&pool, &Scope::Shipment("NOPE".into()), &TimelineFilter::default(), "UTC", TimelineFormat::Csv, dir.path(), &|_| {}).await;
+    let bad = export::export_to_dir(
+        &pool,
+        &Scope::Shipment("NOPE".into()),
+        &TimelineFilter::default(),
+        "UTC",
+        TimelineFormat::Csv,
+        dir.path(),
+        &|_| {},
+    )
+    .await;
     assert!(matches!(bad, Err(Error::ShipmentNotFound { .. })));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
@@ -388,10 +547,14 @@ async fn bad_input_gets_a_clear_error() {
     let none = TimelineFilter::default();
     let e = timeline::page(&pool, "SHP-NOPE", &none, None, 10).await.unwrap_err();
     assert_eq!(e.code(), "shipment_not_found");
-    let e = actor::page(&pool, "nobody@example.com", &none, None, 10).await.unwrap_err();
+    let e = actor::page(&pool, "nobody@example.com", &none, None, 10)
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "actor_not_found");
     assert!(e.to_string().contains("nobody@example.com"));
-    let e = actor::page(&pool, &Uuid::new_v4().to_string(), &none, None, 10).await.unwrap_err();
+    let e = actor::page(&pool, &Uuid::new_v4().to_string(), &none, None, 10)
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "actor_not_found", "an id nobody used");
     let inverted = TimelineFilter {
         since: Some(t0()),
@@ -414,14 +577,25 @@ async fn bad_input_gets_a_clear_error() {
 async fn without_an_actors_table_ids_stand_in_for_names() {
     let (_, pool, _) = fixture().await;
     sqlx::query("DROP TABLE actors").execute(&pool).await.unwrap();
-    let page = timeline::page(&pool, "SHP-T-1", &TimelineFilter::default(), None, 2).await.unwrap();
+    let page = timeline::page(&pool, "SHP-T-1", &TimelineFilter::default(), None, 2)
+        .await
+        .unwrap();
     assert_eq!(page.entries[0].actor_name, None);
     assert_eq!(page.entries[0].actor_id, Some(id(BEN)));
-    let by_id = actor::page(&pool, BEN, &TimelineFilter::default(), None, 100).await.unwrap();
+    let by_id = actor::page(&pool, BEN, &TimelineFilter::default(), None, 100)
+        .await
+        .unwrap();
     assert_eq!(by_id.entries.len(), 5);
-    let e = actor::page(&pool, "Ben Okoro", &TimelineFilter::default(), None, 10).await.unwrap_err();
+    let e = actor::page(&pool, "Ben Okoro", &TimelineFilter::default(), None, 10)
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "actor_not_found");
-    assert!(blame::blame(&pool, "SHP-T-1").await.unwrap().lines.iter().all(|l| l.actor_name.is_none()));
+    assert!(blame::blame(&pool, "SHP-T-1")
+        .await
+        .unwrap()
+        .lines
+        .iter()
+        .all(|l| l.actor_name.is_none()));
 }
 
 #[tokio::test]
@@ -437,7 +611,9 @@ async fn a_missing_history_table_is_named() {
         .execute(&pool)
         .await
         .unwrap();
-    let e = timeline::page(&pool, "SHP-1", &TimelineFilter::default(), None, 10).await.unwrap_err();
+    let e = timeline::page(&pool, "SHP-1", &TimelineFilter::default(), None, 10)
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "schema_missing");
     assert!(e.to_string().contains("`shipment_history`"), "{e}");
     let e = blame::blame(&pool, &shipment.to_string()).await.unwrap_err();
@@ -448,7 +624,10 @@ async fn a_missing_history_table_is_named() {
 async fn browsing_transactions_cannot_write() {
     let (_, pool, _) = fixture().await;
     let mut tx = waybill::db::begin_read_only(&pool).await.unwrap();
-    let err = sqlx::query("DELETE FROM shipment_history").execute(&mut *tx).await.unwrap_err();
+    let err = sqlx::query("DELETE FROM shipment_history")
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
     let code = err.as_database_error().and_then(|e| e.code()).map(|c| c.to_string());
     assert_eq!(code.as_deref(), Some("25006"), "read-only transaction");
 }
@@ -474,15 +653,32 @@ async fn the_cli_mirrors_the_timeline() {
         )
     };
 
-    let (code, out, _) = run(&["timeline", "SHP-T-1", "--actor", "ben@example.com", "--event-type", "note_added", "--format", "json"]);
+    let (code, out, _) = run(&[
+        "timeline",
+        "SHP-T-1",
+        "--actor",
+        "ben@example.com",
+        "--event-type",
+        "note_added",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0);
     let page: Value = serde_json::from_str(&out).unwrap();
-    let versions: Vec<i64> = page["entries"].as_array().unwrap().iter().map(|e| e["version_no"].as_i64().unwrap()).collect();
+    let versions: Vec<i64> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["version_no"].as_i64().unwrap())
+        .collect();
     assert_eq!(versions, vec![10, 4]);
 
     let (code, out, err) = run(&["timeline", "SHP-T-1", "--limit", "3", "--utc"]);
     assert_eq!(code, 0);
-    assert!(out.contains("TIME (UTC)") && out.contains("v10") && out.contains("note: ok → late night"), "{out}");
+    assert!(
+        out.contains("TIME (UTC)") && out.contains("v10") && out.contains("note: ok → late night"),
+        "{out}"
+    );
     assert!(err.contains("more: --before-version 8"), "{err}");
 
     let (code, _, err) = run(&["timeline", "SHP-T-1", "--event-type", "teleported"]);
@@ -494,7 +690,15 @@ async fn the_cli_mirrors_the_timeline() {
     assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
     assert!(err.contains("no shipment matches `SHP-NOPE`"), "{err}");
 
-    let (code, _, err) = run(&["timeline", "SHP-T-1", "--since", "2026-11-02", "--until", "2026-11-01", "--utc"]);
+    let (code, _, err) = run(&[
+        "timeline",
+        "SHP-T-1",
+        "--since",
+        "2026-11-02",
+        "--until",
+        "2026-11-01",
+        "--utc",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("Put the earlier time first"), "{err}");
 
@@ -510,13 +714,24 @@ async fn the_cli_mirrors_the_timeline() {
     let (code, out, _) = run(&["blame", "SHP-T-1", "--utc"]);
     assert_eq!(code, 0);
     let destination = out.lines().find(|l| l.starts_with("destination")).unwrap();
-    assert!(destination.contains("Paris") && destination.contains("v7") && destination.contains("Ben Okoro"), "{out}");
+    assert!(
+        destination.contains("Paris") && destination.contains("v7") && destination.contains("Ben Okoro"),
+        "{out}"
+    );
 
     let (code, out, _) = run(&["as-of", "SHP-T-1", "2026-11-01 10:45", "--utc"]);
     assert_eq!(code, 0);
     assert!(out.contains("SHP-T-1 v7 of 10"), "{out}");
 
-    let (code, out, _) = run(&["actor", "Ana Lima", "--event-type", "status_changed", "--format", "csv", "--utc"]);
+    let (code, out, _) = run(&[
+        "actor",
+        "Ana Lima",
+        "--event-type",
+        "status_changed",
+        "--format",
+        "csv",
+        "--utc",
+    ]);
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 1 + 1, "header and v9: {out}");
     assert!(out.contains("2026-11-01T11:00:00.000Z"), "{out}");
@@ -527,7 +742,14 @@ async fn the_cli_mirrors_the_timeline() {
     assert!(out.contains("# time zone: Europe/Berlin"));
 
     let png = home.path().join("activity.png");
-    let (code, out, _) = run(&["activity", "--by", "Ben Okoro", "--plot", png.to_str().unwrap(), "--utc"]);
+    let (code, out, _) = run(&[
+        "activity",
+        "--by",
+        "Ben Okoro",
+        "--plot",
+        png.to_str().unwrap(),
+        "--utc",
+    ]);
     assert_eq!(code, 0);
     assert!(out.contains("Ben Okoro: 5 changes"), "{out}");
     assert_eq!(&std::fs::read(&png).unwrap()[1..4], b"PNG");

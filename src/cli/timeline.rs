@@ -258,7 +258,16 @@ fn print_page<T: serde::Serialize>(entries: &[TimelineEntry], tz: Tz, format: Pa
         PageFormat::Json => print_json(whole),
         PageFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
-            let header = ["shipment_reference", "version_no", "timestamp", "event_type", "actor_id", "actor_name", "description", "summary"];
+            let header = [
+                "shipment_reference",
+                "version_no",
+                "timestamp",
+                "event_type",
+                "actor_id",
+                "actor_name",
+                "description",
+                "summary",
+            ];
             let rows = entries.iter().map(|e| {
                 [
                     e.shipment_reference.clone(),
@@ -282,10 +291,26 @@ fn print_page<T: serde::Serialize>(entries: &[TimelineEntry], tz: Tz, format: Pa
                 return Ok(());
             }
             let many_shipments = entries.iter().any(|e| e.shipment_id != entries[0].shipment_id);
-            writeln!(out, "{}VERSION  {:<23}  {:<18} {:<22} CHANGES", if many_shipments { "SHIPMENT          " } else { "" }, format!("TIME ({tz})"), "EVENT", "ACTOR").ok();
+            writeln!(
+                out,
+                "{}VERSION  {:<23}  {:<18} {:<22} CHANGES",
+                if many_shipments { "SHIPMENT          " } else { "" },
+                format!("TIME ({tz})"),
+                "EVENT",
+                "ACTOR"
+            )
+            .ok();
             for e in entries {
-                let shipment = if many_shipments { format!("{:<18}", e.shipment_reference) } else { String::new() };
-                let summary = if e.summary.is_empty() { e.description.clone().unwrap_or_default() } else { e.summary.clone() };
+                let shipment = if many_shipments {
+                    format!("{:<18}", e.shipment_reference)
+                } else {
+                    String::new()
+                };
+                let summary = if e.summary.is_empty() {
+                    e.description.clone().unwrap_or_default()
+                } else {
+                    e.summary.clone()
+                };
                 writeln!(
                     out,
                     "{shipment}{:>7}  {:<23}  {:<18} {:<22} {}",
@@ -335,7 +360,10 @@ fn value_text(v: &Option<Value>) -> String {
 }
 
 fn print_diff(label: &str, diff: &Diff) {
-    let from = diff.from_version.map(|v| format!("v{v}")).unwrap_or_else(|| "nothing".into());
+    let from = diff
+        .from_version
+        .map(|v| format!("v{v}"))
+        .unwrap_or_else(|| "nothing".into());
     println!("{label}: {from} → v{}", diff.to_version);
     if diff.fields.is_empty() {
         println!("  no differences");
@@ -402,7 +430,10 @@ pub async fn diff(target: &Target, args: DiffArgs) -> Result<ExitCode> {
         let (diff, reference) = match args.to {
             Some(to) => {
                 let page = timeline::page(&conn.pool, &args.shipment, &TimelineFilter::default(), None, 1).await?;
-                (version::compare(&conn.pool, &args.shipment, args.from, to).await?, page.shipment.reference)
+                (
+                    version::compare(&conn.pool, &args.shipment, args.from, to).await?,
+                    page.shipment.reference,
+                )
             }
             None => {
                 let detail = version::version(&conn.pool, &args.shipment, args.from).await?;
@@ -429,9 +460,19 @@ pub async fn blame(target: &Target, args: BlameArgs) -> Result<ExitCode> {
             print_json(&b)?;
         } else {
             println!("{} ({} versions)", b.shipment.reference, b.latest_version);
-            println!("{:<18} {:<28} {:>7}  {:<23}  BY", "FIELD", "VALUE", "VERSION", format!("WHEN ({tz})"));
+            println!(
+                "{:<18} {:<28} {:>7}  {:<23}  BY",
+                "FIELD",
+                "VALUE",
+                "VERSION",
+                format!("WHEN ({tz})")
+            );
             for l in &b.lines {
-                let by = l.actor_name.clone().or(l.actor_id.map(|a| a.to_string())).unwrap_or_else(|| "—".into());
+                let by = l
+                    .actor_name
+                    .clone()
+                    .or(l.actor_id.map(|a| a.to_string()))
+                    .unwrap_or_else(|| "—".into());
                 let value = match &l.value {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
@@ -448,7 +489,11 @@ pub async fn blame(target: &Target, args: BlameArgs) -> Result<ExitCode> {
                 println!("never changed by a recorded version: {}", b.unattributed.join(", "));
             }
         }
-        Ok(if b.lines.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        Ok(if b.lines.is_empty() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
     }
     .await;
     conn.finish(result).await
@@ -501,7 +546,11 @@ pub async fn activity(target: &Target, args: ActivityArgs) -> Result<ExitCode> {
                 println!("{}  {:>6}  {}", d.day, d.counts.iter().sum::<i64>(), parts.join(", "));
             }
         }
-        Ok(if a.total == 0 { no_match(&a.subject, &filter) } else { ExitCode::SUCCESS })
+        Ok(if a.total == 0 {
+            no_match(&a.subject, &filter)
+        } else {
+            ExitCode::SUCCESS
+        })
     }
     .await;
     conn.finish(result).await
@@ -523,7 +572,8 @@ pub async fn export(target: &Target, args: ExportArgs) -> Result<ExitCode> {
         };
         let rows = match &args.output {
             Some(path) => {
-                let rows = export::export_to_file(&conn.pool, &scope, &filter, &tz_name, format, path, &progress).await?;
+                let rows =
+                    export::export_to_file(&conn.pool, &scope, &filter, &tz_name, format, path, &progress).await?;
                 eprintln!("wrote {rows} rows to {}", path.display());
                 rows
             }
@@ -532,7 +582,11 @@ pub async fn export(target: &Target, args: ExportArgs) -> Result<ExitCode> {
                 export::export(&conn.pool, &scope, &filter, &tz_name, format, &mut out, &progress).await?
             }
         };
-        Ok(if rows == 0 { no_match("export", &filter) } else { ExitCode::SUCCESS })
+        Ok(if rows == 0 {
+            no_match("export", &filter)
+        } else {
+            ExitCode::SUCCESS
+        })
     }
     .await;
     conn.finish(result).await

@@ -31,20 +31,13 @@ pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity)
         .unwrap_or(0)
         .max(1) as f64
         * 1.1;
-    let caption = format!(
-        "{}: {} changes per day ({})",
-        a.subject,
-        a.total,
-        a.time_zone
-    );
+    let caption = format!("{}: {} changes per day ({})", a.subject, a.total, a.time_zone);
     let mut chart = ChartBuilder::on(root)
         .caption(caption, title_font())
         .margin(14)
         .x_label_area_size(40)
         .y_label_area_size(56)
         .build_cartesian_2d(0f64..days as f64, 0f64..top)?;
-    let label_every = (days / 10).max(1);
-    let first = a.days.first().map(|d| d.day);
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -52,26 +45,32 @@ pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity)
         .y_desc("changes")
         .label_style(label_font())
         .axis_desc_style(label_font())
-        .x_label_formatter(&|x| {
-            let i = *x as usize;
-            match (first, a.days.get(i)) {
-                (Some(_), Some(d)) if i % label_every == 0 => format!("{} {}", month(d.day.month()), d.day.day()),
-                _ => String::new(),
+        // Ticks fall on whole days (plotters picks round steps); label each with its date.
+        .x_label_formatter(&|x| match a.days.get(x.floor() as usize) {
+            Some(d) if x.fract() == 0.0 => format!("{} {}", month(d.day.month()), d.day.day()),
+            _ => String::new(),
+        })
+        .y_label_formatter(&|y| {
+            if y.fract() == 0.0 {
+                format!("{y:.0}")
+            } else {
+                String::new()
             }
         })
-        .y_label_formatter(&|y| if y.fract() == 0.0 { format!("{y:.0}") } else { String::new() })
         .draw()?;
     for (t, name) in a.event_types.iter().enumerate() {
         let color = PALETTE[t.min(PALETTE.len() - 1)];
-        let bars = a.days.iter().enumerate().filter(|(_, d)| d.counts[t] > 0).map(|(i, d)| {
-            let below: i64 = d.counts[..t].iter().sum();
-            let x0 = i as f64 + 0.1;
-            let x1 = i as f64 + 0.9;
-            Rectangle::new(
-                [(x0, below as f64), (x1, (below + d.counts[t]) as f64)],
-                color.filled(),
-            )
-        });
+        let bars = a
+            .days
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.counts[t] > 0)
+            .map(|(i, d)| {
+                let below: i64 = d.counts[..t].iter().sum();
+                let x0 = i as f64 + 0.1;
+                let x1 = i as f64 + 0.9;
+                Rectangle::new([(x0, below as f64), (x1, (below + d.counts[t]) as f64)], color.filled())
+            });
         chart
             .draw_series(bars)?
             .label(name.replace('_', " "))
@@ -88,5 +87,7 @@ pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity)
 }
 
 fn month(m: u32) -> &'static str {
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(m as usize + 11) % 12]
+    [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(m as usize + 11) % 12]
 }

@@ -11,8 +11,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::concurrency::RunReport;
-use crate::timeline::activity::Activity;
 use crate::error::{Error, Result};
+use crate::timeline::activity::Activity;
 
 pub const SIZE: (u32, u32) = (960, 440);
 

@@ -63,7 +63,10 @@ pub async fn chart(pool: &PgPool, scope: &Scope, filter: &TimelineFilter, time_z
 
 /// Checks a time zone name with PostgreSQL, the authority on what it accepts.
 pub(crate) async fn check_time_zone(conn: &mut PgConnection, tz: &str) -> Result<()> {
-    let checked = sqlx::query("SELECT now() AT TIME ZONE $1").bind(tz).execute(&mut *conn).await;
+    let checked = sqlx::query("SELECT now() AT TIME ZONE $1")
+        .bind(tz)
+        .execute(&mut *conn)
+        .await;
     match checked {
         Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("22023") => Err(Error::InvalidInput(format!(
             "unknown time zone `{tz}`; use an IANA name such as Europe/Berlin, or UTC"

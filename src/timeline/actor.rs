@@ -59,7 +59,11 @@ impl fmt::Display for ActorCursor {
 impl FromStr for ActorCursor {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        let bad = || Error::InvalidInput(format!("`{s}` is not a cursor printed by `waybill actor` (time/shipment/version)"));
+        let bad = || {
+            Error::InvalidInput(format!(
+                "`{s}` is not a cursor printed by `waybill actor` (time/shipment/version)"
+            ))
+        };
         let mut parts = s.split('/');
         let (Some(t), Some(id), Some(v), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
@@ -89,25 +93,32 @@ pub(crate) async fn resolve(conn: &mut PgConnection, key: &str, with_actors: boo
     let id = Uuid::parse_str(key).ok();
     if with_actors {
         let found: Vec<ActorRef> = match id {
-            Some(id) => sqlx::query_as("SELECT id, display_name AS name, email, role FROM actors WHERE id = $1")
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?,
-            None => sqlx::query_as(
-                "SELECT id, display_name AS name, email, role FROM actors
+            Some(id) => {
+                sqlx::query_as("SELECT id, display_name AS name, email, role FROM actors WHERE id = $1")
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?
+            }
+            None => {
+                sqlx::query_as(
+                    "SELECT id, display_name AS name, email, role FROM actors
                   WHERE lower(email) = lower($1) OR lower(display_name) = lower($1)
                   ORDER BY display_name, id LIMIT 6",
-            )
-            .bind(key)
-            .fetch_all(&mut *conn)
-            .await?,
+                )
+                .bind(key)
+                .fetch_all(&mut *conn)
+                .await?
+            }
         };
         match found.len() {
             1 => return Ok(found.into_iter().next().unwrap()),
             0 if id.is_none() => return Err(not_found()),
             0 => {} // an id the actors table does not know may still be in the history
             _ => {
-                let names: Vec<String> = found.iter().map(|a| a.email.clone().unwrap_or(a.id.to_string())).collect();
+                let names: Vec<String> = found
+                    .iter()
+                    .map(|a| a.email.clone().unwrap_or(a.id.to_string()))
+                    .collect();
                 return Err(Error::InvalidInput(format!(
                     "`{key}` names {} actors ({}); use the email or id instead",
                     found.len(),
@@ -216,12 +227,17 @@ mod tests {
     #[test]
     fn a_cursor_survives_the_command_line() {
         let cursor = ActorCursor {
-            timestamp: DateTime::parse_from_rfc3339("2026-11-02T10:00:00.000123Z").unwrap().with_timezone(&Utc),
+            timestamp: DateTime::parse_from_rfc3339("2026-11-02T10:00:00.000123Z")
+                .unwrap()
+                .with_timezone(&Utc),
             shipment_id: Uuid::nil(),
             version_no: 42,
         };
         let text = cursor.to_string();
-        assert_eq!(text, "2026-11-02T10:00:00.000123Z/00000000-0000-0000-0000-000000000000/42");
+        assert_eq!(
+            text,
+            "2026-11-02T10:00:00.000123Z/00000000-0000-0000-0000-000000000000/42"
+        );
         assert_eq!(text.parse::<ActorCursor>().unwrap(), cursor);
         assert!("yesterday".parse::<ActorCursor>().is_err());
         assert!("2026-11-02T10:00:00Z/not-a-uuid/1".parse::<ActorCursor>().is_err());

@@ -292,7 +292,10 @@ mod tests {
         assert_eq!(summary(&changes), "carrier: DHL; status: booked → in_transit");
         let many = json!({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6});
         assert_eq!(summary(&many), "a: 1; b: 2; c: 3; d: 4; +2 more");
-        assert_eq!(summary(&json!("free text")), "(changes recorded as a string, not per field)");
+        assert_eq!(
+            summary(&json!("free text")),
+            "(changes recorded as a string, not per field)"
+        );
         assert_eq!(summary(&json!({})), "");
         assert_eq!(summary(&Value::Null), "");
         let long = json!({"note": {"old": null, "new": "x".repeat(100)}});
@@ -302,18 +305,27 @@ mod tests {
     #[test]
     fn replaying_changes_builds_the_state() {
         let mut state = Map::new();
-        assert!(apply_changes(&mut state, &json!({"status": {"old": null, "new": "booked"}, "n": 1})));
-        assert!(apply_changes(&mut state, &json!({"status": {"old": "booked", "new": "delivered"}})));
+        assert!(apply_changes(
+            &mut state,
+            &json!({"status": {"old": null, "new": "booked"}, "n": 1})
+        ));
+        assert!(apply_changes(
+            &mut state,
+            &json!({"status": {"old": "booked", "new": "delivered"}})
+        ));
         assert!(!apply_changes(&mut state, &json!("not an object")));
         assert_eq!(Value::Object(state), json!({"status": "delivered", "n": 1}));
     }
 
     #[test]
     fn changes_read_as_fields_when_snapshots_are_missing() {
-        let fields = changes_as_fields(&json!({"eta": {"old": "a", "new": "b"}, "carrier": {"old": null, "new": "X"}})).unwrap();
+        let fields =
+            changes_as_fields(&json!({"eta": {"old": "a", "new": "b"}, "carrier": {"old": null, "new": "X"}})).unwrap();
         assert_eq!(fields.len(), 2);
         assert!(fields.iter().any(|f| f.path == "eta" && f.kind == ChangeKind::Changed));
-        assert!(fields.iter().any(|f| f.path == "carrier" && f.kind == ChangeKind::Added));
+        assert!(fields
+            .iter()
+            .any(|f| f.path == "carrier" && f.kind == ChangeKind::Added));
         assert!(changes_as_fields(&json!(3)).is_none());
     }
 }

@@ -90,7 +90,11 @@ pub async fn export(
 ) -> Result<u64> {
     filter.validate()?;
     super::time::zone(time_zone)?;
-    explained(pool, stream(pool, scope, filter, time_zone, format, out, progress).await).await
+    explained(
+        pool,
+        stream(pool, scope, filter, time_zone, format, out, progress).await,
+    )
+    .await
 }
 
 async fn stream(
@@ -109,9 +113,11 @@ async fn stream(
     let subject = match scope {
         Scope::Shipment(key) => {
             let resolved = resolve(&mut tx, key).await?;
-            q.push_bind(resolved.shipment.reference.clone()).push("::text AS shipment_reference, ");
+            q.push_bind(resolved.shipment.reference.clone())
+                .push("::text AS shipment_reference, ");
             push_entry_columns(&mut q, with_actors);
-            q.push(" FROM shipment_history h WHERE h.shipment_id = ").push_bind(resolved.shipment.id);
+            q.push(" FROM shipment_history h WHERE h.shipment_id = ")
+                .push_bind(resolved.shipment.id);
             format!("shipment {} ({})", resolved.shipment.reference, resolved.shipment.title)
         }
         Scope::Actor(key) => {
@@ -185,7 +191,10 @@ fn write_error(e: std::io::Error) -> Error {
 /// Where rows go, in the chosen format.
 enum Sink<'a> {
     Csv(csv::Writer<&'a mut (dyn Write + Send)>),
-    Json { out: &'a mut (dyn Write + Send), first: bool },
+    Json {
+        out: &'a mut (dyn Write + Send),
+        first: bool,
+    },
 }
 
 impl<'a> Sink<'a> {
@@ -234,7 +243,8 @@ impl<'a> Sink<'a> {
                 ])
                 .map_err(csv_error),
             Sink::Json { out, first } => {
-                out.write_all(if *first { b"\n" } else { b",\n" }).map_err(write_error)?;
+                out.write_all(if *first { b"\n" } else { b",\n" })
+                    .map_err(write_error)?;
                 *first = false;
                 serde_json::to_writer(&mut **out, r).map_err(|e| Error::InvalidInput(e.to_string()))
             }

@@ -60,7 +60,9 @@ impl TimelineFilter {
     /// index (a catch-all `$1 IS NULL OR …` would defeat the keyset index scans).
     pub(crate) fn push_sql(&self, q: &mut QueryBuilder<'_, Postgres>) {
         if !self.actors.is_empty() {
-            q.push(" AND h.actor_id = ANY(").push_bind(self.actors.clone()).push(")");
+            q.push(" AND h.actor_id = ANY(")
+                .push_bind(self.actors.clone())
+                .push(")");
         }
         if !self.event_types.is_empty() {
             q.push(" AND h.event_type = ANY(")
@@ -137,7 +139,10 @@ mod tests {
         let mut q = QueryBuilder::<Postgres>::new("SELECT 1 FROM shipment_history h WHERE true");
         filter.push_sql(&mut q);
         let sql = q.sql();
-        assert_eq!(sql, "SELECT 1 FROM shipment_history h WHERE true AND h.event_type = ANY($1)");
+        assert_eq!(
+            sql,
+            "SELECT 1 FROM shipment_history h WHERE true AND h.event_type = ANY($1)"
+        );
         assert!(!sql.contains("DROP"));
     }
 
@@ -147,7 +152,10 @@ mod tests {
             event_types: vec!["status_changed".into(), "note_added".into()],
             ..Default::default()
         };
-        assert_eq!(filter.describe(|id| id.to_string()), "event type status_changed or note_added");
+        assert_eq!(
+            filter.describe(|id| id.to_string()),
+            "event type status_changed or note_added"
+        );
         assert_eq!(TimelineFilter::default().describe(|id| id.to_string()), "no filter");
     }
 }

@@ -225,9 +225,11 @@ async fn page_rows(
     let mut tx = begin_read_only(pool).await?;
     let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
     let mut q = QueryBuilder::new("SELECT ");
-    q.push_bind(shipment.reference.clone()).push("::text AS shipment_reference, ");
+    q.push_bind(shipment.reference.clone())
+        .push("::text AS shipment_reference, ");
     push_entry_columns(&mut q, with_actors);
-    q.push(" FROM shipment_history h WHERE h.shipment_id = ").push_bind(shipment.id);
+    q.push(" FROM shipment_history h WHERE h.shipment_id = ")
+        .push_bind(shipment.id);
     if let Some(v) = before_version {
         q.push(" AND h.version_no < ").push_bind(v);
     }

@@ -34,9 +34,14 @@ pub fn parse_time(text: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>>
         let day = if end_of_day { day.succ_opt().unwrap_or(day) } else { day };
         day.and_hms_opt(0, 0, 0)
     } else {
-        ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        [
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
     };
     let naive = naive.ok_or_else(|| {
         Error::InvalidInput(format!(
@@ -63,10 +68,22 @@ mod tests {
     fn reads_dates_local_times_and_rfc3339() {
         let berlin = zone("Europe/Berlin").unwrap();
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        assert_eq!(parse_time("2026-11-02", berlin, false).unwrap(), at("2026-11-01T23:00:00Z"));
-        assert_eq!(parse_time("2026-11-02", berlin, true).unwrap(), at("2026-11-02T23:00:00Z"));
-        assert_eq!(parse_time("2026-07-02 14:30", berlin, false).unwrap(), at("2026-07-02T12:30:00Z"));
-        assert_eq!(parse_time("2026-07-02T14:30:00Z", berlin, true).unwrap(), at("2026-07-02T14:30:00Z"));
+        assert_eq!(
+            parse_time("2026-11-02", berlin, false).unwrap(),
+            at("2026-11-01T23:00:00Z")
+        );
+        assert_eq!(
+            parse_time("2026-11-02", berlin, true).unwrap(),
+            at("2026-11-02T23:00:00Z")
+        );
+        assert_eq!(
+            parse_time("2026-07-02 14:30", berlin, false).unwrap(),
+            at("2026-07-02T12:30:00Z")
+        );
+        assert_eq!(
+            parse_time("2026-07-02T14:30:00Z", berlin, true).unwrap(),
+            at("2026-07-02T14:30:00Z")
+        );
         let message = parse_time("last tuesday", berlin, false).unwrap_err().to_string();
         assert!(message.contains("is not a time"), "{message}");
         assert!(parse_time("2026-03-29 02:30", berlin, false).is_err(), "a DST gap");
@@ -75,8 +92,12 @@ mod tests {
     #[test]
     fn formats_with_the_zone_offset_of_that_day() {
         let berlin = zone("Europe/Berlin").unwrap();
-        let winter = DateTime::parse_from_rfc3339("2026-01-10T12:00:00Z").unwrap().with_timezone(&Utc);
-        let summer = DateTime::parse_from_rfc3339("2026-07-10T12:00:00Z").unwrap().with_timezone(&Utc);
+        let winter = DateTime::parse_from_rfc3339("2026-01-10T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let summer = DateTime::parse_from_rfc3339("2026-07-10T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(format_time(winter, berlin), "2026-01-10T13:00:00.000+01:00");
         assert_eq!(format_time(summer, berlin), "2026-07-10T14:00:00.000+02:00");
         assert_eq!(format_time(summer, zone("UTC").unwrap()), "2026-07-10T12:00:00.000Z");

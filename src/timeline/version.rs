@@ -49,7 +49,8 @@ struct Full {
 /// Fetches one version and everything `version` needs, in one transaction.
 async fn load_row(conn: &mut PgConnection, resolved: &Resolved, version: i32) -> Result<Option<Full>> {
     let mut q = QueryBuilder::new("SELECT ");
-    q.push_bind(resolved.shipment.reference.clone()).push("::text AS shipment_reference, ");
+    q.push_bind(resolved.shipment.reference.clone())
+        .push("::text AS shipment_reference, ");
     push_entry_columns(&mut q, resolved.with_actors);
     q.push(", h.snapshot FROM shipment_history h WHERE h.shipment_id = ")
         .push_bind(resolved.shipment.id)
@@ -68,10 +69,11 @@ async fn load_row(conn: &mut PgConnection, resolved: &Resolved, version: i32) ->
 }
 
 async fn latest(conn: &mut PgConnection, shipment: &ShipmentRef) -> Result<i32> {
-    let (latest,): (Option<i32>,) = sqlx::query_as("SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1")
-        .bind(shipment.id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (latest,): (Option<i32>,) =
+        sqlx::query_as("SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1")
+            .bind(shipment.id)
+            .fetch_one(&mut *conn)
+            .await?;
     Ok(latest.unwrap_or(0))
 }
 
@@ -112,18 +114,29 @@ async fn state_of(
         }
     }
     if skipped == changes.len() {
-        notes.push(format!("v{v} has no snapshot and no changes recorded per field: its state is unknown"));
+        notes.push(format!(
+            "v{v} has no snapshot and no changes recorded per field: its state is unknown"
+        ));
         return Ok((None, SnapshotSource::Missing));
     }
-    let mut note = format!("v{v} has no stored snapshot: its state was rebuilt by replaying the changes of every version up to it");
+    let mut note = format!(
+        "v{v} has no stored snapshot: its state was rebuilt by replaying the changes of every version up to it"
+    );
     if skipped > 0 {
-        note.push_str(&format!(" ({skipped} versions had changes that are not per field and were skipped)"));
+        note.push_str(&format!(
+            " ({skipped} versions had changes that are not per field and were skipped)"
+        ));
     }
     notes.push(note);
     Ok((Some(Value::Object(state)), SnapshotSource::Reconstructed))
 }
 
-fn diff_of(from: Option<(i32, Option<&Value>)>, to: (i32, Option<&Value>), mut notes: Vec<String>, to_changes: &Value) -> Diff {
+fn diff_of(
+    from: Option<(i32, Option<&Value>)>,
+    to: (i32, Option<&Value>),
+    mut notes: Vec<String>,
+    to_changes: &Value,
+) -> Diff {
     let (to_version, to_state) = to;
     let fields = match (from, to_state) {
         (Some((_, Some(old))), Some(new)) => {
@@ -139,7 +152,9 @@ fn diff_of(from: Option<(i32, Option<&Value>)>, to: (i32, Option<&Value>), mut n
         // A side is unknown: the version's own `changes` are the best evidence left.
         _ => match diff::changes_as_fields(to_changes) {
             Some(fields) => {
-                notes.push(format!("compared using the changes v{to_version} recorded, since a state is unknown"));
+                notes.push(format!(
+                    "compared using the changes v{to_version} recorded, since a state is unknown"
+                ));
                 fields
             }
             None => {
@@ -226,12 +241,19 @@ async fn load_compare(pool: &PgPool, key: &str, from: i32, to: i32) -> Result<Di
     let (new_state, _) = state_of(&mut tx, &resolved.shipment, &new, &mut notes).await?;
     tx.commit().await?;
     let to_changes = new.entry.changes.clone().unwrap_or(Value::Null);
-    let mut diff = diff_of(Some((from, old_state.as_ref())), (to, new_state.as_ref()), notes, &to_changes);
+    let mut diff = diff_of(
+        Some((from, old_state.as_ref())),
+        (to, new_state.as_ref()),
+        notes,
+        &to_changes,
+    );
     if old_state.is_none() || new_state.is_none() {
         if to != from + 1 {
             // The changes of one version say nothing about a span of several.
             diff.fields.clear();
-            diff.notes.push(format!("v{from} or v{to} has no known state, so they cannot be compared"));
+            diff.notes.push(format!(
+                "v{from} or v{to} has no known state, so they cannot be compared"
+            ));
         }
     }
     Ok(diff)

@@ -4,7 +4,6 @@ use waybill::shipments::{self, ShipmentDetail, ShipmentSummary};
 use crate::state::AppState;
 use crate::IpcError;
 
-
 #[tauri::command]
 pub async fn list_shipments(
     state: State<'_, AppState>,

@@ -48,12 +48,19 @@ describe("times", () => {
     expect(stamp("2026-11-02T03:04:05.006Z", true, true)).toBe("2026-11-02 03:04:05.006");
   });
 
-  it("converts datetime-local inputs both ways", () => {
-    expect(fromInput("2026-11-02T14:30", true)).toBe("2026-11-02T14:30:00.000Z");
-    expect(toInput("2026-11-02T14:30:00.000Z", true)).toBe("2026-11-02T14:30");
+  it("reads typed dates and times both ways", () => {
+    expect(fromInput("2026-11-02 14:30", true)).toBe("2026-11-02T14:30:00.000Z");
+    expect(fromInput("2026-11-02T14:30:05", true)).toBe("2026-11-02T14:30:05.000Z");
+    expect(fromInput("2026-11-02", true)).toBe("2026-11-02T00:00:00.000Z");
+    expect(fromInput("2026-11-02", true, true)).toBe("2026-11-03T00:00:00.000Z");
+    expect(fromInput("2026-11-30", true, true)).toBe("2026-12-01T00:00:00.000Z");
+    expect(toInput("2026-11-02T14:30:00.000Z", true)).toBe("2026-11-02 14:30");
+    expect(toInput("2026-11-02T14:30:05.000Z", true)).toBe("2026-11-02 14:30:05");
     expect(fromInput("", true)).toBeNull();
-    const local = fromInput("2026-11-02T14:30", false)!;
-    expect(toInput(local, false)).toBe("2026-11-02T14:30");
+    expect(fromInput("yesterday", true)).toBeUndefined();
+    expect(fromInput("2026-02-31 10:00", true)).toBeUndefined();
+    const local = fromInput("2026-11-02 14:30", false)!;
+    expect(toInput(local, false)).toBe("2026-11-02 14:30");
   });
 });
 

@@ -100,16 +100,33 @@ export function stamp(iso: string, utc: boolean, ms = false): string {
   return ms ? `${text}.${pad(milli, 3)}` : text;
 }
 
-/** An ISO instant as the value of a `datetime-local` input, in local time or UTC. */
+/** An ISO instant as typed text (`2026-11-02 14:30`), in local time or UTC. */
 export function toInput(iso: string | null, utc: boolean): string {
-  return iso ? stamp(iso, utc).replace(" ", "T").slice(0, 16) : "";
+  if (!iso) return "";
+  const text = stamp(iso, utc);
+  return text.endsWith(":00") ? text.slice(0, 16) : text;
 }
 
-/** A `datetime-local` value (local time or UTC) as an ISO instant; "" → null. */
-export function fromInput(value: string, utc: boolean): string | null {
-  if (!value) return null;
-  const d = new Date(utc ? `${value}Z` : value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+/**
+ * Typed text as an ISO instant: `2026-11-02`, `2026-11-02 14:30[:05]` (or with
+ * `T`), in local time or UTC. A bare date is the start of that day, or with
+ * `endOfDay` the start of the next, so "until 2026-11-02" includes that day.
+ * "" → null; text that is not a time → undefined.
+ */
+export function fromInput(value: string, utc: boolean, endOfDay = false): string | null | undefined {
+  const text = value.trim();
+  if (!text) return null;
+  const m = text.match(/^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
+  const day = (d as number) + (h === undefined && endOfDay ? 1 : 0);
+  const parts: [number, number, number, number, number, number] = [y!, mo! - 1, day, h ?? 0, mi ?? 0, s ?? 0];
+  const date = utc ? new Date(Date.UTC(...parts)) : new Date(...parts);
+  // Date rolls 2026-02-31 over to March; a person meant something else.
+  const check = utc ? date.getUTCMonth() : date.getMonth();
+  if (Number.isNaN(date.getTime()) || (h !== undefined && check !== mo! - 1)) return undefined;
+  if (h === undefined && !endOfDay && check !== mo! - 1) return undefined;
+  return date.toISOString();
 }
 
 /** A filtered view as plain text, for pasting into a ticket. */
