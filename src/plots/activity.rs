@@ -20,8 +20,13 @@ const PALETTE: [RGBColor; 9] = [
     RGBColor(60, 60, 60),
 ];
 
+/// Width kept on the right for the legend, so it never covers bars.
+const LEGEND_WIDTH: u32 = 190;
+
 pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity) -> Drawn<DB> {
     root.fill(&WHITE)?;
+    let (width, _) = root.dim_in_pixel();
+    let (plot_area, legend_area) = root.split_horizontally(width.saturating_sub(LEGEND_WIDTH));
     let days = a.days.len().max(1);
     let top = a
         .days
@@ -31,8 +36,8 @@ pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity)
         .unwrap_or(0)
         .max(1) as f64
         * 1.1;
-    let caption = format!("{}: {} changes per day ({})", a.subject, a.total, a.time_zone);
-    let mut chart = ChartBuilder::on(root)
+    let caption = format!("{}: changes per day by event type", a.subject);
+    let mut chart = ChartBuilder::on(&plot_area)
         .caption(caption, title_font())
         .margin(14)
         .x_label_area_size(40)
@@ -43,6 +48,7 @@ pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity)
         .disable_x_mesh()
         .x_labels(days.min(12))
         .y_desc("changes")
+        .x_desc(format!("day ({}), {} changes in all", a.time_zone, a.total))
         .label_style(label_font())
         .axis_desc_style(label_font())
         // Ticks fall on whole days (plotters picks round steps); label each with its date.
@@ -58,8 +64,8 @@ pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity)
             }
         })
         .draw()?;
-    for (t, name) in a.event_types.iter().enumerate() {
-        let color = PALETTE[t.min(PALETTE.len() - 1)];
+    for (t, _) in a.event_types.iter().enumerate() {
+        let color = color_of(t);
         let bars = a
             .days
             .iter()
@@ -71,19 +77,20 @@ pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity)
                 let x1 = i as f64 + 0.9;
                 Rectangle::new([(x0, below as f64), (x1, (below + d.counts[t]) as f64)], color.filled())
             });
-        chart
-            .draw_series(bars)?
-            .label(name.replace('_', " "))
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+        chart.draw_series(bars)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(label_font())
-        .draw()?;
+    // The legend in its own column, in the order the layers stack (top layer first).
+    let top_y = 52;
+    for (row, (t, name)) in a.event_types.iter().enumerate().rev().enumerate() {
+        let y = top_y + 22 * row as i32;
+        legend_area.draw(&Rectangle::new([(8, y), (20, y + 12)], color_of(t).filled()))?;
+        legend_area.draw(&Text::new(name.replace('_', " "), (28, y), label_font()))?;
+    }
     Ok(())
+}
+
+fn color_of(index: usize) -> RGBColor {
+    PALETTE[index.min(PALETTE.len() - 1)]
 }
 
 fn month(m: u32) -> &'static str {

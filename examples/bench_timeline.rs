@@ -1,0 +1,283 @@
+//! Timeline benchmark (issue: "fast on millions of rows"). Run it through
+//! `scripts/bench-timeline.sh`, which seeds 2,000,000 history rows first.
+//!
+//! For each case it reports, as medians with the 10th–90th percentile spread:
+//! PostgreSQL's own execution time (EXPLAIN ANALYZE of the query the core runs)
+//! and the time of the whole core call (queries, decoding, and serializing the
+//! result to JSON, as the app's IPC does). All cases run in one process, one
+//! after the other, on the same data, so their ratios are comparable.
+
+use std::time::Instant;
+
+use serde_json::Value;
+use sqlx::PgPool;
+use uuid::Uuid;
+use waybill::timeline::activity::Scope;
+use waybill::timeline::export::{self, TimelineFormat};
+use waybill::timeline::{self, blame, TimelineFilter};
+
+const RUNS: usize = 30;
+
+/// The select list the core uses for a timeline row (actor names included).
+const COLUMNS: &str =
+    "h.shipment_id, h.version_no, h.event_type, h.actor_id, h.\"timestamp\", h.description, h.changes,
+    (SELECT a.display_name FROM actors a WHERE a.id = h.actor_id) AS actor_name";
+
+struct Spread {
+    median: f64,
+    p10: f64,
+    p90: f64,
+}
+
+fn spread(mut ms: Vec<f64>) -> Spread {
+    ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+    Spread {
+        median: at(0.5),
+        p10: at(0.1),
+        p90: at(0.9),
+    }
+}
+
+fn show(s: &Spread) -> String {
+    format!("{:.2} ({:.2}–{:.2})", s.median, s.p10, s.p90)
+}
+
+/// PostgreSQL's execution time for `sql` (with `$1` = the shipment or actor id).
+async fn pg_time(pool: &PgPool, sql: &str, id: Uuid) -> Spread {
+    let explain = format!("EXPLAIN (ANALYZE, FORMAT JSON) {sql}");
+    let mut times = Vec::with_capacity(RUNS);
+    for i in 0..RUNS + 3 {
+        let plan: Value = sqlx::query_scalar(&explain).bind(id).fetch_one(pool).await.unwrap();
+        if i >= 3 {
+            times.push(plan[0]["Execution Time"].as_f64().unwrap());
+        }
+    }
+    spread(times)
+}
+
+/// Wall time of `call` (which must do the whole user-visible work).
+async fn call_time<F, Fut>(mut call: F) -> Spread
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut times = Vec::with_capacity(RUNS);
+    for i in 0..RUNS + 3 {
+        let start = Instant::now();
+        call().await;
+        if i >= 3 {
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    spread(times)
+}
+
+fn json_len<T: serde::Serialize>(value: &T) -> usize {
+    serde_json::to_vec(value).unwrap().len()
+}
+
+#[tokio::main]
+async fn main() {
+    let url = std::env::args().nth(1).expect("usage: bench_timeline DATABASE_URL");
+    let pool = waybill::db::connect(waybill::db::parse_url(&url).unwrap(), 2)
+        .await
+        .unwrap();
+    let find = |suffix: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let (id, n): (Uuid, i32) = sqlx::query_as(
+                "SELECT s.id, (SELECT max(version_no) FROM shipment_history h WHERE h.shipment_id = s.id)
+                   FROM shipment_requests s WHERE s.reference LIKE '%-' || $1",
+            )
+            .bind(suffix)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            (id, n)
+        }
+    };
+    let (big, big_n) = find("000001").await;
+    let (ten, ten_n) = find("000002").await;
+    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (busiest,): (Uuid,) = sqlx::query_as(
+        "SELECT actor_id FROM shipment_history WHERE shipment_id = $1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+    )
+    .bind(big)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (mid,): (chrono::DateTime<chrono::Utc>,) =
+        sqlx::query_as("SELECT \"timestamp\" FROM shipment_history WHERE shipment_id = $1 AND version_no = $2")
+            .bind(big)
+            .bind(big_n / 2)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let week = TimelineFilter {
+        since: Some(mid),
+        until: Some(mid + chrono::Duration::days(7)),
+        ..Default::default()
+    };
+    let rare = "carrier_assigned";
+    let key = big.to_string();
+    let none = TimelineFilter::default();
+    let deep = 1000; // the last page of the history: 99,000 versions below the top
+    eprintln!("{rows} history rows; shipment with {big_n} versions, another with {ten_n}; {RUNS} runs per case");
+
+    let mut table: Vec<(String, Spread, Option<Spread>, String)> = Vec::new();
+    let page_sql = |extra: &str, limit: usize| {
+        format!("SELECT {COLUMNS} FROM shipment_history h WHERE h.shipment_id = $1 {extra} ORDER BY h.version_no DESC LIMIT {limit}")
+    };
+
+    // First page.
+    let pg = pg_time(&pool, &page_sql("", 101), big).await;
+    let call = call_time(|| async {
+        json_len(&timeline::page(&pool, &key, &none, None, 100).await.unwrap());
+    })
+    .await;
+    table.push((
+        "first page (100) of 100,000 versions".into(),
+        pg,
+        Some(call),
+        "keyset".into(),
+    ));
+
+    // Deep page, keyset.
+    let pg = pg_time(&pool, &page_sql(&format!("AND h.version_no <= {deep}"), 101), big).await;
+    let call = call_time(|| async {
+        json_len(&timeline::page(&pool, &key, &none, Some(deep + 1), 100).await.unwrap());
+    })
+    .await;
+    table.push((
+        format!("deep page (100 below v{})", deep + 1),
+        pg,
+        Some(call),
+        "keyset".into(),
+    ));
+
+    // The same deep page with OFFSET, for comparison (a plain fetch, not a core call).
+    let offset_sql = format!(
+        "SELECT {COLUMNS} FROM shipment_history h WHERE h.shipment_id = $1 ORDER BY h.version_no DESC OFFSET {} LIMIT 100",
+        big_n - deep as i32
+    );
+    let pg = pg_time(&pool, &offset_sql, big).await;
+    let call = call_time(|| async {
+        let rows = sqlx::query(&offset_sql).bind(big).fetch_all(&pool).await.unwrap();
+        assert_eq!(rows.len(), 100);
+    })
+    .await;
+    table.push((
+        "same deep page with OFFSET".into(),
+        pg,
+        Some(call),
+        "OFFSET, for comparison".into(),
+    ));
+
+    // 1,000 latest versions.
+    let pg = pg_time(&pool, &page_sql("", 1001), big).await;
+    let call = call_time(|| async {
+        json_len(&timeline::page(&pool, &key, &none, None, 1000).await.unwrap());
+    })
+    .await;
+    table.push((
+        "1,000 latest versions".into(),
+        pg,
+        Some(call),
+        "the guide: ~500 ms before indexes, ~20 ms after".into(),
+    ));
+
+    // Filters.
+    let by_type = TimelineFilter {
+        event_types: vec![rare.into()],
+        ..Default::default()
+    };
+    let pg = pg_time(&pool, &page_sql(&format!("AND h.event_type = '{rare}'"), 101), big).await;
+    let call = call_time(|| async {
+        json_len(&timeline::page(&pool, &key, &by_type, None, 100).await.unwrap());
+    })
+    .await;
+    table.push((
+        format!("filter: event type {rare} (first 100)"),
+        pg,
+        Some(call),
+        "".into(),
+    ));
+
+    let by_actor = TimelineFilter {
+        actors: vec![busiest],
+        ..Default::default()
+    };
+    let pg = pg_time(&pool, &page_sql(&format!("AND h.actor_id = '{busiest}'"), 101), big).await;
+    let call = call_time(|| async {
+        json_len(&timeline::page(&pool, &key, &by_actor, None, 100).await.unwrap());
+    })
+    .await;
+    table.push((
+        "filter: the busiest actor (first 100)".into(),
+        pg,
+        Some(call),
+        "".into(),
+    ));
+
+    let range = format!(
+        "AND h.\"timestamp\" >= '{}' AND h.\"timestamp\" < '{}'",
+        week.since.unwrap().to_rfc3339(),
+        week.until.unwrap().to_rfc3339()
+    );
+    let pg = pg_time(&pool, &page_sql(&range, 101), big).await;
+    let call = call_time(|| async {
+        json_len(&timeline::page(&pool, &key, &week, None, 100).await.unwrap());
+    })
+    .await;
+    table.push((
+        "filter: a 7-day range mid-history (first 100)".into(),
+        pg,
+        Some(call),
+        "".into(),
+    ));
+
+    // Blame over 10,000 versions.
+    let blame_sql = "SELECT b.*, (SELECT a.display_name FROM actors a WHERE a.id = b.actor_id)
+        FROM (SELECT DISTINCT ON (c.key) c.key, c.value, h.version_no, h.event_type, h.actor_id, h.\"timestamp\"
+                FROM shipment_history h
+               CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(h.changes) = 'object' THEN h.changes ELSE '{}'::jsonb END) c
+               WHERE h.shipment_id = $1 ORDER BY c.key, h.version_no DESC) b ORDER BY b.key";
+    let pg = pg_time(&pool, blame_sql, ten).await;
+    let ten_key = ten.to_string();
+    let call = call_time(|| async {
+        json_len(&blame::blame(&pool, &ten_key).await.unwrap());
+    })
+    .await;
+    table.push((format!("blame over {ten_n} versions"), pg, Some(call), "".into()));
+
+    // Export of 100,000 rows (CSV, streamed to a sink).
+    let export_sql =
+        format!("SELECT {COLUMNS} FROM shipment_history h WHERE h.shipment_id = $1 ORDER BY h.version_no DESC");
+    let pg = pg_time(&pool, &export_sql, big).await;
+    let scope = Scope::Shipment(key.clone());
+    let call = call_time(|| async {
+        let mut sink = std::io::sink();
+        let written = export::export(&pool, &scope, &none, "UTC", TimelineFormat::Csv, &mut sink, &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(written, big_n as u64);
+    })
+    .await;
+    table.push((format!("export {big_n} rows as CSV"), pg, Some(call), "streamed".into()));
+
+    println!("| case | PostgreSQL execution, ms | whole core call, ms | note |");
+    println!("|---|---:|---:|---|");
+    for (case, pg, call, note) in &table {
+        println!(
+            "| {case} | {} | {} | {note} |",
+            show(pg),
+            call.as_ref().map(show).unwrap_or_default()
+        );
+    }
+    println!();
+    println!("Medians of {RUNS} runs (10th–90th percentile in brackets), {rows} history rows.");
+}
