@@ -11,7 +11,7 @@ use sqlx::{PgConnection, PgPool, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{check_limit, explained, push_entry_columns, EntryRow, TimelineEntry, TimelineFilter};
+use super::{check_limit, explained, push_entries_from, EntryRow, TimelineEntry, TimelineFilter};
 use crate::db::begin_read_only;
 use crate::error::{Error, Result};
 
@@ -188,8 +188,8 @@ async fn page_rows(
     let with_actors = crate::schema::has_actors(&mut tx).await?;
     let actor = resolve(&mut tx, key, with_actors).await?;
     let mut q = QueryBuilder::new("SELECT s.reference AS shipment_reference, ");
-    push_entry_columns(&mut q, with_actors);
-    q.push(" FROM shipment_history h JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
+    push_entries_from(&mut q, with_actors, "");
+    q.push(" JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
         .push_bind(actor.id);
     if let Some(c) = before {
         // Row comparison: strictly older in (time, shipment, version) order.

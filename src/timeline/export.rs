@@ -14,7 +14,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::activity::Scope;
-use super::{diff, explained, push_entry_columns, resolve, EntryRow, TimelineFilter};
+use super::{diff, explained, push_entries_from, resolve, EntryRow, TimelineFilter};
 use crate::db::begin_read_only;
 use crate::error::{Error, Result};
 
@@ -115,16 +115,15 @@ async fn stream(
             let resolved = resolve(&mut tx, key).await?;
             q.push_bind(resolved.shipment.reference.clone())
                 .push("::text AS shipment_reference, ");
-            push_entry_columns(&mut q, with_actors);
-            q.push(" FROM shipment_history h WHERE h.shipment_id = ")
-                .push_bind(resolved.shipment.id);
+            push_entries_from(&mut q, with_actors, "");
+            q.push(" WHERE h.shipment_id = ").push_bind(resolved.shipment.id);
             format!("shipment {} ({})", resolved.shipment.reference, resolved.shipment.title)
         }
         Scope::Actor(key) => {
             let actor = super::actor::resolve(&mut tx, key, with_actors).await?;
             q.push("s.reference AS shipment_reference, ");
-            push_entry_columns(&mut q, with_actors);
-            q.push(" FROM shipment_history h JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
+            push_entries_from(&mut q, with_actors, "");
+            q.push(" JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
                 .push_bind(actor.id);
             format!("changes by {}", actor.label())
         }

@@ -8,7 +8,7 @@ use sqlx::{PgConnection, PgPool, QueryBuilder};
 use ts_rs::TS;
 
 use super::diff::{self, Diff};
-use super::{explained, push_entry_columns, resolve, EntryRow, Resolved, ShipmentRef, TimelineEntry};
+use super::{explained, push_entries_from, resolve, EntryRow, Resolved, ShipmentRef, TimelineEntry};
 use crate::db::begin_read_only;
 use crate::error::{Error, Result};
 
@@ -51,8 +51,8 @@ async fn load_row(conn: &mut PgConnection, resolved: &Resolved, version: i32) ->
     let mut q = QueryBuilder::new("SELECT ");
     q.push_bind(resolved.shipment.reference.clone())
         .push("::text AS shipment_reference, ");
-    push_entry_columns(&mut q, resolved.with_actors);
-    q.push(", h.snapshot FROM shipment_history h WHERE h.shipment_id = ")
+    push_entries_from(&mut q, resolved.with_actors, ", h.snapshot");
+    q.push(" WHERE h.shipment_id = ")
         .push_bind(resolved.shipment.id)
         .push(" AND h.version_no = ")
         .push_bind(version);
