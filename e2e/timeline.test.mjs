@@ -90,6 +90,14 @@ test("filters by actor and event type narrow the timeline and live in the URL", 
     const hash = await s.run("return location.hash");
     return /actor=/.test(hash) && !/type=/.test(hash);
   });
+
+  // A copied link, entered into the shipment search, opens the same view.
+  const link = await s.run("return location.href");
+  await s.run('location.hash = "#/"');
+  const [search] = await s.waitFor('[data-testid="search"]');
+  await s.type(search, `${link}\uE007`);
+  await s.until("the pasted link to open its view", async () => (await s.run("return location.href")) === link);
+  await s.waitFor('[data-testid="version-row"]');
 });
 
 test("a version opens with its diff, and blame jumps to the version that set a field", async () => {
