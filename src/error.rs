@@ -54,6 +54,9 @@ pub enum Error {
         latest: i32,
     },
 
+    #[error("permission denied: {action}. PostgreSQL said: {detail}. Ask the table's owner (or a role with that right) to do it; `waybill indexes --sql` prints the statements.")]
+    PermissionDenied { action: String, detail: String },
+
     #[error("{0}")]
     InvalidInput(String),
 
@@ -102,6 +105,7 @@ impl Error {
             Error::ShipmentNotFound { .. } => "shipment_not_found",
             Error::ActorNotFound { .. } => "actor_not_found",
             Error::VersionNotFound { .. } => "version_not_found",
+            Error::PermissionDenied { .. } => "permission_denied",
             Error::InvalidInput(_) => "invalid_input",
             Error::NotEmpty { .. } => "not_empty",
             Error::ConfirmationNeeded { .. } => "confirmation_needed",

@@ -5,6 +5,7 @@ pub mod concurrency;
 pub mod db;
 pub mod error;
 pub mod history;
+pub mod indexes;
 pub mod paths;
 pub mod plots;
 pub mod progress;

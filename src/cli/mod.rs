@@ -2,6 +2,7 @@
 
 mod concurrency;
 mod connect;
+mod indexes;
 mod output;
 mod timeline;
 
@@ -87,6 +88,14 @@ enum Command {
     Activity(timeline::ActivityArgs),
     /// Stream a filtered timeline as CSV or JSON, with its filters and time zone written in.
     Export(timeline::ExportArgs),
+    /// Verify the expected indexes (exit 0 all present, 1 some missing); --apply, --advise, --sql.
+    Indexes(indexes::IndexesArgs),
+    /// EXPLAIN ANALYZE the app's own queries on a shipment: indexes used and times.
+    Explain(indexes::ExplainArgs),
+    /// Show create_history_entry's source and prove it serializes (a rolled-back probe; exit 1 if not).
+    CheckFunction(indexes::CheckFunctionArgs),
+    /// Version assignments over a threshold, from the saved concurrency runs.
+    SlowAssignments(indexes::SlowArgs),
     /// Show one shipment (by id or reference) with its latest changes.
     Shipment {
         key: String,
@@ -124,6 +133,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Actor(args) => timeline::actor(&target, args).await,
         Command::Activity(args) => timeline::activity(&target, args).await,
         Command::Export(args) => timeline::export(&target, args).await,
+        Command::Indexes(args) => indexes::indexes(&target, args).await,
+        Command::Explain(args) => indexes::explain(&target, args).await,
+        Command::CheckFunction(args) => indexes::check_function(&target, args).await,
+        Command::SlowAssignments(args) => indexes::slow_assignments(args),
         command => run_simple(target, command).await.map(|()| ExitCode::SUCCESS),
     }
 }
@@ -138,7 +151,11 @@ async fn run_simple(target: Target, command: Command) -> Result<()> {
         | Command::AsOf(_)
         | Command::Actor(_)
         | Command::Activity(_)
-        | Command::Export(_) => unreachable!("handled in run"),
+        | Command::Export(_)
+        | Command::Indexes(_)
+        | Command::Explain(_)
+        | Command::CheckFunction(_)
+        | Command::SlowAssignments(_) => unreachable!("handled in run"),
         Command::Sandbox { action } => sandbox(action).await,
         Command::Migrate { yes } => {
             let conn = Connection::open(&target, false).await?;

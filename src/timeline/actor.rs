@@ -187,23 +187,7 @@ async fn page_rows(
     let mut tx = begin_read_only(pool).await?;
     let with_actors = crate::schema::has_actors(&mut tx).await?;
     let actor = resolve(&mut tx, key, with_actors).await?;
-    let mut q = QueryBuilder::new("SELECT s.reference AS shipment_reference, ");
-    push_entries_from(&mut q, with_actors, "");
-    q.push(" JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
-        .push_bind(actor.id);
-    if let Some(c) = before {
-        // Row comparison: strictly older in (time, shipment, version) order.
-        q.push(" AND (h.\"timestamp\", h.shipment_id, h.version_no) < (")
-            .push_bind(c.timestamp)
-            .push(", ")
-            .push_bind(c.shipment_id)
-            .push(", ")
-            .push_bind(c.version_no)
-            .push(")");
-    }
-    filter.push_sql(&mut q);
-    q.push(" ORDER BY h.\"timestamp\" DESC, h.shipment_id DESC, h.version_no DESC LIMIT ")
-        .push_bind(limit as i64 + 1);
+    let mut q = actor_query("SELECT ", actor.id, with_actors, filter, before, limit);
     let rows: Vec<EntryRow> = q.build_query_as().fetch_all(&mut *tx).await?;
     tx.commit().await?;
     let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
@@ -218,6 +202,36 @@ async fn page_rows(
         None
     };
     Ok(ActorPage { actor, entries, next })
+}
+
+/// The query behind a page of the actor view, after `prefix` (`SELECT ` or `EXPLAIN … SELECT `).
+pub(crate) fn actor_query<'a>(
+    prefix: &str,
+    actor: Uuid,
+    with_actors: bool,
+    filter: &TimelineFilter,
+    before: Option<&ActorCursor>,
+    limit: u32,
+) -> QueryBuilder<'a, sqlx::Postgres> {
+    let mut q = QueryBuilder::new(prefix);
+    q.push("s.reference AS shipment_reference, ");
+    push_entries_from(&mut q, with_actors, "");
+    q.push(" JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
+        .push_bind(actor);
+    if let Some(c) = before {
+        // Row comparison: strictly older in (time, shipment, version) order.
+        q.push(" AND (h.\"timestamp\", h.shipment_id, h.version_no) < (")
+            .push_bind(c.timestamp)
+            .push(", ")
+            .push_bind(c.shipment_id)
+            .push(", ")
+            .push_bind(c.version_no)
+            .push(")");
+    }
+    filter.push_sql(&mut q);
+    q.push(" ORDER BY h.\"timestamp\" DESC, h.shipment_id DESC, h.version_no DESC LIMIT ")
+        .push_bind(limit as i64 + 1);
+    q
 }
 
 #[cfg(test)]

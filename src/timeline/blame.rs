@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -50,6 +50,29 @@ struct Row {
     timestamp: DateTime<Utc>,
 }
 
+/// The blame query after `prefix` (`SELECT ` or `EXPLAIN … SELECT `).
+pub(crate) fn blame_query<'a>(prefix: &str, shipment: Uuid, with_actors: bool) -> QueryBuilder<'a, Postgres> {
+    // DISTINCT ON keeps, per field, the row with the highest version; names are
+    // looked up only for those few rows, not for every change of the history.
+    let (name, join) = if with_actors {
+        ("a.display_name", "LEFT JOIN actors a ON a.id = b.actor_id")
+    } else {
+        ("NULL::text", "")
+    };
+    let mut q = QueryBuilder::new(format!(
+        "{prefix}b.field, b.change, b.version_no, b.event_type, b.actor_id, {name} AS actor_name, b.\"timestamp\"
+           FROM (SELECT DISTINCT ON (c.key) c.key AS field, c.value AS change, h.version_no, h.event_type,
+                        h.actor_id, h.\"timestamp\"
+                   FROM shipment_history h
+                  CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(h.changes) = 'object'
+                                                     THEN h.changes ELSE '{{}}'::jsonb END) c
+                  WHERE h.shipment_id = "
+    ));
+    q.push_bind(shipment);
+    q.push(format!(" ORDER BY c.key, h.version_no DESC) b {join} ORDER BY b.field"));
+    q
+}
+
 /// Who last changed each field of a shipment.
 pub async fn blame(pool: &PgPool, key: &str) -> Result<Blame> {
     explained(pool, load(pool, key).await).await
@@ -58,25 +81,10 @@ pub async fn blame(pool: &PgPool, key: &str) -> Result<Blame> {
 async fn load(pool: &PgPool, key: &str) -> Result<Blame> {
     let mut tx = begin_read_only(pool).await?;
     let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
-    // DISTINCT ON keeps, per field, the row with the highest version; names are
-    // looked up only for those few rows, not for every change of the history.
-    let name = if with_actors {
-        "(SELECT a.display_name FROM actors a WHERE a.id = b.actor_id)"
-    } else {
-        "NULL::text"
-    };
-    let sql = format!(
-        "SELECT b.field, b.change, b.version_no, b.event_type, b.actor_id, {name} AS actor_name, b.\"timestamp\"
-           FROM (SELECT DISTINCT ON (c.key) c.key AS field, c.value AS change, h.version_no, h.event_type,
-                        h.actor_id, h.\"timestamp\"
-                   FROM shipment_history h
-                  CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(h.changes) = 'object'
-                                                     THEN h.changes ELSE '{{}}'::jsonb END) c
-                  WHERE h.shipment_id = $1
-                  ORDER BY c.key, h.version_no DESC) b
-          ORDER BY b.field"
-    );
-    let rows: Vec<Row> = sqlx::query_as(&sql).bind(shipment.id).fetch_all(&mut *tx).await?;
+    let rows: Vec<Row> = blame_query("SELECT ", shipment.id, with_actors)
+        .build_query_as()
+        .fetch_all(&mut *tx)
+        .await?;
     let latest: Option<(i32, Option<Value>)> = sqlx::query_as(
         "SELECT version_no, snapshot FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no DESC LIMIT 1",
     )

@@ -217,8 +217,9 @@ impl<'a> Sink<'a> {
             }
             TimelineFormat::Json => {
                 let head = serde_json::to_string(header).map_err(|e| Error::InvalidInput(e.to_string()))?;
-                // The header object, left open for the streamed entries.
-                write!(out, "{},\"entries\":[", head.trim_end_matches('}')).map_err(write_error)?;
+                // The header object without its closing brace, left open for the streamed entries.
+                let open = head.strip_suffix('}').unwrap_or(&head);
+                write!(out, "{open},\"entries\":[").map_err(write_error)?;
                 Ok(Sink::Json { out, first: true })
             }
         }

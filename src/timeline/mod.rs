@@ -229,17 +229,7 @@ async fn page_rows(
 ) -> Result<TimelinePage> {
     let mut tx = begin_read_only(pool).await?;
     let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
-    let mut q = QueryBuilder::new("SELECT ");
-    q.push_bind(shipment.reference.clone())
-        .push("::text AS shipment_reference, ");
-    push_entries_from(&mut q, with_actors, "");
-    q.push(" WHERE h.shipment_id = ").push_bind(shipment.id);
-    if let Some(v) = before_version {
-        q.push(" AND h.version_no < ").push_bind(v);
-    }
-    filter.push_sql(&mut q);
-    // One row more than asked tells whether another page exists, without a COUNT.
-    q.push(" ORDER BY h.version_no DESC LIMIT ").push_bind(limit as i64 + 1);
+    let mut q = page_query("SELECT ", &shipment, with_actors, filter, before_version, limit);
     let rows: Vec<EntryRow> = q.build_query_as().fetch_all(&mut *tx).await?;
     tx.commit().await?;
     let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
@@ -254,6 +244,30 @@ async fn page_rows(
         entries,
         next_before,
     })
+}
+
+/// The query behind a timeline page, after `prefix` (`SELECT ` or `EXPLAIN … SELECT `):
+/// index health explains exactly what the app runs.
+pub(crate) fn page_query<'a>(
+    prefix: &str,
+    shipment: &ShipmentRef,
+    with_actors: bool,
+    filter: &TimelineFilter,
+    before_version: Option<i32>,
+    limit: u32,
+) -> QueryBuilder<'a, Postgres> {
+    let mut q = QueryBuilder::new(prefix);
+    q.push_bind(shipment.reference.clone())
+        .push("::text AS shipment_reference, ");
+    push_entries_from(&mut q, with_actors, "");
+    q.push(" WHERE h.shipment_id = ").push_bind(shipment.id);
+    if let Some(v) = before_version {
+        q.push(" AND h.version_no < ").push_bind(v);
+    }
+    filter.push_sql(&mut q);
+    // One row more than asked tells whether another page exists, without a COUNT.
+    q.push(" ORDER BY h.version_no DESC LIMIT ").push_bind(limit as i64 + 1);
+    q
 }
 
 /// Who changed a shipment and which event types it has, with counts.

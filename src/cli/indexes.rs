@@ -1,0 +1,358 @@
+//! `waybill indexes | explain | check-function | slow-assignments`: the Database
+//! health screen for scripts. Same core calls as the app.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use waybill::error::{Error, Result};
+use waybill::indexes::advise::{self, Advice, PlanCheck};
+use waybill::indexes::apply::{self, ApplyProgress};
+use waybill::indexes::explain;
+use waybill::indexes::probe;
+use waybill::indexes::slow::{self, DEFAULT_THRESHOLD_MS};
+use waybill::indexes::verify::{self, FoundIndex, IndexHealth, IndexState};
+use waybill::indexes::HistoryTable;
+
+use super::connect::{Connection, Target};
+
+#[derive(Debug, Args)]
+pub struct IndexesArgs {
+    /// The history table, if not public.shipment_history (`name` or `schema.name`).
+    #[arg(long, default_value = "public.shipment_history")]
+    table: String,
+    /// Create the missing indexes (CREATE INDEX CONCURRENTLY: writers are not blocked).
+    #[arg(long)]
+    apply: bool,
+    /// With --apply: also rebuild invalid indexes left by a failed concurrent build.
+    #[arg(long, requires = "apply")]
+    rebuild_invalid: bool,
+    /// Print the SQL --apply would run (for the table's owner), and change nothing.
+    #[arg(long, conflicts_with = "apply")]
+    sql: bool,
+    /// Which indexes are redundant and what they cost.
+    #[arg(long, conflicts_with_all = ["apply", "sql"])]
+    advise: bool,
+    /// With --advise: drop them inside a transaction that is rolled back and compare the app's plans.
+    #[arg(long, requires = "advise")]
+    check_plans: bool,
+    /// The shipment whose queries --check-plans explains (default: the most recently changed).
+    #[arg(long, requires = "check_plans")]
+    shipment: Option<String>,
+    /// Confirm writing to a non-sandbox database without being asked.
+    #[arg(long)]
+    yes: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The shipment whose queries are explained (default: the most recently changed).
+    #[arg(long)]
+    shipment: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckFunctionArgs {
+    /// The shipment the probe locks for a moment (default: the most recently updated).
+    #[arg(long)]
+    shipment: Option<String>,
+    /// Confirm the (rolled-back) probe on a non-sandbox database without being asked.
+    #[arg(long)]
+    yes: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SlowArgs {
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD_MS)]
+    threshold_ms: f64,
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// `1.2 GB`, `77 MB`, `8.0 kB`.
+pub fn bytes(n: i64) -> String {
+    let n = n as f64;
+    match n {
+        n if n >= 1e9 => format!("{:.1} GB", n / 1e9),
+        n if n >= 1e6 => format!("{:.0} MB", n / 1e6),
+        n => format!("{:.1} kB", n / 1e3),
+    }
+}
+
+fn usage(found: &FoundIndex) -> String {
+    match found.scans {
+        Some(0) => "never used".into(),
+        Some(n) => format!("{n} scans"),
+        None => "usage unknown".into(),
+    }
+}
+
+fn print_health(h: &IndexHealth, label: &str) {
+    println!(
+        "{} in {label}: ~{} rows, table {}, indexes {}",
+        h.table,
+        h.rows_estimate,
+        bytes(h.table_bytes),
+        bytes(h.index_bytes)
+    );
+    for e in &h.expected {
+        match (e.state, &e.found) {
+            (IndexState::Present, Some(f)) => println!(
+                "  ✅ {:<52} {:<36} {:>7}  {}",
+                e.expected.definition,
+                f.name,
+                bytes(f.size_bytes),
+                usage(f)
+            ),
+            (IndexState::Invalid, Some(f)) => println!(
+                "  ⚠️  {:<52} {:<36} INVALID (a concurrent build failed): `waybill indexes --apply --rebuild-invalid`",
+                e.expected.definition, f.name
+            ),
+            _ => println!(
+                "  ❌ {:<52} missing: `waybill indexes --apply` creates it ({})",
+                e.expected.definition, e.expected.purpose
+            ),
+        }
+    }
+    for o in &h.others {
+        println!(
+            "  ·  other: {} ({}, {}, {})",
+            o.name,
+            o.definition,
+            bytes(o.size_bytes),
+            usage(o)
+        );
+    }
+    let since = h
+        .stats_since
+        .map(|t| format!("since statistics were reset {}", t.format("%Y-%m-%d %H:%M UTC")))
+        .unwrap_or_else(|| "since statistics began (never reset)".into());
+    let unused: Vec<&str> = h
+        .expected
+        .iter()
+        .filter_map(|e| e.found.as_ref())
+        .chain(&h.others)
+        .filter(|f| f.never_used())
+        .map(|f| f.name.as_str())
+        .collect();
+    if !unused.is_empty() {
+        println!("  never used {since}: {}", unused.join(", "));
+    }
+}
+
+pub async fn indexes(target: &Target, args: IndexesArgs) -> Result<ExitCode> {
+    let table = HistoryTable::parse(&args.table)?;
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        if args.advise {
+            let advice = advise::advise(&conn.pool, &table).await?;
+            let check = if args.check_plans {
+                conn.confirm_write(
+                    args.yes,
+                    "drop the redundant indexes inside a transaction that is rolled back in",
+                )?;
+                Some(advise::check_plans(&conn.pool, &table, args.shipment.as_deref()).await?)
+            } else {
+                None
+            };
+            if args.json {
+                print_json(&serde_json::json!({ "advice": advice, "plans": check }))?;
+            } else {
+                print_advice(&advice, check.as_ref());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        if args.sql {
+            let health = verify::verify(&conn.pool, &table).await?;
+            for sql in apply::plan_sql(&health, true) {
+                println!("{sql};");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        let health = if args.apply {
+            conn.confirm_write(args.yes, "create indexes (concurrently) in")?;
+            let progress = |p: ApplyProgress| match p {
+                ApplyProgress::Started { index, sql } => eprintln!("creating {index}: {sql}"),
+                ApplyProgress::Phase {
+                    index,
+                    phase,
+                    done,
+                    total,
+                } => {
+                    eprintln!("  {index}: {phase} {done}/{total}")
+                }
+                ApplyProgress::Finished { index, ms } => eprintln!("  {index} done in {:.1} s", ms as f64 / 1000.0),
+            };
+            let report = apply::apply(&conn.pool, &table, args.rebuild_invalid, &progress).await?;
+            for s in &report.skipped {
+                eprintln!("skipped: {s}");
+            }
+            if !args.json {
+                match (report.created.len(), report.rebuilt.len()) {
+                    (0, 0) => println!("nothing to create: every expected index is there"),
+                    (c, r) => println!("created {c}, rebuilt {r}"),
+                }
+            }
+            report.health
+        } else {
+            verify::verify(&conn.pool, &table).await?
+        };
+        if args.json {
+            print_json(&health)?;
+        } else {
+            print_health(&health, &conn.label());
+        }
+        Ok(if health.all_present {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    }
+    .await;
+    conn.finish(result).await
+}
+
+fn print_advice(a: &Advice, check: Option<&PlanCheck>) {
+    println!(
+        "{}: table {}, indexes {} ({:.0}% of the table)",
+        a.table,
+        bytes(a.table_bytes),
+        bytes(a.index_bytes),
+        100.0 * a.index_bytes as f64 / a.table_bytes.max(1) as f64
+    );
+    if a.redundant.is_empty() {
+        println!("  no redundant index");
+    }
+    for r in &a.redundant {
+        println!(
+            "  redundant: {} ({}), covered by {}: {}",
+            r.index,
+            bytes(r.size_bytes),
+            r.covered_by,
+            r.reason
+        );
+    }
+    if !a.redundant.is_empty() {
+        println!("  dropping them would free {}", bytes(a.savings_bytes));
+    }
+    if let Some(c) = check {
+        println!(
+            "plans of the app's queries on {}, with and without {} (rolled back):",
+            c.shipment,
+            c.dropped.join(", ")
+        );
+        for p in &c.changes {
+            println!(
+                "  {:<40} {:>8.2} ms {:<40} → {:>8.2} ms {}{}",
+                p.query,
+                p.before_ms,
+                p.before_indexes.join("+"),
+                p.after_ms,
+                p.after_indexes.join("+"),
+                if p.after_seq_scan { "  (SEQUENTIAL SCAN)" } else { "" }
+            );
+        }
+    }
+}
+
+pub async fn explain(target: &Target, args: ExplainArgs) -> Result<ExitCode> {
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        let report = explain::explain(&conn.pool, args.shipment.as_deref()).await?;
+        if args.json {
+            print_json(&report)?;
+        } else {
+            println!(
+                "the app's queries on {} ({}):",
+                report.shipment.reference, report.shipment.title
+            );
+            for q in &report.queries {
+                println!(
+                    "\n{}: {:.2} ms (planning {:.2} ms), {}",
+                    q.name,
+                    q.execution_ms,
+                    q.planning_ms,
+                    if q.indexes.is_empty() {
+                        "no index".to_string()
+                    } else {
+                        format!("using {}", q.indexes.join(", "))
+                    }
+                );
+                print!("{}", q.plan);
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+    .await;
+    conn.finish(result).await
+}
+
+pub async fn check_function(target: &Target, args: CheckFunctionArgs) -> Result<ExitCode> {
+    let conn = Connection::open(target, true).await?;
+    let result = async {
+        conn.confirm_write(
+            args.yes,
+            "run a rolled-back probe of create_history_entry (locking one shipment for a moment) in",
+        )?;
+        let check = probe::check(&conn.pool, args.shipment.as_deref()).await?;
+        if args.json {
+            print_json(&check)?;
+        } else {
+            for source in &check.sources {
+                println!("{source}");
+            }
+            println!(
+                "{} probe on {}: {}",
+                if check.probe.serialized { "✅" } else { "❌" },
+                check.probe.shipment,
+                check.probe.verdict
+            );
+        }
+        Ok(if check.probe.serialized {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    }
+    .await;
+    conn.finish(result).await
+}
+
+pub fn slow_assignments(args: SlowArgs) -> Result<ExitCode> {
+    let dir = waybill::paths::data_dir()?;
+    let report = slow::slow_assignments(&dir, args.threshold_ms, args.limit)?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        println!(
+            "{} of {} assignments in {} saved concurrency runs took over {} ms",
+            report.slow_total, report.assignments, report.runs, report.threshold_ms
+        );
+        for s in &report.slow {
+            println!(
+                "  {:>9.1} ms  {}  {}  v{}  run {} ({})",
+                s.ms,
+                s.run_started_at.format("%Y-%m-%d %H:%M"),
+                s.shipment,
+                s.version.map(|v| v.to_string()).unwrap_or_else(|| "—".into()),
+                &s.run_id[..8.min(s.run_id.len())],
+                s.database
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,239 @@
+//! Explain: the plans of the queries the app itself runs (a timeline page, the
+//! latest 1,000 versions, an event-type filter, the actor view, blame) on one
+//! shipment, with `EXPLAIN (ANALYZE, BUFFERS)`: which index each used, and its time.
+
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::db::begin_read_only;
+use crate::error::{Error, Result};
+use crate::timeline::{self, explained, resolve, ShipmentRef, TimelineFilter};
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExplainedQuery {
+    pub name: String,
+    /// The SQL as the app sends it (values as `$1`, `$2`, …).
+    pub sql: String,
+    pub execution_ms: f64,
+    pub planning_ms: f64,
+    /// Indexes the plan reads, in plan order.
+    pub indexes: Vec<String>,
+    /// Tables read by a sequential scan (a missing index shows here).
+    pub seq_scans: Vec<String>,
+    /// The plan as an indented tree with actual rows and times.
+    pub plan: String,
+    #[ts(type = "number")]
+    pub shared_hit: i64,
+    #[ts(type = "number")]
+    pub shared_read: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExplainReport {
+    pub shipment: ShipmentRef,
+    pub queries: Vec<ExplainedQuery>,
+}
+
+/// The app's queries on `shipment`, each a builder that starts with `prefix`.
+pub(crate) struct AppQueries {
+    pub shipment: ShipmentRef,
+    pub with_actors: bool,
+    pub actor: Option<Uuid>,
+    pub event_type: String,
+}
+
+impl AppQueries {
+    pub(crate) async fn for_shipment(conn: &mut PgConnection, key: Option<&str>) -> Result<AppQueries> {
+        let key = match key {
+            Some(k) => k.to_string(),
+            None => {
+                let (id,): (Uuid,) =
+                    sqlx::query_as("SELECT shipment_id FROM shipment_history ORDER BY \"timestamp\" DESC LIMIT 1")
+                        .fetch_optional(&mut *conn)
+                        .await?
+                        .ok_or_else(|| {
+                            Error::InvalidInput("the history table is empty: there is nothing to explain".into())
+                        })?;
+                id.to_string()
+            }
+        };
+        let resolved = resolve(conn, &key).await?;
+        // The newest version's actor and event type: values the app would really be asked for.
+        let latest: Option<(Option<Uuid>, String)> = sqlx::query_as(
+            "SELECT actor_id, event_type FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no DESC LIMIT 1",
+        )
+        .bind(resolved.shipment.id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let (actor, event_type) = latest.unwrap_or((None, "status_changed".into()));
+        Ok(AppQueries {
+            shipment: resolved.shipment,
+            with_actors: resolved.with_actors,
+            actor,
+            event_type,
+        })
+    }
+
+    /// (name, query) pairs, each query starting with `prefix`.
+    pub(crate) fn build<'a>(&self, prefix: &str) -> Vec<(String, QueryBuilder<'a, Postgres>)> {
+        let none = TimelineFilter::default();
+        let by_type = TimelineFilter {
+            event_types: vec![self.event_type.clone()],
+            ..Default::default()
+        };
+        let mut out = vec![
+            (
+                "Timeline page (100 newest)".to_string(),
+                timeline::page_query(prefix, &self.shipment, self.with_actors, &none, None, 100),
+            ),
+            (
+                "Latest 1,000 versions".to_string(),
+                timeline::page_query(prefix, &self.shipment, self.with_actors, &none, None, 1000),
+            ),
+            (
+                format!("Filter by event type ({})", self.event_type),
+                timeline::page_query(prefix, &self.shipment, self.with_actors, &by_type, None, 100),
+            ),
+        ];
+        if let Some(actor) = self.actor {
+            out.push((
+                "Actor view (100 newest by one actor)".to_string(),
+                timeline::actor::actor_query(prefix, actor, self.with_actors, &none, None, 100),
+            ));
+        }
+        let blame = timeline::blame::blame_query(prefix, self.shipment.id, self.with_actors);
+        out.push(("Blame".to_string(), blame));
+        out
+    }
+}
+
+/// Runs each app query under `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` in a
+/// read-only transaction. ANALYZE executes the query: these are reads only.
+pub async fn explain(pool: &PgPool, shipment: Option<&str>) -> Result<ExplainReport> {
+    explained(pool, run(pool, shipment).await).await
+}
+
+async fn run(pool: &PgPool, shipment: Option<&str>) -> Result<ExplainReport> {
+    let mut tx = begin_read_only(pool).await?;
+    let app = AppQueries::for_shipment(&mut tx, shipment).await?;
+    let mut queries = Vec::new();
+    for (name, q) in app.build("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT ") {
+        queries.push(run_one(&mut tx, name, q).await?);
+    }
+    tx.commit().await?;
+    Ok(ExplainReport {
+        shipment: app.shipment,
+        queries,
+    })
+}
+
+pub(crate) async fn run_one(
+    conn: &mut PgConnection,
+    name: String,
+    mut q: QueryBuilder<'_, Postgres>,
+) -> Result<ExplainedQuery> {
+    let sql = q.sql().to_string();
+    let plan: Value = q.build_query_scalar().fetch_one(&mut *conn).await?;
+    Ok(describe(name, &sql, &plan))
+}
+
+/// Reads PostgreSQL's JSON plan: times, indexes, sequential scans, a text tree.
+pub(crate) fn describe(name: String, sql: &str, plan: &Value) -> ExplainedQuery {
+    let top = &plan[0];
+    let root = &top["Plan"];
+    let mut indexes = Vec::new();
+    let mut seq_scans = Vec::new();
+    let mut text = String::new();
+    walk(root, 0, &mut indexes, &mut seq_scans, &mut text);
+    let shown_sql = sql
+        .trim_start_matches("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ")
+        .trim_start_matches("EXPLAIN (FORMAT JSON) ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    ExplainedQuery {
+        name,
+        sql: shown_sql,
+        execution_ms: top["Execution Time"].as_f64().unwrap_or(0.0),
+        planning_ms: top["Planning Time"].as_f64().unwrap_or(0.0),
+        indexes,
+        seq_scans,
+        plan: text,
+        shared_hit: root["Shared Hit Blocks"].as_i64().unwrap_or(0),
+        shared_read: root["Shared Read Blocks"].as_i64().unwrap_or(0),
+    }
+}
+
+fn walk(node: &Value, depth: usize, indexes: &mut Vec<String>, seq: &mut Vec<String>, out: &mut String) {
+    let kind = node["Node Type"].as_str().unwrap_or("?");
+    let mut line = format!("{}{}{kind}", "  ".repeat(depth), if depth > 0 { "-> " } else { "" });
+    if let Some(index) = node["Index Name"].as_str() {
+        line.push_str(&format!(" using {index}"));
+        if !indexes.iter().any(|i| i == index) {
+            indexes.push(index.to_string());
+        }
+    }
+    if let Some(relation) = node["Relation Name"].as_str() {
+        line.push_str(&format!(" on {relation}"));
+        if kind == "Seq Scan" && !seq.iter().any(|s| s == relation) {
+            seq.push(relation.to_string());
+        }
+    }
+    if let Some(rows) = node["Actual Rows"].as_f64() {
+        let loops = node["Actual Loops"].as_f64().unwrap_or(1.0);
+        let time = node["Actual Total Time"].as_f64().unwrap_or(0.0);
+        line.push_str(&format!(" (rows={rows:.0} loops={loops:.0} time={time:.3} ms)"));
+    } else if let Some(cost) = node["Total Cost"].as_f64() {
+        line.push_str(&format!(" (cost={cost:.2} rows={})", node["Plan Rows"]));
+    }
+    out.push_str(&line);
+    out.push('\n');
+    if let Some(children) = node["Plans"].as_array() {
+        for child in children {
+            walk(child, depth + 1, indexes, seq, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_indexes_scans_and_times_from_a_json_plan() {
+        let plan = json!([{
+            "Plan": {
+                "Node Type": "Limit", "Actual Rows": 101.0, "Actual Loops": 1.0, "Actual Total Time": 0.2,
+                "Shared Hit Blocks": 7, "Shared Read Blocks": 1,
+                "Plans": [
+                    {"Node Type": "Index Scan", "Index Name": "shipment_history_unique_version",
+                     "Relation Name": "shipment_history", "Actual Rows": 101.0, "Actual Loops": 1.0, "Actual Total Time": 0.1},
+                    {"Node Type": "Seq Scan", "Relation Name": "actors", "Actual Rows": 1.0, "Actual Loops": 101.0, "Actual Total Time": 0.01}
+                ]
+            },
+            "Planning Time": 0.5, "Execution Time": 0.25
+        }]);
+        let q = describe(
+            "page".into(),
+            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT  1\n  FROM x",
+            &plan,
+        );
+        assert_eq!(q.indexes, vec!["shipment_history_unique_version"]);
+        assert_eq!(q.seq_scans, vec!["actors"]);
+        assert_eq!(q.execution_ms, 0.25);
+        assert_eq!(q.sql, "SELECT 1 FROM x");
+        assert_eq!((q.shared_hit, q.shared_read), (7, 1));
+        assert!(
+            q.plan
+                .contains("  -> Index Scan using shipment_history_unique_version on shipment_history (rows=101"),
+            "{}",
+            q.plan
+        );
+    }
+}

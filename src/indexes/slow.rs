@@ -1,0 +1,85 @@
+//! Slow assignment watch: every version assignment the app performs (each
+//! request of a concurrency run, saved with the run) is timed; this lists the
+//! ones over a threshold (the guide uses 100 ms), newest run first.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::concurrency::runs;
+use crate::error::{Error, Result};
+
+pub const DEFAULT_THRESHOLD_MS: f64 = 100.0;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SlowAssignment {
+    pub run_id: String,
+    pub run_started_at: DateTime<Utc>,
+    pub database: String,
+    pub shipment: String,
+    /// The version it got (none when it failed, e.g. timed out).
+    pub version: Option<i32>,
+    pub ms: f64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SlowReport {
+    pub threshold_ms: f64,
+    /// Assignments looked at, in all saved runs.
+    #[ts(type = "number")]
+    pub assignments: u64,
+    pub runs: u32,
+    /// The slowest first, at most `limit`.
+    pub slow: Vec<SlowAssignment>,
+    /// How many were over the threshold in all (`slow` may be cut).
+    #[ts(type = "number")]
+    pub slow_total: u64,
+}
+
+pub fn slow_assignments(data_dir: &Path, threshold_ms: f64, limit: usize) -> Result<SlowReport> {
+    if !(threshold_ms.is_finite() && threshold_ms > 0.0) {
+        return Err(Error::InvalidInput(format!(
+            "the threshold must be a positive number of milliseconds, got {threshold_ms}"
+        )));
+    }
+    let mut report = SlowReport {
+        threshold_ms,
+        assignments: 0,
+        runs: 0,
+        slow: Vec::new(),
+        slow_total: 0,
+    };
+    for file in runs::list_files(data_dir)? {
+        // A file that does not read as a run (another version, a half write) is skipped, not fatal.
+        let Ok(run) = runs::load(data_dir, &file.display().to_string()) else {
+            continue;
+        };
+        report.runs += 1;
+        for r in &run.requests {
+            report.assignments += 1;
+            let ms = r.latency_ms();
+            if ms > threshold_ms {
+                report.slow_total += 1;
+                report.slow.push(SlowAssignment {
+                    run_id: run.id.clone(),
+                    run_started_at: run.started_at,
+                    database: run.database.clone(),
+                    shipment: run
+                        .shipments
+                        .get(r.shipment as usize)
+                        .map(|s| s.reference.clone())
+                        .unwrap_or_default(),
+                    version: r.version,
+                    ms,
+                });
+            }
+        }
+    }
+    report.slow.sort_by(|a, b| b.ms.total_cmp(&a.ms));
+    report.slow.truncate(limit);
+    Ok(report)
+}

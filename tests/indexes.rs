@@ -1,0 +1,374 @@
+//! Index health on a real PostgreSQL: verification by definition, apply
+//! (idempotent, concurrent-safe), invalid indexes, the advisor's claims checked
+//! against real plans, explain, the function probe, a restricted role, slow
+//! assignments from saved runs, and the CLI's exit codes.
+
+mod common;
+
+use sqlx::PgPool;
+
+use waybill::indexes::apply::{self, ApplyProgress};
+use waybill::indexes::verify::{self, IndexState};
+use waybill::indexes::{advise, explain, probe, slow, HistoryTable};
+use waybill::seed::{self, SeedOptions};
+
+fn table() -> HistoryTable {
+    HistoryTable::default()
+}
+
+fn state_of(h: &verify::IndexHealth, expected: &str) -> (IndexState, Option<String>) {
+    let s = h.expected.iter().find(|e| e.expected.name == expected).unwrap();
+    (s.state, s.found.as_ref().map(|f| f.name.clone()))
+}
+
+async fn exec(pool: &PgPool, sql: &str) {
+    sqlx::query(sql).execute(pool).await.unwrap();
+}
+
+async fn seeded() -> (String, PgPool) {
+    let (name, pool) = common::migrated_db().await;
+    let options = SeedOptions {
+        rows: 20_000,
+        ..Default::default()
+    };
+    seed::seed(&pool, &options, &|_| {}).await.unwrap();
+    (name, pool)
+}
+
+#[tokio::test]
+async fn verification_matches_by_definition_not_by_name() {
+    let (_, pool) = common::migrated_db().await;
+    let h = verify::verify(&pool, &table()).await.unwrap();
+    assert!(h.all_present, "a migrated database has every expected index");
+    assert_eq!(h.expected.len(), 6);
+    assert!(h.others.is_empty());
+
+    exec(&pool, "ALTER INDEX idx_shipment_history_actor RENAME TO who_did_what").await;
+    exec(&pool, "DROP INDEX idx_shipment_history_event_type").await;
+    // Same columns, but timestamp ascending: not the expected definition.
+    exec(
+        &pool,
+        "CREATE INDEX lookalike ON shipment_history (shipment_id, event_type, \"timestamp\")",
+    )
+    .await;
+    let h = verify::verify(&pool, &table()).await.unwrap();
+    assert_eq!(
+        state_of(&h, "idx_shipment_history_actor"),
+        (IndexState::Present, Some("who_did_what".into())),
+        "renamed but equivalent"
+    );
+    assert_eq!(
+        state_of(&h, "idx_shipment_history_event_type"),
+        (IndexState::Missing, None)
+    );
+    assert!(!h.all_present);
+    assert_eq!(
+        h.others.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+        vec!["lookalike"]
+    );
+    assert!(h.table_bytes > 0 && h.index_bytes > 0);
+
+    let missing = HistoryTable::parse("audit.shipment_history").unwrap();
+    let e = verify::verify(&pool, &missing).await.unwrap_err();
+    assert_eq!(e.code(), "schema_missing");
+    assert!(e.to_string().contains("audit.shipment_history"), "{e}");
+}
+
+#[tokio::test]
+async fn apply_creates_the_missing_ones_concurrently_and_twice_changes_nothing() {
+    let (_, pool) = seeded().await;
+    exec(&pool, "DROP INDEX idx_shipment_history_actor").await;
+    exec(&pool, "DROP INDEX idx_shipment_history_composite").await;
+
+    let phases = std::sync::Mutex::new(Vec::new());
+    let record = |p: ApplyProgress| phases.lock().unwrap().push(p);
+    // Two applies at once (two QA people pressing the button): they take turns.
+    let t = table();
+    let (a, b) = tokio::join!(
+        apply::apply(&pool, &t, false, &record),
+        apply::apply(&pool, &t, false, &record)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mut created: Vec<String> = a.created.iter().chain(&b.created).cloned().collect();
+    created.sort();
+    assert_eq!(
+        created,
+        vec!["idx_shipment_history_actor", "idx_shipment_history_composite"]
+    );
+    assert!(b.health.all_present && a.health.all_present);
+    assert!(b.health.others.is_empty(), "no duplicate under another name");
+    let statements: Vec<String> = phases
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|p| match p {
+            ApplyProgress::Started { sql, .. } => Some(sql.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        statements
+            .iter()
+            .all(|s| s.starts_with("CREATE INDEX CONCURRENTLY IF NOT EXISTS")),
+        "{statements:?}"
+    );
+
+    let again = apply::apply(&pool, &table(), false, &|_| {}).await.unwrap();
+    assert!(again.created.is_empty() && again.rebuilt.is_empty());
+}
+
+#[tokio::test]
+async fn a_missing_unique_constraint_comes_back_as_a_constraint() {
+    let (_, pool) = common::migrated_db().await;
+    exec(
+        &pool,
+        "ALTER TABLE shipment_history DROP CONSTRAINT shipment_history_unique_version",
+    )
+    .await;
+    let report = apply::apply(&pool, &table(), false, &|_| {}).await.unwrap();
+    assert_eq!(report.created, vec!["shipment_history_unique_version"]);
+    let unique = report.health.expected.iter().find(|e| e.expected.unique).unwrap();
+    assert_eq!(
+        unique.found.as_ref().unwrap().constraint.as_deref(),
+        Some("shipment_history_unique_version")
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_index_is_detected_and_rebuilt_when_asked() {
+    let (_, pool) = common::migrated_db().await;
+    // What a failed CREATE INDEX CONCURRENTLY leaves behind: the catalog says invalid.
+    exec(
+        &pool,
+        "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'idx_shipment_history_actor'::regclass",
+    )
+    .await;
+    let h = verify::verify(&pool, &table()).await.unwrap();
+    assert_eq!(state_of(&h, "idx_shipment_history_actor").0, IndexState::Invalid);
+    assert!(!h.all_present);
+
+    let report = apply::apply(&pool, &table(), false, &|_| {}).await.unwrap();
+    assert!(report.skipped[0].contains("--rebuild-invalid"), "{:?}", report.skipped);
+    assert_eq!(
+        state_of(&report.health, "idx_shipment_history_actor").0,
+        IndexState::Invalid
+    );
+
+    let report = apply::apply(&pool, &table(), true, &|_| {}).await.unwrap();
+    assert_eq!(report.rebuilt, vec!["idx_shipment_history_actor"]);
+    assert!(report.health.all_present);
+}
+
+#[tokio::test]
+async fn the_advisors_claims_hold_in_real_plans_and_nothing_is_dropped() {
+    let (_, pool) = seeded().await;
+    let advice = advise::advise(&pool, &table()).await.unwrap();
+    let pairs: Vec<(&str, &str)> = advice
+        .redundant
+        .iter()
+        .map(|r| (r.index.as_str(), r.covered_by.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![
+            ("idx_shipment_history_timestamp_desc", "idx_shipment_history_composite"),
+            ("idx_shipment_history_version_desc", "shipment_history_unique_version"),
+        ]
+    );
+    assert_eq!(
+        advice.savings_bytes,
+        advice.redundant.iter().map(|r| r.size_bytes).sum::<i64>()
+    );
+    assert!(advice.savings_bytes > 0 && advice.index_bytes > advice.savings_bytes);
+
+    let check = advise::check_plans(&pool, &table(), None).await.unwrap();
+    assert_eq!(check.dropped.len(), 2);
+    assert!(check.changes.len() >= 4);
+    for c in &check.changes {
+        assert!(
+            !c.after_seq_scan,
+            "{} falls back to a sequential scan without them",
+            c.query
+        );
+        assert!(!c.after_indexes.is_empty(), "{} still uses an index", c.query);
+        assert!(
+            c.after_indexes.iter().all(|i| !check.dropped.contains(i)),
+            "the plan without them does not use them"
+        );
+    }
+    let h = verify::verify(&pool, &table()).await.unwrap();
+    assert!(h.all_present, "the drop was rolled back");
+}
+
+#[tokio::test]
+async fn explain_names_the_index_each_app_query_uses() {
+    let (_, pool) = seeded().await;
+    let report = explain::explain(&pool, None).await.unwrap();
+    let names: Vec<&str> = report.queries.iter().map(|q| q.name.as_str()).collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+    for q in &report.queries {
+        assert!(!q.indexes.is_empty(), "{} uses an index:\n{}", q.name, q.plan);
+        assert!(
+            !q.seq_scans.iter().any(|s| s == "shipment_history"),
+            "{}:\n{}",
+            q.name,
+            q.plan
+        );
+        assert!(q.execution_ms > 0.0);
+        assert!(q.sql.starts_with("SELECT "), "{}", q.sql);
+    }
+    let e = explain::explain(&pool, Some("SHP-NOPE")).await.unwrap_err();
+    assert_eq!(e.code(), "shipment_not_found");
+}
+
+#[tokio::test]
+async fn the_probe_proves_the_function_serializes_and_writes_nothing() {
+    let (name, pool) = seeded().await;
+    let count = |pool: PgPool| async move {
+        let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        n
+    };
+    let before = count(pool.clone()).await;
+    let check = probe::check(&pool, None).await.unwrap();
+    assert!(check.probe.serialized, "{}", check.probe.verdict);
+    assert_eq!(
+        check.probe.second_version, check.probe.first_version,
+        "the second got the first's number after its rollback"
+    );
+    assert!(check.sources[0].contains("FOR UPDATE"));
+    assert_eq!(count(pool.clone()).await, before, "nothing was written");
+
+    // The guide's kind of mistake: a version read with no lock. The probe must catch it.
+    sqlx::raw_sql(include_str!("../src/concurrency/unsafe_control.sql"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let unsafe_first = common::options(&name).options([("search_path", "waybill_unsafe,public")]);
+    let unsafe_pool = waybill::db::connect(unsafe_first, 4).await.unwrap();
+    let check = probe::check(&unsafe_pool, None).await.unwrap();
+    assert!(!check.probe.serialized, "{}", check.probe.verdict);
+    assert!(
+        check.probe.verdict.contains("does NOT serialize"),
+        "{}",
+        check.probe.verdict
+    );
+    assert!(!check.sources[0].contains("FOR UPDATE"));
+}
+
+#[tokio::test]
+async fn a_restricted_role_sees_the_health_and_gets_a_clear_refusal() {
+    let (name, pool) = common::migrated_db().await;
+    let role = format!("reader_{}", &name[2..10]);
+    exec(&pool, &format!("CREATE ROLE {role} LOGIN")).await;
+    exec(&pool, &format!("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")).await;
+    exec(&pool, "DROP INDEX idx_shipment_history_actor").await;
+    let reader = waybill::db::connect(common::options(&name).username(&role), 4)
+        .await
+        .unwrap();
+
+    let h = verify::verify(&reader, &table()).await.unwrap();
+    assert_eq!(state_of(&h, "idx_shipment_history_actor").0, IndexState::Missing);
+    let e = apply::apply(&reader, &table(), false, &|_| {}).await.unwrap_err();
+    assert_eq!(e.code(), "permission_denied");
+    let message = e.to_string();
+    assert!(
+        message.contains("create index idx_shipment_history_actor on public.shipment_history"),
+        "{message}"
+    );
+    assert!(message.contains("must be owner"), "{message}");
+    assert!(message.contains("waybill indexes --sql"), "{message}");
+}
+
+#[tokio::test]
+async fn slow_assignments_come_from_saved_concurrency_runs() {
+    let (name, pool) = common::migrated_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let options = waybill::concurrency::RunOptions {
+        scenario: waybill::concurrency::Scenario::RapidFire,
+        params: waybill::concurrency::Params {
+            requests: 20,
+            ..waybill::concurrency::Scenario::RapidFire.defaults()
+        },
+        shipment: None,
+        unsafe_control: false,
+        is_sandbox: true,
+        database: name.clone(),
+    };
+    let token = tokio_util::sync::CancellationToken::new();
+    waybill::concurrency::view::run_and_save(&pool, &options, dir.path(), &|_| {}, &token)
+        .await
+        .unwrap();
+    let everything = slow::slow_assignments(dir.path(), 0.000_001, 100).unwrap();
+    assert_eq!(
+        (everything.runs, everything.assignments, everything.slow_total),
+        (1, 20, 20)
+    );
+    assert!(everything.slow.windows(2).all(|w| w[0].ms >= w[1].ms), "slowest first");
+    let none = slow::slow_assignments(dir.path(), 60_000.0, 100).unwrap();
+    assert_eq!(none.slow_total, 0);
+    assert!(slow::slow_assignments(dir.path(), -1.0, 10).is_err());
+}
+
+#[tokio::test]
+async fn the_cli_exits_by_what_it_found_and_asks_before_writing() {
+    let (name, pool) = common::migrated_db().await;
+    let url = common::url(&name);
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"))
+            .arg("--database-url")
+            .arg(&url)
+            .args(args)
+            .env("XDG_DATA_HOME", home.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, _) = run(&["indexes"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.matches("✅").count(), 6, "{out}");
+
+    exec(&pool, "DROP INDEX idx_shipment_history_event_type").await;
+    let (code, out, _) = run(&["indexes"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("❌ (shipment_id, event_type, \"timestamp\" DESC)"),
+        "{out}"
+    );
+
+    let (code, out, _) = run(&["indexes", "--sql"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_shipment_history_event_type"),
+        "{out}"
+    );
+
+    let (code, _, err) = run(&["indexes", "--apply"]);
+    assert_eq!(code, 2, "no terminal and no --yes: refused");
+    assert!(err.contains("needs confirmation"), "{err}");
+    assert!(
+        !verify::verify(&pool, &table()).await.unwrap().all_present,
+        "nothing was written"
+    );
+
+    let (code, out, _) = run(&["indexes", "--apply", "--yes", "--json"]);
+    assert_eq!(code, 0);
+    let health: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(health["all_present"], serde_json::json!(true));
+
+    let (code, out, _) = run(&["indexes", "--advise"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("redundant: idx_shipment_history_version_desc"), "{out}");
+
+    let (code, _, err) = run(&["indexes", "--table", "nope.nothing"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no `nope.nothing` table"), "{err}");
+}
