@@ -55,6 +55,13 @@ pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
             commands::timeline::actor_page,
             commands::timeline::activity_chart,
             commands::timeline::export_timeline,
+            commands::health::index_health,
+            commands::health::apply_indexes,
+            commands::health::index_advice,
+            commands::health::check_index_plans,
+            commands::health::explain_queries,
+            commands::health::check_function,
+            commands::health::slow_assignments,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Waybill window");

@@ -21,10 +21,7 @@ const APPLY_LOCK: i64 = 0x0077_6269_6e64_6578;
 #[ts(export)]
 pub enum ApplyProgress {
     /// Building one index: the statement being run.
-    Started {
-        index: String,
-        sql: String,
-    },
+    Started { index: String, sql: String },
     /// From `pg_stat_progress_create_index`: the phase, and blocks or tuples done of total.
     Phase {
         index: String,
@@ -36,6 +33,7 @@ pub enum ApplyProgress {
     },
     Finished {
         index: String,
+        #[ts(type = "number")]
         ms: u64,
     },
 }

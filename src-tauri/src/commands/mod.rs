@@ -1,6 +1,7 @@
 //! Command adapters, one file per area: take state, call one core function, map the error.
 
 pub mod concurrency;
+pub mod health;
 pub mod sandbox;
 pub mod shipments;
 pub mod timeline;

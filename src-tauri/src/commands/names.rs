@@ -21,4 +21,11 @@ pub const COMMANDS: &[&str] = &[
     "actor_page",
     "activity_chart",
     "export_timeline",
+    "index_health",
+    "apply_indexes",
+    "index_advice",
+    "check_index_plans",
+    "explain_queries",
+    "check_function",
+    "slow_assignments",
 ];

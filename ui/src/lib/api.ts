@@ -25,6 +25,14 @@ import type { ActivityChart } from "./bindings/ActivityChart";
 import type { Scope } from "./bindings/Scope";
 import type { TimelineFormat } from "./bindings/TimelineFormat";
 import type { ExportedFile } from "./bindings/ExportedFile";
+import type { IndexHealth } from "./bindings/IndexHealth";
+import type { ApplyProgress } from "./bindings/ApplyProgress";
+import type { ApplyReport } from "./bindings/ApplyReport";
+import type { Advice } from "./bindings/Advice";
+import type { PlanCheck } from "./bindings/PlanCheck";
+import type { ExplainReport } from "./bindings/ExplainReport";
+import type { FunctionCheck } from "./bindings/FunctionCheck";
+import type { SlowReport } from "./bindings/SlowReport";
 
 export type { IpcError, Progress, SandboxInfo, ShipmentDetail, ShipmentSummary };
 export type { ScenarioInfo, RunRequest, RunView, RunProgress, RunSummary, ExportFormat };
@@ -46,6 +54,10 @@ export type { Scope } from "./bindings/Scope";
 export type { TimelineFormat } from "./bindings/TimelineFormat";
 export type { ExportedFile } from "./bindings/ExportedFile";
 export type { JsonValue } from "./bindings/serde_json/JsonValue";
+export type { IndexHealth, ApplyProgress, ApplyReport, Advice, PlanCheck, ExplainReport, FunctionCheck, SlowReport };
+export type { ExpectedStatus } from "./bindings/ExpectedStatus";
+export type { FoundIndex } from "./bindings/FoundIndex";
+export type { ExplainedQuery } from "./bindings/ExplainedQuery";
 
 /** Every rejection becomes an IpcError, so components handle one shape. */
 export function toIpcError(e: unknown): IpcError {
@@ -168,6 +180,38 @@ export function exportTimeline(
   return call(() =>
     invoke<ExportedFile>("export_timeline", { scope, filter, timeZone, format, onProgress: channel }),
   );
+}
+
+export function indexHealth(): Promise<IndexHealth> {
+  return call(() => invoke<IndexHealth>("index_health"));
+}
+
+/** Creates the missing indexes concurrently; the caller has confirmed, naming the database. */
+export function applyIndexes(rebuildInvalid: boolean, onProgress: (p: ApplyProgress) => void): Promise<ApplyReport> {
+  const channel = new Channel<ApplyProgress>();
+  channel.onmessage = onProgress;
+  return call(() => invoke<ApplyReport>("apply_indexes", { rebuildInvalid, onProgress: channel }));
+}
+
+export function indexAdvice(): Promise<Advice> {
+  return call(() => invoke<Advice>("index_advice"));
+}
+
+/** The app's plans with the redundant indexes dropped inside a rolled-back transaction. */
+export function checkIndexPlans(shipment: string | null): Promise<PlanCheck> {
+  return call(() => invoke<PlanCheck>("check_index_plans", { shipment }));
+}
+
+export function explainQueries(shipment: string | null): Promise<ExplainReport> {
+  return call(() => invoke<ExplainReport>("explain_queries", { shipment }));
+}
+
+export function checkFunction(shipment: string | null): Promise<FunctionCheck> {
+  return call(() => invoke<FunctionCheck>("check_function", { shipment }));
+}
+
+export function slowAssignments(thresholdMs: number): Promise<SlowReport> {
+  return call(() => invoke<SlowReport>("slow_assignments", { thresholdMs }));
 }
 
 /** SVG text as an image source (the CSP allows data: images, not inline markup). */

@@ -37,6 +37,8 @@ describe("routes", () => {
   it("reads the concurrency screen", () => {
     expect(parseRoute("#/concurrency")).toEqual({ name: "concurrency" });
     expect(formatRoute({ name: "concurrency" })).toBe("#/concurrency");
+    expect(parseRoute("#/health")).toEqual({ name: "health" });
+    expect(formatRoute({ name: "health" })).toBe("#/health");
   });
 
   it("falls back to the list for unknown paths", () => {

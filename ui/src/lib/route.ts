@@ -8,7 +8,8 @@ export type Route =
   | { name: "list"; search: string }
   | { name: "shipment"; id: string; view: TimelineView }
   | { name: "actor"; id: string; view: TimelineView }
-  | { name: "concurrency" };
+  | { name: "concurrency" }
+  | { name: "health" };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "") || "/";
@@ -21,6 +22,9 @@ export function parseRoute(hash: string): Route {
   if (pathname === "/concurrency") {
     return { name: "concurrency" };
   }
+  if (pathname === "/health") {
+    return { name: "health" };
+  }
   return { name: "list", search: new URLSearchParams(query).get("q") ?? "" };
 }
 
@@ -29,8 +33,8 @@ export function formatRoute(route: Route): string {
     const query = formatView(route.view);
     return `#/${route.name}/${encodeURIComponent(route.id)}${query ? `?${query}` : ""}`;
   }
-  if (route.name === "concurrency") {
-    return "#/concurrency";
+  if (route.name === "concurrency" || route.name === "health") {
+    return `#/${route.name}`;
   }
   return route.search ? `#/?${new URLSearchParams({ q: route.search })}` : "#/";
 }

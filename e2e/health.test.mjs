@@ -1,0 +1,75 @@
+// The Database health screen on the real app: every expected index present on
+// a fresh sandbox; drop one behind the app's back, and Apply (after a
+// confirmation naming the database) brings it back; the advisor's plan check,
+// the app's query plans, and the function probe.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cli, startApp } from "./harness.mjs";
+
+let run;
+let psql;
+before(async () => {
+  run = await startApp();
+  await run.session.waitFor('[data-testid="shipment-row"]', { timeout: 120_000 });
+  const env = { ...process.env, XDG_DATA_HOME: run.dataHome };
+  const url = execFileSync(cli, ["sandbox", "url"], { env }).toString().trim();
+  psql = (sql) => execFileSync("psql", [url, "-qAtc", sql]).toString();
+});
+after(async () => {
+  await run?.stop();
+});
+
+const states = (s) =>
+  s.run("return Object.fromEntries([...document.querySelectorAll('[data-testid=index-row]')].map((r) => [r.dataset.name, r.dataset.state]))");
+
+test("a fresh sandbox has every expected index", async () => {
+  const s = run.session;
+  await s.click((await s.$$('[data-testid="nav-health"]'))[0]);
+  await s.waitFor('[data-testid="index-row"]', { count: 6 });
+  const now = await states(s);
+  assert.equal(Object.keys(now).length, 6);
+  assert.ok(Object.values(now).every((v) => v === "present"), JSON.stringify(now));
+  await s.waitFor('[data-testid="all-present"]');
+});
+
+test("a missing index is shown and Apply creates it after a confirmation naming the database", async () => {
+  const s = run.session;
+  psql("DROP INDEX idx_shipment_history_actor");
+  await s.run("location.reload()");
+  await s.until("the missing index to show", async () => (await states(s).catch(() => ({})))["idx_shipment_history_actor"] === "missing");
+  console.log(`screenshot: ${await run.screenshot("health-missing.png")}`);
+
+  await s.click((await s.$$('[data-testid="apply"]'))[0]);
+  const [dialog] = await s.waitFor('[data-testid="apply-confirm"]');
+  assert.match(await s.text(dialog), /in database waybill \(sandbox\)/);
+  await s.click((await s.$$('[data-testid="apply-yes"]'))[0]);
+  await s.waitFor('[data-testid="all-present"]', { timeout: 60_000 });
+  const log = await s.text((await s.$$('[data-testid="apply-log"]'))[0]);
+  assert.match(log, /CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_shipment_history_actor/);
+  assert.match(log, /Created idx_shipment_history_actor/);
+  assert.equal(psql("SELECT indisvalid FROM pg_index WHERE indexrelid = 'idx_shipment_history_actor'::regclass").trim(), "t");
+});
+
+test("the advisor's plan check, the app's query plans and the function probe", async () => {
+  const s = run.session;
+  const redundant = await s.waitFor('[data-testid="redundant"]', { count: 2 });
+  assert.equal(redundant.length, 2);
+  await s.click((await s.$$('[data-testid="check-plans"]'))[0]);
+  const [table] = await s.waitFor('[data-testid="plan-check"]', { timeout: 60_000 });
+  const text = await s.text(table);
+  assert.doesNotMatch(text, /sequential scan/, text);
+  assert.match(psql("SELECT count(*) FROM pg_indexes WHERE tablename = 'shipment_history'"), /^6/, "nothing was dropped");
+
+  await s.click((await s.$$('[data-testid="explain"]'))[0]);
+  const plans = await s.waitFor('[data-testid="explained"] details', { count: 5, timeout: 60_000 });
+  assert.equal(plans.length, 5);
+  const summaries = await s.textContents('[data-testid="explained"] summary');
+  assert.ok(summaries.every((t) => /using /.test(t)), summaries.join("\n"));
+
+  await s.click((await s.$$('[data-testid="probe"]'))[0]);
+  const [verdict] = await s.waitFor('[data-testid="probe-verdict"]', { timeout: 30_000 });
+  assert.match(await s.text(verdict), /✅ .*serializes: the second call waited/);
+  console.log(`screenshot: ${await run.screenshot("health.png")}`);
+});

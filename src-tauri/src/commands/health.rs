@@ -1,0 +1,58 @@
+use tauri::ipc::Channel;
+use tauri::State;
+use waybill::indexes::advise::{self, Advice, PlanCheck};
+use waybill::indexes::apply::{self, ApplyProgress, ApplyReport};
+use waybill::indexes::explain::{self, ExplainReport};
+use waybill::indexes::probe::{self, FunctionCheck};
+use waybill::indexes::slow::{self, SlowReport};
+use waybill::indexes::verify::{self, IndexHealth};
+use waybill::indexes::HistoryTable;
+
+use crate::state::AppState;
+use crate::IpcError;
+
+#[tauri::command]
+pub async fn index_health(state: State<'_, AppState>) -> Result<IndexHealth, IpcError> {
+    Ok(verify::verify(state.pool()?, &HistoryTable::default()).await?)
+}
+
+/// Creates the missing indexes concurrently, streaming the build's progress.
+/// The window asks for confirmation (naming the database) before calling this.
+#[tauri::command]
+pub async fn apply_indexes(
+    state: State<'_, AppState>,
+    rebuild_invalid: bool,
+    on_progress: Channel<ApplyProgress>,
+) -> Result<ApplyReport, IpcError> {
+    let report = |p: ApplyProgress| drop(on_progress.send(p));
+    Ok(apply::apply(state.pool()?, &HistoryTable::default(), rebuild_invalid, &report).await?)
+}
+
+#[tauri::command]
+pub async fn index_advice(state: State<'_, AppState>) -> Result<Advice, IpcError> {
+    Ok(advise::advise(state.pool()?, &HistoryTable::default()).await?)
+}
+
+/// Drops the redundant indexes inside a transaction that is rolled back.
+#[tauri::command]
+pub async fn check_index_plans(state: State<'_, AppState>, shipment: Option<String>) -> Result<PlanCheck, IpcError> {
+    let shipment = shipment.filter(|s| !s.trim().is_empty());
+    Ok(advise::check_plans(state.pool()?, &HistoryTable::default(), shipment.as_deref()).await?)
+}
+
+#[tauri::command]
+pub async fn explain_queries(state: State<'_, AppState>, shipment: Option<String>) -> Result<ExplainReport, IpcError> {
+    let shipment = shipment.filter(|s| !s.trim().is_empty());
+    Ok(explain::explain(state.pool()?, shipment.as_deref()).await?)
+}
+
+#[tauri::command]
+pub async fn check_function(state: State<'_, AppState>, shipment: Option<String>) -> Result<FunctionCheck, IpcError> {
+    let shipment = shipment.filter(|s| !s.trim().is_empty());
+    Ok(probe::check(state.pool()?, shipment.as_deref()).await?)
+}
+
+#[tauri::command]
+pub async fn slow_assignments(state: State<'_, AppState>, threshold_ms: f64) -> Result<SlowReport, IpcError> {
+    Ok(slow::slow_assignments(state.data_dir(), threshold_ms, 50)?)
+}
