@@ -37,7 +37,7 @@ test("a fresh sandbox has every expected index", async () => {
 test("a missing index is shown and Apply creates it after a confirmation naming the database", async () => {
   const s = run.session;
   psql("DROP INDEX idx_shipment_history_actor");
-  await s.run("location.reload()");
+  await s.click((await s.$$('[data-testid="refresh"]'))[0]);
   await s.until("the missing index to show", async () => (await states(s).catch(() => ({})))["idx_shipment_history_actor"] === "missing");
   console.log(`screenshot: ${await run.screenshot("health-missing.png")}`);
 
@@ -70,6 +70,7 @@ test("the advisor's plan check, the app's query plans and the function probe", a
 
   await s.click((await s.$$('[data-testid="probe"]'))[0]);
   const [verdict] = await s.waitFor('[data-testid="probe-verdict"]', { timeout: 30_000 });
-  assert.match(await s.text(verdict), /✅ .*serializes: the second call waited/);
+  assert.match(await s.text(verdict), /✓ .*serializes: the second call waited/);
+  await s.run("document.querySelector('[data-testid=probe-verdict]').scrollIntoView({ block: 'center' })");
   console.log(`screenshot: ${await run.screenshot("health.png")}`);
 });
