@@ -372,3 +372,44 @@ async fn the_cli_exits_by_what_it_found_and_asks_before_writing() {
     assert_eq!(code, 2);
     assert!(err.contains("no `nope.nothing` table"), "{err}");
 }
+
+#[tokio::test]
+async fn a_history_table_under_another_schema_and_name_can_be_checked_and_fixed() {
+    let (_, pool) = common::migrated_db().await;
+    // A copy with the same indexes under generated names, as other people's databases have them.
+    exec(&pool, "CREATE SCHEMA audit").await;
+    exec(
+        &pool,
+        "CREATE TABLE audit.history (LIKE public.shipment_history INCLUDING ALL)",
+    )
+    .await;
+    let table = HistoryTable::parse("audit.history").unwrap();
+    let h = verify::verify(&pool, &table).await.unwrap();
+    assert!(
+        h.all_present,
+        "{:?}",
+        h.expected
+            .iter()
+            .map(|e| (&e.expected.name, e.state))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        h.expected
+            .iter()
+            .all(|e| e.found.as_ref().unwrap().name.starts_with("history_")),
+        "found under their own names"
+    );
+
+    let composite = state_of(&h, "idx_shipment_history_composite").1.unwrap();
+    exec(&pool, &format!("DROP INDEX audit.{composite}")).await;
+    let report = apply::apply(&pool, &table, false, &|_| {}).await.unwrap();
+    assert_eq!(report.created, vec!["idx_shipment_history_composite"]);
+    assert!(report.health.all_present);
+    let (schema,): (String,) = sqlx::query_as(
+        "SELECT schemaname::text FROM pg_indexes WHERE indexname = 'idx_shipment_history_composite' AND tablename = 'history'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(schema, "audit", "created on that table, in its schema");
+}
