@@ -54,8 +54,12 @@ pub enum Error {
         latest: i32,
     },
 
-    #[error("permission denied: {action}. PostgreSQL said: {detail}. Ask the table's owner (or a role with that right) to do it; `waybill indexes --sql` prints the statements.")]
-    PermissionDenied { action: String, detail: String },
+    #[error("permission denied: {action}. PostgreSQL said: {detail}. Ask the table's owner (or a role with that right) to do it{hint}.")]
+    PermissionDenied {
+        action: String,
+        detail: String,
+        hint: String,
+    },
 
     #[error("{0}")]
     InvalidInput(String),

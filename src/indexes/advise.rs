@@ -157,10 +157,14 @@ pub async fn check_plans(pool: &PgPool, table: &HistoryTable, shipment: Option<&
             quote_ident_if_needed(&table.schema),
             quote_ident_if_needed(&r.index)
         );
-        sqlx::query(&sql)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| explain_denied(e, &format!("drop index {} (inside a rolled-back test)", r.index), table))?;
+        sqlx::query(&sql).execute(&mut *tx).await.map_err(|e| {
+            explain_denied(
+                e,
+                &format!("drop index {} (inside a rolled-back test)", r.index),
+                table,
+                "",
+            )
+        })?;
         dropped.push(r.index.clone());
     }
     let mut changes = Vec::new();

@@ -229,7 +229,14 @@ async fn run_with_progress(
             }
         }
     };
-    result.map_err(|e| explain_denied(e, &format!("create index {index}"), table))?;
+    result.map_err(|e| {
+        explain_denied(
+            e,
+            &format!("create index {index}"),
+            table,
+            "; `waybill indexes --sql` prints the statements",
+        )
+    })?;
     progress(ApplyProgress::Finished {
         index: index.into(),
         ms: started.elapsed().as_millis() as u64,

@@ -52,13 +52,12 @@ impl AppQueries {
         let key = match key {
             Some(k) => k.to_string(),
             None => {
+                // From the shipments, not the history: that has no index on time alone.
                 let (id,): (Uuid,) =
-                    sqlx::query_as("SELECT shipment_id FROM shipment_history ORDER BY \"timestamp\" DESC LIMIT 1")
+                    sqlx::query_as("SELECT id FROM shipment_requests ORDER BY updated_at DESC LIMIT 1")
                         .fetch_optional(&mut *conn)
                         .await?
-                        .ok_or_else(|| {
-                            Error::InvalidInput("the history table is empty: there is nothing to explain".into())
-                        })?;
+                        .ok_or_else(|| Error::InvalidInput("there is no shipment yet: nothing to explain".into()))?;
                 id.to_string()
             }
         };

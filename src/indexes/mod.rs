@@ -92,12 +92,14 @@ pub fn quote_ident_if_needed(name: &str) -> String {
     }
 }
 
-/// A permission error (42501) becomes a message naming who may do it.
-pub(crate) fn explain_denied(error: sqlx::Error, action: &str, table: &HistoryTable) -> Error {
+/// A permission error (42501) becomes a message naming who may do it; `hint`
+/// is appended to "ask the owner to do it" (e.g. how to get the statements).
+pub(crate) fn explain_denied(error: sqlx::Error, action: &str, table: &HistoryTable, hint: &str) -> Error {
     match &error {
         sqlx::Error::Database(db) if db.code().as_deref() == Some("42501") => Error::PermissionDenied {
             action: format!("{action} on {table}"),
             detail: db.message().to_string(),
+            hint: hint.to_string(),
         },
         _ => Error::Database(error),
     }

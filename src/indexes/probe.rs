@@ -34,8 +34,8 @@ pub struct ProbeResult {
     pub verdict: String,
 }
 
-/// How long the second call may wait before the probe calls it "blocked".
-const SETTLE: Duration = Duration::from_millis(300);
+/// How long the probe watches the second call before calling the result inconclusive.
+const WATCH: Duration = Duration::from_secs(5);
 
 /// The function's source and a rolled-back probe on `shipment` (default: the
 /// most recently changed one). It locks that shipment's row for well under a
@@ -94,26 +94,25 @@ async fn probe(pool: &PgPool, shipment: Option<&str>) -> Result<ProbeResult> {
     let mut second_call = Box::pin(sqlx::query_as::<_, (i32,)>(call).bind(target.id).fetch_one(&mut *b));
 
     // Either the second call finishes on its own (no serialization), or it is
-    // seen waiting on a lock held by the first session.
+    // seen waiting on a lock held by the first session (serialization).
     let mut blocked = false;
     let early = loop {
         tokio::select! {
             r = &mut second_call => break Some(r),
             _ = tokio::time::sleep(Duration::from_millis(20)) => {
-                let (waiting,): (bool,) = sqlx::query_as(
-                    "SELECT $2 = ANY(pg_blocking_pids($1))",
-                )
-                .bind(b_pid)
-                .bind(a_pid)
-                .fetch_one(pool)
-                .await?;
-                if waiting || started.elapsed() > SETTLE {
+                let (waiting,): (bool,) = sqlx::query_as("SELECT $2 = ANY(pg_blocking_pids($1))")
+                    .bind(b_pid)
+                    .bind(a_pid)
+                    .fetch_one(pool)
+                    .await?;
+                if waiting || started.elapsed() > WATCH {
                     blocked = waiting;
                     break None;
                 }
             }
         }
     };
+    let watched_out = early.is_none() && !blocked;
     let (second, waited_ms) = match early {
         Some(r) => (r, started.elapsed().as_secs_f64() * 1000.0),
         None => {
@@ -136,6 +135,13 @@ async fn probe(pool: &PgPool, shipment: Option<&str>) -> Result<ProbeResult> {
 
     let second_version = second.as_ref().ok().map(|r| r.0);
     let (serialized, verdict) = match (&second, blocked) {
+        _ if watched_out => (
+            false,
+            format!(
+                "inconclusive: the second call neither finished nor waited on the first one's lock within {} s; run the probe again",
+                WATCH.as_secs()
+            ),
+        ),
         (Ok(_), true) if second_version == Some(first_version) => (
             true,
             format!(
