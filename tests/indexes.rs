@@ -315,23 +315,8 @@ async fn slow_assignments_come_from_saved_concurrency_runs() {
 #[tokio::test]
 async fn the_cli_exits_by_what_it_found_and_asks_before_writing() {
     let (name, pool) = common::migrated_db().await;
-    let url = common::url(&name);
     let home = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"))
-            .arg("--database-url")
-            .arg(&url)
-            .args(args)
-            .env("XDG_DATA_HOME", home.path())
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| common::waybill_cli(&name, home.path(), args);
     let (code, out, _) = run(&["indexes"]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.matches("✅").count(), 6, "{out}");

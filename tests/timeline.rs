@@ -636,22 +636,8 @@ async fn browsing_transactions_cannot_write() {
 #[tokio::test]
 async fn the_cli_mirrors_the_timeline() {
     let (name, _pool, _) = fixture().await;
-    let url = common::url(&name);
     let home = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"))
-            .arg("--database-url")
-            .arg(&url)
-            .args(args)
-            .env("XDG_DATA_HOME", home.path())
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| common::waybill_cli(&name, home.path(), args);
 
     let (code, out, _) = run(&[
         "timeline",

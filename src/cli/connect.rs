@@ -105,3 +105,11 @@ impl Connection {
         result
     }
 }
+
+/// Opens the connection, runs `work`, then closes it (stopping a sandbox this
+/// command started) whatever `work` returned.
+pub async fn with_connection<T>(target: &Target, work: impl AsyncFnOnce(&Connection) -> Result<T>) -> Result<T> {
+    let conn = Connection::open(target, true).await?;
+    let result = work(&conn).await;
+    conn.finish(result).await
+}

@@ -14,7 +14,7 @@ use waybill::indexes::slow::{self, DEFAULT_THRESHOLD_MS};
 use waybill::indexes::verify::{self, FoundIndex, IndexHealth, IndexState};
 use waybill::indexes::HistoryTable;
 
-use super::connect::{Connection, Target};
+use super::connect::{with_connection, Target};
 
 #[derive(Debug, Args)]
 pub struct IndexesArgs {
@@ -156,8 +156,7 @@ fn print_health(h: &IndexHealth, label: &str) {
 
 pub async fn indexes(target: &Target, args: IndexesArgs) -> Result<ExitCode> {
     let table = HistoryTable::parse(&args.table)?;
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         if args.advise {
             let advice = advise::advise(&conn.pool, &table).await?;
             let check = if args.check_plans {
@@ -221,9 +220,8 @@ pub async fn indexes(target: &Target, args: IndexesArgs) -> Result<ExitCode> {
         } else {
             ExitCode::from(1)
         })
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }
 
 fn print_advice(a: &Advice, check: Option<&PlanCheck>) {
@@ -270,8 +268,7 @@ fn print_advice(a: &Advice, check: Option<&PlanCheck>) {
 }
 
 pub async fn explain(target: &Target, args: ExplainArgs) -> Result<ExitCode> {
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         let report = explain::explain(&conn.pool, args.shipment.as_deref()).await?;
         if args.json {
             print_json(&report)?;
@@ -296,14 +293,12 @@ pub async fn explain(target: &Target, args: ExplainArgs) -> Result<ExitCode> {
             }
         }
         Ok(ExitCode::SUCCESS)
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }
 
 pub async fn check_function(target: &Target, args: CheckFunctionArgs) -> Result<ExitCode> {
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         conn.confirm_write(
             args.yes,
             "run a rolled-back probe of create_history_entry (locking one shipment for a moment) in",
@@ -327,9 +322,8 @@ pub async fn check_function(target: &Target, args: CheckFunctionArgs) -> Result<
         } else {
             ExitCode::from(1)
         })
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }
 
 pub fn slow_assignments(args: SlowArgs) -> Result<ExitCode> {

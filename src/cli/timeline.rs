@@ -21,7 +21,7 @@ use waybill::timeline::time::{format_time, local_zone_name, parse_time, zone};
 use waybill::timeline::version::{self, VersionDetail};
 use waybill::timeline::{self, blame, TimelineEntry, TimelineFilter};
 
-use super::connect::{Connection, Target};
+use super::connect::{with_connection, Connection, Target};
 
 #[derive(Debug, Args)]
 pub struct ZoneArgs {
@@ -214,8 +214,7 @@ fn no_match(what: &str, filter: &TimelineFilter) -> ExitCode {
 }
 
 pub async fn timeline(target: &Target, args: TimelineArgs) -> Result<ExitCode> {
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         let (filter, tz, _) = build_filter(&conn, &args.filter).await?;
         let page = timeline::page(&conn.pool, &args.shipment, &filter, args.before_version, args.limit).await?;
         print_page(&page.entries, tz, args.format, &page)?;
@@ -227,14 +226,12 @@ pub async fn timeline(target: &Target, args: TimelineArgs) -> Result<ExitCode> {
         } else {
             ExitCode::SUCCESS
         })
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }
 
 pub async fn actor(target: &Target, args: ActorArgs) -> Result<ExitCode> {
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         let (filter, tz, _) = build_filter(&conn, &args.filter).await?;
         let before: Option<ActorCursor> = args.before.as_deref().map(str::parse).transpose()?;
         let page = actor::page(&conn.pool, &args.actor, &filter, before.as_ref(), args.limit).await?;
@@ -247,9 +244,8 @@ pub async fn actor(target: &Target, args: ActorArgs) -> Result<ExitCode> {
         } else {
             ExitCode::SUCCESS
         })
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }
 
 fn print_page<T: serde::Serialize>(entries: &[TimelineEntry], tz: Tz, format: PageFormat, whole: &T) -> Result<()> {
@@ -407,8 +403,7 @@ fn print_state(detail: &VersionDetail, tz: Tz) {
 }
 
 pub async fn version(target: &Target, args: VersionArgs) -> Result<ExitCode> {
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         let tz = zone(&args.zone.name())?;
         let detail = version::version(&conn.pool, &args.shipment, args.version).await?;
         if args.json {
@@ -419,14 +414,12 @@ pub async fn version(target: &Target, args: VersionArgs) -> Result<ExitCode> {
             print_diff("changes", &detail.diff);
         }
         Ok(ExitCode::SUCCESS)
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }
 
 pub async fn diff(target: &Target, args: DiffArgs) -> Result<ExitCode> {
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         let (diff, reference) = match args.to {
             Some(to) => {
                 let page = timeline::page(&conn.pool, &args.shipment, &TimelineFilter::default(), None, 1).await?;
@@ -446,14 +439,12 @@ pub async fn diff(target: &Target, args: DiffArgs) -> Result<ExitCode> {
             print_diff(&reference, &diff);
         }
         Ok(ExitCode::SUCCESS)
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }
 
 pub async fn blame(target: &Target, args: BlameArgs) -> Result<ExitCode> {
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         let tz = zone(&args.zone.name())?;
         let b = blame::blame(&conn.pool, &args.shipment).await?;
         if args.json {
@@ -494,14 +485,12 @@ pub async fn blame(target: &Target, args: BlameArgs) -> Result<ExitCode> {
         } else {
             ExitCode::SUCCESS
         })
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }
 
 pub async fn as_of(target: &Target, args: AsOfArgs) -> Result<ExitCode> {
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         let tz = zone(&args.zone.name())?;
         let at = parse_time(&args.time, tz, false)?;
         let detail = version::as_of(&conn.pool, &args.shipment, at).await?;
@@ -512,17 +501,15 @@ pub async fn as_of(target: &Target, args: AsOfArgs) -> Result<ExitCode> {
             print_state(&detail, tz);
         }
         Ok(ExitCode::SUCCESS)
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }
 
 pub async fn activity(target: &Target, args: ActivityArgs) -> Result<ExitCode> {
     if let Some(path) = &args.plot {
         plots::write_check(path)?;
     }
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         let (filter, _, tz_name) = build_filter(&conn, &args.filter).await?;
         let scope = scope(&args.shipment, &args.by);
         let a = activity::activity(&conn.pool, &scope, &filter, &tz_name).await?;
@@ -551,14 +538,12 @@ pub async fn activity(target: &Target, args: ActivityArgs) -> Result<ExitCode> {
         } else {
             ExitCode::SUCCESS
         })
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }
 
 pub async fn export(target: &Target, args: ExportArgs) -> Result<ExitCode> {
-    let conn = Connection::open(target, true).await?;
-    let result = async {
+    with_connection(target, async |conn| {
         let (filter, _, tz_name) = build_filter(&conn, &args.filter).await?;
         let scope = scope(&args.shipment, &args.by);
         let format = match args.format {
@@ -587,7 +572,6 @@ pub async fn export(target: &Target, args: ExportArgs) -> Result<ExitCode> {
         } else {
             ExitCode::SUCCESS
         })
-    }
-    .await;
-    conn.finish(result).await
+    })
+    .await
 }

@@ -86,3 +86,21 @@ pub async fn new_shipment(pool: &PgPool, reference: &str) -> uuid::Uuid {
     .unwrap();
     id
 }
+
+/// Runs the `waybill` binary against `database` on the test server with its data
+/// under `home`, no terminal on stdin; returns (exit code, stdout, stderr).
+pub fn waybill_cli(database: &str, home: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"))
+        .arg("--database-url")
+        .arg(url(database))
+        .args(args)
+        .env("XDG_DATA_HOME", home)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
