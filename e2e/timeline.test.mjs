@@ -103,7 +103,11 @@ test("filters by actor and event type narrow the timeline and live in the URL", 
 test("a version opens with its diff, and blame jumps to the version that set a field", async () => {
   const s = run.session;
   await s.run(`location.hash = "#/shipment/${longest.id}?type=status_changed"`);
-  await s.waitFor('[data-testid="version-row"]');
+  // Rows of the previous view stay until the new first page arrives: wait for the filtered ones.
+  await s.until("only status changes listed", async () => {
+    const events = await s.textContents('[data-testid="version-row"] > span:nth-child(3)');
+    return events.length > 0 && events.every((e) => e === "Status changed");
+  });
   const [cell] = await s.$$('[data-testid="version-row"] span.summary');
   const version = (await rowVersions(s))[0];
   await s.click(cell);
