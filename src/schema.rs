@@ -48,6 +48,15 @@ pub async fn explain(pool: &PgPool, error: Error) -> Error {
     error
 }
 
+/// A browsing call's result, with a failure caused by a missing table turned
+/// into one that names the table (see `explain`).
+pub async fn explained<T>(pool: &PgPool, result: Result<T>) -> Result<T> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(e) => Err(explain(pool, e).await),
+    }
+}
+
 /// Is the optional actors table there (for names instead of ids)?
 pub async fn has_actors(conn: &mut sqlx::PgConnection) -> Result<bool> {
     let (present,): (bool,) = sqlx::query_as("SELECT to_regclass('actors') IS NOT NULL")

@@ -50,10 +50,7 @@ pub async fn search(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<Shipm
             "limit must be between 1 and {MAX_LIMIT}, got {limit}"
         )));
     }
-    match search_rows(pool, search.trim(), limit).await {
-        Ok(rows) => Ok(rows),
-        Err(e) => Err(schema::explain(pool, e).await),
-    }
+    schema::explained(pool, search_rows(pool, search.trim(), limit).await).await
 }
 
 async fn search_rows(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
@@ -80,21 +77,17 @@ async fn search_rows(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<Ship
 
 /// One shipment by id or reference (case-insensitive), with its latest `recent` changes.
 pub async fn get(pool: &PgPool, key: &str, recent: u32) -> Result<ShipmentDetail> {
-    match get_summary(pool, key).await {
-        Ok(shipment) => {
-            let recent = match recent {
-                0 => Vec::new(),
-                n => {
-                    let key = shipment.id.to_string();
-                    timeline::page(pool, &key, &TimelineFilter::default(), None, n.min(MAX_LIMIT))
-                        .await?
-                        .entries
-                }
-            };
-            Ok(ShipmentDetail { shipment, recent })
+    let shipment = schema::explained(pool, get_summary(pool, key).await).await?;
+    let recent = match recent {
+        0 => Vec::new(),
+        n => {
+            let key = shipment.id.to_string();
+            timeline::page(pool, &key, &TimelineFilter::default(), None, n.min(MAX_LIMIT))
+                .await?
+                .entries
         }
-        Err(e) => Err(schema::explain(pool, e).await),
-    }
+    };
+    Ok(ShipmentDetail { shipment, recent })
 }
 
 async fn get_summary(pool: &PgPool, key: &str) -> Result<ShipmentSummary> {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use waybill::error::{Error, Result};
+use waybill::error::Result;
 use waybill::indexes::advise::{self, Advice, PlanCheck};
 use waybill::indexes::apply::{self, ApplyProgress};
 use waybill::indexes::explain;
@@ -15,6 +15,7 @@ use waybill::indexes::verify::{self, FoundIndex, IndexHealth, IndexState};
 use waybill::indexes::HistoryTable;
 
 use super::connect::{with_connection, Target};
+use super::output::print_json;
 
 #[derive(Debug, Args)]
 pub struct IndexesArgs {
@@ -75,12 +76,6 @@ pub struct SlowArgs {
     limit: usize,
     #[arg(long)]
     json: bool,
-}
-
-fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::InvalidInput(e.to_string()))?;
-    println!("{text}");
-    Ok(())
 }
 
 /// `1.2 GB`, `77 MB`, `8.0 kB`.

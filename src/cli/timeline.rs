@@ -22,6 +22,7 @@ use waybill::timeline::version::{self, VersionDetail};
 use waybill::timeline::{self, blame, TimelineEntry, TimelineFilter};
 
 use super::connect::{with_connection, Connection, Target};
+use super::output::print_json;
 
 #[derive(Debug, Args)]
 pub struct ZoneArgs {
@@ -321,12 +322,6 @@ fn print_page<T: serde::Serialize>(entries: &[TimelineEntry], tz: Tz, format: Pa
             Ok(())
         }
     }
-}
-
-fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::InvalidInput(e.to_string()))?;
-    println!("{text}");
-    Ok(())
 }
 
 fn short_time(t: DateTime<Utc>, tz: Tz) -> String {

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use crate::db::begin_read_only;
 use crate::error::{Error, Result};
-use crate::timeline::{self, explained, resolve, ShipmentRef, TimelineFilter};
+use crate::schema::explained;
+use crate::timeline::{self, resolve, ShipmentRef, TimelineFilter};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

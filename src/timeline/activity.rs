@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool, QueryBuilder};
 use ts_rs::TS;
 
-use super::{explained, resolve, TimelineFilter};
+use super::{resolve, TimelineFilter};
 use crate::db::begin_read_only;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::schema::explained;
 
 /// What a chart or an export is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -61,20 +62,6 @@ pub async fn chart(pool: &PgPool, scope: &Scope, filter: &TimelineFilter, time_z
     Ok(ActivityChart { activity, svg })
 }
 
-/// Checks a time zone name with PostgreSQL, the authority on what it accepts.
-pub(crate) async fn check_time_zone(conn: &mut PgConnection, tz: &str) -> Result<()> {
-    let checked = sqlx::query("SELECT now() AT TIME ZONE $1")
-        .bind(tz)
-        .execute(&mut *conn)
-        .await;
-    match checked {
-        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("22023") => Err(Error::InvalidInput(format!(
-            "unknown time zone `{tz}`; use an IANA name such as Europe/Berlin, or UTC"
-        ))),
-        other => other.map(drop).map_err(Error::from),
-    }
-}
-
 /// The subject's id condition (`h.shipment_id = …` or `h.actor_id = …`) and its title.
 pub(crate) async fn scope_sql(
     conn: &mut PgConnection,
@@ -105,7 +92,6 @@ pub async fn activity(pool: &PgPool, scope: &Scope, filter: &TimelineFilter, tim
 
 async fn load(pool: &PgPool, scope: &Scope, filter: &TimelineFilter, tz: &str) -> Result<Activity> {
     let mut tx = begin_read_only(pool).await?;
-    check_time_zone(&mut tx, tz).await?;
     let mut q = QueryBuilder::new("SELECT (h.\"timestamp\" AT TIME ZONE ");
     q.push_bind(tz.to_string())
         .push(")::date AS day, h.event_type, count(*) AS n FROM shipment_history h WHERE ");

@@ -11,9 +11,10 @@ use sqlx::{PgConnection, PgPool, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{check_limit, explained, push_entries_from, EntryRow, TimelineEntry, TimelineFilter};
+use super::{check_limit, push_entries_from, EntryRow, TimelineEntry, TimelineFilter};
 use crate::db::begin_read_only;
 use crate::error::{Error, Result};
+use crate::schema::explained;
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, TS)]
 #[ts(export)]

@@ -9,9 +9,10 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::diff;
-use super::{explained, resolve, Resolved, ShipmentRef};
+use super::{resolve, Resolved, ShipmentRef};
 use crate::db::begin_read_only;
 use crate::error::Result;
+use crate::schema::explained;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

@@ -14,9 +14,10 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::activity::Scope;
-use super::{diff, explained, push_entries_from, resolve, EntryRow, TimelineFilter};
+use super::{diff, push_entries_from, resolve, EntryRow, TimelineFilter};
 use crate::db::begin_read_only;
 use crate::error::{Error, Result};
+use crate::schema::explained;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -89,25 +90,20 @@ pub async fn export(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
     filter.validate()?;
-    super::time::zone(time_zone)?;
-    explained(
-        pool,
-        stream(pool, scope, filter, time_zone, format, out, progress).await,
-    )
-    .await
+    let zone = super::time::zone(time_zone)?;
+    explained(pool, stream(pool, scope, filter, zone, format, out, progress).await).await
 }
 
 async fn stream(
     pool: &PgPool,
     scope: &Scope,
     filter: &TimelineFilter,
-    tz: &str,
+    zone: chrono_tz::Tz,
     format: TimelineFormat,
     out: &mut (dyn Write + Send),
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
     let mut tx = begin_read_only(pool).await?;
-    let zone = super::time::zone(tz)?;
     let with_actors = crate::schema::has_actors(&mut tx).await?;
     let mut q = QueryBuilder::new("SELECT ");
     let subject = match scope {
@@ -145,7 +141,7 @@ async fn stream(
                 .unwrap_or_else(|| id.to_string())
         }),
         filter: filter.clone(),
-        time_zone: tz.to_string(),
+        time_zone: zone.name().to_string(),
         exported_at: Utc::now(),
     };
 

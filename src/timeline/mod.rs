@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::db::begin_read_only;
 use crate::error::{Error, Result};
-use crate::schema;
+use crate::schema::explained;
 use sqlx::PgPool;
 
 pub use filter::TimelineFilter;
@@ -191,14 +191,6 @@ pub(crate) fn check_limit(limit: u32) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// Runs a browsing call; a failure caused by a missing table names that table.
-pub(crate) async fn explained<T>(pool: &PgPool, result: Result<T>) -> Result<T> {
-    match result {
-        Ok(value) => Ok(value),
-        Err(e) => Err(schema::explain(pool, e).await),
-    }
 }
 
 /// One page of a shipment's timeline, newest first. `before_version` continues

@@ -8,9 +8,10 @@ use sqlx::{PgConnection, PgPool, QueryBuilder};
 use ts_rs::TS;
 
 use super::diff::{self, Diff};
-use super::{explained, push_entries_from, resolve, EntryRow, Resolved, ShipmentRef, TimelineEntry};
+use super::{push_entries_from, resolve, EntryRow, Resolved, ShipmentRef, TimelineEntry};
 use crate::db::begin_read_only;
 use crate::error::{Error, Result};
+use crate::schema::explained;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -247,14 +248,13 @@ async fn load_compare(pool: &PgPool, key: &str, from: i32, to: i32) -> Result<Di
         notes,
         &to_changes,
     );
-    if old_state.is_none() || new_state.is_none() {
-        if to != from + 1 {
-            // The changes of one version say nothing about a span of several.
-            diff.fields.clear();
-            diff.notes.push(format!(
-                "v{from} or v{to} has no known state, so they cannot be compared"
-            ));
-        }
+    // With a state unknown, diff_of falls back to v{to}'s own changes, which say
+    // nothing about a span of several versions.
+    if (old_state.is_none() || new_state.is_none()) && to != from + 1 {
+        diff.fields.clear();
+        diff.notes.push(format!(
+            "v{from} or v{to} has no known state, so they cannot be compared"
+        ));
     }
     Ok(diff)
 }

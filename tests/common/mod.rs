@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod timeline;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
