@@ -12,12 +12,16 @@ with_test=false
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# What Tauri 2 needs to build on Linux, and PostgreSQL's server for the sandbox.
+# What Tauri 2 needs to build on Linux, PostgreSQL's server for the sandbox, and
+# libdbus for the keyring (passwords go to the Secret Service over D-Bus).
 packages=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
-          libayatana-appindicator3-dev librsvg2-dev postgresql fonts-dejavu-core)
+          libayatana-appindicator3-dev librsvg2-dev postgresql fonts-dejavu-core libdbus-1-dev)
 if $with_test; then
-  # The real desktop app under test: WebKit's WebDriver, a virtual display.
-  packages+=(webkit2gtk-driver xvfb xauth)
+  # The real desktop app under test: WebKit's WebDriver, a virtual display; the
+  # real Secret Service (gnome-keyring on a private D-Bus session); the "remote"
+  # servers the tests connect to: PostgreSQL with a TLS certificate made by
+  # openssl, and PgBouncer in transaction mode in front of it.
+  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer)
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

@@ -38,8 +38,53 @@ pub enum Error {
     #[error("database `{database}` does not exist on {host}. Check the database name.")]
     DatabaseMissing { database: String, host: String },
 
+    #[error("the connection to {host}:{port} did not open within {seconds} s. Check the host, port and firewall, or raise the connect timeout in the profile.")]
+    ConnectTimeout { host: String, port: u16, seconds: u64 },
+
+    #[error("{host}:{port} does not offer TLS, and this profile requires it. Turn on TLS (ssl = on) on the server, or set the profile's TLS mode to `prefer` or `disable` if the network is trusted.")]
+    TlsNotOffered { host: String, port: u16 },
+
+    #[error("the TLS certificate of {host} is not trusted ({detail}). Choose the server's CA certificate file in the profile (Supabase: Database settings → SSL certificate), or use TLS mode `require`, which encrypts but does not check who the server is.")]
+    CertUntrusted { host: String, detail: String },
+
+    #[error("the CA certificate file {path} could not be used: {reason}. Choose a PEM file (it starts with -----BEGIN CERTIFICATE-----).")]
+    CaFile { path: PathBuf, reason: String },
+
+    #[error("the server lost a prepared statement ({detail}). This happens behind a pooler in transaction mode (PgBouncer, Supabase's pooler on port 6543): mark the profile as \"transaction pooler\", or connect directly (port 5432).")]
+    PreparedStatementLost { detail: String },
+
+    #[error("{action} cannot run through a transaction pooler: it needs one session from start to end. Connect directly to the database (Supabase: port 5432 or the direct host) to do it.")]
+    ThroughPooler { action: String },
+
+    #[error("a query ran longer than the statement timeout ({timeout_ms} ms) and was cancelled. Narrow the filter, or raise the statement timeout in the profile.")]
+    StatementTimeout { timeout_ms: u32 },
+
+    #[error("waited longer than the lock timeout for a lock another session holds; nothing was written. Try again when the other work is done, or raise the lock timeout in the profile.")]
+    LockTimeout,
+
+    #[error("the connection to the database dropped during a read{retry}. Check the network and that the server is running, then try again.")]
+    ConnectionLostRead { retry: &'static str },
+
+    #[error("the connection to the database dropped during a write; it was not retried, because the write may or may not have been applied. Check the data before trying again.")]
+    ConnectionLostWrite,
+
+    #[error("there is no connection profile named `{name}`. List them with `waybill profile list`.")]
+    ProfileNotFound { name: String },
+
+    #[error("a profile named `{name}` already exists. Choose another name, or remove it first.")]
+    ProfileExists { name: String },
+
+    #[error("the OS keyring is not available ({reason}), so the password cannot be stored. Waybill never writes passwords to disk: type the password for this session only, or start a keyring (Secret Service, e.g. gnome-keyring) and try again.")]
+    KeyringUnavailable { reason: String },
+
+    #[error("profile `{profile}` has no password in the keyring. Save one with the profile (app: Connections → Edit; CLI: `waybill profile add {profile} … --password-stdin`), or type it for this session.")]
+    PasswordNeeded { profile: String },
+
     #[error("database `{database}` has no `{table}` table. Run `waybill migrate` to install Waybill's schema (it asks before writing to a non-sandbox database).")]
     SchemaMissing { database: String, table: String },
+
+    #[error("database `{database}` has no function `create_history_entry(uuid, text, uuid, jsonb, text)`, which the concurrency test calls. Install Waybill's schema (`waybill migrate`; it asks before writing to a non-sandbox database).")]
+    FunctionMissing { database: String },
 
     #[error("no shipment matches `{query}`. Search with `waybill shipments --search TEXT`.")]
     ShipmentNotFound { query: String },
@@ -106,6 +151,21 @@ impl Error {
             Error::AuthFailed { .. } => "auth_failed",
             Error::DatabaseMissing { .. } => "database_missing",
             Error::SchemaMissing { .. } => "schema_missing",
+            Error::FunctionMissing { .. } => "function_missing",
+            Error::ConnectTimeout { .. } => "connect_timeout",
+            Error::TlsNotOffered { .. } => "tls_not_offered",
+            Error::CertUntrusted { .. } => "cert_untrusted",
+            Error::CaFile { .. } => "ca_file",
+            Error::PreparedStatementLost { .. } => "prepared_statement_lost",
+            Error::ThroughPooler { .. } => "through_pooler",
+            Error::StatementTimeout { .. } => "statement_timeout",
+            Error::LockTimeout => "lock_timeout",
+            Error::ConnectionLostRead { .. } => "connection_lost",
+            Error::ConnectionLostWrite => "connection_lost_write",
+            Error::ProfileNotFound { .. } => "profile_not_found",
+            Error::ProfileExists { .. } => "profile_exists",
+            Error::KeyringUnavailable { .. } => "keyring_unavailable",
+            Error::PasswordNeeded { .. } => "password_needed",
             Error::ShipmentNotFound { .. } => "shipment_not_found",
             Error::ActorNotFound { .. } => "actor_not_found",
             Error::VersionNotFound { .. } => "version_not_found",

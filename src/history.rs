@@ -23,7 +23,7 @@ pub async fn create_history_entry<'e>(
     description: Option<&str>,
 ) -> Result<NewVersion> {
     let row: (i32, DateTime<Utc>) =
-        sqlx::query_as("SELECT version_no, \"timestamp\" FROM create_history_entry($1, $2, $3, $4, $5)")
+        crate::db::query_as("SELECT version_no, \"timestamp\" FROM create_history_entry($1, $2, $3, $4, $5)")
             .bind(shipment_id)
             .bind(event_type)
             .bind(actor_id)

@@ -17,9 +17,12 @@ async fn main() -> ExitCode {
         let _ = nix::sys::signal::signal(nix::sys::signal::Signal::SIGPIPE, nix::sys::signal::SigHandler::SigDfl);
     }
     let args = cli::Cli::parse();
+    // A log is a help, not a requirement: a read-only home still runs commands.
+    let _ = waybill::logging::init();
     match cli::run(args).await {
         Ok(code) => code,
         Err(e) => {
+            tracing::warn!(code = e.code(), "{e}");
             eprintln!("error: {e}");
             ExitCode::from(2)
         }

@@ -1,35 +1,85 @@
 //! Waybill's schema: installing it (migrations embedded in the binary) and
 //! checking that a database has what the app needs.
 
-use sqlx::PgPool;
-
+use crate::db::Db;
 use crate::error::{Error, Result};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Applies the migrations not yet applied; a second run changes nothing.
-pub async fn migrate(pool: &PgPool) -> Result<()> {
-    MIGRATOR.run(pool).await?;
-    Ok(())
+/// Never through a transaction pooler: the migrator holds a session-level
+/// advisory lock. DDL waits for locks at most the profile's lock timeout.
+pub async fn migrate(db: &Db) -> Result<()> {
+    db.require_session("installing the schema")?;
+    let mut conn = db.acquire().await?;
+    crate::db::query(&format!("SET lock_timeout = {}", db.rules().lock_timeout_ms))
+        .execute(&mut *conn)
+        .await?;
+    let result = MIGRATOR.run_direct(&mut *conn).await;
+    // The connection goes back to the pool: leave no session setting behind.
+    crate::db::query("RESET lock_timeout").execute(&mut *conn).await.ok();
+    result.map_err(|e| match e {
+        sqlx::migrate::MigrateError::Execute(e) => db.classify(e.into()),
+        e => e.into(),
+    })
 }
 
 /// The tables the app reads, in the order a user would want them named.
 const REQUIRED_TABLES: [&str; 2] = ["shipment_requests", "shipment_history"];
 
+/// What a database holds of Waybill's schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SchemaStatus {
+    pub database: String,
+    /// The first required table that is absent, if any.
+    pub missing_table: Option<String>,
+    /// Is `create_history_entry` there (the concurrency test calls it)?
+    pub has_function: bool,
+}
+
+/// Looks for the tables and the function, in one read-only round trip.
+pub async fn status(db: &Db) -> Result<SchemaStatus> {
+    let mut tx = crate::db::begin_read_only(db).await?;
+    let (database, requests, history, function): (String, bool, bool, bool) = crate::db::query_as(
+        "SELECT current_database(), to_regclass($1) IS NOT NULL, to_regclass($2) IS NOT NULL,
+                to_regprocedure('create_history_entry(uuid, text, uuid, jsonb, text)') IS NOT NULL",
+    )
+    .bind(REQUIRED_TABLES[0])
+    .bind(REQUIRED_TABLES[1])
+    .fetch_one(&mut *tx)
+    .await?;
+    let missing_table = [(REQUIRED_TABLES[0], requests), (REQUIRED_TABLES[1], history)]
+        .into_iter()
+        .find(|(_, present)| !present)
+        .map(|(table, _)| table.to_string());
+    Ok(SchemaStatus {
+        database,
+        missing_table,
+        has_function: function,
+    })
+}
+
 /// Fails with `SchemaMissing` naming the first required table that is absent.
-pub async fn check(pool: &PgPool) -> Result<()> {
-    let (database,): (String,) = sqlx::query_as("SELECT current_database()").fetch_one(pool).await?;
-    for table in REQUIRED_TABLES {
-        let (present,): (bool,) = sqlx::query_as("SELECT to_regclass($1) IS NOT NULL")
-            .bind(table)
-            .fetch_one(pool)
-            .await?;
-        if !present {
-            return Err(Error::SchemaMissing {
-                database,
-                table: table.to_string(),
-            });
-        }
+pub async fn check(db: &Db) -> Result<()> {
+    let status = status(db).await?;
+    match status.missing_table {
+        Some(table) => Err(Error::SchemaMissing {
+            database: status.database,
+            table,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Also requires the function the concurrency test calls.
+pub async fn check_with_function(db: &Db) -> Result<()> {
+    check(db).await?;
+    let status = status(db).await?;
+    if !status.has_function {
+        return Err(Error::FunctionMissing {
+            database: status.database,
+        });
     }
     Ok(())
 }
@@ -37,7 +87,8 @@ pub async fn check(pool: &PgPool) -> Result<()> {
 /// Browsing queries do not check the schema first (that would cost round trips
 /// on every search keystroke): when one fails because a table is missing,
 /// this names the table and says what to do; other errors pass through.
-pub async fn explain(pool: &PgPool, error: Error) -> Error {
+pub async fn explain(pool: &Db, error: Error) -> Error {
+    let error = pool.classify(error);
     let missing_table =
         matches!(&error, Error::Database(sqlx::Error::Database(db)) if db.code().as_deref() == Some("42P01"));
     if missing_table {
@@ -50,7 +101,7 @@ pub async fn explain(pool: &PgPool, error: Error) -> Error {
 
 /// A browsing call's result, with a failure caused by a missing table turned
 /// into one that names the table (see `explain`).
-pub async fn explained<T>(pool: &PgPool, result: Result<T>) -> Result<T> {
+pub async fn explained<T>(pool: &Db, result: Result<T>) -> Result<T> {
     match result {
         Ok(value) => Ok(value),
         Err(e) => Err(explain(pool, e).await),
@@ -59,7 +110,7 @@ pub async fn explained<T>(pool: &PgPool, result: Result<T>) -> Result<T> {
 
 /// Is the optional actors table there (for names instead of ids)?
 pub async fn has_actors(conn: &mut sqlx::PgConnection) -> Result<bool> {
-    let (present,): (bool,) = sqlx::query_as("SELECT to_regclass('actors') IS NOT NULL")
+    let (present,): (bool,) = crate::db::query_as("SELECT to_regclass('actors') IS NOT NULL")
         .fetch_one(&mut *conn)
         .await?;
     Ok(present)

@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::PgPool;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::db::begin_read_only;
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::schema;
 use crate::timeline::{self, TimelineEntry, TimelineFilter};
@@ -44,7 +44,7 @@ const SUMMARY_COLUMNS: &str =
 
 /// Shipments whose reference or title contains `search`, or whose id starts with
 /// it; most recently updated first. An empty search lists the latest shipments.
-pub async fn search(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
+pub async fn search(pool: &Db, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
     if limit == 0 || limit > MAX_LIMIT {
         return Err(Error::InvalidInput(format!(
             "limit must be between 1 and {MAX_LIMIT}, got {limit}"
@@ -53,7 +53,7 @@ pub async fn search(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<Shipm
     schema::explained(pool, search_rows(pool, search.trim(), limit).await).await
 }
 
-async fn search_rows(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
+async fn search_rows(pool: &Db, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}
            FROM shipment_requests s
@@ -65,7 +65,7 @@ async fn search_rows(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<Ship
           LIMIT $3"
     );
     let mut tx = begin_read_only(pool).await?;
-    let rows = sqlx::query_as::<_, ShipmentSummary>(&sql)
+    let rows = crate::db::query_as::<ShipmentSummary>(&sql)
         .bind(search)
         .bind(escape_like(search))
         .bind(limit as i64)
@@ -76,7 +76,7 @@ async fn search_rows(pool: &PgPool, search: &str, limit: u32) -> Result<Vec<Ship
 }
 
 /// One shipment by id or reference (case-insensitive), with its latest `recent` changes.
-pub async fn get(pool: &PgPool, key: &str, recent: u32) -> Result<ShipmentDetail> {
+pub async fn get(pool: &Db, key: &str, recent: u32) -> Result<ShipmentDetail> {
     let shipment = schema::explained(pool, get_summary(pool, key).await).await?;
     let recent = match recent {
         0 => Vec::new(),
@@ -90,11 +90,11 @@ pub async fn get(pool: &PgPool, key: &str, recent: u32) -> Result<ShipmentDetail
     Ok(ShipmentDetail { shipment, recent })
 }
 
-async fn get_summary(pool: &PgPool, key: &str) -> Result<ShipmentSummary> {
+async fn get_summary(pool: &Db, key: &str) -> Result<ShipmentSummary> {
     let mut tx = begin_read_only(pool).await?;
     let id = timeline::resolve(&mut tx, key).await?.shipment.id;
     let sql = format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE s.id = $1");
-    let shipment = sqlx::query_as::<_, ShipmentSummary>(&sql)
+    let shipment = crate::db::query_as::<ShipmentSummary>(&sql)
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;

@@ -6,9 +6,9 @@ mod common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use waybill::concurrency::{run, Params, RunOptions, RunReport, Scenario};
+use waybill::db::Db;
 use waybill::Error;
 
 fn options(scenario: Scenario, params: Params) -> RunOptions {
@@ -22,7 +22,7 @@ fn options(scenario: Scenario, params: Params) -> RunOptions {
     }
 }
 
-async fn run_ok(pool: &PgPool, options: RunOptions) -> RunReport {
+async fn run_ok(pool: &Db, options: RunOptions) -> RunReport {
     run(pool, &options, &|_| {}, &CancellationToken::new()).await.unwrap()
 }
 
@@ -36,7 +36,7 @@ fn assert_pass(report: &RunReport) {
     assert_eq!(report.checks.len(), 6);
 }
 
-async fn history(pool: &PgPool, shipment: &uuid::Uuid) -> Vec<i32> {
+async fn history(pool: &Db, shipment: &uuid::Uuid) -> Vec<i32> {
     sqlx::query_scalar("SELECT version_no FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no")
         .bind(shipment)
         .fetch_all(pool)

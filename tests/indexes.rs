@@ -5,7 +5,7 @@
 
 mod common;
 
-use sqlx::PgPool;
+use waybill::db::Db;
 
 use waybill::indexes::apply::{self, ApplyProgress};
 use waybill::indexes::verify::{self, IndexState};
@@ -21,11 +21,11 @@ fn state_of(h: &verify::IndexHealth, expected: &str) -> (IndexState, Option<Stri
     (s.state, s.found.as_ref().map(|f| f.name.clone()))
 }
 
-async fn exec(pool: &PgPool, sql: &str) {
+async fn exec(pool: &Db, sql: &str) {
     sqlx::query(sql).execute(pool).await.unwrap();
 }
 
-async fn seeded() -> (String, PgPool) {
+async fn seeded() -> (String, Db) {
     let (name, pool) = common::migrated_db().await;
     let options = SeedOptions {
         rows: 20_000,
@@ -224,7 +224,7 @@ async fn explain_names_the_index_each_app_query_uses() {
 #[tokio::test]
 async fn the_probe_proves_the_function_serializes_and_writes_nothing() {
     let (name, pool) = seeded().await;
-    let count = |pool: PgPool| async move {
+    let count = |pool: Db| async move {
         let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history")
             .fetch_one(&pool)
             .await

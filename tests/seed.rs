@@ -6,13 +6,13 @@ mod common;
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
-use sqlx::PgPool;
 use uuid::Uuid;
+use waybill::db::Db;
 use waybill::progress;
 use waybill::seed::{seed, SeedOptions};
 use waybill::Error;
 
-async fn seeded(rows: u32, seed_value: u64) -> PgPool {
+async fn seeded(rows: u32, seed_value: u64) -> Db {
     let (_, pool) = common::migrated_db().await;
     let report = seed(
         &pool,
@@ -98,7 +98,7 @@ async fn replaying_changes_from_version_1_reproduces_every_snapshot() {
 }
 
 /// A fingerprint of everything but the timestamps (which follow the day of seeding).
-async fn fingerprint(pool: &PgPool) -> String {
+async fn fingerprint(pool: &Db) -> String {
     sqlx::query_scalar(
         "SELECT md5(string_agg(s.reference || s.title || h.version_no || h.event_type || h.changes::text
                                || h.actor_id::text, ',' ORDER BY s.reference, h.version_no))

@@ -9,8 +9,8 @@ use common::timeline::*;
 
 use chrono::Duration;
 use serde_json::{json, Value};
-use sqlx::PgPool;
 use uuid::Uuid;
+use waybill::db::Db;
 
 use waybill::timeline::activity::{self, Scope};
 use waybill::timeline::export::{self, TimelineFormat};
@@ -19,7 +19,7 @@ use waybill::timeline::{self, actor, blame, TimelineFilter};
 use waybill::Error;
 
 /// Every page of a filtered timeline, `limit` at a time.
-async fn walk(pool: &PgPool, key: &str, filter: &TimelineFilter, limit: u32) -> Vec<i32> {
+async fn walk(pool: &Db, key: &str, filter: &TimelineFilter, limit: u32) -> Vec<i32> {
     let mut seen = Vec::new();
     let mut before = None;
     loop {

@@ -6,9 +6,10 @@ mod common;
 use std::sync::Arc;
 
 use serde_json::json;
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::{Connection, PgConnection};
 use tokio::sync::Barrier;
 use uuid::Uuid;
+use waybill::db::Db;
 use waybill::history::create_history_entry;
 
 const CALLERS: usize = 64;
@@ -38,7 +39,7 @@ async fn race(database: &str, shipment: Uuid) -> Vec<i32> {
     versions
 }
 
-async fn stored_versions(pool: &PgPool, shipment: Uuid) -> Vec<i32> {
+async fn stored_versions(pool: &Db, shipment: Uuid) -> Vec<i32> {
     sqlx::query_scalar("SELECT version_no FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no")
         .bind(shipment)
         .fetch_all(pool)

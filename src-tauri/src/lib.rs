@@ -31,12 +31,21 @@ use state::AppState;
 pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
     let app = builder
         .setup(|app| {
+            // Logs go to <data dir>/logs/waybill.log; the app runs without one.
+            let _ = waybill::logging::init();
             app.manage(AppState::new()?);
             exit_on_termination_signal(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::sandbox::open_sandbox,
+            commands::connections::open_active,
+            commands::connections::connect_profile,
+            commands::connections::current_connection,
+            commands::connections::list_profiles,
+            commands::connections::save_profile,
+            commands::connections::delete_profile,
+            commands::connections::test_profile,
+            commands::connections::install_schema,
             commands::shipments::list_shipments,
             commands::shipments::get_shipment,
             commands::concurrency::concurrency_scenarios,

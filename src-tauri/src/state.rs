@@ -2,25 +2,52 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
-use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
+use waybill::db::Db;
+use waybill::profiles::Profile;
 use waybill::sandbox::{Sandbox, SandboxInfo};
-use waybill::sqlx::PgPool;
+
+/// Where the current connection goes.
+pub enum Source {
+    Sandbox(SandboxInfo),
+    Profile(Box<Profile>),
+}
 
 pub struct Connected {
-    pub pool: PgPool,
-    pub sandbox: SandboxInfo,
+    pub db: Db,
+    pub source: Source,
+    /// The database's own name, as confirmations must name it.
+    pub database: String,
+}
+
+impl Connected {
+    pub fn is_sandbox(&self) -> bool {
+        matches!(self.source, Source::Sandbox(_))
+    }
+
+    /// `waybill (sandbox)` or `db on host:port (profile)`.
+    pub fn label(&self) -> String {
+        match &self.source {
+            Source::Sandbox(_) => format!("{} (sandbox)", waybill::sandbox::SANDBOX_DATABASE),
+            Source::Profile(p) => p.label(),
+        }
+    }
 }
 
 pub struct AppState {
     sandbox: Sandbox,
-    /// Filled once the sandbox has started (with progress shown in the window).
-    connected: OnceCell<Connected>,
+    /// The open connection; replaced when the user switches profiles. Commands
+    /// take a clone of the `Arc`, so a switch never pulls a pool from under a
+    /// running query.
+    connected: RwLock<Option<Arc<Connected>>>,
+    /// Serialises connects and switches (one at a time, in order).
+    pub switching: tokio::sync::Mutex<()>,
     /// Whether this app started the sandbox, and so should stop it on exit.
     started_sandbox: AtomicBool,
     data_dir: PathBuf,
+    config_path: PathBuf,
     /// The concurrency run in progress, if any: one at a time.
     run: Mutex<Option<CancellationToken>>,
 }
@@ -48,9 +75,11 @@ impl AppState {
         let data_dir = waybill::paths::data_dir()?;
         Ok(AppState {
             sandbox: Sandbox::at(&data_dir),
-            connected: OnceCell::new(),
+            connected: RwLock::new(None),
+            switching: tokio::sync::Mutex::new(()),
             started_sandbox: AtomicBool::new(false),
             data_dir,
+            config_path: waybill::profiles::config_path()?,
             run: Mutex::new(None),
         })
     }
@@ -59,19 +88,55 @@ impl AppState {
         &self.sandbox
     }
 
-    pub fn connected(&self) -> &OnceCell<Connected> {
-        &self.connected
+    pub fn config_path(&self) -> &Path {
+        &self.config_path
     }
 
     pub fn mark_started(&self) {
         self.started_sandbox.store(true, Ordering::SeqCst);
     }
 
-    pub fn pool(&self) -> Result<&PgPool, crate::IpcError> {
+    pub fn current(&self) -> Result<Arc<Connected>, crate::IpcError> {
         self.connected
-            .get()
-            .map(|c| &c.pool)
+            .read()
+            .unwrap()
+            .clone()
             .ok_or_else(crate::IpcError::not_connected)
+    }
+
+    /// The pool of the current connection.
+    pub fn db(&self) -> Result<Db, crate::IpcError> {
+        Ok(self.current()?.db.clone())
+    }
+
+    /// Makes `next` the connection; returns the previous one (to be closed).
+    pub fn replace(&self, next: Connected) -> Option<Arc<Connected>> {
+        self.connected.write().unwrap().replace(Arc::new(next))
+    }
+
+    /// Writes to a database other than the sandbox need the user's explicit
+    /// confirmation, which names the database: the window sends the name the
+    /// user confirmed, and it must be this connection's.
+    pub fn confirm_write(&self, confirmed: Option<&str>) -> Result<Arc<Connected>, crate::IpcError> {
+        let current = self.current()?;
+        if current.is_sandbox() || confirmed == Some(current.database.as_str()) {
+            return Ok(current);
+        }
+        Err(waybill::Error::ConfirmationNeeded {
+            database: current.database.clone(),
+        }
+        .into())
+    }
+
+    /// The history table the health screen checks: in the profile's schema.
+    pub fn history_table(&self) -> Result<waybill::indexes::HistoryTable, crate::IpcError> {
+        let mut table = waybill::indexes::HistoryTable::default();
+        if let Source::Profile(p) = &self.current()?.source {
+            if let Some(schema) = &p.schema {
+                table.schema = schema.clone();
+            }
+        }
+        Ok(table)
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -81,10 +146,6 @@ impl AppState {
     /// Where exports go: the user's Downloads folder, else the data directory.
     pub fn export_dir(&self) -> PathBuf {
         dirs::download_dir().unwrap_or_else(|| self.data_dir.join("exports"))
-    }
-
-    pub fn database_label(&self) -> String {
-        format!("{} (sandbox)", waybill::sandbox::SANDBOX_DATABASE)
     }
 
     pub fn begin_run(&self) -> Result<RunSlot<'_>, crate::IpcError> {

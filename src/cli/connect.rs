@@ -1,36 +1,46 @@
-//! Which database a command talks to, and asking before writing to one that is
-//! not the sandbox.
+//! Which database a command talks to (the sandbox, a saved profile, or a URL),
+//! and asking before writing to one that is not the sandbox.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use sqlx::postgres::PgConnectOptions;
-use sqlx::PgPool;
 
-use waybill::db::{self, Target as Where};
+use waybill::db::{self, Db, Target as Where};
 use waybill::error::{Error, Result};
+use waybill::profiles::{self, Config, Keyring, Password, Profile};
 use waybill::sandbox::{open_sandbox, Sandbox};
 
 pub enum Target {
     Url(PgConnectOptions),
+    Profile(Box<Profile>),
     Sandbox,
 }
 
 impl Target {
-    pub fn from_url(url: Option<&str>) -> Result<Target> {
-        match url.map(str::trim).filter(|u| !u.is_empty()) {
-            Some(url) => Ok(Target::Url(db::parse_url(url)?)),
-            None => Ok(Target::Sandbox),
+    /// `--profile` names a saved profile (`sandbox` is the built-in one);
+    /// otherwise `--database-url`/DATABASE_URL; otherwise the sandbox.
+    pub fn choose(profile: Option<&str>, url: Option<&str>) -> Result<Target> {
+        let url = url.map(str::trim).filter(|u| !u.is_empty());
+        match (profile.map(str::trim).filter(|p| !p.is_empty()), url) {
+            (Some(profiles::SANDBOX), _) => Ok(Target::Sandbox),
+            (Some(name), _) => {
+                let config = Config::load(&profiles::config_path()?)?;
+                Ok(Target::Profile(Box::new(config.get(name)?.clone())))
+            }
+            (None, Some(url)) => Ok(Target::Url(db::parse_url(url)?)),
+            (None, None) => Ok(Target::Sandbox),
         }
     }
 }
 
 pub struct Connection {
-    pub pool: PgPool,
+    pub pool: Db,
     /// Set when this command started the sandbox: it stops it again when done,
     /// so a one-off command leaves no server running.
     started_sandbox: Option<Sandbox>,
     /// Names the database in confirmations; `None` for the sandbox.
     remote: Option<Where>,
+    label: String,
 }
 
 impl Connection {
@@ -41,6 +51,16 @@ impl Connection {
                 pool: db::connect(options.clone(), 4).await?,
                 started_sandbox: None,
                 remote: Some(Where::of(options)),
+                label: {
+                    let w = Where::of(options);
+                    format!("{} on {}:{}", w.database, w.host, w.port)
+                },
+            }),
+            Target::Profile(profile) => Ok(Connection {
+                pool: open_profile(profile).await?,
+                started_sandbox: None,
+                remote: Some(Where::of(&profile.connect_options(None)?)),
+                label: profile.label(),
             }),
             Target::Sandbox => {
                 let sandbox = Sandbox::default_location()?;
@@ -49,6 +69,7 @@ impl Connection {
                     pool: opened.pool,
                     started_sandbox: opened.started_now.then_some(sandbox),
                     remote: None,
+                    label: format!("{} (sandbox)", waybill::sandbox::SANDBOX_DATABASE),
                 })
             }
         }
@@ -58,12 +79,9 @@ impl Connection {
         self.remote.is_none()
     }
 
-    /// How reports name the database: `waybill (sandbox)` or `db on host:port`.
+    /// How reports name the database: `waybill (sandbox)` or `db on host:port (profile)`.
     pub fn label(&self) -> String {
-        match &self.remote {
-            None => format!("{} (sandbox)", waybill::sandbox::SANDBOX_DATABASE),
-            Some(r) => format!("{} on {}:{}", r.database, r.host, r.port),
-        }
+        self.label.clone()
     }
 
     /// Writes to the sandbox need no confirmation; anything else needs `--yes`
@@ -106,10 +124,39 @@ impl Connection {
     }
 }
 
+/// A profile's password comes from the keyring. When there is none (or no
+/// keyring at all) and a person is at the terminal, it is asked for, for this
+/// command only: it is never written anywhere.
+async fn open_profile(profile: &Profile) -> Result<Db> {
+    let (password, problem) = profiles::lookup_password(&Keyring, &profile.name, None);
+    match profiles::open_profile(profile, password, problem, 4).await {
+        Err(e @ (Error::KeyringUnavailable { .. } | Error::PasswordNeeded { .. }))
+            if std::io::stdin().is_terminal() =>
+        {
+            eprintln!("{e}");
+            let typed = rpassword::prompt_password(format!(
+                "Password for `{}` on {} (this session only): ",
+                profile.user, profile.host
+            ))
+            .map_err(Error::io("reading the password"))?;
+            profiles::open_profile(profile, Some(Password::new(typed)), None, 4).await
+        }
+        other => other,
+    }
+}
+
 /// Opens the connection, runs `work`, then closes it (stopping a sandbox this
 /// command started) whatever `work` returned.
 pub async fn with_connection<T>(target: &Target, work: impl AsyncFnOnce(&Connection) -> Result<T>) -> Result<T> {
     let conn = Connection::open(target, true).await?;
     let result = work(&conn).await;
+    conn.finish(result).await
+}
+
+/// Like `with_connection`, for commands that only read: when the connection
+/// drops under them they run once more (see `db::read_with_retry`).
+pub async fn with_reader<T>(target: &Target, work: impl AsyncFn(&Connection) -> Result<T>) -> Result<T> {
+    let conn = Connection::open(target, true).await?;
+    let result = db::read_with_retry(|| work(&conn)).await;
     conn.finish(result).await
 }

@@ -4,6 +4,7 @@ mod concurrency;
 mod connect;
 mod indexes;
 mod output;
+mod profile;
 mod timeline;
 
 use std::process::ExitCode;
@@ -16,7 +17,8 @@ use waybill::{schema, seed, shipments};
 
 use connect::{Connection, Target};
 
-#[derive(Debug, Parser)]
+// No `Debug`: the URL may hold a password.
+#[derive(Parser)]
 #[command(
     name = "waybill",
     version,
@@ -28,6 +30,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
 
+    /// A saved connection profile (see `waybill profile list`); `sandbox` is the built-in one.
+    #[arg(long, global = true, env = "WAYBILL_PROFILE", conflicts_with = "database_url")]
+    profile: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -38,6 +44,11 @@ enum Command {
     Sandbox {
         #[command(subcommand)]
         action: SandboxAction,
+    },
+    /// Manage saved connection profiles (passwords live in the OS keyring).
+    Profile {
+        #[command(subcommand)]
+        action: profile::ProfileAction,
     },
     /// Install or update Waybill's schema.
     Migrate {
@@ -122,7 +133,10 @@ enum SandboxAction {
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
-    let target = Target::from_url(cli.database_url.as_deref())?;
+    if let Command::Profile { action } = cli.command {
+        return profile::run(action).await;
+    }
+    let target = Target::choose(cli.profile.as_deref(), cli.database_url.as_deref())?;
     match cli.command {
         Command::Concurrency(args) => concurrency::run(&target, args).await,
         Command::Timeline(args) => timeline::timeline(&target, args).await,
@@ -155,7 +169,8 @@ async fn run_simple(target: Target, command: Command) -> Result<()> {
         | Command::Indexes(_)
         | Command::Explain(_)
         | Command::CheckFunction(_)
-        | Command::SlowAssignments(_) => unreachable!("handled in run"),
+        | Command::SlowAssignments(_)
+        | Command::Profile { .. } => unreachable!("handled in run"),
         Command::Sandbox { action } => sandbox(action).await,
         Command::Migrate { yes } => {
             let conn = Connection::open(&target, false).await?;
@@ -179,16 +194,15 @@ async fn run_simple(target: Target, command: Command) -> Result<()> {
             let result = seed::seed(&conn.pool, &options, &output::progress_to_stderr).await;
             conn.finish(result.map(|r| output::seed_report(&r))).await
         }
-        Command::Shipments { search, limit, json } => {
-            let conn = Connection::open(&target, true).await?;
-            let result = shipments::search(&conn.pool, &search, limit).await;
-            conn.finish(result.and_then(|rows| output::shipments(&rows, json)))
-                .await
-        }
+        Command::Shipments { search, limit, json } => connect::with_reader(&target, async |conn| {
+            shipments::search(&conn.pool, &search, limit).await
+        })
+        .await
+        .and_then(|rows| output::shipments(&rows, json)),
         Command::Shipment { key, recent, json } => {
-            let conn = Connection::open(&target, true).await?;
-            let result = shipments::get(&conn.pool, &key, recent).await;
-            conn.finish(result.and_then(|d| output::shipment(&d, json))).await
+            connect::with_reader(&target, async |conn| shipments::get(&conn.pool, &key, recent).await)
+                .await
+                .and_then(|d| output::shipment(&d, json))
         }
     }
 }

@@ -21,7 +21,7 @@ use waybill::timeline::time::{format_time, local_zone_name, parse_time, zone};
 use waybill::timeline::version::{self, VersionDetail};
 use waybill::timeline::{self, blame, TimelineEntry, TimelineFilter};
 
-use super::connect::{with_connection, Connection, Target};
+use super::connect::{with_reader, Connection, Target};
 use super::output::print_json;
 
 #[derive(Debug, Args)]
@@ -215,7 +215,7 @@ fn no_match(what: &str, filter: &TimelineFilter) -> ExitCode {
 }
 
 pub async fn timeline(target: &Target, args: TimelineArgs) -> Result<ExitCode> {
-    with_connection(target, async |conn| {
+    with_reader(target, async |conn| {
         let (filter, tz, _) = build_filter(&conn, &args.filter).await?;
         let page = timeline::page(&conn.pool, &args.shipment, &filter, args.before_version, args.limit).await?;
         print_page(&page.entries, tz, args.format, &page)?;
@@ -232,7 +232,7 @@ pub async fn timeline(target: &Target, args: TimelineArgs) -> Result<ExitCode> {
 }
 
 pub async fn actor(target: &Target, args: ActorArgs) -> Result<ExitCode> {
-    with_connection(target, async |conn| {
+    with_reader(target, async |conn| {
         let (filter, tz, _) = build_filter(&conn, &args.filter).await?;
         let before: Option<ActorCursor> = args.before.as_deref().map(str::parse).transpose()?;
         let page = actor::page(&conn.pool, &args.actor, &filter, before.as_ref(), args.limit).await?;
@@ -398,7 +398,7 @@ fn print_state(detail: &VersionDetail, tz: Tz) {
 }
 
 pub async fn version(target: &Target, args: VersionArgs) -> Result<ExitCode> {
-    with_connection(target, async |conn| {
+    with_reader(target, async |conn| {
         let tz = zone(&args.zone.name())?;
         let detail = version::version(&conn.pool, &args.shipment, args.version).await?;
         if args.json {
@@ -414,7 +414,7 @@ pub async fn version(target: &Target, args: VersionArgs) -> Result<ExitCode> {
 }
 
 pub async fn diff(target: &Target, args: DiffArgs) -> Result<ExitCode> {
-    with_connection(target, async |conn| {
+    with_reader(target, async |conn| {
         let (diff, reference) = match args.to {
             Some(to) => {
                 let page = timeline::page(&conn.pool, &args.shipment, &TimelineFilter::default(), None, 1).await?;
@@ -439,7 +439,7 @@ pub async fn diff(target: &Target, args: DiffArgs) -> Result<ExitCode> {
 }
 
 pub async fn blame(target: &Target, args: BlameArgs) -> Result<ExitCode> {
-    with_connection(target, async |conn| {
+    with_reader(target, async |conn| {
         let tz = zone(&args.zone.name())?;
         let b = blame::blame(&conn.pool, &args.shipment).await?;
         if args.json {
@@ -485,7 +485,7 @@ pub async fn blame(target: &Target, args: BlameArgs) -> Result<ExitCode> {
 }
 
 pub async fn as_of(target: &Target, args: AsOfArgs) -> Result<ExitCode> {
-    with_connection(target, async |conn| {
+    with_reader(target, async |conn| {
         let tz = zone(&args.zone.name())?;
         let at = parse_time(&args.time, tz, false)?;
         let detail = version::as_of(&conn.pool, &args.shipment, at).await?;
@@ -504,7 +504,7 @@ pub async fn activity(target: &Target, args: ActivityArgs) -> Result<ExitCode> {
     if let Some(path) = &args.plot {
         plots::write_check(path)?;
     }
-    with_connection(target, async |conn| {
+    with_reader(target, async |conn| {
         let (filter, _, tz_name) = build_filter(&conn, &args.filter).await?;
         let scope = scope(&args.shipment, &args.by);
         let a = activity::activity(&conn.pool, &scope, &filter, &tz_name).await?;
@@ -538,7 +538,7 @@ pub async fn activity(target: &Target, args: ActivityArgs) -> Result<ExitCode> {
 }
 
 pub async fn export(target: &Target, args: ExportArgs) -> Result<ExitCode> {
-    with_connection(target, async |conn| {
+    with_reader(target, async |conn| {
         let (filter, _, tz_name) = build_filter(&conn, &args.filter).await?;
         let scope = scope(&args.shipment, &args.by);
         let format = match args.format {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use sqlx::PgPool;
+use crate::db::{begin_read_only, Db};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -21,23 +21,24 @@ impl Drop for LockWatch {
 }
 
 /// Starts sampling backends named `application_name`.
-pub fn start(pool: PgPool, application_name: String) -> LockWatch {
+pub fn start(db: Db, application_name: String) -> LockWatch {
     let stop = CancellationToken::new();
     let token = stop.clone();
     let task = tokio::spawn(async move {
         let (mut waiting, mut active) = (0u64, 0u64);
         let started = std::time::Instant::now();
-        let Ok(mut conn) = pool.acquire().await else {
-            return (0, 0);
-        };
         while !token.is_cancelled() {
-            let sample: Result<(i64, i64), _> = sqlx::query_as(
+            // A transaction per sample: through a pooler a statement must not
+            // span server connections (see `db::query`).
+            let Ok(mut tx) = begin_read_only(&db).await else { break };
+            let sample: Result<(i64, i64), _> = crate::db::query_as(
                 "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) FILTER (WHERE state = 'active')
                    FROM pg_stat_activity WHERE application_name = $1",
             )
             .bind(&application_name)
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut *tx)
             .await;
+            drop(tx);
             let Ok((w, a)) = sample else { break };
             waiting += w as u64;
             active += a as u64;

@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, PgConnection, PgPool, Postgres};
+use sqlx::{Connection, Executor, PgConnection, PgPool, Postgres};
+
+use crate::db::Db;
 use tokio::sync::{Barrier, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -50,6 +52,10 @@ struct Shared {
     cancel: CancellationToken,
     done: AtomicU32,
     failed: AtomicU32,
+    /// Behind a transaction pooler each call is wrapped in BEGIN … COMMIT (see
+    /// `db::query`); directly it stays one autocommitted statement, so the lock
+    /// is held no longer than the call itself.
+    pooler: bool,
 }
 
 impl Shared {
@@ -95,16 +101,30 @@ async fn call(conn: &mut PgConnection, shared: &Shared, index: u32, shipment: Uu
     // out of the snapshot.
     let changes = json!({ "waybill_request": format!("{}/{index}", shared.run_id) });
     let description = format!("Waybill concurrency test: {} request {index}", shared.scenario.title());
-    sqlx::query_as::<_, (i32, DateTime<Utc>)>(shared.assignment.call)
+    let statement = crate::db::query_as::<(i32, DateTime<Utc>)>(shared.assignment.call)
         .bind(shipment)
         .bind("concurrency_test")
         .bind(None::<Uuid>)
         .bind(changes)
-        .bind(description)
-        .fetch_one(conn)
-        .await
-        .map(|(version, _)| version)
-        .map_err(|e| classify(&e))
+        .bind(description);
+    let row = if shared.pooler {
+        // Plain statements rather than `Transaction`: its future is not
+        // provably `Send` here, which the desktop app's commands need.
+        conn.execute("BEGIN").await.map_err(|e| classify(&e))?;
+        match statement.fetch_one(&mut *conn).await {
+            Ok(row) => {
+                conn.execute("COMMIT").await.map_err(|e| classify(&e))?;
+                row
+            }
+            Err(e) => {
+                let _ = conn.execute("ROLLBACK").await;
+                return Err(classify(&e));
+            }
+        }
+    } else {
+        statement.fetch_one(conn).await.map_err(|e| classify(&e))?
+    };
+    Ok(row.0)
 }
 
 pub fn classify(error: &sqlx::Error) -> RequestError {
@@ -132,7 +152,19 @@ pub fn classify(error: &sqlx::Error) -> RequestError {
 /// those in flight finish (each is one autocommitted call: it either committed
 /// or it did not), and the report counts what was cancelled.
 pub async fn run(
-    pool: &PgPool,
+    pool: &Db,
+    options: &RunOptions,
+    progress: RunProgressFn<'_>,
+    cancel: &CancellationToken,
+) -> Result<RunReport> {
+    // A refused write (no rights, a lock timeout) says so in words.
+    run_checked(pool, options, progress, cancel)
+        .await
+        .map_err(|e| pool.classify(e))
+}
+
+async fn run_checked(
+    pool: &Db,
     options: &RunOptions,
     progress: RunProgressFn<'_>,
     cancel: &CancellationToken,
@@ -144,14 +176,18 @@ pub async fn run(
             "the unsafe control is installed only into the sandbox, never into another database".into(),
         ));
     }
-    crate::schema::check(pool).await?;
+    crate::schema::check_with_function(pool).await?;
     let assignment = if options.unsafe_control {
         target::install_unsafe_control(pool).await?;
         target::UNSAFE_CONTROL
     } else {
         target::SAFE
     };
-    target::check_capacity(pool, params.concurrent_connections(scenario) + 1).await?;
+    if !pool.rules().pooler {
+        // Behind a pooler the server's connection count says nothing about
+        // ours: the pooler queues clients beyond its own pool size.
+        target::check_capacity(pool, params.concurrent_connections(scenario) + 1).await?;
+    }
 
     let run_id = Uuid::new_v4().simple().to_string();
     let started_at = Utc::now();
@@ -178,6 +214,7 @@ pub async fn run(
         run_id: run_id.clone(),
         scenario,
         epoch: Instant::now(),
+        pooler: pool.rules().pooler,
         cancel: cancel.clone(),
         done: AtomicU32::new(0),
         failed: AtomicU32::new(0),
@@ -406,13 +443,14 @@ async fn warm_up(pool: &PgPool, size: u32, options: &PgConnectOptions) -> Result
     Ok(())
 }
 
-async fn stored_rows(pool: &PgPool, assignment: Assignment, ids: &[Uuid], run_id: &str) -> Result<Vec<StoredRow>> {
+async fn stored_rows(pool: &Db, assignment: Assignment, ids: &[Uuid], run_id: &str) -> Result<Vec<StoredRow>> {
     let sql = format!(
         "SELECT shipment_id, version_no, changes ->> 'waybill_request'
            FROM {} WHERE shipment_id = ANY($1) ORDER BY shipment_id, version_no",
         assignment.history_table
     );
-    let rows: Vec<(Uuid, i32, Option<String>)> = sqlx::query_as(&sql).bind(ids).fetch_all(pool).await?;
+    let mut tx = crate::db::begin_read_only(pool).await?;
+    let rows: Vec<(Uuid, i32, Option<String>)> = crate::db::query_as(&sql).bind(ids).fetch_all(&mut *tx).await?;
     let prefix = format!("{run_id}/");
     Ok(rows
         .into_iter()
@@ -422,4 +460,12 @@ async fn stored_rows(pool: &PgPool, assignment: Assignment, ids: &[Uuid], run_id
             request: marker.and_then(|m| m.strip_prefix(&prefix).and_then(|i| i.parse().ok())),
         })
         .collect())
+}
+/// The desktop app awaits `run` inside a command, which must be `Send`; a
+/// higher-ranked lifetime slip anywhere below breaks that, and it shows here.
+#[cfg(test)]
+#[allow(dead_code)]
+fn run_future_is_send(db: &Db, options: &RunOptions, cancel: &CancellationToken) {
+    fn is_send<T: Send>(_: T) {}
+    is_send(run(db, options, &|_| {}, cancel));
 }

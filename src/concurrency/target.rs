@@ -1,10 +1,10 @@
 //! Where a run writes: the real function or the checker's unsafe control, and
 //! the shipments (fresh test shipments, or one the user chose).
 
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::report::TargetShipment;
+use crate::db::Db;
 use crate::error::{Error, Result};
 
 /// The version-assignment function and the table it writes to.
@@ -26,23 +26,24 @@ pub const UNSAFE_CONTROL: Assignment = Assignment {
 
 /// Installs the deliberately unsafe control. The caller must have checked that
 /// the database is the sandbox.
-pub async fn install_unsafe_control(pool: &PgPool) -> Result<()> {
+pub async fn install_unsafe_control(pool: &Db) -> Result<()> {
     sqlx::raw_sql(include_str!("unsafe_control.sql")).execute(pool).await?;
     Ok(())
 }
 
 /// Creates `count` shipments labelled as test shipments, with no history.
-pub async fn create_test_shipments(pool: &PgPool, run_id: &str, count: u32) -> Result<Vec<TargetShipment>> {
+pub async fn create_test_shipments(pool: &Db, run_id: &str, count: u32) -> Result<Vec<TargetShipment>> {
     let mut created = Vec::new();
+    let mut tx = crate::db::begin_write(pool).await?;
     for n in 1..=count {
         let reference = format!("TEST-{}-{n:03}", &run_id[..8].to_uppercase());
-        let (id,): (Uuid,) = sqlx::query_as(
+        let (id,): (Uuid,) = crate::db::query_as(
             "INSERT INTO shipment_requests (reference, title, status, origin, destination)
              VALUES ($1, 'Concurrency test shipment (created by Waybill)', 'test', 'Waybill', 'Waybill')
              RETURNING id",
         )
         .bind(&reference)
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await?;
         created.push(TargetShipment {
             id,
@@ -50,18 +51,20 @@ pub async fn create_test_shipments(pool: &PgPool, run_id: &str, count: u32) -> R
             created_for_test: true,
         });
     }
+    tx.commit().await?;
     Ok(created)
 }
 
 /// An existing shipment by id or reference.
-pub async fn existing_shipment(pool: &PgPool, key: &str) -> Result<TargetShipment> {
+pub async fn existing_shipment(pool: &Db, key: &str) -> Result<TargetShipment> {
     let id = Uuid::parse_str(key.trim()).ok();
-    let row: Option<(Uuid, String)> = sqlx::query_as(
+    let mut tx = crate::db::begin_read_only(pool).await?;
+    let row: Option<(Uuid, String)> = crate::db::query_as(
         "SELECT id, reference FROM shipment_requests WHERE ($1::uuid IS NOT NULL AND id = $1) OR upper(reference) = upper($2)",
     )
     .bind(id)
     .bind(key.trim())
-    .fetch_optional(pool)
+    .fetch_optional(&mut *tx)
     .await?;
     let (id, reference) = row.ok_or_else(|| Error::ShipmentNotFound { query: key.to_string() })?;
     Ok(TargetShipment {
@@ -72,8 +75,8 @@ pub async fn existing_shipment(pool: &PgPool, key: &str) -> Result<TargetShipmen
 }
 
 /// Fails clearly when the server cannot take `needed` more connections.
-pub async fn check_capacity(pool: &PgPool, needed: u32) -> Result<()> {
-    let (max, reserved, used): (i32, i32, i64) = sqlx::query_as(
+pub async fn check_capacity(pool: &Db, needed: u32) -> Result<()> {
+    let (max, reserved, used): (i32, i32, i64) = crate::db::query_as(
         "SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int,
                 (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')",
     )

@@ -151,7 +151,7 @@ pub struct RunRequest {
 
 /// Runs, saves the report with the past runs, and returns what the app shows.
 pub async fn run_and_save(
-    pool: &sqlx::PgPool,
+    pool: &crate::db::Db,
     options: &super::RunOptions,
     data_dir: &Path,
     progress: super::runner::RunProgressFn<'_>,

@@ -10,13 +10,14 @@
 //! prefix of `(shipment_id, timestamp DESC, version_no DESC)`.
 
 use serde::Serialize;
-use sqlx::{Connection, PgPool};
+use sqlx::Connection;
 use ts_rs::TS;
 
 use super::explain::AppQueries;
 use super::verify::{actual_indexes, require_table, Actual};
 use super::{explain_denied, quote_ident_if_needed, HistoryTable};
 use crate::db::begin_read_only;
+use crate::db::Db;
 use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -118,7 +119,7 @@ pub(crate) fn redundancies(actual: &[Actual]) -> Vec<Redundancy> {
 }
 
 /// The redundant indexes and their real size.
-pub async fn advise(pool: &PgPool, table: &HistoryTable) -> Result<Advice> {
+pub async fn advise(pool: &Db, table: &HistoryTable) -> Result<Advice> {
     let mut tx = begin_read_only(pool).await?;
     let (database, table_bytes, _) = require_table(&mut tx, table).await?;
     let actual = actual_indexes(&mut tx, table).await?;
@@ -138,7 +139,7 @@ pub async fn advise(pool: &PgPool, table: &HistoryTable) -> Result<Advice> {
 /// with and without them, and rolls back: nothing is dropped for real. The DROP
 /// holds an exclusive lock on the table until the rollback (a second or so), so
 /// callers confirm first on a database that is not the sandbox.
-pub async fn check_plans(pool: &PgPool, table: &HistoryTable, shipment: Option<&str>) -> Result<PlanCheck> {
+pub async fn check_plans(pool: &Db, table: &HistoryTable, shipment: Option<&str>) -> Result<PlanCheck> {
     let advice = advise(pool, table).await?;
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
@@ -149,7 +150,12 @@ pub async fn check_plans(pool: &PgPool, table: &HistoryTable, shipment: Option<&
         before.push(super::explain::run_one(&mut tx, name, q).await?);
     }
     // Wait briefly for the lock rather than queue behind a long transaction (and block everyone behind us).
-    sqlx::query("SET LOCAL lock_timeout = '3s'").execute(&mut *tx).await?;
+    crate::db::query(&format!(
+        "SET LOCAL lock_timeout = {}",
+        pool.rules().lock_timeout_ms.clamp(1, 3000)
+    ))
+    .execute(&mut *tx)
+    .await?;
     let mut dropped = Vec::new();
     for r in &advice.redundant {
         let sql = format!(
@@ -157,7 +163,7 @@ pub async fn check_plans(pool: &PgPool, table: &HistoryTable, shipment: Option<&
             quote_ident_if_needed(&table.schema),
             quote_ident_if_needed(&r.index)
         );
-        sqlx::query(&sql).execute(&mut *tx).await.map_err(|e| {
+        crate::db::query(&sql).execute(&mut *tx).await.map_err(|e| {
             explain_denied(
                 e,
                 &format!("drop index {} (inside a rolled-back test)", r.index),

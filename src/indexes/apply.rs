@@ -5,12 +5,13 @@
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use sqlx::{Connection, PgPool};
+use sqlx::Connection;
 use ts_rs::TS;
 
 use super::expected::{ExpectedIndex, EXPECTED};
 use super::verify::{verify, IndexHealth, IndexState};
 use super::{explain_denied, quote_ident_if_needed, HistoryTable};
+use crate::db::Db;
 use crate::error::Result;
 
 /// Advisory lock key held while applying ("wbindex" in ASCII).
@@ -116,12 +117,14 @@ fn create_statements(e: &ExpectedIndex, table: &HistoryTable, name: &str) -> Vec
 /// Creates the missing expected indexes (and rebuilds invalid ones when asked).
 /// Callers confirm first on a database that is not the sandbox.
 pub async fn apply(
-    pool: &PgPool,
+    pool: &Db,
     table: &HistoryTable,
     rebuild_invalid: bool,
     progress: &(dyn Fn(ApplyProgress) + Sync),
 ) -> Result<ApplyReport> {
-    // CREATE INDEX CONCURRENTLY cannot run in a transaction: a plain session connection.
+    // CREATE INDEX CONCURRENTLY cannot run in a transaction: a plain session
+    // connection, which a transaction pooler cannot give (nor the advisory lock).
+    pool.require_session("building indexes")?;
     let mut conn = pool.acquire().await?.detach();
     let result = apply_on(&mut conn, pool, table, rebuild_invalid, progress).await;
     conn.close().await.ok();
@@ -130,7 +133,7 @@ pub async fn apply(
 
 async fn apply_on(
     conn: &mut sqlx::PgConnection,
-    pool: &PgPool,
+    pool: &Db,
     table: &HistoryTable,
     rebuild_invalid: bool,
     progress: &(dyn Fn(ApplyProgress) + Sync),
@@ -140,7 +143,7 @@ async fn apply_on(
     // blocked statement is an open transaction, which the first apply's
     // CREATE INDEX CONCURRENTLY would wait for in turn (a deadlock).
     loop {
-        let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+        let (got,): (bool,) = crate::db::query_as("SELECT pg_try_advisory_lock($1)")
             .bind(APPLY_LOCK)
             .fetch_one(&mut *conn)
             .await?;
@@ -183,7 +186,7 @@ async fn apply_on(
             }
         }
     }
-    sqlx::query("SELECT pg_advisory_unlock($1)")
+    crate::db::query("SELECT pg_advisory_unlock($1)")
         .bind(APPLY_LOCK)
         .execute(&mut *conn)
         .await?;
@@ -194,7 +197,7 @@ async fn apply_on(
 /// Runs one statement while another connection samples its build progress.
 async fn run_with_progress(
     conn: &mut sqlx::PgConnection,
-    pool: &PgPool,
+    pool: &Db,
     table: &HistoryTable,
     index: &str,
     sql: &str,
@@ -205,7 +208,7 @@ async fn run_with_progress(
         sql: sql.into(),
     });
     let started = Instant::now();
-    let build = sqlx::query(sql).execute(&mut *conn);
+    let build = crate::db::query(sql).execute(&mut *conn);
     tokio::pin!(build);
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     tick.tick().await;
@@ -213,7 +216,7 @@ async fn run_with_progress(
         tokio::select! {
             r = &mut build => break r,
             _ = tick.tick() => {
-                let sample: Option<(String, i64, i64, i64, i64)> = sqlx::query_as(
+                let sample: Option<(String, i64, i64, i64, i64)> = crate::db::query_as(
                     "SELECT phase, blocks_done, blocks_total, tuples_done, tuples_total
                        FROM pg_stat_progress_create_index WHERE relid = to_regclass($1)",
                 )

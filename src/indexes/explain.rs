@@ -4,11 +4,12 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::db::begin_read_only;
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::schema::explained;
 use crate::timeline::{self, resolve, ShipmentRef, TimelineFilter};
@@ -55,7 +56,7 @@ impl AppQueries {
             None => {
                 // From the shipments, not the history: that has no index on time alone.
                 let (id,): (Uuid,) =
-                    sqlx::query_as("SELECT id FROM shipment_requests ORDER BY updated_at DESC LIMIT 1")
+                    crate::db::query_as("SELECT id FROM shipment_requests ORDER BY updated_at DESC LIMIT 1")
                         .fetch_optional(&mut *conn)
                         .await?
                         .ok_or_else(|| Error::InvalidInput("there is no shipment yet: nothing to explain".into()))?;
@@ -64,7 +65,7 @@ impl AppQueries {
         };
         let resolved = resolve(conn, &key).await?;
         // The newest version's actor and event type: values the app would really be asked for.
-        let latest: Option<(Option<Uuid>, String)> = sqlx::query_as(
+        let latest: Option<(Option<Uuid>, String)> = crate::db::query_as(
             "SELECT actor_id, event_type FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no DESC LIMIT 1",
         )
         .bind(resolved.shipment.id)
@@ -114,11 +115,11 @@ impl AppQueries {
 
 /// Runs each app query under `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` in a
 /// read-only transaction. ANALYZE executes the query: these are reads only.
-pub async fn explain(pool: &PgPool, shipment: Option<&str>) -> Result<ExplainReport> {
+pub async fn explain(pool: &Db, shipment: Option<&str>) -> Result<ExplainReport> {
     explained(pool, run(pool, shipment).await).await
 }
 
-async fn run(pool: &PgPool, shipment: Option<&str>) -> Result<ExplainReport> {
+async fn run(pool: &Db, shipment: Option<&str>) -> Result<ExplainReport> {
     let mut tx = begin_read_only(pool).await?;
     let app = AppQueries::for_shipment(&mut tx, shipment).await?;
     let mut queries = Vec::new();
@@ -138,7 +139,7 @@ pub(crate) async fn run_one(
     mut q: QueryBuilder<'_, Postgres>,
 ) -> Result<ExplainedQuery> {
     let sql = q.sql().to_string();
-    let plan: Value = q.build_query_scalar().fetch_one(&mut *conn).await?;
+    let plan: Value = q.build_query_scalar().persistent(false).fetch_one(&mut *conn).await?;
     Ok(describe(name, &sql, &plan))
 }
 

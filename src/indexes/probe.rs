@@ -6,10 +6,11 @@
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use sqlx::{Connection, PgPool};
+use sqlx::Connection;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::timeline::resolve;
 
@@ -40,22 +41,24 @@ const WATCH: Duration = Duration::from_secs(5);
 /// The function's source and a rolled-back probe on `shipment` (default: the
 /// most recently changed one). It locks that shipment's row for well under a
 /// second and writes nothing; callers confirm first on a database that is not the sandbox.
-pub async fn check(pool: &PgPool, shipment: Option<&str>) -> Result<FunctionCheck> {
-    let sources: Vec<(String,)> = sqlx::query_as(
+pub async fn check(pool: &Db, shipment: Option<&str>) -> Result<FunctionCheck> {
+    let mut tx = crate::db::begin_read_only(pool).await?;
+    let sources: Vec<(String,)> = crate::db::query_as(
         "SELECT pg_get_functiondef(p.oid) FROM pg_proc p
           WHERE p.proname = 'create_history_entry' AND pg_function_is_visible(p.oid)",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     if sources.is_empty() {
-        let (database,): (String,) = sqlx::query_as("SELECT current_database()::text")
-            .fetch_one(pool)
+        let (database,): (String,) = crate::db::query_as("SELECT current_database()::text")
+            .fetch_one(&mut *tx)
             .await?;
         return Err(Error::SchemaMissing {
             database,
             table: "create_history_entry() function".into(),
         });
     }
+    drop(tx);
     let probe = probe(pool, shipment).await?;
     Ok(FunctionCheck {
         sources: sources.into_iter().map(|s| s.0).collect(),
@@ -63,7 +66,7 @@ pub async fn check(pool: &PgPool, shipment: Option<&str>) -> Result<FunctionChec
     })
 }
 
-async fn probe(pool: &PgPool, shipment: Option<&str>) -> Result<ProbeResult> {
+async fn probe(pool: &Db, shipment: Option<&str>) -> Result<ProbeResult> {
     let mut first = pool.acquire().await?.detach();
     let mut other = pool.acquire().await?.detach();
     let target = {
@@ -71,7 +74,7 @@ async fn probe(pool: &PgPool, shipment: Option<&str>) -> Result<ProbeResult> {
             Some(k) => k.to_string(),
             None => {
                 let (id,): (Uuid,) =
-                    sqlx::query_as("SELECT id FROM shipment_requests ORDER BY updated_at DESC LIMIT 1")
+                    crate::db::query_as("SELECT id FROM shipment_requests ORDER BY updated_at DESC LIMIT 1")
                         .fetch_optional(&mut first)
                         .await?
                         .ok_or_else(|| Error::InvalidInput("there is no shipment to probe with".into()))?;
@@ -83,15 +86,21 @@ async fn probe(pool: &PgPool, shipment: Option<&str>) -> Result<ProbeResult> {
     let call = "SELECT version_no FROM create_history_entry($1, 'waybill_probe', NULL, '{}'::jsonb, 'Waybill function probe (rolled back)')";
 
     let mut a = first.begin().await?;
-    let (first_version,): (i32,) = sqlx::query_as(call).bind(target.id).fetch_one(&mut *a).await?;
-    let (a_pid,): (i32,) = sqlx::query_as("SELECT pg_backend_pid()").fetch_one(&mut *a).await?;
+    let (first_version,): (i32,) = crate::db::query_as(call).bind(target.id).fetch_one(&mut *a).await?;
+    let (a_pid,): (i32,) = crate::db::query_as("SELECT pg_backend_pid()")
+        .fetch_one(&mut *a)
+        .await?;
     let mut a = Some(a);
 
     let mut b = other.begin().await?;
-    sqlx::query("SET LOCAL lock_timeout = '10s'").execute(&mut *b).await?;
-    let (b_pid,): (i32,) = sqlx::query_as("SELECT pg_backend_pid()").fetch_one(&mut *b).await?;
+    crate::db::query("SET LOCAL lock_timeout = '10s'")
+        .execute(&mut *b)
+        .await?;
+    let (b_pid,): (i32,) = crate::db::query_as("SELECT pg_backend_pid()")
+        .fetch_one(&mut *b)
+        .await?;
     let started = Instant::now();
-    let mut second_call = Box::pin(sqlx::query_as::<_, (i32,)>(call).bind(target.id).fetch_one(&mut *b));
+    let mut second_call = Box::pin(crate::db::query_as::<(i32,)>(call).bind(target.id).fetch_one(&mut *b));
 
     // Either the second call finishes on its own (no serialization), or it is
     // seen waiting on a lock held by the first session (serialization).
@@ -100,7 +109,7 @@ async fn probe(pool: &PgPool, shipment: Option<&str>) -> Result<ProbeResult> {
         tokio::select! {
             r = &mut second_call => break Some(r),
             _ = tokio::time::sleep(Duration::from_millis(20)) => {
-                let (waiting,): (bool,) = sqlx::query_as("SELECT $2 = ANY(pg_blocking_pids($1))")
+                let (waiting,): (bool,) = crate::db::query_as("SELECT $2 = ANY(pg_blocking_pids($1))")
                     .bind(b_pid)
                     .bind(a_pid)
                     .fetch_one(pool)

@@ -4,12 +4,13 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use ts_rs::TS;
 
 use super::expected::{ExpectedIndex, ExpectedInfo, EXPECTED};
 use super::HistoryTable;
 use crate::db::begin_read_only;
+use crate::db::Db;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -131,7 +132,7 @@ struct Row {
 
 /// Every index on the table, from the catalog.
 pub(crate) async fn actual_indexes(conn: &mut PgConnection, table: &HistoryTable) -> Result<Vec<Actual>> {
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = crate::db::query_as(
         "SELECT c.relname::text AS name,
                 pg_get_indexdef(c.oid) AS definition,
                 i.indisunique AS is_unique,
@@ -185,7 +186,7 @@ pub(crate) async fn actual_indexes(conn: &mut PgConnection, table: &HistoryTable
 
 /// Fails with `SchemaMissing` when the table does not exist.
 pub(crate) async fn require_table(conn: &mut PgConnection, table: &HistoryTable) -> Result<(String, i64, i64)> {
-    let (database, size, rows): (String, Option<i64>, Option<f32>) = sqlx::query_as(
+    let (database, size, rows): (String, Option<i64>, Option<f32>) = crate::db::query_as(
         "SELECT current_database()::text, pg_table_size(to_regclass($1)), 
                 (SELECT reltuples FROM pg_class WHERE oid = to_regclass($1))",
     )
@@ -239,12 +240,12 @@ pub(crate) fn classify(actual: &[Actual]) -> (Vec<ExpectedStatus>, Vec<FoundInde
 }
 
 /// The expected indexes' state, sizes and usage.
-pub async fn verify(pool: &PgPool, table: &HistoryTable) -> Result<IndexHealth> {
+pub async fn verify(pool: &Db, table: &HistoryTable) -> Result<IndexHealth> {
     let mut tx = begin_read_only(pool).await?;
     let (database, table_bytes, rows_estimate) = require_table(&mut tx, table).await?;
     let actual = actual_indexes(&mut tx, table).await?;
     let (stats_since,): (Option<DateTime<Utc>>,) =
-        sqlx::query_as("SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()")
+        crate::db::query_as("SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()")
             .fetch_optional(&mut *tx)
             .await?
             .unwrap_or((None,));

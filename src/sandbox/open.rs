@@ -1,15 +1,13 @@
 //! Opening the sandbox for use: start the server, make sure the database,
 //! schema and demo data are there, and hand back a pool.
 
-use sqlx::PgPool;
-
 use super::{Sandbox, SandboxInfo, SANDBOX_DATABASE};
 use crate::error::{Error, Result};
 use crate::progress::{Progress, ProgressFn};
 use crate::{db, schema, seed};
 
 pub struct OpenedSandbox {
-    pub pool: PgPool,
+    pub pool: crate::db::Db,
     pub info: SandboxInfo,
     /// Whether this call started the server (and so its caller should stop it when done).
     pub started_now: bool,
@@ -51,16 +49,16 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
 }
 
 /// Database, schema and (on first use) demo data; returns the app's pool.
-async fn prepare(info: &SandboxInfo, seed_demo: bool, progress: ProgressFn<'_>) -> Result<PgPool> {
+async fn prepare(info: &SandboxInfo, seed_demo: bool, progress: ProgressFn<'_>) -> Result<crate::db::Db> {
     let admin = db::connect(Sandbox::connect_options(info, "postgres"), 1).await?;
-    let (exists,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+    let (exists,): (bool,) = crate::db::query_as("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
         .bind(SANDBOX_DATABASE)
         .fetch_one(&admin)
         .await?;
     if !exists {
         // CREATE DATABASE takes no bind parameters; the name is our own constant.
         // Another process may create it between our check and here: that is fine.
-        match sqlx::query(&format!("CREATE DATABASE {SANDBOX_DATABASE}"))
+        match crate::db::query(&format!("CREATE DATABASE {SANDBOX_DATABASE}"))
             .execute(&admin)
             .await
         {

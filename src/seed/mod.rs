@@ -15,9 +15,9 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
-use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::progress::{Progress, ProgressFn};
 use catalog::*;
@@ -58,9 +58,10 @@ pub struct SeedReport {
 }
 
 /// True when the database holds no shipment yet.
-pub async fn is_empty(pool: &PgPool) -> Result<bool> {
-    let (any,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT FROM shipment_requests)")
-        .fetch_one(pool)
+pub async fn is_empty(pool: &Db) -> Result<bool> {
+    let mut tx = crate::db::begin_read_only(pool).await?;
+    let (any,): (bool,) = crate::db::query_as("SELECT EXISTS (SELECT FROM shipment_requests)")
+        .fetch_one(&mut *tx)
         .await?;
     Ok(!any)
 }
@@ -84,30 +85,32 @@ fn plan_lengths(rows: u32, rng: &mut impl Rng) -> Vec<u32> {
 }
 
 /// Loads the demo data in one transaction: on any error nothing is left half-done.
-pub async fn seed(pool: &PgPool, options: &SeedOptions, progress: ProgressFn<'_>) -> Result<SeedReport> {
+pub async fn seed(pool: &Db, options: &SeedOptions, progress: ProgressFn<'_>) -> Result<SeedReport> {
     if options.rows == 0 || options.rows > MAX_ROWS {
         return Err(Error::InvalidInput(format!(
             "--rows must be between 1 and {MAX_ROWS}, got {}",
             options.rows
         )));
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     // Two seeders at once (two processes opening a new sandbox) would both find
     // the tables empty; this lock makes the second one wait and then see the data.
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+    crate::db::query("SELECT pg_advisory_xact_lock($1)")
         .bind(SEED_LOCK)
         .execute(&mut *tx)
         .await?;
     if options.replace {
-        sqlx::query("TRUNCATE shipment_history, shipment_requests, actors")
+        crate::db::query("TRUNCATE shipment_history, shipment_requests, actors")
             .execute(&mut *tx)
             .await?;
     } else {
-        let (shipments,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_requests")
+        let (shipments,): (i64,) = crate::db::query_as("SELECT count(*) FROM shipment_requests")
             .fetch_one(&mut *tx)
             .await?;
         if shipments > 0 {
-            let (database,): (String,) = sqlx::query_as("SELECT current_database()").fetch_one(&mut *tx).await?;
+            let (database,): (String,) = crate::db::query_as("SELECT current_database()")
+                .fetch_one(&mut *tx)
+                .await?;
             return Err(Error::NotEmpty { database, shipments });
         }
     }
@@ -202,13 +205,17 @@ pub async fn seed(pool: &PgPool, options: &SeedOptions, progress: ProgressFn<'_>
 
     // Each shipment row takes the state of its latest version, set-based.
     progress(Progress::step("Updating shipments to their latest state"));
-    sqlx::query(include_str!("latest_state.sql")).execute(&mut *tx).await?;
-    tx.commit().await?;
-
-    progress(Progress::step("Analyzing tables"));
-    sqlx::query("ANALYZE actors, shipment_requests, shipment_history")
-        .execute(pool)
+    crate::db::query(include_str!("latest_state.sql"))
+        .execute(&mut *tx)
         .await?;
+
+    // In the same transaction (ANALYZE sees its rows), so that behind a pooler
+    // no statement runs outside one.
+    progress(Progress::step("Analyzing tables"));
+    crate::db::query("ANALYZE actors, shipment_requests, shipment_history")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
 
     Ok(SeedReport {
         actors: ACTORS as u32,

@@ -7,12 +7,13 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::{PgConnection, PgPool, QueryBuilder};
+use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use super::{check_limit, push_entries_from, EntryRow, TimelineEntry, TimelineFilter};
 use crate::db::begin_read_only;
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::schema::explained;
 
@@ -95,13 +96,13 @@ pub(crate) async fn resolve(conn: &mut PgConnection, key: &str, with_actors: boo
     if with_actors {
         let found: Vec<ActorRef> = match id {
             Some(id) => {
-                sqlx::query_as("SELECT id, display_name AS name, email, role FROM actors WHERE id = $1")
+                crate::db::query_as("SELECT id, display_name AS name, email, role FROM actors WHERE id = $1")
                     .bind(id)
                     .fetch_all(&mut *conn)
                     .await?
             }
             None => {
-                sqlx::query_as(
+                crate::db::query_as(
                     "SELECT id, display_name AS name, email, role FROM actors
                   WHERE lower(email) = lower($1) OR lower(display_name) = lower($1)
                   ORDER BY display_name, id LIMIT 6",
@@ -129,7 +130,7 @@ pub(crate) async fn resolve(conn: &mut PgConnection, key: &str, with_actors: boo
         }
     }
     let id = id.ok_or_else(not_found)?;
-    let (seen,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT FROM shipment_history WHERE actor_id = $1)")
+    let (seen,): (bool,) = crate::db::query_as("SELECT EXISTS (SELECT FROM shipment_history WHERE actor_id = $1)")
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
@@ -145,7 +146,7 @@ pub(crate) async fn resolve(conn: &mut PgConnection, key: &str, with_actors: boo
 }
 
 /// Ids for actor names, emails or ids given on the command line.
-pub async fn resolve_many(pool: &PgPool, keys: &[String]) -> Result<Vec<Uuid>> {
+pub async fn resolve_many(pool: &Db, keys: &[String]) -> Result<Vec<Uuid>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
@@ -162,7 +163,7 @@ pub async fn resolve_many(pool: &PgPool, keys: &[String]) -> Result<Vec<Uuid>> {
 /// One page of everything an actor changed, newest first. The filter's own
 /// `actors` must be empty: the actor is the subject here.
 pub async fn page(
-    pool: &PgPool,
+    pool: &Db,
     key: &str,
     filter: &TimelineFilter,
     before: Option<&ActorCursor>,
@@ -179,7 +180,7 @@ pub async fn page(
 }
 
 async fn page_rows(
-    pool: &PgPool,
+    pool: &Db,
     key: &str,
     filter: &TimelineFilter,
     before: Option<&ActorCursor>,
@@ -189,7 +190,7 @@ async fn page_rows(
     let with_actors = crate::schema::has_actors(&mut tx).await?;
     let actor = resolve(&mut tx, key, with_actors).await?;
     let mut q = actor_query("SELECT ", actor.id, with_actors, filter, before, limit);
-    let rows: Vec<EntryRow> = q.build_query_as().fetch_all(&mut *tx).await?;
+    let rows: Vec<EntryRow> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
     tx.commit().await?;
     let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
     let next = if entries.len() > limit as usize {

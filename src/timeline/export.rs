@@ -9,13 +9,14 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{PgPool, QueryBuilder};
+use sqlx::QueryBuilder;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use super::activity::Scope;
 use super::{diff, push_entries_from, resolve, EntryRow, TimelineFilter};
 use crate::db::begin_read_only;
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::schema::explained;
 
@@ -81,7 +82,7 @@ pub struct ExportHeader {
 
 /// Streams every version matching `filter` (newest first) into `out`; returns the row count.
 pub async fn export(
-    pool: &PgPool,
+    pool: &Db,
     scope: &Scope,
     filter: &TimelineFilter,
     time_zone: &str,
@@ -95,7 +96,7 @@ pub async fn export(
 }
 
 async fn stream(
-    pool: &PgPool,
+    pool: &Db,
     scope: &Scope,
     filter: &TimelineFilter,
     zone: chrono_tz::Tz,
@@ -147,7 +148,7 @@ async fn stream(
 
     let mut sink = Sink::start(format, &header, out)?;
     let mut rows = 0u64;
-    let mut stream = q.build_query_as::<EntryRow>().fetch(&mut *tx);
+    let mut stream = q.build_query_as::<EntryRow>().persistent(false).fetch(&mut *tx);
     while let Some(entry) = stream.try_next().await? {
         let entry = &entry;
         let changes = entry.changes.clone().unwrap_or(Value::Null);
@@ -262,10 +263,12 @@ async fn actor_names(conn: &mut sqlx::PgConnection, ids: &[Uuid], with_actors: b
     if ids.is_empty() || !with_actors {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as("SELECT id, display_name FROM actors WHERE id = ANY($1)")
-        .bind(ids)
-        .fetch_all(&mut *conn)
-        .await?)
+    Ok(
+        crate::db::query_as("SELECT id, display_name FROM actors WHERE id = ANY($1)")
+            .bind(ids)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
 }
 
 fn csv_error(e: csv::Error) -> Error {
@@ -289,7 +292,7 @@ pub struct ExportedFile {
 
 /// Exports into `dir` under a name that says what it is.
 pub async fn export_to_dir(
-    pool: &PgPool,
+    pool: &Db,
     scope: &Scope,
     filter: &TimelineFilter,
     time_zone: &str,
@@ -319,7 +322,7 @@ pub async fn export_to_dir(
 /// Exports into the file `path`, written under a temporary name first: a failed
 /// export leaves no half file behind and never clobbers an earlier one.
 pub async fn export_to_file(
-    pool: &PgPool,
+    pool: &Db,
     scope: &Scope,
     filter: &TimelineFilter,
     time_zone: &str,

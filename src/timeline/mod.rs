@@ -21,9 +21,9 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::db::begin_read_only;
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::schema::explained;
-use sqlx::PgPool;
 
 pub use filter::TimelineFilter;
 
@@ -141,19 +141,19 @@ pub(crate) async fn resolve(conn: &mut PgConnection, key: &str) -> Result<Resolv
                              FROM shipment_requests s";
     let key = key.trim();
     let found: Option<(Uuid, String, String, bool)> = if let Ok(id) = Uuid::parse_str(key) {
-        sqlx::query_as(&format!("{COLUMNS} WHERE s.id = $1"))
+        crate::db::query_as(&format!("{COLUMNS} WHERE s.id = $1"))
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?
     } else {
-        match sqlx::query_as(&format!("{COLUMNS} WHERE s.reference = $1"))
+        match crate::db::query_as(&format!("{COLUMNS} WHERE s.reference = $1"))
             .bind(key)
             .fetch_optional(&mut *conn)
             .await?
         {
             Some(found) => Some(found),
             None => {
-                sqlx::query_as(&format!(
+                crate::db::query_as(&format!(
                     "{COLUMNS} WHERE upper(s.reference) = upper($1) ORDER BY s.reference LIMIT 1"
                 ))
                 .bind(key)
@@ -196,7 +196,7 @@ pub(crate) fn check_limit(limit: u32) -> Result<()> {
 /// One page of a shipment's timeline, newest first. `before_version` continues
 /// from the previous page's `next_before`: a keyset page costs the same at any depth.
 pub async fn page(
-    pool: &PgPool,
+    pool: &Db,
     key: &str,
     filter: &TimelineFilter,
     before_version: Option<i32>,
@@ -213,7 +213,7 @@ pub async fn page(
 }
 
 async fn page_rows(
-    pool: &PgPool,
+    pool: &Db,
     key: &str,
     filter: &TimelineFilter,
     before_version: Option<i32>,
@@ -222,7 +222,7 @@ async fn page_rows(
     let mut tx = begin_read_only(pool).await?;
     let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
     let mut q = page_query("SELECT ", &shipment, with_actors, filter, before_version, limit);
-    let rows: Vec<EntryRow> = q.build_query_as().fetch_all(&mut *tx).await?;
+    let rows: Vec<EntryRow> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
     tx.commit().await?;
     let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
     let next_before = if entries.len() > limit as usize {
@@ -263,11 +263,11 @@ pub(crate) fn page_query<'a>(
 }
 
 /// Who changed a shipment and which event types it has, with counts.
-pub async fn facets(pool: &PgPool, key: &str) -> Result<Facets> {
+pub async fn facets(pool: &Db, key: &str) -> Result<Facets> {
     explained(pool, facet_rows(pool, key).await).await
 }
 
-async fn facet_rows(pool: &PgPool, key: &str) -> Result<Facets> {
+async fn facet_rows(pool: &Db, key: &str) -> Result<Facets> {
     let mut tx = begin_read_only(pool).await?;
     let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
     let (name, join) = if with_actors {
@@ -275,7 +275,7 @@ async fn facet_rows(pool: &PgPool, key: &str) -> Result<Facets> {
     } else {
         ("NULL::text", "")
     };
-    let actors: Vec<ActorCount> = sqlx::query_as(&format!(
+    let actors: Vec<ActorCount> = crate::db::query_as(&format!(
         "SELECT c.id, {name} AS name, c.count FROM (
              SELECT h.actor_id AS id, count(*) AS count FROM shipment_history h
               WHERE h.shipment_id = $1 AND h.actor_id IS NOT NULL GROUP BY h.actor_id) c {join}
@@ -284,14 +284,14 @@ async fn facet_rows(pool: &PgPool, key: &str) -> Result<Facets> {
     .bind(shipment.id)
     .fetch_all(&mut *tx)
     .await?;
-    let event_types: Vec<EventTypeCount> = sqlx::query_as(
+    let event_types: Vec<EventTypeCount> = crate::db::query_as(
         "SELECT h.event_type, count(*) AS count FROM shipment_history h
           WHERE h.shipment_id = $1 GROUP BY h.event_type ORDER BY count DESC, h.event_type",
     )
     .bind(shipment.id)
     .fetch_all(&mut *tx)
     .await?;
-    let (first, last): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = sqlx::query_as(
+    let (first, last): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = crate::db::query_as(
         "SELECT min(h.\"timestamp\"), max(h.\"timestamp\") FROM shipment_history h WHERE h.shipment_id = $1",
     )
     .bind(shipment.id)

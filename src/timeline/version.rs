@@ -4,12 +4,13 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use sqlx::{PgConnection, PgPool, QueryBuilder};
+use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
 
 use super::diff::{self, Diff};
 use super::{push_entries_from, resolve, EntryRow, Resolved, ShipmentRef, TimelineEntry};
 use crate::db::begin_read_only;
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::schema::explained;
 
@@ -57,7 +58,7 @@ async fn load_row(conn: &mut PgConnection, resolved: &Resolved, version: i32) ->
         .push_bind(resolved.shipment.id)
         .push(" AND h.version_no = ")
         .push_bind(version);
-    let row = q.build().fetch_optional(&mut *conn).await?;
+    let row = q.build().persistent(false).fetch_optional(&mut *conn).await?;
     row.map(|row| {
         use sqlx::{FromRow, Row};
         Ok(Full {
@@ -71,7 +72,7 @@ async fn load_row(conn: &mut PgConnection, resolved: &Resolved, version: i32) ->
 
 async fn latest(conn: &mut PgConnection, shipment: &ShipmentRef) -> Result<i32> {
     let (latest,): (Option<i32>,) =
-        sqlx::query_as("SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1")
+        crate::db::query_as("SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1")
             .bind(shipment.id)
             .fetch_one(&mut *conn)
             .await?;
@@ -100,7 +101,7 @@ async fn state_of(
         return Ok((Some(snapshot.clone()), SnapshotSource::Stored));
     }
     let v = full.entry.version_no;
-    let changes: Vec<(Option<Value>,)> = sqlx::query_as(
+    let changes: Vec<(Option<Value>,)> = crate::db::query_as(
         "SELECT changes FROM shipment_history WHERE shipment_id = $1 AND version_no <= $2 ORDER BY version_no",
     )
     .bind(shipment.id)
@@ -173,11 +174,11 @@ fn diff_of(
 }
 
 /// One version in full, with its diff against the version before.
-pub async fn version(pool: &PgPool, key: &str, version: i32) -> Result<VersionDetail> {
+pub async fn version(pool: &Db, key: &str, version: i32) -> Result<VersionDetail> {
     explained(pool, load_version(pool, key, version).await).await
 }
 
-async fn load_version(pool: &PgPool, key: &str, v: i32) -> Result<VersionDetail> {
+async fn load_version(pool: &Db, key: &str, v: i32) -> Result<VersionDetail> {
     let mut tx = begin_read_only(pool).await?;
     let resolved = resolve(&mut tx, key).await?;
     let detail = detail_in(&mut tx, &resolved, v).await?;
@@ -188,7 +189,7 @@ async fn load_version(pool: &PgPool, key: &str, v: i32) -> Result<VersionDetail>
 async fn detail_in(conn: &mut PgConnection, resolved: &Resolved, v: i32) -> Result<VersionDetail> {
     let shipment = &resolved.shipment;
     let full = require(conn, resolved, v).await?;
-    let (previous, next, latest): (Option<i32>, Option<i32>, Option<i32>) = sqlx::query_as(
+    let (previous, next, latest): (Option<i32>, Option<i32>, Option<i32>) = crate::db::query_as(
         "SELECT (SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1 AND version_no < $2),
                 (SELECT min(version_no) FROM shipment_history WHERE shipment_id = $1 AND version_no > $2),
                 (SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1)",
@@ -228,11 +229,11 @@ async fn detail_in(conn: &mut PgConnection, resolved: &Resolved, v: i32) -> Resu
 }
 
 /// The differences between any two versions of a shipment (`from` → `to`).
-pub async fn compare(pool: &PgPool, key: &str, from: i32, to: i32) -> Result<Diff> {
+pub async fn compare(pool: &Db, key: &str, from: i32, to: i32) -> Result<Diff> {
     explained(pool, load_compare(pool, key, from, to).await).await
 }
 
-async fn load_compare(pool: &PgPool, key: &str, from: i32, to: i32) -> Result<Diff> {
+async fn load_compare(pool: &Db, key: &str, from: i32, to: i32) -> Result<Diff> {
     let mut tx = begin_read_only(pool).await?;
     let resolved = resolve(&mut tx, key).await?;
     let old = require(&mut tx, &resolved, from).await?;
@@ -260,14 +261,14 @@ async fn load_compare(pool: &PgPool, key: &str, from: i32, to: i32) -> Result<Di
 }
 
 /// The shipment as it was at `at`: the latest version recorded at or before it.
-pub async fn as_of(pool: &PgPool, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
+pub async fn as_of(pool: &Db, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
     explained(pool, load_as_of(pool, key, at).await).await
 }
 
-async fn load_as_of(pool: &PgPool, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
+async fn load_as_of(pool: &Db, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
     let mut tx = begin_read_only(pool).await?;
     let resolved = resolve(&mut tx, key).await?;
-    let found: Option<(i32,)> = sqlx::query_as(
+    let found: Option<(i32,)> = crate::db::query_as(
         "SELECT version_no FROM shipment_history WHERE shipment_id = $1 AND \"timestamp\" <= $2
           ORDER BY \"timestamp\" DESC, version_no DESC LIMIT 1",
     )
@@ -277,7 +278,7 @@ async fn load_as_of(pool: &PgPool, key: &str, at: DateTime<Utc>) -> Result<Versi
     .await?;
     let Some((v,)) = found else {
         let (first,): (Option<DateTime<Utc>>,) =
-            sqlx::query_as("SELECT min(\"timestamp\") FROM shipment_history WHERE shipment_id = $1")
+            crate::db::query_as("SELECT min(\"timestamp\") FROM shipment_history WHERE shipment_id = $1")
                 .bind(resolved.shipment.id)
                 .fetch_one(&mut *tx)
                 .await?;

@@ -4,13 +4,14 @@
 
 #![allow(dead_code)]
 
+pub mod remote;
 pub mod timeline;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use sqlx::postgres::PgConnectOptions;
-use sqlx::PgPool;
+use waybill::db::Db;
 use waybill::sandbox::{Sandbox, SandboxInfo};
 
 pub struct TestServer {
@@ -57,7 +58,7 @@ pub fn url(database: &str) -> String {
 }
 
 /// A new, empty database (no schema).
-pub async fn empty_db() -> (String, PgPool) {
+pub async fn empty_db() -> (String, Db) {
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
     let admin = waybill::db::connect(options("postgres"), 1).await.unwrap();
     sqlx::query(&format!("CREATE DATABASE {name}"))
@@ -70,14 +71,14 @@ pub async fn empty_db() -> (String, PgPool) {
 }
 
 /// A new database with Waybill's schema.
-pub async fn migrated_db() -> (String, PgPool) {
+pub async fn migrated_db() -> (String, Db) {
     let (name, pool) = empty_db().await;
     waybill::schema::migrate(&pool).await.unwrap();
     (name, pool)
 }
 
 /// Inserts a shipment with no history and returns its id.
-pub async fn new_shipment(pool: &PgPool, reference: &str) -> uuid::Uuid {
+pub async fn new_shipment(pool: &Db, reference: &str) -> uuid::Uuid {
     let (id,): (uuid::Uuid,) = sqlx::query_as(
         "INSERT INTO shipment_requests (reference, title, status, origin, destination)
          VALUES ($1, 'Test cargo', 'booked', 'Hamburg, DE', 'Chicago, US') RETURNING id",

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Map, Value};
-use sqlx::PgPool;
 use uuid::Uuid;
+use waybill::db::Db;
 
 pub const ANA: &str = "00000000-0000-0000-0000-00000000000a";
 pub const BEN: &str = "00000000-0000-0000-0000-00000000000b";
@@ -84,7 +84,7 @@ pub fn steps() -> Vec<Step> {
     ]
 }
 
-pub async fn insert_version(pool: &PgPool, shipment: Uuid, v: i32, step: &Step, snapshot: Option<&Value>) {
+pub async fn insert_version(pool: &Db, shipment: Uuid, v: i32, step: &Step, snapshot: Option<&Value>) {
     sqlx::query(
         "INSERT INTO shipment_history (shipment_id, version_no, event_type, actor_id, \"timestamp\", description, changes, snapshot)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -104,7 +104,7 @@ pub async fn insert_version(pool: &PgPool, shipment: Uuid, v: i32, step: &Step, 
 
 /// Inserts `steps` as a shipment's history, with snapshots made by replaying
 /// the changes (plus a `created_by_import` field no change ever sets).
-pub async fn history(pool: &PgPool, reference: &str, steps: &[Step]) -> Uuid {
+pub async fn history(pool: &Db, reference: &str, steps: &[Step]) -> Uuid {
     let shipment = super::new_shipment(pool, reference).await;
     let mut state = Map::new();
     state.insert("created_by_import".into(), json!(true));
@@ -115,7 +115,7 @@ pub async fn history(pool: &PgPool, reference: &str, steps: &[Step]) -> Uuid {
     shipment
 }
 
-pub async fn fixture() -> (String, PgPool, Uuid) {
+pub async fn fixture() -> (String, Db, Uuid) {
     let (name, pool) = super::migrated_db().await;
     sqlx::query(
         "INSERT INTO actors (id, display_name, email, role) VALUES

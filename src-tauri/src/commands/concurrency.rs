@@ -16,22 +16,21 @@ pub fn concurrency_scenarios() -> Vec<ScenarioInfo> {
 pub async fn run_concurrency(
     state: State<'_, AppState>,
     request: RunRequest,
+    confirm: Option<String>,
     on_progress: Channel<RunProgress>,
 ) -> Result<RunView, IpcError> {
-    let pool = state.pool()?.clone();
+    let current = state.confirm_write(confirm.as_deref())?;
     let run = state.begin_run()?;
     let options = RunOptions {
         scenario: request.scenario,
         params: request.params,
         shipment: request.shipment.filter(|s| !s.trim().is_empty()),
         unsafe_control: request.unsafe_control,
-        // The app connects only to the sandbox for now; writing elsewhere will
-        // ask for confirmation naming the database first.
-        is_sandbox: true,
-        database: state.database_label(),
+        is_sandbox: current.is_sandbox(),
+        database: current.label(),
     };
     let report = |p: RunProgress| drop(on_progress.send(p));
-    Ok(view::run_and_save(&pool, &options, state.data_dir(), &report, run.token()).await?)
+    Ok(view::run_and_save(&current.db, &options, state.data_dir(), &report, run.token()).await?)
 }
 
 #[tauri::command]

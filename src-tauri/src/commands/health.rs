@@ -6,14 +6,15 @@ use waybill::indexes::explain::{self, ExplainReport};
 use waybill::indexes::probe::{self, FunctionCheck};
 use waybill::indexes::slow::{self, SlowReport};
 use waybill::indexes::verify::{self, IndexHealth};
-use waybill::indexes::HistoryTable;
 
+use super::read;
 use crate::state::AppState;
 use crate::IpcError;
 
 #[tauri::command]
 pub async fn index_health(state: State<'_, AppState>) -> Result<IndexHealth, IpcError> {
-    Ok(verify::verify(state.pool()?, &HistoryTable::default()).await?)
+    let table = state.history_table()?;
+    read!(state, |db| verify::verify(db, &table))
 }
 
 /// Creates the missing indexes concurrently, streaming the build's progress.
@@ -22,34 +23,49 @@ pub async fn index_health(state: State<'_, AppState>) -> Result<IndexHealth, Ipc
 pub async fn apply_indexes(
     state: State<'_, AppState>,
     rebuild_invalid: bool,
+    confirm: Option<String>,
     on_progress: Channel<ApplyProgress>,
 ) -> Result<ApplyReport, IpcError> {
+    let current = state.confirm_write(confirm.as_deref())?;
     let report = |p: ApplyProgress| drop(on_progress.send(p));
-    Ok(apply::apply(state.pool()?, &HistoryTable::default(), rebuild_invalid, &report).await?)
+    Ok(apply::apply(&current.db, &state.history_table()?, rebuild_invalid, &report).await?)
 }
 
 #[tauri::command]
 pub async fn index_advice(state: State<'_, AppState>) -> Result<Advice, IpcError> {
-    Ok(advise::advise(state.pool()?, &HistoryTable::default()).await?)
+    let table = state.history_table()?;
+    read!(state, |db| advise::advise(db, &table))
 }
 
 /// Drops the redundant indexes inside a transaction that is rolled back.
 #[tauri::command]
-pub async fn check_index_plans(state: State<'_, AppState>, shipment: Option<String>) -> Result<PlanCheck, IpcError> {
+pub async fn check_index_plans(
+    state: State<'_, AppState>,
+    shipment: Option<String>,
+    confirm: Option<String>,
+) -> Result<PlanCheck, IpcError> {
+    let current = state.confirm_write(confirm.as_deref())?;
     let shipment = shipment.filter(|s| !s.trim().is_empty());
-    Ok(advise::check_plans(state.pool()?, &HistoryTable::default(), shipment.as_deref()).await?)
+    Ok(advise::check_plans(&current.db, &state.history_table()?, shipment.as_deref()).await?)
 }
 
 #[tauri::command]
 pub async fn explain_queries(state: State<'_, AppState>, shipment: Option<String>) -> Result<ExplainReport, IpcError> {
     let shipment = shipment.filter(|s| !s.trim().is_empty());
-    Ok(explain::explain(state.pool()?, shipment.as_deref()).await?)
+    read!(state, |db| explain::explain(db, shipment.as_deref()))
 }
 
 #[tauri::command]
-pub async fn check_function(state: State<'_, AppState>, shipment: Option<String>) -> Result<FunctionCheck, IpcError> {
+pub async fn check_function(
+    state: State<'_, AppState>,
+    shipment: Option<String>,
+    confirm: Option<String>,
+) -> Result<FunctionCheck, IpcError> {
+    // The probe calls the function in two sessions and rolls both back: still
+    // a write attempt, so it is confirmed like one.
+    let current = state.confirm_write(confirm.as_deref())?;
     let shipment = shipment.filter(|s| !s.trim().is_empty());
-    Ok(probe::check(state.pool()?, shipment.as_deref()).await?)
+    Ok(probe::check(&current.db, shipment.as_deref()).await?)
 }
 
 #[tauri::command]

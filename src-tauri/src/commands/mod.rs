@@ -1,13 +1,29 @@
 //! Command adapters, one file per area: take state, call one core function, map the error.
 
 pub mod concurrency;
+pub mod connections;
 pub mod health;
-pub mod sandbox;
 pub mod shipments;
 pub mod timeline;
 
 include!("names.rs");
 
+/// Runs a read on the current connection, and once more on a fresh connection
+/// if the first one dropped under it (reads only: see `waybill::db::read_with_retry`).
+/// A macro rather than a function taking an async closure: the futures of
+/// async closures cannot be proven `Send`, which tauri's commands need.
+macro_rules! read {
+    ($state:expr, |$db:ident| $call:expr) => {{
+        let db = $state.db()?;
+        let result: Result<_, crate::IpcError> = Ok(waybill::db::read_with_retry(|| async {
+            let $db = &db;
+            $call.await
+        })
+        .await?);
+        result
+    }};
+}
+pub(crate) use read;
 #[cfg(test)]
 mod tests {
     use super::COMMANDS;

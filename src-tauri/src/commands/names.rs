@@ -2,7 +2,14 @@
 // shell (a test checks the UI's api.ts and capabilities/ name exactly these).
 #[allow(dead_code)] // read by build.rs and the tests
 pub const COMMANDS: &[&str] = &[
-    "open_sandbox",
+    "open_active",
+    "connect_profile",
+    "current_connection",
+    "list_profiles",
+    "save_profile",
+    "delete_profile",
+    "test_profile",
+    "install_schema",
     "list_shipments",
     "get_shipment",
     "concurrency_scenarios",

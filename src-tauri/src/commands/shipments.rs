@@ -1,6 +1,7 @@
 use tauri::State;
 use waybill::shipments::{self, ShipmentDetail, ShipmentSummary};
 
+use super::read;
 use crate::state::AppState;
 use crate::IpcError;
 
@@ -10,11 +11,11 @@ pub async fn list_shipments(
     search: String,
     limit: u32,
 ) -> Result<Vec<ShipmentSummary>, IpcError> {
-    Ok(shipments::search(state.pool()?, &search, limit).await?)
+    read!(state, |db| shipments::search(db, &search, limit))
 }
 
 #[tauri::command]
 pub async fn get_shipment(state: State<'_, AppState>, key: String) -> Result<ShipmentDetail, IpcError> {
     // The page's timeline is paged separately (`timeline_page`).
-    Ok(shipments::get(state.pool()?, &key, 0).await?)
+    read!(state, |db| shipments::get(db, &key, 0))
 }

@@ -9,6 +9,7 @@ use waybill::timeline::export::{self, ExportedFile, TimelineFormat};
 use waybill::timeline::version::{self, VersionDetail};
 use waybill::timeline::{self, Facets, TimelineFilter, TimelinePage};
 
+use super::read;
 use crate::state::AppState;
 use crate::IpcError;
 
@@ -20,32 +21,32 @@ pub async fn timeline_page(
     before_version: Option<i32>,
     limit: u32,
 ) -> Result<TimelinePage, IpcError> {
-    Ok(timeline::page(state.pool()?, &key, &filter, before_version, limit).await?)
+    read!(state, |db| timeline::page(db, &key, &filter, before_version, limit))
 }
 
 #[tauri::command]
 pub async fn timeline_facets(state: State<'_, AppState>, key: String) -> Result<Facets, IpcError> {
-    Ok(timeline::facets(state.pool()?, &key).await?)
+    read!(state, |db| timeline::facets(db, &key))
 }
 
 #[tauri::command]
 pub async fn version_detail(state: State<'_, AppState>, key: String, version: i32) -> Result<VersionDetail, IpcError> {
-    Ok(version::version(state.pool()?, &key, version).await?)
+    read!(state, |db| version::version(db, &key, version))
 }
 
 #[tauri::command]
 pub async fn compare_versions(state: State<'_, AppState>, key: String, from: i32, to: i32) -> Result<Diff, IpcError> {
-    Ok(version::compare(state.pool()?, &key, from, to).await?)
+    read!(state, |db| version::compare(db, &key, from, to))
 }
 
 #[tauri::command]
 pub async fn blame_fields(state: State<'_, AppState>, key: String) -> Result<Blame, IpcError> {
-    Ok(blame::blame(state.pool()?, &key).await?)
+    read!(state, |db| blame::blame(db, &key))
 }
 
 #[tauri::command]
 pub async fn as_of(state: State<'_, AppState>, key: String, at: DateTime<Utc>) -> Result<VersionDetail, IpcError> {
-    Ok(version::as_of(state.pool()?, &key, at).await?)
+    read!(state, |db| version::as_of(db, &key, at))
 }
 
 #[tauri::command]
@@ -56,7 +57,7 @@ pub async fn actor_page(
     before: Option<ActorCursor>,
     limit: u32,
 ) -> Result<ActorPage, IpcError> {
-    Ok(actor::page(state.pool()?, &key, &filter, before.as_ref(), limit).await?)
+    read!(state, |db| actor::page(db, &key, &filter, before.as_ref(), limit))
 }
 
 #[tauri::command]
@@ -66,7 +67,7 @@ pub async fn activity_chart(
     filter: TimelineFilter,
     time_zone: String,
 ) -> Result<ActivityChart, IpcError> {
-    Ok(activity::chart(state.pool()?, &scope, &filter, &time_zone).await?)
+    read!(state, |db| activity::chart(db, &scope, &filter, &time_zone))
 }
 
 /// Streams the filtered timeline into the Downloads folder (chosen here, never
@@ -82,5 +83,5 @@ pub async fn export_timeline(
 ) -> Result<ExportedFile, IpcError> {
     let progress = |rows: u64| drop(on_progress.send(rows));
     let dir = state.export_dir();
-    Ok(export::export_to_dir(state.pool()?, &scope, &filter, &time_zone, format, &dir, &progress).await?)
+    Ok(export::export_to_dir(&state.db()?, &scope, &filter, &time_zone, format, &dir, &progress).await?)
 }

@@ -1,0 +1,78 @@
+//! Opening a profile: find its password, connect with its rules, and say
+//! plainly what a failure means.
+
+use serde::Serialize;
+
+use super::{Password, Profile, SecretStore};
+use crate::db::{self, Db};
+use crate::error::{Error, Result};
+use crate::schema::{self, SchemaStatus};
+
+/// The password to log in with: the one typed for this session, else the
+/// keyring's. A keyring that cannot answer is not fatal yet (a server may need
+/// no password); its error is handed back for when the login is refused.
+pub fn lookup_password(
+    store: &dyn SecretStore,
+    profile: &str,
+    typed: Option<Password>,
+) -> (Option<Password>, Option<Error>) {
+    if typed.is_some() {
+        return (typed, None);
+    }
+    match store.get(profile) {
+        Ok(found) => (found, None),
+        Err(e) => (None, Some(e)),
+    }
+}
+
+/// Connects with the profile's TLS mode, timeouts and pooler setting.
+pub async fn open_profile(
+    profile: &Profile,
+    password: Option<Password>,
+    keyring_problem: Option<Error>,
+    max_connections: u32,
+) -> Result<Db> {
+    let options = profile.connect_options(password.as_ref())?;
+    let result = db::connect_with(options, max_connections, profile.rules()).await;
+    match result {
+        // Refused without a password: say why there was none.
+        Err(Error::AuthFailed { .. }) if password.is_none() => Err(keyring_problem.unwrap_or(Error::PasswordNeeded {
+            profile: profile.name.clone(),
+        })),
+        other => other,
+    }
+}
+
+/// What "Test" shows: the server, whether the link is encrypted, the schema
+/// found, and whether this user may write.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ProfileCheck {
+    pub server_version: String,
+    pub tls: bool,
+    pub user: String,
+    pub schema: SchemaStatus,
+    /// May this user add history rows (the concurrency test, the schema install)?
+    pub can_write: bool,
+}
+
+pub async fn test_profile(db: &Db) -> Result<ProfileCheck> {
+    let schema = schema::status(db).await?;
+    let mut tx = db::begin_read_only(db).await?;
+    let (server_version, tls, user, can_write): (String, bool, String, bool) = db::query_as(
+        "SELECT current_setting('server_version'),
+                COALESCE((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false),
+                current_user::text,
+                CASE WHEN to_regclass('shipment_history') IS NULL THEN has_database_privilege(current_database(), 'CREATE')
+                     ELSE has_table_privilege(to_regclass('shipment_history'), 'INSERT') END",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(ProfileCheck {
+        server_version,
+        tls,
+        user,
+        schema,
+        can_write,
+    })
+}

@@ -1,0 +1,102 @@
+//! The profiles file: `profiles.json` in the OS config directory, written
+//! whole to a temporary file and renamed, so a crash never leaves half a file.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Profile, SANDBOX};
+use crate::error::{Error, Result};
+
+/// `$XDG_CONFIG_HOME/waybill/profiles.json` on Linux (`~/.config/…` by default).
+pub fn config_path() -> Result<PathBuf> {
+    dirs::config_dir()
+        .map(|d| d.join("waybill").join("profiles.json"))
+        .ok_or_else(|| Error::InvalidInput("no config directory: set HOME or XDG_CONFIG_HOME".into()))
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    #[serde(default)]
+    pub profiles: Vec<Profile>,
+    /// The profile the app opens on start; `None` (or "sandbox") is the sandbox.
+    #[serde(default)]
+    pub active: Option<String>,
+}
+
+impl Config {
+    /// The saved profiles; an absent file is an empty list.
+    pub fn load(path: &Path) -> Result<Config> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                Error::InvalidInput(format!(
+                    "{} is not a valid profiles file ({e}). Fix or move it; Waybill left it untouched.",
+                    path.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Error::io(format!("reading {}", path.display()))(e)),
+        }
+    }
+
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let dir = path.parent().expect("the config path has a directory");
+        std::fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
+        let partial = path.with_extension("json.partial");
+        let text = serde_json::to_string_pretty(self).expect("profiles serialize");
+        std::fs::write(&partial, text + "\n").map_err(Error::io(format!("writing {}", partial.display())))?;
+        std::fs::rename(&partial, path).map_err(Error::io(format!("replacing {}", path.display())))
+    }
+
+    pub fn get(&self, name: &str) -> Result<&Profile> {
+        self.profiles
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| Error::ProfileNotFound { name: name.to_string() })
+    }
+
+    /// Adds a profile, or replaces the one named `replacing` (an edit may rename).
+    pub fn put(&mut self, profile: Profile, replacing: Option<&str>) -> Result<()> {
+        profile.validate()?;
+        let clash = self.profiles.iter().any(|p| p.name == profile.name) && replacing != Some(profile.name.as_str());
+        if clash {
+            return Err(Error::ProfileExists { name: profile.name });
+        }
+        match replacing.and_then(|old| self.profiles.iter().position(|p| p.name == old)) {
+            Some(i) => {
+                if self.active.as_deref() == replacing {
+                    self.active = Some(profile.name.clone());
+                }
+                self.profiles[i] = profile;
+            }
+            None if replacing.is_some() => {
+                return Err(Error::ProfileNotFound {
+                    name: replacing.unwrap_or_default().to_string(),
+                })
+            }
+            None => self.profiles.push(profile),
+        }
+        Ok(())
+    }
+
+    /// Removes a profile; the app falls back to the sandbox if it was active.
+    pub fn remove(&mut self, name: &str) -> Result<Profile> {
+        let i = self
+            .profiles
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or_else(|| Error::ProfileNotFound { name: name.to_string() })?;
+        if self.active.as_deref() == Some(name) {
+            self.active = None;
+        }
+        Ok(self.profiles.remove(i))
+    }
+
+    /// The active profile, `None` for the sandbox.
+    pub fn active_profile(&self) -> Option<&Profile> {
+        match self.active.as_deref() {
+            None | Some(SANDBOX) => None,
+            Some(name) => self.profiles.iter().find(|p| p.name == name),
+        }
+    }
+}

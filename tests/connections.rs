@@ -1,0 +1,403 @@
+//! Real-world connections (#5): TLS modes against a server with a certificate,
+//! the errors people meet, a transaction pooler (PgBouncer) in front, a
+//! read-only role, timeouts, and dropped connections. Servers from
+//! `scripts/test-services.sh`.
+
+mod common;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use common::remote::remote;
+use tokio_util::sync::CancellationToken;
+use waybill::concurrency::{run, Params, RunOptions, Scenario};
+use waybill::db::{self, begin_read_only, begin_write};
+use waybill::profiles::{Profile, TlsMode};
+use waybill::timeline::{self, TimelineFilter};
+use waybill::Error;
+
+fn assert_no_secret(error: &Error, secret: &str) {
+    assert!(!error.to_string().contains(secret), "{error}");
+    assert!(!format!("{error:?}").contains(secret), "{error:?}");
+}
+
+#[tokio::test]
+async fn verify_full_with_the_ca_file_connects_encrypted() {
+    let r = remote();
+    let db = r.open(&r.direct("postgres"), &r.owner_password).await.unwrap();
+    let check = waybill::profiles::test_profile(&db).await.unwrap();
+    assert!(check.tls, "verify-full encrypts");
+    assert_eq!(check.user, "waybill_owner");
+    assert_eq!(
+        check.schema.missing_table.as_deref(),
+        Some("shipment_requests"),
+        "an empty database"
+    );
+}
+
+#[tokio::test]
+async fn verify_full_without_the_ca_is_untrusted_and_require_still_encrypts() {
+    let r = remote();
+    let mut p = r.direct("postgres");
+    p.ca_file = None;
+    let e = r.open(&p, &r.owner_password).await.unwrap_err();
+    assert_eq!(e.code(), "cert_untrusted", "{e}");
+    assert!(e.to_string().contains("CA certificate file"), "says what to do: {e}");
+    assert_no_secret(&e, &r.owner_password);
+
+    p.tls = TlsMode::Require;
+    let db = r.open(&p, &r.owner_password).await.unwrap();
+    assert!(
+        waybill::profiles::test_profile(&db).await.unwrap().tls,
+        "require encrypts without verifying"
+    );
+}
+
+#[tokio::test]
+async fn tls_required_but_not_offered() {
+    let r = remote();
+    // PgBouncer here offers no TLS.
+    let mut p = r.pooled("postgres");
+    p.tls = TlsMode::Require;
+    let e = r.open(&p, &r.owner_password).await.unwrap_err();
+    assert_eq!(e.code(), "tls_not_offered", "{e}");
+    assert!(e.to_string().contains(&format!("127.0.0.1:{}", r.pooler_port)), "{e}");
+}
+
+#[tokio::test]
+async fn wrong_password_is_named_without_echoing_it() {
+    let r = remote();
+    let wrong = "not-the-password-42";
+    let e = r.open(&r.direct("postgres"), wrong).await.unwrap_err();
+    assert_eq!(e.code(), "auth_failed", "{e}");
+    assert!(e.to_string().contains("waybill_owner"), "{e}");
+    assert_no_secret(&e, wrong);
+}
+
+#[tokio::test]
+async fn no_password_at_all_says_where_it_should_come_from() {
+    let r = remote();
+    let p = r.direct("postgres");
+    let e = waybill::profiles::open_profile(&p, None, None, 1).await.unwrap_err();
+    assert_eq!(e.code(), "password_needed", "{e}");
+    let keyring = Error::KeyringUnavailable {
+        reason: "no Secret Service".into(),
+    };
+    let e = waybill::profiles::open_profile(&p, None, Some(keyring), 1)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.code(),
+        "keyring_unavailable",
+        "the keyring's problem is the one to fix: {e}"
+    );
+    assert!(e.to_string().contains("this session only"), "{e}");
+}
+
+#[tokio::test]
+async fn refused_unknown_host_missing_database_and_malformed_urls() {
+    let r = remote();
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut p = r.direct("postgres");
+    p.port = closed;
+    let e = r.open(&p, &r.owner_password).await.unwrap_err();
+    assert_eq!(e.code(), "connection_refused", "{e}");
+
+    let mut p = Profile::new("x", "no-such-host.invalid", 5432, "db", "u");
+    p.tls = TlsMode::Disable;
+    let e = r.open(&p, "pw").await.unwrap_err();
+    assert_eq!(e.code(), "unknown_host", "{e}");
+
+    let e = r
+        .open(&r.direct("no_such_database"), &r.owner_password)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "database_missing", "{e}");
+    assert!(e.to_string().contains("no_such_database"), "{e}");
+
+    let e = Profile::from_url("x", "postgres://u:s3cret@host:notaport/db").unwrap_err();
+    assert_eq!(e.code(), "bad_url");
+    assert_no_secret(&e, "s3cret");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    // Accepts the TCP connection and then says nothing, like a black-holed firewall.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    let mut p = Profile::new("x", "127.0.0.1", port, "db", "u");
+    p.connect_timeout_s = 1;
+    let started = std::time::Instant::now();
+    let e = remote().open(&p, "pw").await.unwrap_err();
+    assert_eq!(e.code(), "connect_timeout", "{e}");
+    assert!(started.elapsed() < Duration::from_secs(10), "gave up after the timeout");
+    held.abort();
+}
+
+#[tokio::test]
+async fn the_pooler_serves_the_timeline_and_the_concurrency_test() {
+    let r = remote();
+    let name = r.seeded_db().await;
+    let db = r.open(&r.pooled(&name), &r.owner_password).await.unwrap();
+    let check = waybill::profiles::test_profile(&db).await.unwrap();
+    assert_eq!(check.schema.missing_table, None);
+
+    // Many statements in a row, from several client connections at once: the
+    // pooler hands each transaction whichever server connection is free.
+    let shipments = waybill::shipments::search(&db, "", 10).await.unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for s in shipments.iter().take(6) {
+        let (db, key) = (db.clone(), s.id.to_string());
+        tasks.spawn(async move {
+            let filter = TimelineFilter::default();
+            let mut before = None;
+            let mut seen = 0;
+            loop {
+                let page = timeline::page(&db, &key, &filter, before, 7).await?;
+                seen += page.entries.len();
+                before = page.next_before;
+                if before.is_none() {
+                    break;
+                }
+            }
+            timeline::facets(&db, &key).await?;
+            timeline::blame::blame(&db, &key).await?;
+            Ok::<_, Error>(seen)
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        assert!(done.unwrap().unwrap() > 0);
+    }
+
+    let params = Scenario::RapidFire.defaults();
+    let options = RunOptions {
+        scenario: Scenario::RapidFire,
+        params: Params {
+            requests: 200,
+            ..params
+        },
+        shipment: None,
+        unsafe_control: false,
+        is_sandbox: false,
+        database: "through PgBouncer".into(),
+    };
+    let report = run(&db, &options, &|_| {}, &CancellationToken::new()).await.unwrap();
+    assert!(report.passed, "{:#?}", report.checks);
+    assert_eq!(report.requests.iter().filter(|q| q.error.is_none()).count(), 200);
+
+    let simultaneous = RunOptions {
+        scenario: Scenario::Concurrent,
+        params: Scenario::Concurrent.defaults(),
+        ..options
+    };
+    let report = run(&db, &simultaneous, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.passed, "{:#?}", report.checks);
+}
+
+#[tokio::test]
+async fn named_statements_break_through_the_pooler_and_are_explained() {
+    // The control: plain sqlx queries (named, cached statements) through the
+    // same PgBouncer fail as PITFALLS.md says; Waybill's never do (above).
+    let r = remote();
+    let db = r.open(&r.pooled("postgres"), &r.owner_password).await.unwrap();
+    let mut failure = None;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let db = db.clone();
+        tasks.spawn(async move {
+            for _ in 0..20 {
+                let sql = format!("SELECT {i}::int + $1");
+                sqlx::query_scalar::<_, i32>(&sql).bind(1).fetch_one(&*db).await?;
+            }
+            Ok::<_, sqlx::Error>(())
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        if let Err(e) = done.unwrap() {
+            failure = Some(db.classify(Error::Database(e)));
+        }
+    }
+    let e = failure.expect("named prepared statements fail through a transaction pooler");
+    assert_eq!(e.code(), "prepared_statement_lost", "{e}");
+    assert!(e.to_string().contains("transaction pooler"), "{e}");
+}
+
+#[tokio::test]
+async fn session_work_is_refused_through_the_pooler() {
+    let r = remote();
+    let name = r.seeded_db().await;
+    let db = r.open(&r.pooled(&name), &r.owner_password).await.unwrap();
+    let e = waybill::schema::migrate(&db).await.unwrap_err();
+    assert_eq!(e.code(), "through_pooler", "{e}");
+    let table = waybill::indexes::HistoryTable::default();
+    let e = waybill::indexes::apply::apply(&db, &table, false, &|_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "through_pooler", "{e}");
+    assert!(e.to_string().contains("Connect directly"), "{e}");
+}
+
+#[tokio::test]
+async fn a_read_only_role_browses_and_is_refused_writes_clearly() {
+    let r = remote();
+    let name = r.seeded_db().await;
+    let mut p = r.direct(&name);
+    p.user = "waybill_reader".into();
+    let db = r.open(&p, &r.reader_password).await.unwrap();
+    let check = waybill::profiles::test_profile(&db).await.unwrap();
+    assert!(!check.can_write, "the test reports that this user may not write");
+    let first = waybill::shipments::search(&db, "", 1).await.unwrap();
+    let key = first[0].id.to_string();
+    assert!(!timeline::page(&db, &key, &TimelineFilter::default(), None, 5)
+        .await
+        .unwrap()
+        .entries
+        .is_empty());
+
+    let options = RunOptions {
+        scenario: Scenario::Concurrent,
+        params: Scenario::Concurrent.defaults(),
+        shipment: None,
+        unsafe_control: false,
+        is_sandbox: false,
+        database: name.clone(),
+    };
+    let e = run(&db, &options, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "permission_denied", "{e}");
+    assert!(e.to_string().contains("permission denied"), "{e}");
+    let e = waybill::schema::migrate(&db).await.unwrap_err();
+    assert_eq!(e.code(), "permission_denied", "{e}");
+}
+
+#[tokio::test]
+async fn a_schema_under_another_name_is_mapped_directly_and_through_the_pooler() {
+    let r = remote();
+    let name = r.seeded_db().await;
+    let owner = r.open(&r.direct(&name), &r.owner_password).await.unwrap();
+    for statement in [
+        "CREATE SCHEMA audit",
+        "ALTER TABLE actors SET SCHEMA audit",
+        "ALTER TABLE shipment_requests SET SCHEMA audit",
+        "ALTER TABLE shipment_history SET SCHEMA audit",
+    ] {
+        db::query(statement).execute(&owner).await.unwrap();
+    }
+    // Unmapped, the tables are missing, and the message names the first one.
+    let e = waybill::shipments::search(&owner, "", 1).await.unwrap_err();
+    assert_eq!(e.code(), "schema_missing", "{e}");
+
+    for mut profile in [r.direct(&name), r.pooled(&name)] {
+        profile.schema = Some("audit".into());
+        let db = r.open(&profile, &r.owner_password).await.unwrap();
+        let first = waybill::shipments::search(&db, "", 1).await.unwrap();
+        let page = timeline::page(&db, &first[0].id.to_string(), &TimelineFilter::default(), None, 5)
+            .await
+            .unwrap();
+        assert!(!page.entries.is_empty(), "{}", profile.name);
+        let table = waybill::indexes::HistoryTable {
+            schema: "audit".into(),
+            name: "shipment_history".into(),
+        };
+        waybill::indexes::verify::verify(&db, &table).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn statement_and_lock_timeouts_cancel_with_their_own_messages() {
+    let r = remote();
+    let name = r.seeded_db().await;
+    let mut p = r.direct(&name);
+    p.statement_timeout_ms = 200;
+    p.lock_timeout_ms = 200;
+    let db = r.open(&p, &r.owner_password).await.unwrap();
+
+    let mut tx = begin_read_only(&db).await.unwrap();
+    let e = db::query("SELECT pg_sleep(3)").execute(&mut *tx).await.unwrap_err();
+    let e = db.classify(e.into());
+    assert_eq!(e.code(), "statement_timeout", "{e}");
+    assert!(e.to_string().contains("200 ms"), "{e}");
+    drop(tx);
+
+    let mut holder = begin_write(&db).await.unwrap();
+    db::query("LOCK TABLE shipment_requests IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let mut writer = begin_write(&db).await.unwrap();
+    let e = db::query("UPDATE shipment_requests SET title = title")
+        .execute(&mut *writer)
+        .await
+        .unwrap_err();
+    assert_eq!(db.classify(e.into()).code(), "lock_timeout");
+}
+
+/// Terminates, from another session, the backend running `marker`'s query.
+async fn kill_query(admin: &waybill::db::Db, marker: &str) {
+    for _ in 0..100 {
+        let killed: Option<bool> = db::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%' || $1 || '%' AND pid <> pg_backend_pid()",
+        )
+        .bind(marker)
+        .fetch_optional(admin)
+        .await
+        .unwrap();
+        if killed == Some(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the query to kill never showed up");
+}
+
+#[tokio::test]
+async fn a_dropped_read_is_retried_once_and_a_dropped_write_never() {
+    let r = remote();
+    let name = r.seeded_db().await;
+    let db = r.open(&r.direct(&name), &r.owner_password).await.unwrap();
+    let admin = r.open(&r.direct(&name), &r.owner_password).await.unwrap();
+
+    let attempts = AtomicU32::new(0);
+    let read = db::read_with_retry(|| async {
+        let n = attempts.fetch_add(1, Ordering::SeqCst);
+        let mut tx = begin_read_only(&db).await?;
+        // The first attempt sleeps long enough to be killed; the retry does not.
+        let sleep = if n == 0 { 10.0 } else { 0.0 };
+        let v: i32 = db::query_scalar("SELECT 7 FROM pg_sleep($1) /* waybill-read-victim */")
+            .bind(sleep)
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(v)
+    });
+    let (value, ()) = tokio::join!(read, kill_query(&admin, "waybill-read-victim"));
+    assert_eq!(value.unwrap(), 7);
+    assert_eq!(attempts.load(Ordering::SeqCst), 2, "one retry");
+
+    let writes = AtomicU32::new(0);
+    let write = db::write_once(async {
+        writes.fetch_add(1, Ordering::SeqCst);
+        let mut tx = begin_write(&db).await?;
+        db::query("UPDATE shipment_requests SET title = title FROM pg_sleep(10) /* waybill-write-victim */")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    });
+    let (result, ()) = tokio::join!(write, kill_query(&admin, "waybill-write-victim"));
+    let e = result.unwrap_err();
+    assert_eq!(e.code(), "connection_lost_write", "{e}");
+    assert!(e.to_string().contains("not retried"), "{e}");
+    assert_eq!(writes.load(Ordering::SeqCst), 1);
+}
