@@ -12,10 +12,16 @@ export const app = join(root, "target/debug/waybill-desktop");
 export const cli = join(root, "target/debug/waybill");
 const screenshots = join(root, "target/e2e");
 
-export async function startApp() {
-  const dataHome = mkdtempSync(join(tmpdir(), "waybill-e2e-"));
-  const env = { ...process.env, XDG_DATA_HOME: dataHome };
+/**
+ * Starts the app with its data and config under a temporary directory (never
+ * the user's). Pass `home` from an earlier run to restart the app on the same
+ * profiles and sandbox; such a home is kept on stop.
+ */
+export async function startApp({ home } = {}) {
+  const dataHome = home ?? mkdtempSync(join(tmpdir(), "waybill-e2e-"));
+  const env = { ...process.env, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: join(dataHome, "config") };
   delete env.DATABASE_URL;
+  delete env.WAYBILL_PROFILE;
   const port = 4444;
   // Own process group, so that teardown reaches WebKitWebDriver too.
   const driver = spawn(process.env.TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], {
@@ -29,6 +35,7 @@ export async function startApp() {
   return {
     session,
     dataHome,
+    env,
     async screenshot(name) {
       mkdirSync(screenshots, { recursive: true });
       const file = join(screenshots, name);
@@ -47,7 +54,7 @@ export async function startApp() {
       // The app stops the sandbox it started when it exits normally; a killed app
       // cannot, so make sure no server outlives the test.
       execFileSync(cli, ["sandbox", "stop"], { env, stdio: "inherit" });
-      rmSync(dataHome, { recursive: true, force: true });
+      if (!home) rmSync(dataHome, { recursive: true, force: true });
     },
   };
 }

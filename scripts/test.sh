@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: UI type checks and unit tests, the Rust
-# tests against a real PostgreSQL (started by the test harness itself), the
-# bindings freshness check, and the real desktop app end to end under Xvfb.
+# tests against a real PostgreSQL (started by the test harness itself) and the
+# test services (a TLS PostgreSQL and PgBouncer), with the real Secret Service,
+# the bindings freshness check, and the real desktop app end to end under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test
@@ -29,10 +30,18 @@ step "Build everything once: tests, the CLI and the desktop app (with the bundle
 features=(--workspace --features waybill-desktop/custom-protocol)
 cargo build --all-targets "${features[@]}"
 
-step "Rust tests (core and shell) on a real PostgreSQL"
+step "Test services: PostgreSQL with a TLS certificate, and PgBouncer in transaction mode"
+eval "$(./scripts/test-services.sh start)"
+trap './scripts/test-services.sh stop "$WAYBILL_TEST_SERVICES"' EXIT
+
+# The keyring tests and the app use the real Secret Service: gnome-keyring on a
+# private D-Bus session, unlocked here.
+with_keyring() { dbus-run-session -- ./scripts/with-keyring.sh "$@"; }
+
+step "Rust tests (core and shell) on a real PostgreSQL, keyring and pooler"
 bindings_hash() { find ui/src/lib/bindings -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum; }
 before=$(bindings_hash)
-cargo test "${features[@]}"
+with_keyring cargo test "${features[@]}"
 if [ "$(bindings_hash)" != "$before" ]; then
   echo "The TypeScript bindings were stale: the tests regenerated ui/src/lib/bindings. Review and commit them." >&2
   git status --short ui/src/lib/bindings >&2 || true
@@ -40,7 +49,7 @@ if [ "$(bindings_hash)" != "$before" ]; then
 fi
 
 step "The desktop app end to end (tauri-driver + WebKitWebDriver under Xvfb)"
-xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 e2e/
+with_keyring xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 e2e/
 
 echo
 echo "All tests passed in $(( $(date +%s) - started )) s. Screenshots: target/e2e/"

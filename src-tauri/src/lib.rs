@@ -46,6 +46,7 @@ pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
             commands::connections::delete_profile,
             commands::connections::test_profile,
             commands::connections::install_schema,
+            commands::connections::profile_from_url,
             commands::shipments::list_shipments,
             commands::shipments::get_shipment,
             commands::concurrency::concurrency_scenarios,

@@ -264,6 +264,30 @@ pub async fn test_profile(profile: Profile, password: Option<String>) -> Result<
     Ok(check?)
 }
 
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ProfileFromUrl {
+    pub profile: Profile,
+    /// The password the URL held, for the form's password field (it came from
+    /// the form; it is stored only when the profile is saved, in the keyring).
+    pub password: Option<String>,
+}
+
+/// Fills the form from a pasted `postgres://` URL.
+#[tauri::command]
+pub fn profile_from_url(name: String, url: String) -> Result<ProfileFromUrl, IpcError> {
+    let name = if name.trim().is_empty() {
+        "new".to_string()
+    } else {
+        name
+    };
+    let (profile, password) = Profile::from_url(&name, &url)?;
+    Ok(ProfileFromUrl {
+        profile,
+        password: password.map(|p| p.expose().to_string()),
+    })
+}
+
 /// Installs or updates Waybill's schema in the open database: on the sandbox
 /// at once, elsewhere only with the database's name confirmed.
 #[tauri::command]

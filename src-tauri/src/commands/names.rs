@@ -10,6 +10,7 @@ pub const COMMANDS: &[&str] = &[
     "delete_profile",
     "test_profile",
     "install_schema",
+    "profile_from_url",
     "list_shipments",
     "get_shipment",
     "concurrency_scenarios",

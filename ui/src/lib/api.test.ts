@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
-import { getShipment, listShipments, openSandbox, toIpcError, type Progress } from "./api";
+import { getShipment, listShipments, openActive, toIpcError, type Progress } from "./api";
 
 afterEach(() => clearMocks());
 
@@ -28,16 +28,16 @@ describe("api", () => {
     expect(toIpcError("plain")).toEqual({ code: "ipc", message: "plain" });
   });
 
-  it("streams sandbox progress to the caller", async () => {
+  it("streams start-up progress to the caller", async () => {
     mockIPC((cmd, args) => {
-      expect(cmd).toBe("open_sandbox");
+      expect(cmd).toBe("open_active");
       const channel = (args as { onProgress: Channel<Progress> }).onProgress;
       channel.onmessage({ event: "step", data: { message: "Starting the sandbox database" } });
       channel.onmessage({ event: "rows", data: { done: 5, total: 10 } });
-      return { pid: 1, port: 5433, socket_dir: "/run", data_dir: "/data" };
+      return { profile: "sandbox", sandbox: true, port: 5433 };
     });
     const seen: Progress[] = [];
-    const info = await openSandbox((p) => seen.push(p));
+    const info = await openActive((p) => seen.push(p));
     expect(info.port).toBe(5433);
     expect(seen).toEqual([
       { event: "step", data: { message: "Starting the sandbox database" } },

@@ -4,7 +4,13 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { IpcError } from "./bindings/IpcError";
 import type { Progress } from "./bindings/Progress";
-import type { SandboxInfo } from "./bindings/SandboxInfo";
+import type { ConnectionInfo } from "./bindings/ConnectionInfo";
+import type { ProfileList } from "./bindings/ProfileList";
+import type { Profile } from "./bindings/Profile";
+import type { ProfileCheck } from "./bindings/ProfileCheck";
+import type { ProfileFromUrl } from "./bindings/ProfileFromUrl";
+import type { SaveProfile } from "./bindings/SaveProfile";
+import type { SaveOutcome } from "./bindings/SaveOutcome";
 import type { ShipmentDetail } from "./bindings/ShipmentDetail";
 import type { ShipmentSummary } from "./bindings/ShipmentSummary";
 import type { ScenarioInfo } from "./bindings/ScenarioInfo";
@@ -34,7 +40,11 @@ import type { ExplainReport } from "./bindings/ExplainReport";
 import type { FunctionCheck } from "./bindings/FunctionCheck";
 import type { SlowReport } from "./bindings/SlowReport";
 
-export type { IpcError, Progress, SandboxInfo, ShipmentDetail, ShipmentSummary };
+export type { IpcError, Progress, ShipmentDetail, ShipmentSummary };
+export type { ConnectionInfo, ProfileList, Profile, ProfileCheck, ProfileFromUrl, SaveProfile, SaveOutcome };
+export type { ProfileEntry } from "./bindings/ProfileEntry";
+export type { TlsMode } from "./bindings/TlsMode";
+export type { SchemaStatus } from "./bindings/SchemaStatus";
 export type { ScenarioInfo, RunRequest, RunView, RunProgress, RunSummary, ExportFormat };
 export type { Params } from "./bindings/Params";
 export type { Scenario } from "./bindings/Scenario";
@@ -75,11 +85,57 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Starts the sandbox (creating and filling it on first use), reporting progress. */
-export function openSandbox(onProgress: (p: Progress) => void): Promise<SandboxInfo> {
+function progressChannel(onProgress: (p: Progress) => void): Channel<Progress> {
   const channel = new Channel<Progress>();
   channel.onmessage = onProgress;
-  return call(() => invoke<SandboxInfo>("open_sandbox", { onProgress: channel }));
+  return channel;
+}
+
+/** Opens what the app opened last (a profile, else the sandbox), reporting progress. */
+export function openActive(onProgress: (p: Progress) => void): Promise<ConnectionInfo> {
+  return call(() => invoke<ConnectionInfo>("open_active", { onProgress: progressChannel(onProgress) }));
+}
+
+/** Switches to a profile (`sandbox` for the sandbox); a session password is never stored. */
+export function connectProfile(
+  name: string,
+  sessionPassword: string | null,
+  onProgress: (p: Progress) => void,
+): Promise<ConnectionInfo> {
+  return call(() =>
+    invoke<ConnectionInfo>("connect_profile", { name, sessionPassword, onProgress: progressChannel(onProgress) }),
+  );
+}
+
+export function currentConnection(): Promise<ConnectionInfo> {
+  return call(() => invoke<ConnectionInfo>("current_connection"));
+}
+
+export function listProfiles(): Promise<ProfileList> {
+  return call(() => invoke<ProfileList>("list_profiles"));
+}
+
+/** Saves a profile; its password (if given) goes to the OS keyring. */
+export function saveProfile(request: SaveProfile): Promise<SaveOutcome> {
+  return call(() => invoke<SaveOutcome>("save_profile", { request }));
+}
+
+export function deleteProfile(name: string): Promise<void> {
+  return call(() => invoke<void>("delete_profile", { name }));
+}
+
+/** Connects with the form's values and reports server, TLS, schema and write rights. */
+export function testProfile(profile: Profile, password: string | null): Promise<ProfileCheck> {
+  return call(() => invoke<ProfileCheck>("test_profile", { profile, password }));
+}
+
+export function profileFromUrl(name: string, url: string): Promise<ProfileFromUrl> {
+  return call(() => invoke<ProfileFromUrl>("profile_from_url", { name, url }));
+}
+
+/** Installs Waybill's schema; `confirm` names the database (needed unless it is the sandbox). */
+export function installSchema(confirm: string | null): Promise<ConnectionInfo> {
+  return call(() => invoke<ConnectionInfo>("install_schema", { confirm }));
 }
 
 export function listShipments(search: string, limit: number): Promise<ShipmentSummary[]> {
@@ -95,10 +151,14 @@ export function concurrencyScenarios(): Promise<ScenarioInfo[]> {
 }
 
 /** Runs one scenario of the concurrency test, reporting progress as it goes. */
-export function runConcurrency(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunView> {
+export function runConcurrency(
+  request: RunRequest,
+  confirm: string | null,
+  onProgress: (p: RunProgress) => void,
+): Promise<RunView> {
   const channel = new Channel<RunProgress>();
   channel.onmessage = onProgress;
-  return call(() => invoke<RunView>("run_concurrency", { request, onProgress: channel }));
+  return call(() => invoke<RunView>("run_concurrency", { request, confirm, onProgress: channel }));
 }
 
 /** Stops the run in progress: requests not yet sent are skipped. */
@@ -187,10 +247,14 @@ export function indexHealth(): Promise<IndexHealth> {
 }
 
 /** Creates the missing indexes concurrently; the caller has confirmed, naming the database. */
-export function applyIndexes(rebuildInvalid: boolean, onProgress: (p: ApplyProgress) => void): Promise<ApplyReport> {
+export function applyIndexes(
+  rebuildInvalid: boolean,
+  confirm: string | null,
+  onProgress: (p: ApplyProgress) => void,
+): Promise<ApplyReport> {
   const channel = new Channel<ApplyProgress>();
   channel.onmessage = onProgress;
-  return call(() => invoke<ApplyReport>("apply_indexes", { rebuildInvalid, onProgress: channel }));
+  return call(() => invoke<ApplyReport>("apply_indexes", { rebuildInvalid, confirm, onProgress: channel }));
 }
 
 export function indexAdvice(): Promise<Advice> {
@@ -198,16 +262,16 @@ export function indexAdvice(): Promise<Advice> {
 }
 
 /** The app's plans with the redundant indexes dropped inside a rolled-back transaction. */
-export function checkIndexPlans(shipment: string | null): Promise<PlanCheck> {
-  return call(() => invoke<PlanCheck>("check_index_plans", { shipment }));
+export function checkIndexPlans(shipment: string | null, confirm: string | null): Promise<PlanCheck> {
+  return call(() => invoke<PlanCheck>("check_index_plans", { shipment, confirm }));
 }
 
 export function explainQueries(shipment: string | null): Promise<ExplainReport> {
   return call(() => invoke<ExplainReport>("explain_queries", { shipment }));
 }
 
-export function checkFunction(shipment: string | null): Promise<FunctionCheck> {
-  return call(() => invoke<FunctionCheck>("check_function", { shipment }));
+export function checkFunction(shipment: string | null, confirm: string | null): Promise<FunctionCheck> {
+  return call(() => invoke<FunctionCheck>("check_function", { shipment, confirm }));
 }
 
 export function slowAssignments(thresholdMs: number): Promise<SlowReport> {

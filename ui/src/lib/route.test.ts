@@ -39,6 +39,8 @@ describe("routes", () => {
     expect(formatRoute({ name: "concurrency" })).toBe("#/concurrency");
     expect(parseRoute("#/health")).toEqual({ name: "health" });
     expect(formatRoute({ name: "health" })).toBe("#/health");
+    expect(parseRoute("#/connections")).toEqual({ name: "connections" });
+    expect(formatRoute({ name: "connections" })).toBe("#/connections");
   });
 
   it("falls back to the list for unknown paths", () => {

@@ -1,6 +1,6 @@
 // The window's place lives in the URL hash, so Back/Forward work and a view can
 // be reopened: `#/?q=text` (the list), `#/shipment/<id>?…` (its timeline, with
-// filters, tab and open version), `#/actor/<id>?…` and `#/concurrency`.
+// filters, tab and open version), `#/actor/<id>?…`, `#/concurrency`, `#/health` and `#/connections`.
 
 import { defaultView, formatView, parseView, type TimelineView } from "./timeline";
 
@@ -9,7 +9,8 @@ export type Route =
   | { name: "shipment"; id: string; view: TimelineView }
   | { name: "actor"; id: string; view: TimelineView }
   | { name: "concurrency" }
-  | { name: "health" };
+  | { name: "health" }
+  | { name: "connections" };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "") || "/";
@@ -22,8 +23,8 @@ export function parseRoute(hash: string): Route {
   if (pathname === "/concurrency") {
     return { name: "concurrency" };
   }
-  if (pathname === "/health") {
-    return { name: "health" };
+  if (pathname === "/health" || pathname === "/connections") {
+    return { name: pathname.slice(1) as "health" | "connections" };
   }
   return { name: "list", search: new URLSearchParams(query).get("q") ?? "" };
 }
@@ -33,7 +34,7 @@ export function formatRoute(route: Route): string {
     const query = formatView(route.view);
     return `#/${route.name}/${encodeURIComponent(route.id)}${query ? `?${query}` : ""}`;
   }
-  if (route.name === "concurrency" || route.name === "health") {
+  if (route.name === "concurrency" || route.name === "health" || route.name === "connections") {
     return `#/${route.name}`;
   }
   return route.search ? `#/?${new URLSearchParams({ q: route.search })}` : "#/";

@@ -1,0 +1,149 @@
+// Connections on the real app (#5): a profile added with a password (which goes
+// to the real Secret Service), opened again after a restart without asking,
+// and a wrong password met with a clear error and a session-only way on.
+// Uses the TLS PostgreSQL from scripts/test-services.sh.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, statSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli, startApp } from "./harness.mjs";
+
+function need(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: start the test services (scripts/test.sh does)`);
+  return value;
+}
+const port = need("WAYBILL_TEST_PG_PORT");
+const ca = need("WAYBILL_TEST_CA");
+const password = need("WAYBILL_TEST_OWNER_PASSWORD");
+const wrong = "wrong-password-in-the-e2e";
+const database = `e2e_${Date.now()}`;
+const home = mkdtempSync(join(tmpdir(), "waybill-e2e-home-"));
+let run;
+
+before(() => {
+  // The "company database": created, migrated and seeded from outside the app.
+  execFileSync("psql", ["-q", "-h", "127.0.0.1", "-p", port, "-U", "waybill_owner", "-d", "postgres", "-c", `CREATE DATABASE ${database}`], {
+    env: { ...process.env, PGPASSWORD: password, PGSSLMODE: "require" },
+  });
+  const url = `postgres://waybill_owner:${password}@localhost:${port}/${database}?sslmode=require`;
+  const env = { ...process.env, XDG_DATA_HOME: join(home, "cli") };
+  execFileSync(cli, ["--database-url", url, "migrate", "--yes"], { env });
+  execFileSync(cli, ["--database-url", url, "seed", "--rows", "2000", "--yes"], { env });
+});
+after(async () => {
+  await run?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function openConnections(s) {
+  await s.run("location.hash = '#/connections'");
+  await s.waitFor('[data-testid="profiles"]');
+}
+
+async function row(s, name) {
+  const [found] = await s.waitFor(`[data-testid="profile-row"][data-name="${name}"]`);
+  return found;
+}
+
+async function topBar(s) {
+  return s.text((await s.$$('[data-testid="connection"]'))[0]);
+}
+
+/** Every file under `dir` must be free of `secret`. */
+function assertNowhereOnDisk(dir, secret) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) assertNowhereOnDisk(path, secret);
+    else assert.ok(!readFileSync(path).toString("latin1").includes(secret), `${path} holds the password`);
+  }
+}
+
+test("a profile added with its password opens again after a restart without asking", async () => {
+  run = await startApp({ home });
+  const s = run.session;
+  await s.waitFor('[data-testid="shipment-row"]', { timeout: 120_000 });
+  await openConnections(s);
+
+  await s.click((await s.$$('[data-testid="add-profile"]'))[0]);
+  const [url] = await s.waitFor('[data-testid="profile-url"]');
+  await s.type(url, `postgres://waybill_owner:${password}@localhost:${port}/${database}?sslmode=verify-full&sslrootcert=${ca}`);
+  await s.click((await s.$$('[data-testid="profile-fill"]'))[0]);
+  const [name] = await s.$$('[data-testid="profile-name"]');
+  await s.until("the form to be filled", async () => (await s.run("return document.querySelector('[data-testid=profile-host]').value")) === "localhost");
+  await s.clear(name);
+  await s.type(name, "prod");
+  const note = await s.text((await s.$$('[data-testid="tls-note"]'))[0]);
+  assert.match(note, /only mode that proves who the server is/);
+
+  await s.click((await s.$$('[data-testid="profile-test"]'))[0]);
+  const [result] = await s.waitFor('[data-testid="test-result"]');
+  const tested = await s.text(result);
+  assert.match(tested, /encrypted/);
+  assert.match(tested, /tables found/);
+  console.log(`screenshot: ${await run.screenshot("connections-form.png")}`);
+
+  await s.click((await s.$$('[data-testid="profile-save"]'))[0]);
+  const [notice] = await s.waitFor('[data-testid="notice"]');
+  assert.match(await s.text(notice), /Saved prod; its password is in the OS keyring/);
+  const config = readFileSync(join(home, "config/waybill/profiles.json"), "utf8");
+  assert.match(config, /"verify-full"/);
+  assert.ok(!config.includes(password), "the profiles file holds no password");
+
+  await s.click((await s.$$('[data-testid="profile-row"][data-name="prod"] [data-testid="connect"]'))[0]);
+  await s.until("the top bar to show prod", async () => /Remote\s*prod/.test(await topBar(s)));
+  console.log(`screenshot: ${await run.screenshot("connections.png")}`);
+  await s.run("location.hash = '#/'");
+  await s.waitFor('[data-testid="shipment-row"]');
+
+  await run.stop();
+  run = await startApp({ home });
+  const again = run.session;
+  await again.waitFor('[data-testid="shipment-row"]', { timeout: 60_000 });
+  assert.match(await topBar(again), /Remote\s*prod/, "reopened the profile, its password from the keyring");
+  assert.equal((await again.$$('[data-testid="session-password"]')).length, 0, "nothing asked for a password");
+});
+
+test("a wrong password shows a clear error, and the right one works for this session", async () => {
+  const s = run.session;
+  await openConnections(s);
+  await s.click((await s.$$('[data-testid="profile-row"][data-name="sandbox"] [data-testid="connect"]'))[0]);
+  await s.until("the sandbox to be open", async () => /Sandbox/.test(await topBar(s)), 60_000);
+
+  await s.click((await s.$$('[data-testid="profile-row"][data-name="prod"] [data-testid="edit"]'))[0]);
+  const [field] = await s.waitFor('[data-testid="profile-password"]');
+  await s.type(field, wrong);
+  await s.click((await s.$$('[data-testid="profile-save"]'))[0]);
+  await s.waitFor('[data-testid="notice"]');
+
+  await s.click((await s.$$('[data-testid="profile-row"][data-name="prod"] [data-testid="connect"]'))[0]);
+  const [error] = await s.waitFor('[data-testid="error"]');
+  const message = await s.text(error);
+  assert.match(message, /rejected user `waybill_owner`: wrong password/);
+  assert.ok(!message.includes(wrong), "the error never shows the password");
+  assert.match(await topBar(s), /Sandbox/, "the open connection stayed as it was");
+  console.log(`screenshot: ${await run.screenshot("connections-wrong-password.png")}`);
+
+  const [session] = await s.waitFor('[data-testid="session-password"]');
+  await s.type(session, password);
+  await s.run("document.querySelector('[data-testid=session-password]').form.requestSubmit()");
+  await s.until("prod to open with the typed password", async () => /Remote\s*prod/.test(await topBar(s)), 30_000);
+
+  // The keyring still holds the wrong one: the next start says so plainly.
+  await run.stop();
+  run = await startApp({ home });
+  const again = run.session;
+  const [startup] = await again.waitFor('[data-testid="error"]', { timeout: 60_000 });
+  assert.match(await again.text(startup), /rejected user `waybill_owner`/);
+  await again.click((await again.$$('[data-testid="open-sandbox"]'))[0]);
+  await again.waitFor('[data-testid="shipment-row"]', { timeout: 60_000 });
+
+  // The profiles file, the app's log and the CLI's data: no password anywhere.
+  for (const dir of ["config", "waybill/logs", "cli"]) {
+    for (const secret of [password, wrong]) assertNowhereOnDisk(join(home, dir), secret);
+  }
+  assert.match(readFileSync(join(home, "waybill/logs/waybill.log"), "utf8"), /connected/, "the app logs to its log file");
+});
