@@ -141,6 +141,41 @@ test("a wrong password shows a clear error, and the right one works for this ses
   await again.click((await again.$$('[data-testid="open-sandbox"]'))[0]);
   await again.waitFor('[data-testid="shipment-row"]', { timeout: 60_000 });
 
+});
+
+test("a database without Waybill's tables offers to install them, naming the database first", async () => {
+  const s = run.session;
+  const empty = `${database}_empty`;
+  execFileSync("psql", ["-q", "-h", "127.0.0.1", "-p", port, "-U", "waybill_owner", "-d", "postgres", "-c", `CREATE DATABASE ${empty}`], {
+    env: { ...process.env, PGPASSWORD: password, PGSSLMODE: "require" },
+  });
+  // Added from the CLI this time, into the same profiles file and keyring the app uses.
+  execFileSync(cli, ["profile", "add", "empty", "--url", `postgres://waybill_owner@localhost:${port}/${empty}?sslmode=require`, "--password-stdin"], {
+    env: run.env,
+    input: password,
+  });
+
+  await openConnections(s);
+  await s.click((await s.$$('[data-testid="profile-row"][data-name="empty"] [data-testid="connect"]'))[0]);
+  const [banner] = await s.waitFor('[data-testid="schema-missing"]', { timeout: 30_000 });
+  assert.match(await s.text(banner), new RegExp(`${empty} has no shipment_requests table`));
+  assert.match(await topBar(s), /Remote\s*empty/);
+
+  await s.click((await s.$$('[data-testid="install-schema"]'))[0]);
+  const [dialog] = await s.waitFor('[data-testid="confirm-write"]');
+  const asked = await s.text(dialog);
+  assert.match(asked, new RegExp(`in database ${empty} on localhost:${port} \\(profile empty\\)`));
+  assert.match(asked, /not the sandbox/);
+  console.log(`screenshot: ${await run.screenshot("connections-install.png")}`);
+  await s.click((await s.$$('[data-testid="confirm-write-yes"]'))[0]);
+  const [notice] = await s.waitFor('[data-testid="notice"]', { timeout: 60_000 });
+  assert.match(await s.text(notice), new RegExp(`Installed Waybill's schema in ${empty}`));
+  assert.equal((await s.$$('[data-testid="schema-missing"]')).length, 0, "the banner is gone");
+  const tables = execFileSync("psql", ["-qAt", "-h", "127.0.0.1", "-p", port, "-U", "waybill_owner", "-d", empty, "-c", "SELECT to_regclass('shipment_history') IS NOT NULL"], {
+    env: { ...process.env, PGPASSWORD: password, PGSSLMODE: "require" },
+  }).toString();
+  assert.equal(tables.trim(), "t", "the tables are there");
+
   // The profiles file, the app's log and the CLI's data: no password anywhere.
   for (const dir of ["config", "waybill/logs", "cli"]) {
     for (const secret of [password, wrong]) assertNowhereOnDisk(join(home, dir), secret);

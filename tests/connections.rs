@@ -401,3 +401,39 @@ async fn a_dropped_read_is_retried_once_and_a_dropped_write_never() {
     assert!(e.to_string().contains("not retried"), "{e}");
     assert_eq!(writes.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn missing_tables_and_a_missing_function_are_named() {
+    let r = remote();
+    let name = r.seeded_db().await;
+    let db = r.open(&r.direct(&name), &r.owner_password).await.unwrap();
+    db::query("DROP FUNCTION create_history_entry(uuid, text, uuid, jsonb, text)")
+        .execute(&db)
+        .await
+        .unwrap();
+    let status = waybill::schema::status(&db).await.unwrap();
+    assert_eq!((status.missing_table, status.has_function), (None, false));
+    let options = RunOptions {
+        scenario: Scenario::Concurrent,
+        params: Scenario::Concurrent.defaults(),
+        shipment: None,
+        unsafe_control: false,
+        is_sandbox: false,
+        database: name.clone(),
+    };
+    let e = run(&db, &options, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "function_missing", "{e}");
+    assert!(
+        e.to_string().contains(&name) && e.to_string().contains("waybill migrate"),
+        "{e}"
+    );
+
+    db::query("DROP TABLE shipment_history").execute(&db).await.unwrap();
+    let e = timeline::page(&db, "SHP-2026-000001", &TimelineFilter::default(), None, 5)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "schema_missing", "{e}");
+    assert!(e.to_string().contains("shipment_history"), "{e}");
+}

@@ -47,7 +47,8 @@ pub struct ProfileList {
     pub config_file: String,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+// `Debug` by hand below: the password must not show in logs or panics.
+#[derive(Clone, Deserialize, TS)]
 #[ts(export)]
 pub struct SaveProfile {
     pub profile: Profile,
@@ -63,6 +64,30 @@ pub struct SaveOutcome {
     pub password_stored: bool,
     /// Set when the password could not be stored: the profile is saved without it.
     pub keyring_problem: Option<String>,
+}
+
+/// `Some("<redacted>")` or `None`: whether a password is there, never which.
+fn masked(password: &Option<String>) -> Option<&'static str> {
+    password.as_ref().map(|_| "<redacted>")
+}
+
+impl std::fmt::Debug for SaveProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SaveProfile")
+            .field("profile", &self.profile)
+            .field("replacing", &self.replacing)
+            .field("password", &masked(&self.password))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for ProfileFromUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProfileFromUrl")
+            .field("profile", &self.profile)
+            .field("password", &masked(&self.password))
+            .finish()
+    }
 }
 
 /// Opens what the app opened last: the active profile, else the sandbox.
@@ -264,7 +289,8 @@ pub async fn test_profile(profile: Profile, password: Option<String>) -> Result<
     Ok(check?)
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+// `Debug` by hand below, like `SaveProfile`.
+#[derive(Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ProfileFromUrl {
     pub profile: Profile,
@@ -312,4 +338,29 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
         code: "internal".into(),
         message: format!("a background task failed: {e}"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_what_carries_a_password_never_shows_it() {
+        let (profile, password) = Profile::from_url("p", "postgres://u:hunter2@db.example.com/d").unwrap();
+        let save = SaveProfile {
+            profile: profile.clone(),
+            replacing: None,
+            password: password.as_ref().map(|p| p.expose().to_string()),
+        };
+        let from_url = profile_from_url("p".into(), "postgres://u:hunter2@db.example.com/d".into()).unwrap();
+        for text in [
+            format!("{save:?}"),
+            format!("{from_url:?}"),
+            format!("{profile:?}"),
+            format!("{password:?}"),
+        ] {
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+        assert!(format!("{save:?}").contains("<redacted>"), "says a password is there");
+    }
 }
