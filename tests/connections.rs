@@ -10,11 +10,23 @@ use std::time::Duration;
 
 use common::remote::remote;
 use tokio_util::sync::CancellationToken;
-use waybill::concurrency::{run, Params, RunOptions, Scenario};
+use waybill::concurrency::{run, RunOptions, Scenario};
 use waybill::db::{self, begin_read_only, begin_write};
 use waybill::profiles::{Profile, TlsMode};
 use waybill::timeline::{self, TimelineFilter};
 use waybill::Error;
+
+/// A concurrency run on fresh test shipments of a database that is not the sandbox.
+fn run_options(scenario: Scenario, database: &str) -> RunOptions {
+    RunOptions {
+        scenario,
+        params: scenario.defaults(),
+        shipment: None,
+        unsafe_control: false,
+        is_sandbox: false,
+        database: database.into(),
+    }
+}
 
 fn assert_no_secret(error: &Error, secret: &str) {
     assert!(!error.to_string().contains(secret), "{error}");
@@ -178,27 +190,13 @@ async fn the_pooler_serves_the_timeline_and_the_concurrency_test() {
         assert!(done.unwrap().unwrap() > 0);
     }
 
-    let params = Scenario::RapidFire.defaults();
-    let options = RunOptions {
-        scenario: Scenario::RapidFire,
-        params: Params {
-            requests: 200,
-            ..params
-        },
-        shipment: None,
-        unsafe_control: false,
-        is_sandbox: false,
-        database: "through PgBouncer".into(),
-    };
+    let mut options = run_options(Scenario::RapidFire, "through PgBouncer");
+    options.params.requests = 200;
     let report = run(&db, &options, &|_| {}, &CancellationToken::new()).await.unwrap();
     assert!(report.passed, "{:#?}", report.checks);
     assert_eq!(report.requests.iter().filter(|q| q.error.is_none()).count(), 200);
 
-    let simultaneous = RunOptions {
-        scenario: Scenario::Concurrent,
-        params: Scenario::Concurrent.defaults(),
-        ..options
-    };
+    let simultaneous = run_options(Scenario::Concurrent, "through PgBouncer");
     let report = run(&db, &simultaneous, &|_| {}, &CancellationToken::new())
         .await
         .unwrap();
@@ -265,14 +263,7 @@ async fn a_read_only_role_browses_and_is_refused_writes_clearly() {
         .entries
         .is_empty());
 
-    let options = RunOptions {
-        scenario: Scenario::Concurrent,
-        params: Scenario::Concurrent.defaults(),
-        shipment: None,
-        unsafe_control: false,
-        is_sandbox: false,
-        database: name.clone(),
-    };
+    let options = run_options(Scenario::Concurrent, &name);
     let e = run(&db, &options, &|_| {}, &CancellationToken::new())
         .await
         .unwrap_err();
@@ -312,6 +303,17 @@ async fn a_schema_under_another_name_is_mapped_directly_and_through_the_pooler()
             name: "shipment_history".into(),
         };
         waybill::indexes::verify::verify(&db, &table).await.unwrap();
+        // The concurrency test's calls find the tables too (through the
+        // pooler each call's transaction sets the schema).
+        let report = run(
+            &db,
+            &run_options(Scenario::Concurrent, &name),
+            &|_| {},
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+        assert!(report.passed, "{}: {:#?}", profile.name, report.checks);
     }
 }
 
@@ -413,14 +415,7 @@ async fn missing_tables_and_a_missing_function_are_named() {
         .unwrap();
     let status = waybill::schema::status(&db).await.unwrap();
     assert_eq!((status.missing_table, status.has_function), (None, false));
-    let options = RunOptions {
-        scenario: Scenario::Concurrent,
-        params: Scenario::Concurrent.defaults(),
-        shipment: None,
-        unsafe_control: false,
-        is_sandbox: false,
-        database: name.clone(),
-    };
+    let options = run_options(Scenario::Concurrent, &name);
     let e = run(&db, &options, &|_| {}, &CancellationToken::new())
         .await
         .unwrap_err();

@@ -130,13 +130,11 @@ impl AppState {
 
     /// The history table the health screen checks: in the profile's schema.
     pub fn history_table(&self) -> Result<waybill::indexes::HistoryTable, crate::IpcError> {
-        let mut table = waybill::indexes::HistoryTable::default();
-        if let Source::Profile(p) = &self.current()?.source {
-            if let Some(schema) = &p.schema {
-                table.schema = schema.clone();
-            }
-        }
-        Ok(table)
+        let schema = match &self.current()?.source {
+            Source::Profile(p) => p.schema.clone(),
+            Source::Sandbox(_) => None,
+        };
+        Ok(waybill::indexes::HistoryTable::in_schema(schema.as_deref()))
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -33,6 +33,16 @@ impl Target {
     }
 }
 
+impl Target {
+    /// The schema a profile maps the history tables to, if any.
+    pub fn schema(&self) -> Option<&str> {
+        match self {
+            Target::Profile(p) => p.schema.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 pub struct Connection {
     pub pool: Db,
     /// Set when this command started the sandbox: it stops it again when done,

@@ -19,9 +19,10 @@ use super::output::print_json;
 
 #[derive(Debug, Args)]
 pub struct IndexesArgs {
-    /// The history table, if not public.shipment_history (`name` or `schema.name`).
-    #[arg(long, default_value = "public.shipment_history")]
-    table: String,
+    /// The history table (`name` or `schema.name`); default shipment_history in the
+    /// profile's schema, else public.
+    #[arg(long)]
+    table: Option<String>,
     /// Create the missing indexes (CREATE INDEX CONCURRENTLY: writers are not blocked).
     #[arg(long)]
     apply: bool,
@@ -150,7 +151,10 @@ fn print_health(h: &IndexHealth, label: &str) {
 }
 
 pub async fn indexes(target: &Target, args: IndexesArgs) -> Result<ExitCode> {
-    let table = HistoryTable::parse(&args.table)?;
+    let table = match &args.table {
+        Some(text) => HistoryTable::parse(text)?,
+        None => HistoryTable::in_schema(target.schema()),
+    };
     with_connection(target, async |conn| {
         if args.advise {
             let advice = advise::advise(&conn.pool, &table).await?;

@@ -31,7 +31,8 @@ pub struct Cli {
     database_url: Option<String>,
 
     /// A saved connection profile (see `waybill profile list`); `sandbox` is the built-in one.
-    #[arg(long, global = true, env = "WAYBILL_PROFILE", conflicts_with = "database_url")]
+    /// It wins over --database-url.
+    #[arg(long, global = true, env = "WAYBILL_PROFILE")]
     profile: Option<String>,
 
     #[command(subcommand)]

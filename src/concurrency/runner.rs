@@ -52,10 +52,10 @@ struct Shared {
     cancel: CancellationToken,
     done: AtomicU32,
     failed: AtomicU32,
-    /// Behind a transaction pooler each call is wrapped in BEGIN … COMMIT (see
-    /// `db::query`); directly it stays one autocommitted statement, so the lock
-    /// is held no longer than the call itself.
-    pooler: bool,
+    /// Behind a transaction pooler each call is wrapped in this BEGIN (with the
+    /// profile's schema) … COMMIT (see `db::query`); directly it stays one
+    /// autocommitted statement, so the lock is held no longer than the call.
+    pooler_begin: Option<String>,
 }
 
 impl Shared {
@@ -107,10 +107,10 @@ async fn call(conn: &mut PgConnection, shared: &Shared, index: u32, shipment: Uu
         .bind(None::<Uuid>)
         .bind(changes)
         .bind(description);
-    let row = if shared.pooler {
+    let row = if let Some(begin) = &shared.pooler_begin {
         // Plain statements rather than `Transaction`: its future is not
         // provably `Send` here, which the desktop app's commands need.
-        conn.execute("BEGIN").await.map_err(|e| classify(&e))?;
+        conn.execute(begin.as_str()).await.map_err(|e| classify(&e))?;
         match statement.fetch_one(&mut *conn).await {
             Ok(row) => {
                 conn.execute("COMMIT").await.map_err(|e| classify(&e))?;
@@ -214,7 +214,7 @@ async fn run_checked(
         run_id: run_id.clone(),
         scenario,
         epoch: Instant::now(),
-        pooler: pool.rules().pooler,
+        pooler_begin: pool.rules().pooler.then(|| pool.begin_statement().to_string()),
         cancel: cancel.clone(),
         done: AtomicU32::new(0),
         failed: AtomicU32::new(0),

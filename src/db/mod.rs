@@ -59,6 +59,10 @@ pub struct Db {
     /// round trip per page, and through a pooler it lands in the same transaction.
     begin_read: Arc<str>,
     begin_write: Arc<str>,
+    /// Just `BEGIN` and, through a pooler, the schema: for statements that
+    /// must run in a transaction there but set their own limits (the
+    /// concurrency test's calls).
+    begin_plain: Arc<str>,
 }
 
 impl std::fmt::Debug for Db {
@@ -99,6 +103,7 @@ impl Db {
             rules: Arc::new(rules),
             begin_read: begin_read.into(),
             begin_write: begin_write.into(),
+            begin_plain: format!("BEGIN{schema}").into(),
         }
     }
 
@@ -108,6 +113,11 @@ impl Db {
 
     pub fn rules(&self) -> &SessionRules {
         &self.rules
+    }
+
+    /// The statement that opens a transaction with this session's schema (see `begin_plain`).
+    pub fn begin_statement(&self) -> &str {
+        &self.begin_plain
     }
 
     /// Refuses work that needs one session from start to end behind a pooler.

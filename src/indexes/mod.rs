@@ -36,6 +36,15 @@ impl Default for HistoryTable {
 
 impl HistoryTable {
     /// `name` or `schema.name`, as typed by a user.
+    /// `shipment_history` in a profile's schema (`public` when it names none).
+    pub fn in_schema(schema: Option<&str>) -> HistoryTable {
+        let mut table = HistoryTable::default();
+        if let Some(schema) = schema {
+            table.schema = schema.to_string();
+        }
+        table
+    }
+
     pub fn parse(text: &str) -> Result<HistoryTable> {
         let text = text.trim();
         let (schema, name) = match text.split_once('.') {
