@@ -261,7 +261,8 @@ pub async fn save_profile(state: State<'_, AppState>, request: SaveProfile) -> R
     })
 }
 
-/// Deletes a profile and its keyring entry. The open connection cannot be deleted.
+/// Deletes a profile, then its keyring entry (an error from the keyring is
+/// reported, but the profile stays deleted). The open connection cannot be deleted.
 #[tauri::command]
 pub async fn delete_profile(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
     if let Ok(current) = state.current() {
