@@ -168,8 +168,9 @@ test("the actor view lists one actor's changes across shipments", async () => {
   const [actor] = await s.waitFor('[data-testid="version-row"] button.actor');
   const [name] = await s.textContents('[data-testid="version-row"] button.actor');
   await s.click(actor);
+  // The heading shows the actor's id until the first page (with the name) arrives.
   const [heading] = await s.waitFor('[data-testid="actor-name"]');
-  assert.equal(await s.text(heading), name);
+  await s.until(`the heading to name ${name}`, async () => (await s.text(heading)) === name);
   const shipments = await s.until("rows across shipments", async () => {
     const refs = await s.textContents('[data-testid="version-row"] > span:first-child');
     return new Set(refs).size > 1 ? refs : null;
