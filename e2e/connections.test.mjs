@@ -44,8 +44,9 @@ async function openConnections(s) {
   await s.waitFor('[data-testid="profiles"]');
 }
 
-async function row(s, name) {
-  const [found] = await s.waitFor(`[data-testid="profile-row"][data-name="${name}"]`);
+/** A row's button, once the list (loaded after the page appears) shows that profile. */
+async function rowButton(s, name, button) {
+  const [found] = await s.waitFor(`[data-testid="profile-row"][data-name="${name}"] [data-testid="${button}"]`);
   return found;
 }
 
@@ -93,7 +94,7 @@ test("a profile added with its password opens again after a restart without aski
   assert.match(config, /"verify-full"/);
   assert.ok(!config.includes(password), "the profiles file holds no password");
 
-  await s.click((await s.$$('[data-testid="profile-row"][data-name="prod"] [data-testid="connect"]'))[0]);
+  await s.click(await rowButton(s, "prod", "connect"));
   await s.until("the top bar to show prod", async () => /Remote\s*prod/.test(await topBar(s)));
   console.log(`screenshot: ${await run.screenshot("connections.png")}`);
   await s.run("location.hash = '#/'");
@@ -110,16 +111,16 @@ test("a profile added with its password opens again after a restart without aski
 test("a wrong password shows a clear error, and the right one works for this session", async () => {
   const s = run.session;
   await openConnections(s);
-  await s.click((await s.$$('[data-testid="profile-row"][data-name="sandbox"] [data-testid="connect"]'))[0]);
+  await s.click(await rowButton(s, "sandbox", "connect"));
   await s.until("the sandbox to be open", async () => /Sandbox/.test(await topBar(s)), 60_000);
 
-  await s.click((await s.$$('[data-testid="profile-row"][data-name="prod"] [data-testid="edit"]'))[0]);
+  await s.click(await rowButton(s, "prod", "edit"));
   const [field] = await s.waitFor('[data-testid="profile-password"]');
   await s.type(field, wrong);
   await s.click((await s.$$('[data-testid="profile-save"]'))[0]);
   await s.waitFor('[data-testid="notice"]');
 
-  await s.click((await s.$$('[data-testid="profile-row"][data-name="prod"] [data-testid="connect"]'))[0]);
+  await s.click(await rowButton(s, "prod", "connect"));
   const [error] = await s.waitFor('[data-testid="error"]');
   const message = await s.text(error);
   assert.match(message, /rejected user `waybill_owner`: wrong password/);
@@ -156,7 +157,7 @@ test("a database without Waybill's tables offers to install them, naming the dat
   });
 
   await openConnections(s);
-  await s.click((await s.$$('[data-testid="profile-row"][data-name="empty"] [data-testid="connect"]'))[0]);
+  await s.click(await rowButton(s, "empty", "connect"));
   const [banner] = await s.waitFor('[data-testid="schema-missing"]', { timeout: 30_000 });
   assert.match(await s.text(banner), new RegExp(`${empty} has no shipment_requests table`));
   assert.match(await topBar(s), /Remote\s*empty/);

@@ -90,7 +90,8 @@ impl Db {
         // Directly, the schema is set once per session at login; a pooler
         // refuses that, so there it is part of every transaction.
         let schema = match (&rules.search_path, rules.pooler) {
-            (Some(schema), true) => format!("; SET LOCAL search_path = \"{schema}\", public"),
+            // Quoted as an identifier, whatever built these rules.
+            (Some(schema), true) => format!("; SET LOCAL search_path = \"{}\", public", schema.replace('"', "\"\"")),
             _ => String::new(),
         };
         let begin_read = format!(
