@@ -18,10 +18,11 @@ pub async fn migrate(db: &Db) -> Result<()> {
     let result = MIGRATOR.run_direct(&mut *conn).await;
     // The connection goes back to the pool: leave no session setting behind.
     crate::db::query("RESET lock_timeout").execute(&mut *conn).await.ok();
-    result.map_err(|e| match e {
+    let result = result.map_err(|e| match e {
         sqlx::migrate::MigrateError::Execute(e) => db.classify(e.into()),
         e => e.into(),
-    })
+    });
+    crate::db::write_once(async { result }).await
 }
 
 /// The tables the app reads, in the order a user would want them named.
@@ -62,26 +63,30 @@ pub async fn status(db: &Db) -> Result<SchemaStatus> {
 
 /// Fails with `SchemaMissing` naming the first required table that is absent.
 pub async fn check(db: &Db) -> Result<()> {
-    let status = status(db).await?;
-    match status.missing_table {
-        Some(table) => Err(Error::SchemaMissing {
-            database: status.database,
-            table,
-        }),
-        None => Ok(()),
-    }
+    status(db).await?.require(false)
 }
 
 /// Also requires the function the concurrency test calls.
 pub async fn check_with_function(db: &Db) -> Result<()> {
-    check(db).await?;
-    let status = status(db).await?;
-    if !status.has_function {
-        return Err(Error::FunctionMissing {
-            database: status.database,
-        });
+    status(db).await?.require(true)
+}
+
+impl SchemaStatus {
+    /// The tables (and, with `function`, create_history_entry) or the error naming what is missing.
+    fn require(self, function: bool) -> Result<()> {
+        if let Some(table) = self.missing_table {
+            return Err(Error::SchemaMissing {
+                database: self.database,
+                table,
+            });
+        }
+        if function && !self.has_function {
+            return Err(Error::FunctionMissing {
+                database: self.database,
+            });
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Browsing queries do not check the schema first (that would cost round trips

@@ -57,15 +57,15 @@ impl Connection {
     /// Connects; `seed_demo` fills a brand-new sandbox with demo data.
     pub async fn open(target: &Target, seed_demo: bool) -> Result<Connection> {
         match target {
-            Target::Url(options) => Ok(Connection {
-                pool: db::connect(options.clone(), 4).await?,
-                started_sandbox: None,
-                remote: Some(Where::of(options)),
-                label: {
-                    let w = Where::of(options);
-                    format!("{} on {}:{}", w.database, w.host, w.port)
-                },
-            }),
+            Target::Url(options) => {
+                let remote = Where::of(options);
+                Ok(Connection {
+                    pool: db::connect(options.clone(), 4).await?,
+                    started_sandbox: None,
+                    label: format!("{} on {}:{}", remote.database, remote.host, remote.port),
+                    remote: Some(remote),
+                })
+            }
             Target::Profile(profile) => Ok(Connection {
                 pool: open_profile(profile).await?,
                 started_sandbox: None,

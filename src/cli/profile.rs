@@ -147,18 +147,9 @@ fn add(path: &std::path::Path, args: AddArgs) -> Result<ExitCode> {
     config.save(path)?;
     println!("saved profile `{}` ({}), {stored}", profile.name, profile.label());
     if profile.tls != TlsMode::VerifyFull && profile.is_remote() {
-        println!("note: TLS mode `{}` encrypts but does not check who the server is; only verify-full (with the server's CA file) does", tls_name(profile.tls));
+        println!("note: TLS mode `{}` encrypts but does not check who the server is; only verify-full (with the server's CA file) does", profile.tls.as_str());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn tls_name(mode: TlsMode) -> &'static str {
-    match mode {
-        TlsMode::Disable => "disable",
-        TlsMode::Prefer => "prefer",
-        TlsMode::Require => "require",
-        TlsMode::VerifyFull => "verify-full",
-    }
 }
 
 #[derive(Serialize)]
@@ -194,7 +185,7 @@ fn list(path: &std::path::Path, json: bool) -> Result<ExitCode> {
     println!("{} sandbox  (built-in, local)", mark(active.is_none()));
     for l in &listed {
         let p = l.profile;
-        let mut notes = vec![format!("tls {}", tls_name(p.tls))];
+        let mut notes = vec![format!("tls {}", p.tls.as_str())];
         if p.pooler {
             notes.push("transaction pooler".into());
         }

@@ -157,8 +157,9 @@ pub async fn run(
     progress: RunProgressFn<'_>,
     cancel: &CancellationToken,
 ) -> Result<RunReport> {
-    // A refused write (no rights, a lock timeout) says so in words.
-    run_checked(pool, options, progress, cancel)
+    // A refused write (no rights, a lock timeout) says so in words; a dropped
+    // connection is never retried.
+    crate::db::write_once(run_checked(pool, options, progress, cancel))
         .await
         .map_err(|e| pool.classify(e))
 }
@@ -461,6 +462,7 @@ async fn stored_rows(pool: &Db, assignment: Assignment, ids: &[Uuid], run_id: &s
         })
         .collect())
 }
+
 /// The desktop app awaits `run` inside a command, which must be `Send`; a
 /// higher-ranked lifetime slip anywhere below breaks that, and it shows here.
 #[cfg(test)]

@@ -89,7 +89,7 @@ fn tls_text(text: &str) -> Option<&'static str> {
 
 /// Errors met while running a query, for any kind of statement.
 /// `statement_timeout_ms` names the limit that cancelled a query.
-pub fn classify(error: Error, statement_timeout_ms: u32) -> Error {
+pub(super) fn classify(error: Error, statement_timeout_ms: u32) -> Error {
     let Error::Database(sqlx::Error::Database(db)) = &error else {
         return error;
     };
@@ -114,9 +114,13 @@ pub fn classify(error: Error, statement_timeout_ms: u32) -> Error {
 
 /// Did the connection itself fail (rather than the statement)? Those are the
 /// failures a retry on a fresh connection can cure.
-pub fn is_connection_lost(error: &Error) -> bool {
+pub(super) fn is_connection_lost(error: &Error) -> bool {
     match error {
-        Error::Database(sqlx::Error::Io(_)) => true,
+        // Refused or no such socket: nothing was sent, so nothing "dropped".
+        Error::Database(sqlx::Error::Io(io)) => !matches!(
+            io.kind(),
+            std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NotFound
+        ),
         Error::Database(sqlx::Error::Protocol(_)) | Error::Database(sqlx::Error::PoolClosed) => false,
         // 57P01 admin shutdown / terminate_backend, 57P02 crash shutdown, 57P03 cannot connect now,
         // 08xxx connection exceptions.

@@ -15,7 +15,8 @@ use sqlx::{Connection, FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use crate::error::{Error, Result};
 
-pub use explain::{classify, is_connection_lost, Target};
+pub use explain::Target;
+use explain::{classify, is_connection_lost};
 pub use retry::{read_with_retry, write_once};
 pub use url::parse_url;
 
@@ -106,10 +107,6 @@ impl Db {
             begin_write: begin_write.into(),
             begin_plain: format!("BEGIN{schema}").into(),
         }
-    }
-
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
     }
 
     pub fn rules(&self) -> &SessionRules {

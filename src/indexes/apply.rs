@@ -126,7 +126,7 @@ pub async fn apply(
     // connection, which a transaction pooler cannot give (nor the advisory lock).
     pool.require_session("building indexes")?;
     let mut conn = pool.acquire().await?.detach();
-    let result = apply_on(&mut conn, pool, table, rebuild_invalid, progress).await;
+    let result = crate::db::write_once(apply_on(&mut conn, pool, table, rebuild_invalid, progress)).await;
     conn.close().await.ok();
     result
 }

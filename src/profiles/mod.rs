@@ -50,6 +50,16 @@ impl TlsMode {
         }
     }
 
+    /// The libpq name, as `parse` reads it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::Disable => "disable",
+            TlsMode::Prefer => "prefer",
+            TlsMode::Require => "require",
+            TlsMode::VerifyFull => "verify-full",
+        }
+    }
+
     /// Remote hosts default to `require`; this machine to `prefer`.
     pub fn default_for(host: &str) -> TlsMode {
         if is_local(host) {

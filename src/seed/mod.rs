@@ -86,6 +86,11 @@ fn plan_lengths(rows: u32, rng: &mut impl Rng) -> Vec<u32> {
 
 /// Loads the demo data in one transaction: on any error nothing is left half-done.
 pub async fn seed(pool: &Db, options: &SeedOptions, progress: ProgressFn<'_>) -> Result<SeedReport> {
+    // A dropped connection is reported, never retried: the rows may be there.
+    crate::db::write_once(seed_rows(pool, options, progress)).await
+}
+
+async fn seed_rows(pool: &Db, options: &SeedOptions, progress: ProgressFn<'_>) -> Result<SeedReport> {
     if options.rows == 0 || options.rows > MAX_ROWS {
         return Err(Error::InvalidInput(format!(
             "--rows must be between 1 and {MAX_ROWS}, got {}",
