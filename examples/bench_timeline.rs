@@ -271,12 +271,16 @@ async fn main() {
     // Export of 100,000 rows (CSV, streamed to a sink).
     let export_sql = format!("SELECT {COLUMNS} WHERE h.shipment_id = $1 ORDER BY h.version_no DESC");
     let pg = pg_time(&pool, &export_sql, big).await;
-    let scope = Scope::Shipment(key.clone());
+    let request = export::ExportRequest {
+        scope: Scope::Shipment(key.clone()),
+        filter: none.clone(),
+        time_zone: "UTC".into(),
+        format: TimelineFormat::Csv,
+        page: None,
+    };
     let call = call_time(|| async {
         let mut sink = std::io::sink();
-        let written = export::export(&pool, &scope, &none, "UTC", TimelineFormat::Csv, &mut sink, &|_| {})
-            .await
-            .unwrap();
+        let written = export::export(&pool, &request, &mut sink, &|_| {}).await.unwrap();
         assert_eq!(written, big_n as u64);
     })
     .await;

@@ -2,6 +2,7 @@
 //! desktop shell both call these functions; this crate never depends on tauri.
 
 pub mod concurrency;
+pub mod connection;
 pub mod db;
 pub mod error;
 pub mod history;

@@ -12,12 +12,17 @@ pub fn log_dir() -> Result<PathBuf> {
     Ok(crate::paths::data_dir()?.join("logs"))
 }
 
+/// The log file, for messages that point to it (a bug report).
+pub fn log_file() -> Result<PathBuf> {
+    Ok(log_dir()?.join("waybill.log"))
+}
+
 /// Sends `tracing` events at `WAYBILL_LOG` level (default `info`) to the log
 /// file, appending. Returns the file's path. Safe to call once per process.
 pub fn init() -> Result<PathBuf> {
     let dir = log_dir()?;
     std::fs::create_dir_all(&dir).map_err(Error::io(format!("creating {}", dir.display())))?;
-    let path = dir.join("waybill.log");
+    let path = log_file()?;
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

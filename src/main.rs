@@ -23,7 +23,7 @@ async fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             tracing::warn!(code = e.code(), "{e}");
-            eprintln!("error: {e}");
+            eprintln!("error: {}", cli::render(&e));
             ExitCode::from(2)
         }
     }

@@ -8,5 +8,8 @@ use crate::error::{Error, Result};
 pub fn data_dir() -> Result<PathBuf> {
     dirs::data_dir()
         .map(|d| d.join("waybill"))
-        .ok_or_else(|| Error::InvalidInput("no data directory: set HOME or XDG_DATA_HOME".into()))
+        .ok_or(Error::NoHomeDirectory {
+            what: "data",
+            variable: "XDG_DATA_HOME",
+        })
 }

@@ -89,30 +89,6 @@ impl SchemaStatus {
     }
 }
 
-/// Browsing queries do not check the schema first (that would cost round trips
-/// on every search keystroke): when one fails because a table is missing,
-/// this names the table and says what to do; other errors pass through.
-pub async fn explain(pool: &Db, error: Error) -> Error {
-    let error = pool.classify(error);
-    let missing_table =
-        matches!(&error, Error::Database(sqlx::Error::Database(db)) if db.code().as_deref() == Some("42P01"));
-    if missing_table {
-        if let Err(named) = check(pool).await {
-            return named;
-        }
-    }
-    error
-}
-
-/// A browsing call's result, with a failure caused by a missing table turned
-/// into one that names the table (see `explain`).
-pub async fn explained<T>(pool: &Db, result: Result<T>) -> Result<T> {
-    match result {
-        Ok(value) => Ok(value),
-        Err(e) => Err(explain(pool, e).await),
-    }
-}
-
 /// Is the optional actors table there (for names instead of ids)?
 pub async fn has_actors(conn: &mut sqlx::PgConnection) -> Result<bool> {
     let (present,): (bool,) = crate::db::query_as("SELECT to_regclass('actors') IS NOT NULL")

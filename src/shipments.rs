@@ -5,10 +5,8 @@ use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::db::begin_read_only;
 use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::schema;
+use crate::error::{Error, Field, Result};
 use crate::timeline::{self, TimelineEntry, TimelineFilter};
 
 pub const MAX_LIMIT: u32 = 1000;
@@ -44,16 +42,9 @@ const SUMMARY_COLUMNS: &str =
 
 /// Shipments whose reference or title contains `search`, or whose id starts with
 /// it; most recently updated first. An empty search lists the latest shipments.
-pub async fn search(pool: &Db, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(Error::InvalidInput(format!(
-            "limit must be between 1 and {MAX_LIMIT}, got {limit}"
-        )));
-    }
-    schema::explained(pool, search_rows(pool, search.trim(), limit).await).await
-}
-
-async fn search_rows(pool: &Db, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
+pub async fn search(db: &Db, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
+    Error::check_range(Field::Limit, limit.into(), 1, MAX_LIMIT.into())?;
+    let search = search.trim();
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}
            FROM shipment_requests s
@@ -64,42 +55,44 @@ async fn search_rows(pool: &Db, search: &str, limit: u32) -> Result<Vec<Shipment
           ORDER BY s.updated_at DESC, s.id
           LIMIT $3"
     );
-    let mut tx = begin_read_only(pool).await?;
-    let rows = crate::db::query_as::<ShipmentSummary>(&sql)
-        .bind(search)
-        .bind(escape_like(search))
-        .bind(limit as i64)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(rows)
+    let pattern = escape_like(search);
+    db.read(|r| {
+        let (sql, pattern) = (&sql, &pattern);
+        async move {
+            Ok(crate::db::query_as::<ShipmentSummary>(sql)
+                .bind(search)
+                .bind(pattern)
+                .bind(limit as i64)
+                .fetch_all(&mut *r.conn().await)
+                .await?)
+        }
+    })
+    .await
 }
 
 /// One shipment by id or reference (case-insensitive), with its latest `recent` changes.
-pub async fn get(pool: &Db, key: &str, recent: u32) -> Result<ShipmentDetail> {
-    let shipment = schema::explained(pool, get_summary(pool, key).await).await?;
+pub async fn get(db: &Db, key: &str, recent: u32) -> Result<ShipmentDetail> {
+    let shipment = db
+        .read(|r| async move {
+            let mut conn = r.conn().await;
+            let id = timeline::resolve(&mut conn, key).await?.shipment.id;
+            let sql = format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE s.id = $1");
+            Ok(crate::db::query_as::<ShipmentSummary>(&sql)
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?)
+        })
+        .await?;
     let recent = match recent {
         0 => Vec::new(),
         n => {
             let key = shipment.id.to_string();
-            timeline::page(pool, &key, &TimelineFilter::default(), None, n.min(MAX_LIMIT))
+            timeline::page(db, &key, &TimelineFilter::default(), None, n.min(MAX_LIMIT))
                 .await?
                 .entries
         }
     };
     Ok(ShipmentDetail { shipment, recent })
-}
-
-async fn get_summary(pool: &Db, key: &str) -> Result<ShipmentSummary> {
-    let mut tx = begin_read_only(pool).await?;
-    let id = timeline::resolve(&mut tx, key).await?.shipment.id;
-    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE s.id = $1");
-    let shipment = crate::db::query_as::<ShipmentSummary>(&sql)
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(shipment)
 }
 
 /// Makes user text match literally inside LIKE/ILIKE (default escape is `\`).

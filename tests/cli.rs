@@ -180,7 +180,11 @@ fn a_database_without_the_schema_is_named_and_migrate_asks_first() {
     assert!(out.status.success(), "{}", stderr(&out));
     let out = run(home.path(), &["--database-url", &url, "shipments", "--limit", "0"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("limit must be between 1 and 1000"));
+    assert!(
+        stderr(&out).contains("Number of results must be between 1 and 1000, got 0 (--limit)"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -250,8 +254,14 @@ fn the_unsafe_control_fails_with_exit_1_and_its_evidence() {
 fn concurrency_refuses_bad_parameters_and_unconfirmed_writes_with_exit_2() {
     let home = tempfile::tempdir().unwrap();
     for (args, says) in [
-        (vec!["concurrency", "--requests", "0"], "at least 1"),
-        (vec!["concurrency", "--requests", "100000000"], "at most 1000000"),
+        (
+            vec!["concurrency", "--requests", "0"],
+            "between 1 and 1000, got 0 (--requests)",
+        ),
+        (
+            vec!["concurrency", "--scenario", "rapid-fire", "--requests", "100000000"],
+            "between 1 and 1000000, got 100000000 (--requests)",
+        ),
         (vec!["concurrency", "--scenario", "bogus"], "unknown scenario `bogus`"),
         (
             vec!["concurrency", "--scenario", "staggered", "--delay-ms", "-5"],
@@ -276,7 +286,7 @@ fn concurrency_refuses_bad_parameters_and_unconfirmed_writes_with_exit_2() {
     let out = run(home.path(), &["--database-url", &url, "concurrency"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains(&format!("writing to `{name}` needs confirmation")),
+        stderr(&out).contains(&format!("writing to database `{name}` on")) && stderr(&out).contains("--yes"),
         "{}",
         stderr(&out)
     );

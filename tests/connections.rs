@@ -371,15 +371,14 @@ async fn a_dropped_read_is_retried_once_and_a_dropped_write_never() {
     let db = r.open(&r.direct(&name), &r.owner_password).await.unwrap();
     let admin = r.open(&r.direct(&name), &r.owner_password).await.unwrap();
 
-    let attempts = AtomicU32::new(0);
-    let read = db::read_with_retry(|| async {
+    let attempts = &AtomicU32::new(0);
+    let read = db.read(|r| async move {
         let n = attempts.fetch_add(1, Ordering::SeqCst);
-        let mut tx = begin_read_only(&db).await?;
         // The first attempt sleeps long enough to be killed; the retry does not.
         let sleep = if n == 0 { 10.0 } else { 0.0 };
         let v: i32 = db::query_scalar("SELECT 7 FROM pg_sleep($1) /* waybill-read-victim */")
             .bind(sleep)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *r.conn().await)
             .await?;
         Ok(v)
     });
@@ -421,7 +420,7 @@ async fn missing_tables_and_a_missing_function_are_named() {
         .unwrap_err();
     assert_eq!(e.code(), "function_missing", "{e}");
     assert!(
-        e.to_string().contains(&name) && e.to_string().contains("waybill migrate"),
+        e.to_string().contains(&name) && e.remedy() == Some(waybill::error::Remedy::InstallSchema),
         "{e}"
     );
 

@@ -279,26 +279,31 @@ async fn a_restricted_role_sees_the_health_and_gets_a_clear_refusal() {
         "{message}"
     );
     assert!(message.contains("must be owner"), "{message}");
-    assert!(message.contains("waybill indexes --sql"), "{message}");
+    assert_eq!(
+        e.remedy(),
+        Some(waybill::error::Remedy::HandOverSql),
+        "the statements can be handed over"
+    );
 }
 
 #[tokio::test]
 async fn slow_assignments_come_from_saved_concurrency_runs() {
     let (name, pool) = common::migrated_db().await;
     let dir = tempfile::tempdir().unwrap();
-    let options = waybill::concurrency::RunOptions {
-        scenario: waybill::concurrency::Scenario::RapidFire,
-        params: waybill::concurrency::Params {
-            requests: 20,
-            ..waybill::concurrency::Scenario::RapidFire.defaults()
-        },
-        shipment: None,
-        unsafe_control: false,
-        is_sandbox: true,
-        database: name.clone(),
+    drop(pool);
+    let conn = common::connection(&name).await;
+    let overrides = waybill::concurrency::Overrides {
+        requests: Some(20),
+        ..Default::default()
     };
+    let suite = waybill::concurrency::Suite::new(
+        waybill::concurrency::Choice::One(waybill::concurrency::Scenario::RapidFire),
+        &overrides,
+        None,
+    );
     let token = tokio_util::sync::CancellationToken::new();
-    waybill::concurrency::view::run_and_save(&pool, &options, dir.path(), &|_| {}, &token)
+    let confirmed = common::confirmed(&conn);
+    waybill::concurrency::view::run_and_save(&conn, &suite, confirmed.as_ref(), dir.path(), &|_| {}, &token)
         .await
         .unwrap();
     let everything = slow::slow_assignments(dir.path(), 0.000_001, 100).unwrap();
@@ -338,7 +343,7 @@ async fn the_cli_exits_by_what_it_found_and_asks_before_writing() {
 
     let (code, _, err) = run(&["indexes", "--apply"]);
     assert_eq!(code, 2, "no terminal and no --yes: refused");
-    assert!(err.contains("needs confirmation"), "{err}");
+    assert!(err.contains("needs your confirmation"), "{err}");
     assert!(
         !verify::verify(&pool, &table()).await.unwrap().all_present,
         "nothing was written"

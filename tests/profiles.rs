@@ -90,13 +90,22 @@ async fn a_profile_from_a_url_keeps_its_password_in_the_keyring_only() {
         "{config}"
     );
     assert!(!config.contains(pw.as_str()), "the profiles file holds no password");
-    assert_eq!(Keyring.get("prod").unwrap(), Some(Password::new(pw.as_str())));
+    let target = format!("waybill_owner@localhost:{}/{database}", r.pg_port);
+    let stored = || match waybill::profiles::load_bound(&Keyring, "prod", &target).unwrap() {
+        waybill::profiles::Stored::Usable(p) => Some(p.expose().to_string()),
+        _ => None,
+    };
+    assert_eq!(
+        stored().as_deref(),
+        Some(pw.as_str()),
+        "in the keyring, for this server only"
+    );
 
     let (code, out, _) = cli(home.path(), "", &["profile", "list", "--json"]);
     assert_eq!(code, 0);
     let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(listed[0]["name"], "prod");
-    assert_eq!(listed[0]["password"], "keyring");
+    assert_eq!(listed["profiles"][0]["profile"]["name"], "prod");
+    assert_eq!(listed["profiles"][0]["has_password"], true);
 
     // Later commands find the password in the keyring by themselves.
     let (code, out, err) = cli(home.path(), "", &["profile", "test", "prod"]);
@@ -122,7 +131,7 @@ async fn a_profile_from_a_url_keeps_its_password_in_the_keyring_only() {
     let (code, _, err) = cli(home.path(), "", &["--profile", "prod", "seed", "--rows", "10"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains(&format!("writing to `{database}` needs confirmation")),
+        err.contains(&format!("writing to database `{database}` on")) && err.contains("needs your confirmation"),
         "{err}"
     );
 
@@ -142,7 +151,7 @@ async fn a_profile_from_a_url_keeps_its_password_in_the_keyring_only() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    assert_eq!(Keyring.get("prod").unwrap(), Some(Password::new(wrong)));
+    assert_eq!(stored().as_deref(), Some(wrong));
     let (code, _, err) = cli(home.path(), "", &["--profile", "prod", "shipments"]);
     assert_eq!(code, 2);
     assert!(err.contains("rejected user `waybill_owner`"), "{err}");

@@ -154,7 +154,7 @@ async fn out_of_range_row_counts_are_refused_before_anything_is_written() {
         )
         .await
         .unwrap_err();
-        assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+        assert!(matches!(err, Error::OutOfRange { .. }), "{err:?}");
     }
     assert!(waybill::seed::is_empty(&pool).await.unwrap());
 }

@@ -346,13 +346,17 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
         ..Default::default()
     };
     let scope = Scope::Shipment("SHP-T-1".into());
+    let request = |scope: &Scope, filter: &TimelineFilter, zone: &str, format| export::ExportRequest {
+        scope: scope.clone(),
+        filter: filter.clone(),
+        time_zone: zone.into(),
+        format,
+        page: None,
+    };
     let mut csv_out = Vec::new();
     let rows = export::export(
         &pool,
-        &scope,
-        &filter,
-        "Europe/Berlin",
-        TimelineFormat::Csv,
+        &request(&scope, &filter, "Europe/Berlin", TimelineFormat::Csv),
         &mut csv_out,
         &|_| {},
     )
@@ -382,10 +386,7 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
     let dir = tempfile::tempdir().unwrap();
     let export::ExportedFile { path, rows } = export::export_to_dir(
         &pool,
-        &scope,
-        &TimelineFilter::default(),
-        "UTC",
-        TimelineFormat::Json,
+        &request(&scope, &TimelineFilter::default(), "UTC", TimelineFormat::Json),
         dir.path(),
         &|_| {},
     )
@@ -407,10 +408,12 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
     // A failing export leaves nothing behind.
     let bad = export::export_to_dir(
         &pool,
-        &Scope::Shipment("NOPE".into()),
-        &TimelineFilter::default(),
-        "UTC",
-        TimelineFormat::Csv,
+        &request(
+            &Scope::Shipment("NOPE".into()),
+            &TimelineFilter::default(),
+            "UTC",
+            TimelineFormat::Csv,
+        ),
         dir.path(),
         &|_| {},
     )

@@ -3,11 +3,32 @@
 
 mod commands;
 mod error;
+mod ipc;
 mod state;
 
+#[cfg(test)]
+mod bindings;
+
 use tauri::{Manager, RunEvent, Runtime};
+pub(crate) use waybill_command_macro::command;
 
 pub use error::IpcError;
+use state::AppState;
+
+// The invoke handler and the commands' signatures, from the one list.
+macro_rules! commands {
+    ($($area:ident :: $name:ident),* $(,)?) => {
+        fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(commands::$area::$name),*]
+        }
+
+        #[cfg(test)]
+        pub(crate) fn command_specs() -> Vec<ipc::CommandSpec> {
+            vec![$(commands::$area::$name::spec()),*]
+        }
+    };
+}
+include!("commands/list.rs");
 
 /// SIGTERM (logout, `kill`, a test harness) and SIGINT (Ctrl-C in a terminal)
 /// exit like closing the window does, so the sandbox is stopped either way.
@@ -24,7 +45,16 @@ fn exit_on_termination_signal<R: Runtime>(app: tauri::AppHandle<R>) {
         app.exit(0);
     });
 }
-use state::AppState;
+
+/// Panics are logged (the command that panicked answers with an `internal`
+/// error, see `ipc::guarded`), besides the default report on stderr.
+fn log_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!("panic: {info}");
+        default(info);
+    }));
+}
 
 /// Runs the app. Generic over the runtime so that a test can pass
 /// `tauri::test::mock_builder()`.
@@ -33,46 +63,12 @@ pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
         .setup(|app| {
             // Logs go to <data dir>/logs/waybill.log; the app runs without one.
             let _ = waybill::logging::init();
+            log_panics();
             app.manage(AppState::new()?);
             exit_on_termination_signal(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::connections::open_active,
-            commands::connections::connect_profile,
-            commands::connections::current_connection,
-            commands::connections::list_profiles,
-            commands::connections::save_profile,
-            commands::connections::delete_profile,
-            commands::connections::test_profile,
-            commands::connections::install_schema,
-            commands::connections::profile_from_url,
-            commands::shipments::list_shipments,
-            commands::shipments::get_shipment,
-            commands::concurrency::concurrency_scenarios,
-            commands::concurrency::run_concurrency,
-            commands::concurrency::cancel_concurrency,
-            commands::concurrency::list_runs,
-            commands::concurrency::open_run,
-            commands::concurrency::compare_runs,
-            commands::concurrency::export_run,
-            commands::timeline::timeline_page,
-            commands::timeline::timeline_facets,
-            commands::timeline::version_detail,
-            commands::timeline::compare_versions,
-            commands::timeline::blame_fields,
-            commands::timeline::as_of,
-            commands::timeline::actor_page,
-            commands::timeline::activity_chart,
-            commands::timeline::export_timeline,
-            commands::health::index_health,
-            commands::health::apply_indexes,
-            commands::health::index_advice,
-            commands::health::check_index_plans,
-            commands::health::explain_queries,
-            commands::health::check_function,
-            commands::health::slow_assignments,
-        ])
+        .invoke_handler(invoke_handler())
         .build(tauri::generate_context!())
         .expect("error while building the Waybill window");
 

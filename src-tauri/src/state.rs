@@ -1,58 +1,34 @@
 //! What the app holds while it runs.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use tokio_util::sync::CancellationToken;
+use waybill::connection::{Confirmation, Connection};
 use waybill::db::Db;
-use waybill::profiles::Profile;
-use waybill::sandbox::{Sandbox, SandboxInfo};
+use waybill::profiles::{Keyring, SecretStore};
+use waybill::sandbox::Sandbox;
 
-/// Where the current connection goes.
-pub enum Source {
-    Sandbox(SandboxInfo),
-    Profile(Box<Profile>),
-}
-
-pub struct Connected {
-    pub db: Db,
-    pub source: Source,
-    /// The database's own name, as confirmations must name it.
-    pub database: String,
-}
-
-impl Connected {
-    pub fn is_sandbox(&self) -> bool {
-        matches!(self.source, Source::Sandbox(_))
-    }
-
-    /// `waybill (sandbox)` or `db on host:port (profile)`.
-    pub fn label(&self) -> String {
-        match &self.source {
-            Source::Sandbox(_) => format!("{} (sandbox)", waybill::sandbox::SANDBOX_DATABASE),
-            Source::Profile(p) => p.label(),
-        }
-    }
-}
+use crate::IpcError;
 
 pub struct AppState {
-    sandbox: Sandbox,
     /// The open connection; replaced when the user switches profiles. Commands
     /// take a clone of the `Arc`, so a switch never pulls a pool from under a
     /// running query.
-    connected: RwLock<Option<Arc<Connected>>>,
+    connected: RwLock<Option<Arc<Connection>>>,
     /// Serialises connects and switches (one at a time, in order).
     pub switching: tokio::sync::Mutex<()>,
-    /// Whether this app started the sandbox, and so should stop it on exit.
-    started_sandbox: AtomicBool,
+    /// A sandbox this app started: stopped when the app exits.
+    started_sandbox: Mutex<Option<Sandbox>>,
+    pub secrets: Arc<dyn SecretStore>,
     data_dir: PathBuf,
     config_path: PathBuf,
     /// The concurrency run in progress, if any: one at a time.
     run: Mutex<Option<CancellationToken>>,
 }
 
-/// The concurrency run in progress; frees the slot when dropped.
+/// The concurrency run in progress; frees the slot when dropped, whatever
+/// ended the run (an error, a panic, a cancel).
 pub struct RunSlot<'a> {
     state: &'a AppState,
     token: CancellationToken,
@@ -66,75 +42,73 @@ impl RunSlot<'_> {
 
 impl Drop for RunSlot<'_> {
     fn drop(&mut self) {
-        *self.state.run.lock().unwrap() = None;
+        *self.state.run.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }
 
 impl AppState {
     pub fn new() -> waybill::Result<AppState> {
-        let data_dir = waybill::paths::data_dir()?;
         Ok(AppState {
-            sandbox: Sandbox::at(&data_dir),
             connected: RwLock::new(None),
             switching: tokio::sync::Mutex::new(()),
-            started_sandbox: AtomicBool::new(false),
-            data_dir,
+            started_sandbox: Mutex::new(None),
+            secrets: Arc::new(Keyring),
+            data_dir: waybill::paths::data_dir()?,
             config_path: waybill::profiles::config_path()?,
             run: Mutex::new(None),
         })
-    }
-
-    pub fn sandbox(&self) -> &Sandbox {
-        &self.sandbox
     }
 
     pub fn config_path(&self) -> &Path {
         &self.config_path
     }
 
-    pub fn mark_started(&self) {
-        self.started_sandbox.store(true, Ordering::SeqCst);
-    }
-
-    pub fn current(&self) -> Result<Arc<Connected>, crate::IpcError> {
+    pub fn current(&self) -> Result<Arc<Connection>, IpcError> {
         self.connected
             .read()
-            .unwrap()
+            .unwrap_or_else(|e| e.into_inner())
             .clone()
-            .ok_or_else(crate::IpcError::not_connected)
+            .ok_or_else(IpcError::not_connected)
     }
 
     /// The pool of the current connection.
-    pub fn db(&self) -> Result<Db, crate::IpcError> {
-        Ok(self.current()?.db.clone())
+    pub fn db(&self) -> Result<Db, IpcError> {
+        Ok(self.current()?.db().clone())
     }
 
-    /// Makes `next` the connection; returns the previous one (to be closed).
-    pub fn replace(&self, next: Connected) -> Option<Arc<Connected>> {
-        self.connected.write().unwrap().replace(Arc::new(next))
+    /// The open profile's name, which cannot be edited or deleted.
+    pub fn open_profile(&self) -> Option<String> {
+        let current = self.current().ok()?;
+        (!current.is_sandbox()).then(|| current.source().profile_name().to_string())
     }
 
-    /// Writes to a database other than the sandbox need the user's explicit
-    /// confirmation, which names the database: the window sends the name the
-    /// user confirmed, and it must be this connection's.
-    pub fn confirm_write(&self, confirmed: Option<&str>) -> Result<Arc<Connected>, crate::IpcError> {
+    /// Makes `next` the connection; the previous one closes once the queries
+    /// still holding it finish. A sandbox this app started is stopped on exit,
+    /// not when the user switches away from it.
+    pub fn replace(&self, mut next: Connection) {
+        if let Some(sandbox) = next.take_sandbox_duty() {
+            *self.started_sandbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(sandbox);
+        }
+        let previous = self
+            .connected
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace(Arc::new(next));
+        if let Some(previous) = previous {
+            tauri::async_runtime::spawn(async move { previous.db().close().await });
+        }
+    }
+
+    /// The write rule (see `waybill::connection`): the window sends the name of
+    /// the database the user confirmed; it counts for this connection only.
+    pub fn confirm_write(&self, confirmed: Option<&str>) -> Result<(Arc<Connection>, Option<Confirmation>), IpcError> {
         let current = self.current()?;
-        if current.is_sandbox() || confirmed == Some(current.database.as_str()) {
-            return Ok(current);
-        }
-        Err(waybill::Error::ConfirmationNeeded {
-            database: current.database.clone(),
-        }
-        .into())
-    }
-
-    /// The history table the health screen checks: in the profile's schema.
-    pub fn history_table(&self) -> Result<waybill::indexes::HistoryTable, crate::IpcError> {
-        let schema = match &self.current()?.source {
-            Source::Profile(p) => p.schema.clone(),
-            Source::Sandbox(_) => None,
-        };
-        Ok(waybill::indexes::HistoryTable::in_schema(schema.as_deref()))
+        let confirmation = current
+            .write_target()
+            .filter(|t| confirmed == Some(t.database.as_str()))
+            .map(Confirmation::given_for);
+        current.check_write(confirmation.as_ref())?;
+        Ok((current, confirmation))
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -146,10 +120,10 @@ impl AppState {
         dirs::download_dir().unwrap_or_else(|| self.data_dir.join("exports"))
     }
 
-    pub fn begin_run(&self) -> Result<RunSlot<'_>, crate::IpcError> {
-        let mut slot = self.run.lock().unwrap();
+    pub fn begin_run(&self) -> Result<RunSlot<'_>, IpcError> {
+        let mut slot = self.run.lock().unwrap_or_else(|e| e.into_inner());
         if slot.is_some() {
-            return Err(crate::IpcError {
+            return Err(IpcError {
                 code: "run_in_progress".into(),
                 message: "A concurrency run is already in progress. Wait for it or cancel it.".into(),
             });
@@ -161,7 +135,7 @@ impl AppState {
 
     /// Cancels the run in progress; false when there is none.
     pub fn cancel_run(&self) -> bool {
-        match &*self.run.lock().unwrap() {
+        match &*self.run.lock().unwrap_or_else(|e| e.into_inner()) {
             Some(token) => {
                 token.cancel();
                 true
@@ -171,8 +145,10 @@ impl AppState {
     }
 
     pub fn stop_sandbox_if_ours(&self) {
-        if self.started_sandbox.swap(false, Ordering::SeqCst) {
-            if let Err(e) = self.sandbox.stop() {
+        let sandbox = self.started_sandbox.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(sandbox) = sandbox {
+            if let Err(e) = sandbox.stop() {
+                tracing::warn!("stopping the sandbox failed: {e}");
                 eprintln!("waybill: stopping the sandbox failed: {e}");
             }
         }

@@ -5,14 +5,15 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use tokio_util::sync::CancellationToken;
 
-use waybill::concurrency::{self, runs, Params, RunOptions, RunProgress, RunReport, Scenario};
+use waybill::concurrency::{self, runs, Choice, Overrides, RunProgress, RunReport, Suite};
+use waybill::connection::{Connection, Source};
 use waybill::error::{Error, Result};
 use waybill::plots::{self, Plot};
 
-use super::connect::{Connection, Target};
+use super::connect;
 
 #[derive(Debug, Args)]
 pub struct ConcurrencyArgs {
@@ -66,52 +67,31 @@ pub struct ConcurrencyArgs {
     yes: bool,
 }
 
-fn scenarios(name: &str) -> Result<Vec<Scenario>> {
-    if name.eq_ignore_ascii_case("all") {
-        return Ok(Scenario::ALL.to_vec());
+impl ConcurrencyArgs {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            requests: self.requests,
+            delay_ms: self.delay_ms,
+            pool_size: self.pool_size,
+            acquire_timeout_ms: self.acquire_timeout_ms,
+            shipments: self.shipments,
+            max_total_ms: self.max_ms,
+        }
     }
-    Scenario::from_str(name, true).map(|s| vec![s]).map_err(|_| {
-        let names: Vec<String> = Scenario::ALL
-            .iter()
-            .filter_map(|s| s.to_possible_value())
-            .map(|v| v.get_name().to_string())
-            .collect();
-        Error::InvalidInput(format!(
-            "unknown scenario `{name}`; choose one of {}, or all",
-            names.join(", ")
-        ))
-    })
 }
 
-fn params_for(scenario: Scenario, a: &ConcurrencyArgs) -> Params {
-    let d = scenario.defaults();
-    let mut p = Params {
-        requests: a.requests.unwrap_or(d.requests),
-        delay_ms: a.delay_ms.unwrap_or(d.delay_ms),
-        pool_size: a.pool_size.unwrap_or(d.pool_size),
-        acquire_timeout_ms: a.acquire_timeout_ms.unwrap_or(d.acquire_timeout_ms),
-        shipments: if scenario == Scenario::Spread {
-            a.shipments.unwrap_or(d.shipments)
-        } else {
-            1
-        },
-        max_total_ms: 0,
-    };
-    p.max_total_ms = a.max_ms.unwrap_or_else(|| p.default_threshold_ms(scenario));
-    p
-}
-
-pub async fn run(target: &Target, args: ConcurrencyArgs) -> Result<ExitCode> {
+pub async fn run(source: &Source, args: ConcurrencyArgs) -> Result<ExitCode> {
     let data_dir = waybill::paths::data_dir()?;
     if args.list {
         list(&data_dir)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let chosen = scenarios(&args.scenario)?;
-    let plans: Vec<(Scenario, Params)> = chosen.iter().map(|&s| (s, params_for(s, &args))).collect();
-    for (s, p) in &plans {
-        p.validate(*s)?;
-    }
+    let suite = if args.unsafe_control {
+        Suite::self_test()
+    } else {
+        Suite::new(Choice::parse(&args.scenario)?, &args.overrides(), args.shipment.clone())
+    };
+    suite.validate()?;
     if let Some(plot) = &args.plot {
         plots::write_check(plot)?;
     }
@@ -121,65 +101,45 @@ pub async fn run(target: &Target, args: ConcurrencyArgs) -> Result<ExitCode> {
         .map(|key| runs::load(&data_dir, key))
         .transpose()?;
 
-    let conn = Connection::open(target, true).await?;
-    let is_sandbox = conn.is_sandbox();
-    let rows: u32 = plans.iter().map(|(_, p)| p.total_requests()).sum();
+    let conn = connect::open(source, true).await?;
+    let result = run_on(&conn, &args, &suite).await;
+    conn.close().await?;
+    let reports = result?;
+    write_outputs(&args, &data_dir, &reports, earlier.as_ref())?;
+    Ok(if reports.iter().all(|r| r.passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+async fn run_on(conn: &Connection, args: &ConcurrencyArgs, suite: &Suite) -> Result<Vec<RunReport>> {
+    if suite.unsafe_control && !conn.is_sandbox() {
+        return Err(Error::UnsafeControlOutsideSandbox);
+    }
     let on = args
         .shipment
         .as_deref()
         .map(|s| format!("shipment {s}"))
         .unwrap_or_else(|| "new test shipments".into());
-    if args.unsafe_control && !is_sandbox {
-        let result = Err(Error::InvalidInput(
-            "--unsafe-control runs only on the sandbox, never on another database".into(),
-        ));
-        return conn.finish(result).await;
-    }
-    if let Err(e) = conn.confirm_write(
-        args.yes,
-        &format!("write up to {rows} history rows ({on}) for the concurrency test in"),
-    ) {
-        return conn.finish(Err(e)).await;
-    }
+    let what = format!(
+        "write up to {} history rows ({on}) for the concurrency test in",
+        suite.rows()
+    );
+    let confirmation = connect::authorize(conn, args.yes, &what)?;
 
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
-    tokio::spawn(async move {
+    let watcher = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             eprintln!("\ncancelling: requests not yet sent are skipped, those in flight finish…");
             on_ctrl_c.cancel();
         }
     });
-
-    let mut reports = Vec::new();
-    for (scenario, params) in plans {
-        let options = RunOptions {
-            scenario,
-            params,
-            shipment: args.shipment.clone(),
-            unsafe_control: args.unsafe_control,
-            is_sandbox,
-            database: conn.label(),
-        };
-        let result = concurrency::run(&conn.pool, &options, &progress_line, &cancel).await;
-        clear_progress_line();
-        match result {
-            Ok(report) => reports.push(report),
-            Err(e) => return conn.finish(Err(e)).await,
-        }
-        if cancel.is_cancelled() {
-            break;
-        }
-    }
-    let outcome = write_outputs(&args, &data_dir, &reports, earlier.as_ref());
-    let outcome = conn.finish(outcome).await;
-    outcome.map(|()| {
-        if reports.iter().all(|r| r.passed) {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        }
-    })
+    let reports = concurrency::run_suite(conn, suite, confirmation.as_ref(), &progress_line, &cancel).await;
+    watcher.abort();
+    clear_progress_line();
+    reports
 }
 
 fn write_outputs(
@@ -194,7 +154,7 @@ fn write_outputs(
         } else {
             serde_json::to_string_pretty(reports)
         };
-        println!("{}", text.map_err(|e| Error::InvalidInput(e.to_string()))?);
+        println!("{}", text.map_err(Error::internal)?);
     }
     for report in reports {
         if !args.json {
@@ -204,14 +164,7 @@ fn write_outputs(
         eprintln!("saved as {} (id {})", saved.display(), &report.id[..8]);
         if let Some(base) = &args.plot {
             let suffix = if reports.len() > 1 {
-                format!(
-                    "-{}",
-                    report
-                        .scenario
-                        .to_possible_value()
-                        .map(|v| v.get_name().to_string())
-                        .unwrap_or_default()
-                )
+                format!("-{}", report.scenario.to_possible_value_name())
             } else {
                 String::new()
             };
@@ -242,8 +195,8 @@ fn write_outputs(
         }
     }
     if let Some(path) = &args.junit {
-        let xml = concurrency::junit::to_xml(reports)
-            .map_err(|e| Error::InvalidInput(format!("writing JUnit XML failed: {e}")))?;
+        let xml =
+            concurrency::junit::to_xml(reports).map_err(|e| Error::internal(format!("writing JUnit XML: {e}")))?;
         std::fs::write(path, xml).map_err(Error::io(format!("writing {}", path.display())))?;
         eprintln!("JUnit report: {}", path.display());
     }

@@ -14,7 +14,9 @@ use waybill::indexes::slow::{self, DEFAULT_THRESHOLD_MS};
 use waybill::indexes::verify::{self, FoundIndex, IndexHealth, IndexState};
 use waybill::indexes::HistoryTable;
 
-use super::connect::{with_connection, Target};
+use waybill::connection::Source;
+
+use super::connect::{self, with_connection};
 use super::output::print_json;
 
 #[derive(Debug, Args)]
@@ -150,20 +152,21 @@ fn print_health(h: &IndexHealth, label: &str) {
     }
 }
 
-pub async fn indexes(target: &Target, args: IndexesArgs) -> Result<ExitCode> {
+pub async fn indexes(source: &Source, args: IndexesArgs) -> Result<ExitCode> {
     let table = match &args.table {
         Some(text) => HistoryTable::parse(text)?,
-        None => HistoryTable::in_schema(target.schema()),
+        None => HistoryTable::in_schema(source.schema()),
     };
-    with_connection(target, async |conn| {
+    with_connection(source, async |conn| {
         if args.advise {
-            let advice = advise::advise(&conn.pool, &table).await?;
+            let advice = advise::advise(conn.db(), &table).await?;
             let check = if args.check_plans {
-                conn.confirm_write(
+                connect::authorize(
+                    conn,
                     args.yes,
                     "drop the redundant indexes inside a transaction that is rolled back in",
                 )?;
-                Some(advise::check_plans(&conn.pool, &table, args.shipment.as_deref()).await?)
+                Some(advise::check_plans(conn.db(), &table, args.shipment.as_deref()).await?)
             } else {
                 None
             };
@@ -175,14 +178,14 @@ pub async fn indexes(target: &Target, args: IndexesArgs) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         if args.sql {
-            let health = verify::verify(&conn.pool, &table).await?;
+            let health = verify::verify(conn.db(), &table).await?;
             for sql in apply::plan_sql(&health, true) {
                 println!("{sql};");
             }
             return Ok(ExitCode::SUCCESS);
         }
         let health = if args.apply {
-            conn.confirm_write(args.yes, "create indexes (concurrently) in")?;
+            connect::authorize(conn, args.yes, "create indexes (concurrently) in")?;
             let progress = |p: ApplyProgress| match p {
                 ApplyProgress::Started { index, sql } => eprintln!("creating {index}: {sql}"),
                 ApplyProgress::Phase {
@@ -195,7 +198,7 @@ pub async fn indexes(target: &Target, args: IndexesArgs) -> Result<ExitCode> {
                 }
                 ApplyProgress::Finished { index, ms } => eprintln!("  {index} done in {:.1} s", ms as f64 / 1000.0),
             };
-            let report = apply::apply(&conn.pool, &table, args.rebuild_invalid, &progress).await?;
+            let report = apply::apply(conn.db(), &table, args.rebuild_invalid, &progress).await?;
             for s in &report.skipped {
                 eprintln!("skipped: {s}");
             }
@@ -207,7 +210,7 @@ pub async fn indexes(target: &Target, args: IndexesArgs) -> Result<ExitCode> {
             }
             report.health
         } else {
-            verify::verify(&conn.pool, &table).await?
+            verify::verify(conn.db(), &table).await?
         };
         if args.json {
             print_json(&health)?;
@@ -266,9 +269,9 @@ fn print_advice(a: &Advice, check: Option<&PlanCheck>) {
     }
 }
 
-pub async fn explain(target: &Target, args: ExplainArgs) -> Result<ExitCode> {
-    with_connection(target, async |conn| {
-        let report = explain::explain(&conn.pool, args.shipment.as_deref()).await?;
+pub async fn explain(source: &Source, args: ExplainArgs) -> Result<ExitCode> {
+    with_connection(source, async |conn| {
+        let report = explain::explain(conn.db(), args.shipment.as_deref()).await?;
         if args.json {
             print_json(&report)?;
         } else {
@@ -296,13 +299,14 @@ pub async fn explain(target: &Target, args: ExplainArgs) -> Result<ExitCode> {
     .await
 }
 
-pub async fn check_function(target: &Target, args: CheckFunctionArgs) -> Result<ExitCode> {
-    with_connection(target, async |conn| {
-        conn.confirm_write(
+pub async fn check_function(source: &Source, args: CheckFunctionArgs) -> Result<ExitCode> {
+    with_connection(source, async |conn| {
+        connect::authorize(
+            conn,
             args.yes,
             "run a rolled-back probe of create_history_entry (locking one shipment for a moment) in",
         )?;
-        let check = probe::check(&conn.pool, args.shipment.as_deref()).await?;
+        let check = probe::check(conn.db(), args.shipment.as_deref()).await?;
         if args.json {
             print_json(&check)?;
         } else {

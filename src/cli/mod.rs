@@ -5,17 +5,20 @@ mod connect;
 mod indexes;
 mod output;
 mod profile;
+mod render;
 mod timeline;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use waybill::connection::Source;
 use waybill::error::Result;
 use waybill::sandbox::{Sandbox, SandboxStatus};
 use waybill::{schema, seed, shipments};
 
-use connect::{Connection, Target};
+use connect::with_connection;
+pub use render::render;
 
 // No `Debug`: the URL may hold a password.
 #[derive(Parser)]
@@ -26,7 +29,9 @@ use connect::{Connection, Target};
 )]
 pub struct Cli {
     /// PostgreSQL URL (postgres://user@host:5432/db). Without it (and without
-    /// DATABASE_URL) Waybill uses its own local sandbox.
+    /// DATABASE_URL) Waybill uses its own local sandbox. Leave the password out
+    /// of it (the shell's history and `ps` would show it): Waybill reads
+    /// PGPASSWORD, or asks at a terminal; better, save a profile.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
 
@@ -137,26 +142,26 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Profile { action } = cli.command {
         return profile::run(action).await;
     }
-    let target = Target::choose(cli.profile.as_deref(), cli.database_url.as_deref())?;
+    let source = Source::choose(cli.profile.as_deref(), cli.database_url.as_deref())?;
     match cli.command {
-        Command::Concurrency(args) => concurrency::run(&target, args).await,
-        Command::Timeline(args) => timeline::timeline(&target, args).await,
-        Command::Version(args) => timeline::version(&target, args).await,
-        Command::Diff(args) => timeline::diff(&target, args).await,
-        Command::Blame(args) => timeline::blame(&target, args).await,
-        Command::AsOf(args) => timeline::as_of(&target, args).await,
-        Command::Actor(args) => timeline::actor(&target, args).await,
-        Command::Activity(args) => timeline::activity(&target, args).await,
-        Command::Export(args) => timeline::export(&target, args).await,
-        Command::Indexes(args) => indexes::indexes(&target, args).await,
-        Command::Explain(args) => indexes::explain(&target, args).await,
-        Command::CheckFunction(args) => indexes::check_function(&target, args).await,
+        Command::Concurrency(args) => concurrency::run(&source, args).await,
+        Command::Timeline(args) => timeline::timeline(&source, args).await,
+        Command::Version(args) => timeline::version(&source, args).await,
+        Command::Diff(args) => timeline::diff(&source, args).await,
+        Command::Blame(args) => timeline::blame(&source, args).await,
+        Command::AsOf(args) => timeline::as_of(&source, args).await,
+        Command::Actor(args) => timeline::actor(&source, args).await,
+        Command::Activity(args) => timeline::activity(&source, args).await,
+        Command::Export(args) => timeline::export(&source, args).await,
+        Command::Indexes(args) => indexes::indexes(&source, args).await,
+        Command::Explain(args) => indexes::explain(&source, args).await,
+        Command::CheckFunction(args) => indexes::check_function(&source, args).await,
         Command::SlowAssignments(args) => indexes::slow_assignments(args),
-        command => run_simple(target, command).await.map(|()| ExitCode::SUCCESS),
+        command => run_simple(source, command).await.map(|()| ExitCode::SUCCESS),
     }
 }
 
-async fn run_simple(target: Target, command: Command) -> Result<()> {
+async fn run_simple(source: Source, command: Command) -> Result<()> {
     match command {
         Command::Concurrency(_)
         | Command::Timeline(_)
@@ -174,10 +179,14 @@ async fn run_simple(target: Target, command: Command) -> Result<()> {
         | Command::Profile { .. } => unreachable!("handled in run"),
         Command::Sandbox { action } => sandbox(action).await,
         Command::Migrate { yes } => {
-            let conn = Connection::open(&target, false).await?;
-            conn.confirm_write(yes, "install or update Waybill's schema in")?;
-            let result = schema::migrate(&conn.pool).await;
-            conn.finish(result.map(|()| println!("schema is up to date"))).await
+            let conn = connect::open(&source, false).await?;
+            let result = async {
+                connect::authorize(&conn, yes, "install or update Waybill's schema in")?;
+                schema::migrate(conn.db()).await
+            }
+            .await;
+            conn.close().await?;
+            result.map(|()| println!("schema is up to date"))
         }
         Command::Seed {
             rows,
@@ -185,23 +194,27 @@ async fn run_simple(target: Target, command: Command) -> Result<()> {
             replace,
             yes,
         } => {
-            let conn = Connection::open(&target, false).await?;
-            conn.confirm_write(yes, "load demo data into")?;
-            let options = seed::SeedOptions {
-                rows,
-                seed: seed_value,
-                replace,
-            };
-            let result = seed::seed(&conn.pool, &options, &output::progress_to_stderr).await;
-            conn.finish(result.map(|r| output::seed_report(&r))).await
+            let conn = connect::open(&source, false).await?;
+            let result = async {
+                connect::authorize(&conn, yes, "load demo data into")?;
+                let options = seed::SeedOptions {
+                    rows,
+                    seed: seed_value,
+                    replace,
+                };
+                seed::seed(conn.db(), &options, &output::progress_to_stderr).await
+            }
+            .await;
+            conn.close().await?;
+            result.map(|r| output::seed_report(&r))
         }
-        Command::Shipments { search, limit, json } => connect::with_reader(&target, async |conn| {
-            shipments::search(&conn.pool, &search, limit).await
-        })
-        .await
-        .and_then(|rows| output::shipments(&rows, json)),
+        Command::Shipments { search, limit, json } => {
+            with_connection(&source, async |conn| shipments::search(conn.db(), &search, limit).await)
+                .await
+                .and_then(|rows| output::shipments(&rows, json))
+        }
         Command::Shipment { key, recent, json } => {
-            connect::with_reader(&target, async |conn| shipments::get(&conn.pool, &key, recent).await)
+            with_connection(&source, async |conn| shipments::get(conn.db(), &key, recent).await)
                 .await
                 .and_then(|d| output::shipment(&d, json))
         }
@@ -225,7 +238,7 @@ async fn sandbox(action: SandboxAction) -> Result<()> {
         SandboxAction::Stop => {
             let was_running = tokio::task::spawn_blocking(move || sandbox.stop())
                 .await
-                .expect("stop task")?;
+                .map_err(waybill::Error::internal)??;
             println!(
                 "{}",
                 if was_running {

@@ -14,7 +14,7 @@ pub fn progress_to_stderr(p: Progress) {
 }
 
 pub(super) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    let text = serde_json::to_string_pretty(value).map_err(Error::internal)?;
     println!("{text}");
     Ok(())
 }

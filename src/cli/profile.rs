@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use serde::Serialize;
 
+use waybill::connection::Source;
 use waybill::error::{Error, Result};
-use waybill::profiles::{self, Config, Keyring, Password, Profile, SecretStore, TlsMode};
+use waybill::profiles::manage::{self, SaveRequest};
+use waybill::profiles::{self, Config, Keyring, Password, Profile, TlsMode};
 
-use super::connect::{with_connection, Target};
+use super::connect::with_connection;
 use super::output::print_json;
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +31,8 @@ pub enum ProfileAction {
     },
     /// Delete a profile and its password in the keyring.
     Remove { name: String },
+    /// Rename a profile; its password goes along.
+    Rename { old: String, new: String },
     /// Make a profile the one the desktop app opens (`sandbox` for the sandbox).
     Use { name: String },
 }
@@ -75,28 +78,25 @@ pub async fn run(action: ProfileAction) -> Result<ExitCode> {
         ProfileAction::List { json } => list(&path, json),
         ProfileAction::Test { name, json } => test(&name, json).await,
         ProfileAction::Remove { name } => {
-            let mut config = Config::load(&path)?;
-            let removed = config.remove(&name)?;
-            config.save(&path)?;
-            let had_password = Keyring.delete(&removed.name).unwrap_or_else(|e| {
-                eprintln!("warning: {e}");
-                false
-            });
-            let note = if had_password {
+            let outcome = manage::remove(&path, &Keyring, &name, None)?;
+            let note = if outcome.had_password {
                 " and its password in the keyring"
             } else {
                 ""
             };
             println!("removed profile `{name}`{note}");
+            if let Some(problem) = outcome.keyring_problem {
+                eprintln!("warning: its password may still be in the keyring: {problem}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ProfileAction::Rename { old, new } => {
+            let outcome = manage::rename(&path, &Keyring, &old, &new, None)?;
+            println!("renamed profile `{old}` to `{new}`{}", password_note(&outcome));
             Ok(ExitCode::SUCCESS)
         }
         ProfileAction::Use { name } => {
-            let mut config = Config::load(&path)?;
-            if name != profiles::SANDBOX {
-                config.get(&name)?;
-            }
-            config.active = Some(name.clone());
-            config.save(&path)?;
+            manage::set_active(&path, &name)?;
             println!("the app will open `{name}`");
             Ok(ExitCode::SUCCESS)
         }
@@ -130,85 +130,90 @@ fn add(path: &std::path::Path, args: AddArgs) -> Result<ExitCode> {
         from_url
     };
 
-    let mut config = Config::load(path)?;
+    let config = Config::load(path)?;
     let replacing = (args.replace && config.get(&profile.name).is_ok()).then(|| profile.name.clone());
-    config.put(profile.clone(), replacing.as_deref())?;
-    // The password first: a profile saved with a stale password would connect wrongly.
-    let stored = match &password {
-        Some(p) => match Keyring.set(&profile.name, p) {
-            Ok(()) => "its password is in the OS keyring",
-            Err(e) => {
-                eprintln!("warning: {e}");
-                "without its password (commands will ask for it at the terminal)"
-            }
-        },
-        None => "without a password",
+    let request = SaveRequest {
+        profile: profile.clone(),
+        replacing,
+        password,
     };
-    config.save(path)?;
-    println!("saved profile `{}` ({}), {stored}", profile.name, profile.label());
-    if profile.tls != TlsMode::VerifyFull && profile.is_remote() {
-        println!("note: TLS mode `{}` encrypts but does not check who the server is; only verify-full (with the server's CA file) does", profile.tls.as_str());
+    let outcome = manage::save(path, &Keyring, request, None)?;
+    println!(
+        "saved profile `{}` ({}){}",
+        profile.name,
+        profile.label(),
+        password_note(&outcome)
+    );
+    if let Some(problem) = &outcome.keyring_problem {
+        eprintln!("warning: {problem}");
+    }
+    if !profile.identity_verified() {
+        println!(
+            "note: TLS mode `{}` does not check who the server is; only verify-full (with the server's CA file) does",
+            profile.tls.as_str()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Serialize)]
-struct Listed<'a> {
-    #[serde(flatten)]
-    profile: &'a Profile,
-    active: bool,
-    /// "keyring", "none" or "keyring unavailable: …"
-    password: String,
+fn password_note(outcome: &manage::SaveOutcome) -> &'static str {
+    match outcome {
+        o if o.password_stored => ", its password is in the OS keyring",
+        o if o.keyring_problem.is_some() => ", without its password (commands will ask for it at a terminal)",
+        o if o.password_needed => {
+            "; it now names another server, so the stored password was not kept (give it again with --password-stdin)"
+        }
+        _ => ", without a password",
+    }
 }
 
 fn list(path: &std::path::Path, json: bool) -> Result<ExitCode> {
-    let config = Config::load(path)?;
-    let active = config.active_profile().map(|p| p.name.clone());
-    let listed: Vec<Listed> = config
-        .profiles
-        .iter()
-        .map(|p| Listed {
-            profile: p,
-            active: active.as_deref() == Some(p.name.as_str()),
-            password: match Keyring.get(&p.name) {
-                Ok(Some(_)) => "keyring".into(),
-                Ok(None) => "none".into(),
-                Err(e) => format!("unknown ({})", e.code()),
-            },
-        })
-        .collect();
+    let list = manage::list(path, &Keyring)?;
     if json {
-        print_json(&listed)?;
+        print_json(&list)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mark = |on: bool| if on { "*" } else { " " };
-    println!("{} sandbox  (built-in, local)", mark(active.is_none()));
-    for l in &listed {
-        let p = l.profile;
+    println!("{} sandbox  (built-in, local)", mark(list.active == profiles::SANDBOX));
+    for entry in &list.profiles {
+        let p = &entry.profile;
         let mut notes = vec![format!("tls {}", p.tls.as_str())];
+        if !entry.identity_verified {
+            notes.push("server identity NOT verified".into());
+        }
         if p.pooler {
             notes.push("transaction pooler".into());
         }
         if let Some(schema) = &p.schema {
             notes.push(format!("schema {schema}"));
         }
-        notes.push(format!("password: {}", l.password));
+        notes.push(format!(
+            "password: {}",
+            match entry.has_password {
+                Some(true) => "keyring",
+                Some(false) => "none",
+                None => "unknown (keyring unavailable)",
+            }
+        ));
         println!(
             "{} {}  {}  [{}]  {}",
-            mark(l.active),
+            mark(list.active == p.name),
             p.name,
             p.label(),
             if p.is_remote() { "remote" } else { "local" },
             notes.join(", ")
         );
     }
+    if let Some(problem) = &list.keyring_problem {
+        eprintln!("warning: {problem}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 async fn test(name: &str, json: bool) -> Result<ExitCode> {
-    let target = Target::choose(Some(name), None)?;
-    with_connection(&target, async |conn| {
-        let check = profiles::test_profile(&conn.pool).await?;
+    let source = Source::named(name)?;
+    with_connection(&source, async |conn| {
+        let check = profiles::test_profile(conn.db()).await?;
         if json {
             print_json(&check)?;
         } else {

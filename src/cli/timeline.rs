@@ -16,12 +16,14 @@ use waybill::plots::{self, Plot};
 use waybill::timeline::activity::{self, Scope};
 use waybill::timeline::actor::{self, ActorCursor};
 use waybill::timeline::diff::{ChangeKind, Diff};
-use waybill::timeline::export::{self, TimelineFormat};
+use waybill::timeline::export::{self, ExportRequest, PageRange, PageStart, TimelineFormat};
 use waybill::timeline::time::{format_time, local_zone_name, parse_time, zone};
 use waybill::timeline::version::{self, VersionDetail};
 use waybill::timeline::{self, blame, TimelineEntry, TimelineFilter};
 
-use super::connect::{with_reader, Connection, Target};
+use waybill::connection::{Connection, Source};
+
+use super::connect::with_connection;
 use super::output::print_json;
 
 #[derive(Debug, Args)]
@@ -188,7 +190,7 @@ async fn build_filter(conn: &Connection, args: &FilterArgs) -> Result<(TimelineF
     let tz_name = args.zone.name();
     let tz = zone(&tz_name)?;
     let filter = TimelineFilter {
-        actors: actor::resolve_many(&conn.pool, &args.actors).await?,
+        actors: actor::resolve_many(conn.db(), &args.actors).await?,
         event_types: args.event_types.clone(),
         since: args.since.as_deref().map(|t| parse_time(t, tz, false)).transpose()?,
         until: args.until.as_deref().map(|t| parse_time(t, tz, true)).transpose()?,
@@ -214,11 +216,23 @@ fn no_match(what: &str, filter: &TimelineFilter) -> ExitCode {
     ExitCode::from(1)
 }
 
-pub async fn timeline(target: &Target, args: TimelineArgs) -> Result<ExitCode> {
-    with_reader(target, async |conn| {
-        let (filter, tz, _) = build_filter(&conn, &args.filter).await?;
-        let page = timeline::page(&conn.pool, &args.shipment, &filter, args.before_version, args.limit).await?;
-        print_page(&page.entries, tz, args.format, &page)?;
+pub async fn timeline(source: &Source, args: TimelineArgs) -> Result<ExitCode> {
+    with_connection(source, async |conn| {
+        let (filter, tz, _) = build_filter(conn, &args.filter).await?;
+        let page = timeline::page(conn.db(), &args.shipment, &filter, args.before_version, args.limit).await?;
+        let csv = PageRange {
+            before: args.before_version.map(PageStart::Version),
+            limit: args.limit,
+        };
+        print_page(
+            conn,
+            Scope::Shipment(args.shipment.clone()),
+            (&filter, tz),
+            args.format,
+            &page,
+            csv,
+        )
+        .await?;
         if let Some(next) = page.next_before {
             eprintln!("more: --before-version {next}");
         }
@@ -231,12 +245,24 @@ pub async fn timeline(target: &Target, args: TimelineArgs) -> Result<ExitCode> {
     .await
 }
 
-pub async fn actor(target: &Target, args: ActorArgs) -> Result<ExitCode> {
-    with_reader(target, async |conn| {
-        let (filter, tz, _) = build_filter(&conn, &args.filter).await?;
+pub async fn actor(source: &Source, args: ActorArgs) -> Result<ExitCode> {
+    with_connection(source, async |conn| {
+        let (filter, tz, _) = build_filter(conn, &args.filter).await?;
         let before: Option<ActorCursor> = args.before.as_deref().map(str::parse).transpose()?;
-        let page = actor::page(&conn.pool, &args.actor, &filter, before.as_ref(), args.limit).await?;
-        print_page(&page.entries, tz, args.format, &page)?;
+        let page = actor::page(conn.db(), &args.actor, &filter, before.as_ref(), args.limit).await?;
+        let csv = PageRange {
+            before: before.clone().map(PageStart::Actor),
+            limit: args.limit,
+        };
+        print_page(
+            conn,
+            Scope::Actor(args.actor.clone()),
+            (&filter, tz),
+            args.format,
+            &page,
+            csv,
+        )
+        .await?;
         if let Some(next) = &page.next {
             eprintln!("more: --before {next}");
         }
@@ -249,39 +275,48 @@ pub async fn actor(target: &Target, args: ActorArgs) -> Result<ExitCode> {
     .await
 }
 
-fn print_page<T: serde::Serialize>(entries: &[TimelineEntry], tz: Tz, format: PageFormat, whole: &T) -> Result<()> {
+trait Page: serde::Serialize {
+    fn entries(&self) -> &[TimelineEntry];
+}
+
+impl Page for timeline::TimelinePage {
+    fn entries(&self) -> &[TimelineEntry] {
+        &self.entries
+    }
+}
+
+impl Page for actor::ActorPage {
+    fn entries(&self) -> &[TimelineEntry] {
+        &self.entries
+    }
+}
+
+/// A page as a table, JSON, or the timeline's one CSV format (the export's,
+/// for exactly the rows of this page).
+async fn print_page(
+    conn: &Connection,
+    scope: Scope,
+    (filter, tz): (&TimelineFilter, Tz),
+    format: PageFormat,
+    page: &impl Page,
+    range: PageRange,
+) -> Result<()> {
+    let entries = page.entries();
     let mut out = std::io::stdout().lock();
     match format {
-        PageFormat::Json => print_json(whole),
+        PageFormat::Json => print_json(page),
         PageFormat::Csv => {
-            let mut w = csv::Writer::from_writer(&mut out);
-            let header = [
-                "shipment_reference",
-                "version_no",
-                "timestamp",
-                "event_type",
-                "actor_id",
-                "actor_name",
-                "description",
-                "summary",
-            ];
-            let rows = entries.iter().map(|e| {
-                [
-                    e.shipment_reference.clone(),
-                    e.version_no.to_string(),
-                    format_time(e.timestamp, tz),
-                    e.event_type.clone(),
-                    e.actor_id.map(|a| a.to_string()).unwrap_or_default(),
-                    e.actor_name.clone().unwrap_or_default(),
-                    e.description.clone().unwrap_or_default(),
-                    e.summary.clone(),
-                ]
-            });
-            std::iter::once(header.map(String::from))
-                .chain(rows)
-                .try_for_each(|r| w.write_record(r))
-                .and_then(|()| w.flush().map_err(csv::Error::from))
-                .map_err(|e| Error::InvalidInput(format!("writing CSV failed: {e}")))
+            drop(out);
+            let request = ExportRequest {
+                scope,
+                filter: filter.clone(),
+                time_zone: tz.name().to_string(),
+                format: TimelineFormat::Csv,
+                page: Some(range),
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout());
+            export::export(conn.db(), &request, &mut out, &|_| {}).await?;
+            out.flush().map_err(Error::io("writing to standard output"))
         }
         PageFormat::Table => {
             if entries.is_empty() {
@@ -397,10 +432,10 @@ fn print_state(detail: &VersionDetail, tz: Tz) {
     }
 }
 
-pub async fn version(target: &Target, args: VersionArgs) -> Result<ExitCode> {
-    with_reader(target, async |conn| {
+pub async fn version(source: &Source, args: VersionArgs) -> Result<ExitCode> {
+    with_connection(source, async |conn| {
         let tz = zone(&args.zone.name())?;
-        let detail = version::version(&conn.pool, &args.shipment, args.version).await?;
+        let detail = version::version(conn.db(), &args.shipment, args.version).await?;
         if args.json {
             print_json(&detail)?;
         } else {
@@ -413,18 +448,18 @@ pub async fn version(target: &Target, args: VersionArgs) -> Result<ExitCode> {
     .await
 }
 
-pub async fn diff(target: &Target, args: DiffArgs) -> Result<ExitCode> {
-    with_reader(target, async |conn| {
+pub async fn diff(source: &Source, args: DiffArgs) -> Result<ExitCode> {
+    with_connection(source, async |conn| {
         let (diff, reference) = match args.to {
             Some(to) => {
-                let page = timeline::page(&conn.pool, &args.shipment, &TimelineFilter::default(), None, 1).await?;
+                let page = timeline::page(conn.db(), &args.shipment, &TimelineFilter::default(), None, 1).await?;
                 (
-                    version::compare(&conn.pool, &args.shipment, args.from, to).await?,
+                    version::compare(conn.db(), &args.shipment, args.from, to).await?,
                     page.shipment.reference,
                 )
             }
             None => {
-                let detail = version::version(&conn.pool, &args.shipment, args.from).await?;
+                let detail = version::version(conn.db(), &args.shipment, args.from).await?;
                 (detail.diff, detail.shipment.reference)
             }
         };
@@ -438,10 +473,10 @@ pub async fn diff(target: &Target, args: DiffArgs) -> Result<ExitCode> {
     .await
 }
 
-pub async fn blame(target: &Target, args: BlameArgs) -> Result<ExitCode> {
-    with_reader(target, async |conn| {
+pub async fn blame(source: &Source, args: BlameArgs) -> Result<ExitCode> {
+    with_connection(source, async |conn| {
         let tz = zone(&args.zone.name())?;
-        let b = blame::blame(&conn.pool, &args.shipment).await?;
+        let b = blame::blame(conn.db(), &args.shipment).await?;
         if args.json {
             print_json(&b)?;
         } else {
@@ -484,11 +519,11 @@ pub async fn blame(target: &Target, args: BlameArgs) -> Result<ExitCode> {
     .await
 }
 
-pub async fn as_of(target: &Target, args: AsOfArgs) -> Result<ExitCode> {
-    with_reader(target, async |conn| {
+pub async fn as_of(source: &Source, args: AsOfArgs) -> Result<ExitCode> {
+    with_connection(source, async |conn| {
         let tz = zone(&args.zone.name())?;
         let at = parse_time(&args.time, tz, false)?;
-        let detail = version::as_of(&conn.pool, &args.shipment, at).await?;
+        let detail = version::as_of(conn.db(), &args.shipment, at).await?;
         if args.json {
             print_json(&detail)?;
         } else {
@@ -500,14 +535,14 @@ pub async fn as_of(target: &Target, args: AsOfArgs) -> Result<ExitCode> {
     .await
 }
 
-pub async fn activity(target: &Target, args: ActivityArgs) -> Result<ExitCode> {
+pub async fn activity(source: &Source, args: ActivityArgs) -> Result<ExitCode> {
     if let Some(path) = &args.plot {
         plots::write_check(path)?;
     }
-    with_reader(target, async |conn| {
-        let (filter, _, tz_name) = build_filter(&conn, &args.filter).await?;
+    with_connection(source, async |conn| {
+        let (filter, _, tz_name) = build_filter(conn, &args.filter).await?;
         let scope = scope(&args.shipment, &args.by);
-        let a = activity::activity(&conn.pool, &scope, &filter, &tz_name).await?;
+        let a = activity::activity(conn.db(), &scope, &filter, &tz_name).await?;
         if let Some(path) = &args.plot {
             plots::write(Plot::Activity(&a), path)?;
             eprintln!("wrote {}", path.display());
@@ -537,13 +572,18 @@ pub async fn activity(target: &Target, args: ActivityArgs) -> Result<ExitCode> {
     .await
 }
 
-pub async fn export(target: &Target, args: ExportArgs) -> Result<ExitCode> {
-    with_reader(target, async |conn| {
-        let (filter, _, tz_name) = build_filter(&conn, &args.filter).await?;
-        let scope = scope(&args.shipment, &args.by);
-        let format = match args.format {
-            FileFormat::Csv => TimelineFormat::Csv,
-            FileFormat::Json => TimelineFormat::Json,
+pub async fn export(source: &Source, args: ExportArgs) -> Result<ExitCode> {
+    with_connection(source, async |conn| {
+        let (filter, _, tz_name) = build_filter(conn, &args.filter).await?;
+        let request = ExportRequest {
+            scope: scope(&args.shipment, &args.by),
+            filter,
+            time_zone: tz_name,
+            format: match args.format {
+                FileFormat::Csv => TimelineFormat::Csv,
+                FileFormat::Json => TimelineFormat::Json,
+            },
+            page: None,
         };
         let progress = |rows: u64| {
             if args.output.is_some() {
@@ -552,18 +592,19 @@ pub async fn export(target: &Target, args: ExportArgs) -> Result<ExitCode> {
         };
         let rows = match &args.output {
             Some(path) => {
-                let rows =
-                    export::export_to_file(&conn.pool, &scope, &filter, &tz_name, format, path, &progress).await?;
+                let rows = export::export_to_file(conn.db(), &request, path, &progress).await?;
                 eprintln!("wrote {rows} rows to {}", path.display());
                 rows
             }
             None => {
                 let mut out = std::io::BufWriter::new(std::io::stdout());
-                export::export(&conn.pool, &scope, &filter, &tz_name, format, &mut out, &progress).await?
+                let rows = export::export(conn.db(), &request, &mut out, &progress).await?;
+                out.flush().map_err(Error::io("writing to standard output"))?;
+                rows
             }
         };
         Ok(if rows == 0 {
-            no_match("export", &filter)
+            no_match("export", &request.filter)
         } else {
             ExitCode::SUCCESS
         })

@@ -8,11 +8,13 @@ pub mod report;
 pub mod runner;
 pub mod runs;
 pub mod scenario;
+mod setup;
 pub mod stats;
-mod target;
+pub mod suite;
 pub mod verdict;
 pub mod view;
 
 pub use report::{Check, ErrorKind, RequestRecord, RunProgress, RunReport};
 pub use runner::{run, RunOptions};
 pub use scenario::{Params, Scenario};
+pub use suite::{run_suite, Choice, Overrides, Suite};

@@ -107,6 +107,10 @@ impl RunReport {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct RunProgress {
+    pub scenario: Scenario,
+    /// Which run of a suite this is (1-based), of `runs`.
+    pub run: u32,
+    pub runs: u32,
     pub done: u32,
     pub failed: u32,
     pub total: u32,

@@ -20,10 +20,10 @@ use uuid::Uuid;
 use super::lockwatch;
 use super::report::{ErrorKind, RequestError, RequestRecord, RunProgress, RunReport};
 use super::scenario::{Params, Scenario};
+use super::setup::{self, Assignment};
 use super::stats;
-use super::target::{self, Assignment};
 use super::verdict::{self, StoredRow};
-use crate::db::Target;
+use crate::db::Endpoint;
 use crate::error::{Error, Result};
 
 pub struct RunOptions {
@@ -173,34 +173,31 @@ async fn run_checked(
     let (scenario, params) = (options.scenario, options.params);
     params.validate(scenario)?;
     if options.unsafe_control && !options.is_sandbox {
-        return Err(Error::InvalidInput(
-            "the unsafe control is installed only into the sandbox, never into another database".into(),
-        ));
+        return Err(Error::UnsafeControlOutsideSandbox);
     }
     crate::schema::check_with_function(pool).await?;
     let assignment = if options.unsafe_control {
-        target::install_unsafe_control(pool).await?;
-        target::UNSAFE_CONTROL
+        setup::install_unsafe_control(pool).await?;
+        setup::UNSAFE_CONTROL
     } else {
-        target::SAFE
+        setup::SAFE
     };
     if !pool.rules().pooler {
         // Behind a pooler the server's connection count says nothing about
         // ours: the pooler queues clients beyond its own pool size.
-        target::check_capacity(pool, params.concurrent_connections(scenario) + 1).await?;
+        setup::check_capacity(pool, params.concurrent_connections(scenario) + 1).await?;
     }
 
     let run_id = Uuid::new_v4().simple().to_string();
     let started_at = Utc::now();
     let shipments = match (&options.shipment, scenario.needs_new_shipments()) {
-        (Some(key), false) => vec![target::existing_shipment(pool, key).await?],
+        (Some(key), false) => vec![setup::existing_shipment(pool, key).await?],
         (Some(_), true) => {
-            return Err(Error::InvalidInput(format!(
-                "{} writes to new shipments it creates; leave out the shipment",
-                scenario.title()
-            )))
+            return Err(Error::ScenarioNeedsNewShipments {
+                scenario: scenario.title(),
+            })
         }
-        (None, _) => target::create_test_shipments(pool, &run_id, params.shipments).await?,
+        (None, _) => setup::create_test_shipments(pool, &run_id, params.shipments).await?,
     };
     let ids: Vec<Uuid> = shipments.iter().map(|s| s.id).collect();
 
@@ -330,6 +327,9 @@ async fn run_checked(
     let run_start = Instant::now();
     let report_progress = |shared: &Shared| {
         progress(RunProgress {
+            scenario,
+            run: 1,
+            runs: 1,
             done: shared.done.load(Ordering::Relaxed),
             failed: shared.failed.load(Ordering::Relaxed),
             total,
@@ -340,7 +340,7 @@ async fn run_checked(
         tokio::select! {
             joined = tasks.join_next() => match joined {
                 Some(outcomes) => {
-                    for outcome in outcomes.map_err(|e| Error::InvalidInput(format!("a request task failed: {e}")))? {
+                    for outcome in outcomes.map_err(|e| Error::internal(format!("a request task failed: {e}")))? {
                         match outcome {
                             Some(record) => requests.push(record),
                             None => cancelled += 1,
@@ -429,8 +429,8 @@ async fn open_connections(options: &PgConnectOptions, count: u32) -> Result<Vec<
     }
     let mut slots: Vec<Option<PgConnection>> = (0..count).map(|_| None).collect();
     while let Some(joined) = opening.join_next().await {
-        let (i, conn) = joined.map_err(|e| Error::InvalidInput(format!("opening connections failed: {e}")))?;
-        slots[i as usize] = Some(conn.map_err(|e| Target::of(options).explain(e))?);
+        let (i, conn) = joined.map_err(|e| Error::internal(format!("opening connections failed: {e}")))?;
+        slots[i as usize] = Some(conn.map_err(|e| Endpoint::of(options).connect_error(e))?);
     }
     Ok(slots.into_iter().flatten().collect())
 }
@@ -439,7 +439,11 @@ async fn open_connections(options: &PgConnectOptions, count: u32) -> Result<Vec<
 async fn warm_up(pool: &PgPool, size: u32, options: &PgConnectOptions) -> Result<()> {
     let mut held = Vec::new();
     for _ in 0..size {
-        held.push(pool.acquire().await.map_err(|e| Target::of(options).explain(e))?);
+        held.push(
+            pool.acquire()
+                .await
+                .map_err(|e| Endpoint::of(options).connect_error(e))?,
+        );
     }
     Ok(())
 }

@@ -19,45 +19,56 @@ pub fn save(data_dir: &Path, report: &RunReport) -> Result<PathBuf> {
         report.started_at.format("%Y%m%dT%H%M%S"),
         &report.id[..8]
     ));
-    let json = serde_json::to_vec(report).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    let json = serde_json::to_vec(report).map_err(Error::internal)?;
     std::fs::write(&file, json).map_err(Error::io(format!("writing {}", file.display())))?;
     Ok(file)
 }
 
-/// Reads a saved report by its file or its run id (or an unambiguous prefix).
+/// Reads a saved report by its file (the CLI's `--compare FILE`) or its run id.
 pub fn load(data_dir: &Path, key: &str) -> Result<RunReport> {
     let path = Path::new(key);
-    let file = if path.is_file() {
-        path.to_path_buf()
-    } else {
+    if path.is_file() {
+        return read(path);
+    }
+    load_by_id(data_dir, key)
+}
+
+/// Reads a saved report by its run id (or an unambiguous prefix), only from the
+/// runs directory: what the window asks for is never taken as a path.
+pub fn load_by_id(data_dir: &Path, key: &str) -> Result<RunReport> {
+    let file = {
+        let valid = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric());
         let matches: Vec<PathBuf> = list_files(data_dir)?
             .into_iter()
             .filter(|f| {
-                f.file_stem().and_then(|s| s.to_str()).is_some_and(|s| {
-                    s.split('-')
-                        .nth(1)
-                        .is_some_and(|id| key.starts_with(id) || id.starts_with(key))
-                })
+                valid
+                    && f.file_stem().and_then(|s| s.to_str()).is_some_and(|s| {
+                        s.split('-')
+                            .nth(1)
+                            .is_some_and(|id| key.starts_with(id) || id.starts_with(key))
+                    })
             })
             .collect();
         match matches.as_slice() {
             [one] => one.clone(),
-            [] => {
-                return Err(Error::InvalidInput(format!(
-                    "no saved run matches `{key}`; list them with `waybill concurrency --list`"
-                )))
-            }
+            [] => return Err(Error::RunNotFound { key: key.to_string() }),
             _ => {
-                return Err(Error::InvalidInput(format!(
-                    "`{key}` matches {} saved runs; give more of its id",
-                    matches.len()
-                )))
+                return Err(Error::RunAmbiguous {
+                    key: key.to_string(),
+                    count: matches.len(),
+                })
             }
         }
     };
-    let bytes = std::fs::read(&file).map_err(Error::io(format!("reading {}", file.display())))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::InvalidInput(format!("{} is not a Waybill run report: {e}", file.display())))
+    read(&file)
+}
+
+fn read(file: &Path) -> Result<RunReport> {
+    let bytes = std::fs::read(file).map_err(Error::io(format!("reading {}", file.display())))?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::NotARunReport {
+        path: file.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 /// Saved report files, newest first.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 
 /// At most this many connections at once (the sandbox allows 1,100).
 pub const MAX_CONCURRENT: u32 = 1000;
@@ -11,6 +11,7 @@ pub const MAX_CONCURRENT: u32 = 1000;
 pub const MAX_REQUESTS: u32 = 1_000_000;
 pub const MAX_DELAY_MS: u32 = 60_000;
 pub const MAX_SHIPMENTS: u32 = 100;
+pub const MAX_ACQUIRE_TIMEOUT_MS: u32 = 600_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
@@ -176,50 +177,70 @@ impl Params {
     }
 
     pub fn validate(&self, scenario: Scenario) -> Result<()> {
-        let bad = |m: String| Err(Error::InvalidInput(m));
-        if self.requests == 0 {
-            return bad("--requests must be at least 1".into());
+        let range = |field, got: u32, min: u32, max: u32| Error::check_range(field, got.into(), min.into(), max.into());
+        let min_requests = if scenario == Scenario::Stress { 10 } else { 1 };
+        // Dedicated connections: one per request, all open at once.
+        let max_requests = match scenario {
+            _ if scenario.dedicated_connections() => MAX_CONCURRENT / self.shipments.max(1),
+            Scenario::PoolExhaustion => MAX_CONCURRENT,
+            _ => MAX_REQUESTS,
+        };
+        range(Field::Requests, self.requests, min_requests, max_requests)?;
+        range(Field::DelayMs, self.delay_ms, 0, MAX_DELAY_MS)?;
+        if scenario == Scenario::Spread {
+            range(Field::Shipments, self.shipments, 1, MAX_SHIPMENTS)?;
+        } else {
+            range(Field::Shipments, self.shipments, 1, 1)?;
         }
-        if self.total_requests() > MAX_REQUESTS {
-            return bad(format!(
-                "a run makes at most {MAX_REQUESTS} requests, this one would make {}",
-                self.total_requests()
-            ));
+        if !scenario.dedicated_connections() {
+            range(Field::PoolSize, self.pool_size, 1, MAX_CONCURRENT)?;
+            range(
+                Field::AcquireTimeoutMs,
+                self.acquire_timeout_ms,
+                1,
+                MAX_ACQUIRE_TIMEOUT_MS,
+            )?;
         }
-        if scenario == Scenario::Stress && self.requests < 10 {
-            return bad("the stress scenario needs at least 10 concurrent requests".into());
+        range(Field::MaxMs, self.max_total_ms, 1, u32::MAX)
+    }
+}
+
+/// A parameter as the app's form shows it: which field of `Params`, its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ParamKey {
+    Requests,
+    DelayMs,
+    PoolSize,
+    AcquireTimeoutMs,
+    Shipments,
+    MaxTotalMs,
+}
+
+impl ParamKey {
+    pub fn field(self) -> Field {
+        match self {
+            ParamKey::Requests => Field::Requests,
+            ParamKey::DelayMs => Field::DelayMs,
+            ParamKey::PoolSize => Field::PoolSize,
+            ParamKey::AcquireTimeoutMs => Field::AcquireTimeoutMs,
+            ParamKey::Shipments => Field::Shipments,
+            ParamKey::MaxTotalMs => Field::MaxMs,
         }
-        if self.delay_ms > MAX_DELAY_MS {
-            return bad(format!("--delay-ms must be at most {MAX_DELAY_MS}"));
+    }
+}
+
+impl Scenario {
+    /// The parameters this scenario uses, in the order a form shows them.
+    pub fn params_used(self) -> Vec<ParamKey> {
+        use ParamKey::*;
+        match self {
+            Scenario::Staggered => vec![Requests, DelayMs, MaxTotalMs],
+            Scenario::RapidFire | Scenario::PoolExhaustion => vec![Requests, PoolSize, AcquireTimeoutMs, MaxTotalMs],
+            Scenario::Spread => vec![Requests, Shipments, MaxTotalMs],
+            _ => vec![Requests, MaxTotalMs],
         }
-        if self.shipments == 0 || self.shipments > MAX_SHIPMENTS {
-            return bad(format!("--shipments must be between 1 and {MAX_SHIPMENTS}"));
-        }
-        if scenario != Scenario::Spread && self.shipments != 1 {
-            return bad("--shipments applies to the spread scenario only".into());
-        }
-        if scenario == Scenario::PoolExhaustion && self.requests > MAX_CONCURRENT {
-            return bad(format!(
-                "pool exhaustion releases all requests at once: at most {MAX_CONCURRENT}"
-            ));
-        }
-        if !scenario.dedicated_connections() && (self.pool_size == 0 || self.pool_size > MAX_CONCURRENT) {
-            return bad(format!("--pool-size must be between 1 and {MAX_CONCURRENT}"));
-        }
-        if !scenario.dedicated_connections() && self.acquire_timeout_ms == 0 {
-            return bad("--acquire-timeout-ms must be at least 1".into());
-        }
-        let connections = self.concurrent_connections(scenario);
-        if connections > MAX_CONCURRENT {
-            return bad(format!(
-                "{} needs {connections} connections at once; at most {MAX_CONCURRENT} are allowed (lower --requests or --shipments)",
-                scenario.title()
-            ));
-        }
-        if self.max_total_ms == 0 {
-            return bad("--max-ms must be at least 1".into());
-        }
-        Ok(())
     }
 }
 
@@ -243,27 +264,31 @@ mod tests {
     fn out_of_range_parameters_are_refused_with_a_reason() {
         let s = Scenario::Concurrent;
         let d = s.defaults();
-        for (params, says) in [
-            (Params { requests: 0, ..d }, "at least 1"),
-            (
-                Params {
-                    requests: 100_000_000,
-                    ..d
-                },
-                "at most 1000000",
-            ),
-            (Params { requests: 5000, ..d }, "at most 1000 are allowed"),
+        for (params, field, max) in [
+            (Params { requests: 0, ..d }, Field::Requests, 1000),
+            (Params { requests: 5000, ..d }, Field::Requests, 1000),
             (
                 Params {
                     delay_ms: 3_600_000,
                     ..d
                 },
-                "--delay-ms",
+                Field::DelayMs,
+                60_000,
             ),
         ] {
-            let err = params.validate(s).unwrap_err().to_string();
-            assert!(err.contains(says), "{err}");
+            match params.validate(s) {
+                Err(Error::OutOfRange { field: f, max: m, .. }) => assert_eq!((f, m), (field, max)),
+                other => panic!("{other:?}"),
+            }
         }
+        let rapid = Scenario::RapidFire;
+        let err = Params {
+            requests: 2_000_000,
+            ..rapid.defaults()
+        }
+        .validate(rapid)
+        .unwrap_err();
+        assert_eq!(err.to_string(), "Requests must be between 1 and 1000000, got 2000000.");
         let stress = Scenario::Stress;
         assert!(Params {
             requests: 5,

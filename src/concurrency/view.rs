@@ -92,14 +92,11 @@ pub fn export(report: &RunReport, format: ExportFormat, dir: &Path) -> Result<Pa
         &report.id[..8]
     );
     let (ext, bytes) = match format {
-        ExportFormat::Json => (
-            "json",
-            serde_json::to_vec_pretty(report).map_err(|e| Error::InvalidInput(e.to_string()))?,
-        ),
+        ExportFormat::Json => ("json", serde_json::to_vec_pretty(report).map_err(Error::internal)?),
         ExportFormat::Junit => (
             "junit.xml",
             junit::to_xml(std::slice::from_ref(report))
-                .map_err(|e| Error::InvalidInput(e.to_string()))?
+                .map_err(Error::internal)?
                 .into_bytes(),
         ),
         ExportFormat::Png => ("png", plots::png(Plot::Latency(report))?),
@@ -112,11 +109,11 @@ pub fn export(report: &RunReport, format: ExportFormat, dir: &Path) -> Result<Pa
 
 /// The percentile curves of two saved runs overlaid, as SVG.
 pub fn compare_svg(data_dir: &Path, run: &str, earlier: &str) -> Result<String> {
-    let (a, b) = (runs::load(data_dir, run)?, runs::load(data_dir, earlier)?);
+    let (a, b) = (runs::load_by_id(data_dir, run)?, runs::load_by_id(data_dir, earlier)?);
     plots::svg(Plot::Compare(&a, &b))
 }
 
-/// A scenario as the app's picker shows it.
+/// A scenario as the app's picker shows it, with the parameters it uses.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ScenarioInfo {
@@ -124,6 +121,17 @@ pub struct ScenarioInfo {
     pub title: String,
     pub description: String,
     pub defaults: super::Params,
+    /// The parameters this scenario uses, with their labels, in form order.
+    pub params: Vec<ParamInfo>,
+    /// It writes to shipments it creates, whatever shipment was chosen.
+    pub needs_new_shipments: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ParamInfo {
+    pub key: super::scenario::ParamKey,
+    pub label: String,
 }
 
 pub fn scenario_infos() -> Vec<ScenarioInfo> {
@@ -134,6 +142,15 @@ pub fn scenario_infos() -> Vec<ScenarioInfo> {
             title: s.title().to_string(),
             description: s.description().to_string(),
             defaults: s.defaults(),
+            params: s
+                .params_used()
+                .into_iter()
+                .map(|key| ParamInfo {
+                    key,
+                    label: key.field().label().to_string(),
+                })
+                .collect(),
+            needs_new_shipments: s.needs_new_shipments(),
         })
         .collect()
 }
@@ -142,22 +159,43 @@ pub fn scenario_infos() -> Vec<ScenarioInfo> {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[ts(export)]
 pub struct RunRequest {
-    pub scenario: super::Scenario,
-    pub params: super::Params,
-    /// An existing shipment (id or reference); absent for a new test shipment.
+    pub choice: super::Choice,
+    /// The form's parameters for one scenario; every scenario's defaults for all.
+    pub params: Option<super::Params>,
+    /// An existing shipment (id or reference); absent for new test shipments.
     pub shipment: Option<String>,
-    pub unsafe_control: bool,
+    /// The checker's self-test instead (see `Suite::self_test`).
+    pub self_test: bool,
 }
 
-/// Runs, saves the report with the past runs, and returns what the app shows.
+impl RunRequest {
+    pub fn suite(&self) -> super::Suite {
+        if self.self_test {
+            return super::Suite::self_test();
+        }
+        let mut suite = super::Suite::new(self.choice, &super::Overrides::default(), self.shipment.clone());
+        if let (super::Choice::One(scenario), Some(params)) = (self.choice, self.params) {
+            suite.runs = vec![(scenario, params)];
+        }
+        suite
+    }
+}
+
+/// Runs the suite, saves each report with the past runs, and returns what the app shows.
 pub async fn run_and_save(
-    pool: &crate::db::Db,
-    options: &super::RunOptions,
+    conn: &crate::connection::Connection,
+    suite: &super::Suite,
+    confirmation: Option<&crate::connection::Confirmation>,
     data_dir: &Path,
-    progress: super::runner::RunProgressFn<'_>,
+    progress: &(dyn Fn(super::RunProgress) + Send + Sync),
     cancel: &tokio_util::sync::CancellationToken,
-) -> Result<RunView> {
-    let report = super::run(pool, options, progress, cancel).await?;
-    runs::save(data_dir, &report)?;
-    RunView::of(&report)
+) -> Result<Vec<RunView>> {
+    let reports = super::run_suite(conn, suite, confirmation, progress, cancel).await?;
+    reports
+        .iter()
+        .map(|report| {
+            runs::save(data_dir, report)?;
+            RunView::of(report)
+        })
+        .collect()
 }

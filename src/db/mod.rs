@@ -2,9 +2,10 @@
 //! helpers all of Waybill's SQL goes through.
 
 mod executor;
-mod explain;
-mod retry;
+mod failure;
+mod read;
 pub(crate) mod url;
+mod write;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,10 +16,10 @@ use sqlx::{Connection, FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use crate::error::{Error, Result};
 
-pub use explain::Target;
-use explain::{classify, is_connection_lost};
-pub use retry::{read_with_retry, write_once};
+pub use failure::{is_connection_lost, Endpoint};
+pub use read::{ReadLimit, Reader, EXPORT_STATEMENT_TIMEOUT_MS};
 pub use url::parse_url;
+pub use write::write_once;
 
 /// How a session behaves: the limits a profile sets and whether a transaction
 /// pooler sits between us and PostgreSQL.
@@ -56,9 +57,10 @@ impl Default for SessionRules {
 pub struct Db {
     pool: PgPool,
     rules: Arc<SessionRules>,
-    /// `BEGIN READ ONLY` plus the browsing limit, sent as one simple query: one
-    /// round trip per page, and through a pooler it lands in the same transaction.
-    begin_read: Arc<str>,
+    /// What follows `BEGIN READ ONLY; SET LOCAL statement_timeout = N` (the
+    /// schema, through a pooler): sent as one simple query, one round trip per
+    /// page, and through a pooler it lands in the same transaction.
+    read_suffix: Arc<str>,
     begin_write: Arc<str>,
     /// Just `BEGIN` and, through a pooler, the schema: for statements that
     /// must run in a transaction there but set their own limits (the
@@ -95,15 +97,11 @@ impl Db {
             (Some(schema), true) => format!("; SET LOCAL search_path = \"{}\", public", schema.replace('"', "\"\"")),
             _ => String::new(),
         };
-        let begin_read = format!(
-            "BEGIN READ ONLY; SET LOCAL statement_timeout = {}{schema}",
-            rules.statement_timeout_ms
-        );
         let begin_write = format!("BEGIN; SET LOCAL lock_timeout = {}{schema}", rules.lock_timeout_ms);
         Db {
             pool,
             rules: Arc::new(rules),
-            begin_read: begin_read.into(),
+            read_suffix: schema.clone().into(),
             begin_write: begin_write.into(),
             begin_plain: format!("BEGIN{schema}").into(),
         }
@@ -128,7 +126,15 @@ impl Db {
 
     /// Names what went wrong in a query, with this session's limits.
     pub fn classify(&self, error: Error) -> Error {
-        classify(error, self.rules.statement_timeout_ms)
+        failure::classify(error, self.rules.statement_timeout_ms)
+    }
+
+    async fn begin_read_limited(&self, statement_timeout_ms: u32) -> Result<Transaction<'static, Postgres>> {
+        let begin = format!(
+            "BEGIN READ ONLY; SET LOCAL statement_timeout = {statement_timeout_ms}{}",
+            self.read_suffix
+        );
+        Ok(self.pool.begin_with(begin).await?)
     }
 }
 
@@ -140,10 +146,13 @@ pub async fn connect(options: PgConnectOptions, max_connections: u32) -> Result<
 }
 
 pub async fn connect_with(options: PgConnectOptions, max_connections: u32, rules: SessionRules) -> Result<Db> {
-    let target = Target::of(&options);
+    // sqlx asks for `extra_float_digits` at login, which a stock PgBouncer
+    // refuses ("unsupported startup parameter"); binary results do not need it.
+    let options = options.extra_float_digits(None);
+    let target = Endpoint::of(&options);
     let timeout = Duration::from_secs(rules.connect_timeout_s.max(1).into());
     let probe = match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await {
-        Ok(connected) => connected.map_err(|e| target.explain(e))?,
+        Ok(connected) => connected.map_err(|e| target.connect_error(e))?,
         Err(_) => {
             return Err(Error::ConnectTimeout {
                 host: target.host,
@@ -163,8 +172,11 @@ pub async fn connect_with(options: PgConnectOptions, max_connections: u32, rules
 
 /// A read-only transaction with the browsing time limit: everything that only
 /// browses runs in one, so that browsing can never write, whatever the SQL.
+/// `Db::read` is the way to use it, with retry and error naming; this is the
+/// bare transaction, for the few reads that must not take that path (the
+/// schema check it calls, background sampling).
 pub async fn begin_read_only(db: &Db) -> Result<Transaction<'static, Postgres>> {
-    Ok(db.pool.begin_with(db.begin_read.to_string()).await?)
+    db.begin_read_limited(db.rules.statement_timeout_ms).await
 }
 
 /// A read-write transaction with the lock limit, for the writes we own.

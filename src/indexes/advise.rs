@@ -15,8 +15,7 @@ use ts_rs::TS;
 
 use super::explain::AppQueries;
 use super::verify::{actual_indexes, require_table, Actual};
-use super::{explain_denied, quote_ident_if_needed, HistoryTable};
-use crate::db::begin_read_only;
+use super::{permission_error, quote_ident_if_needed, HistoryTable};
 use crate::db::Db;
 use crate::error::Result;
 
@@ -119,11 +118,14 @@ pub(crate) fn redundancies(actual: &[Actual]) -> Vec<Redundancy> {
 }
 
 /// The redundant indexes and their real size.
-pub async fn advise(pool: &Db, table: &HistoryTable) -> Result<Advice> {
-    let mut tx = begin_read_only(pool).await?;
-    let (database, table_bytes, _) = require_table(&mut tx, table).await?;
-    let actual = actual_indexes(&mut tx, table).await?;
-    tx.commit().await?;
+pub async fn advise(db: &Db, table: &HistoryTable) -> Result<Advice> {
+    let ((database, table_bytes, _), actual) = db
+        .read(|r| async move {
+            let mut tx = r.conn().await;
+            let found = require_table(&mut tx, table).await?;
+            Ok((found, actual_indexes(&mut tx, table).await?))
+        })
+        .await?;
     let redundant = redundancies(&actual);
     Ok(Advice {
         database,
@@ -164,11 +166,11 @@ pub async fn check_plans(pool: &Db, table: &HistoryTable, shipment: Option<&str>
             quote_ident_if_needed(&r.index)
         );
         crate::db::query(&sql).execute(&mut *tx).await.map_err(|e| {
-            explain_denied(
+            permission_error(
                 e,
                 &format!("drop index {} (inside a rolled-back test)", r.index),
                 table,
-                "",
+                false,
             )
         })?;
         dropped.push(r.index.clone());

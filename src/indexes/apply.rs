@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use super::expected::{ExpectedIndex, EXPECTED};
 use super::verify::{verify, IndexHealth, IndexState};
-use super::{explain_denied, quote_ident_if_needed, HistoryTable};
+use super::{permission_error, quote_ident_if_needed, HistoryTable};
 use crate::db::Db;
 use crate::error::Result;
 
@@ -232,14 +232,7 @@ async fn run_with_progress(
             }
         }
     };
-    result.map_err(|e| {
-        explain_denied(
-            e,
-            &format!("create index {index}"),
-            table,
-            "; `waybill indexes --sql` prints the statements",
-        )
-    })?;
+    result.map_err(|e| permission_error(e, &format!("create index {index}"), table, true))?;
     progress(ApplyProgress::Finished {
         index: index.into(),
         ms: started.elapsed().as_millis() as u64,

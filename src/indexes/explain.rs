@@ -8,10 +8,8 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::db::begin_read_only;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::schema::explained;
 use crate::timeline::{self, resolve, ShipmentRef, TimelineFilter};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -59,7 +57,7 @@ impl AppQueries {
                     crate::db::query_as("SELECT id FROM shipment_requests ORDER BY updated_at DESC LIMIT 1")
                         .fetch_optional(&mut *conn)
                         .await?
-                        .ok_or_else(|| Error::InvalidInput("there is no shipment yet: nothing to explain".into()))?;
+                        .ok_or(Error::NoShipments { action: "explain" })?;
                 id.to_string()
             }
         };
@@ -115,18 +113,17 @@ impl AppQueries {
 
 /// Runs each app query under `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` in a
 /// read-only transaction. ANALYZE executes the query: these are reads only.
-pub async fn explain(pool: &Db, shipment: Option<&str>) -> Result<ExplainReport> {
-    explained(pool, run(pool, shipment).await).await
+pub async fn explain(db: &Db, shipment: Option<&str>) -> Result<ExplainReport> {
+    db.read(|r| async move { run(&mut *r.conn().await, shipment).await })
+        .await
 }
 
-async fn run(pool: &Db, shipment: Option<&str>) -> Result<ExplainReport> {
-    let mut tx = begin_read_only(pool).await?;
-    let app = AppQueries::for_shipment(&mut tx, shipment).await?;
+async fn run(tx: &mut PgConnection, shipment: Option<&str>) -> Result<ExplainReport> {
+    let app = AppQueries::for_shipment(&mut *tx, shipment).await?;
     let mut queries = Vec::new();
     for (name, q) in app.build("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT ") {
-        queries.push(run_one(&mut tx, name, q).await?);
+        queries.push(run_one(&mut *tx, name, q).await?);
     }
-    tx.commit().await?;
     Ok(ExplainReport {
         shipment: app.shipment,
         queries,

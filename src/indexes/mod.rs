@@ -14,7 +14,7 @@ pub mod verify;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 
 /// The history table the indexes belong to: `public.shipment_history` unless
 /// the database keeps it under another schema or name.
@@ -53,9 +53,10 @@ impl HistoryTable {
         };
         let valid = |s: &str| !s.is_empty() && !s.contains(['.', '"', '\0']);
         if !valid(schema) || !valid(name) {
-            return Err(Error::InvalidInput(format!(
-                "`{text}` is not a table name: write shipment_history or schema.table"
-            )));
+            return Err(Error::invalid(
+                Field::Table,
+                format!("`{text}` is not a table name: write shipment_history or schema.table"),
+            ));
         }
         Ok(HistoryTable {
             schema: schema.into(),
@@ -101,14 +102,14 @@ pub fn quote_ident_if_needed(name: &str) -> String {
     }
 }
 
-/// A permission error (42501) becomes a message naming who may do it; `hint`
-/// is appended to "ask the owner to do it" (e.g. how to get the statements).
-pub(crate) fn explain_denied(error: sqlx::Error, action: &str, table: &HistoryTable, hint: &str) -> Error {
+/// A permission error (42501) becomes a message naming who may do it;
+/// `hand_over_sql` when the statements can be handed to someone who may.
+pub(crate) fn permission_error(error: sqlx::Error, action: &str, table: &HistoryTable, hand_over_sql: bool) -> Error {
     match &error {
         sqlx::Error::Database(db) if db.code().as_deref() == Some("42501") => Error::PermissionDenied {
             action: format!("{action} on {table}"),
             detail: db.message().to_string(),
-            hint: hint.to_string(),
+            hand_over_sql,
         },
         _ => Error::Database(error),
     }

@@ -41,34 +41,35 @@ const WATCH: Duration = Duration::from_secs(5);
 /// The function's source and a rolled-back probe on `shipment` (default: the
 /// most recently changed one). It locks that shipment's row for well under a
 /// second and writes nothing; callers confirm first on a database that is not the sandbox.
-pub async fn check(pool: &Db, shipment: Option<&str>) -> Result<FunctionCheck> {
-    let mut tx = crate::db::begin_read_only(pool).await?;
-    let sources: Vec<(String,)> = crate::db::query_as(
-        "SELECT pg_get_functiondef(p.oid) FROM pg_proc p
-          WHERE p.proname = 'create_history_entry' AND pg_function_is_visible(p.oid)",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    if sources.is_empty() {
-        let (database,): (String,) = crate::db::query_as("SELECT current_database()::text")
-            .fetch_one(&mut *tx)
+pub async fn check(db: &Db, shipment: Option<&str>) -> Result<FunctionCheck> {
+    let sources: Vec<(String,)> = db
+        .read(|r| async move {
+            let mut tx = r.conn().await;
+            let sources: Vec<(String,)> = crate::db::query_as(
+                "SELECT pg_get_functiondef(p.oid) FROM pg_proc p
+                  WHERE p.proname = 'create_history_entry' AND pg_function_is_visible(p.oid)",
+            )
+            .fetch_all(&mut *tx)
             .await?;
-        return Err(Error::SchemaMissing {
-            database,
-            table: "create_history_entry() function".into(),
-        });
-    }
-    drop(tx);
-    let probe = probe(pool, shipment).await?;
+            if sources.is_empty() {
+                let (database,): (String,) = crate::db::query_as("SELECT current_database()::text")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                return Err(Error::FunctionMissing { database });
+            }
+            Ok(sources)
+        })
+        .await?;
+    let probe = probe(db, shipment).await?;
     Ok(FunctionCheck {
         sources: sources.into_iter().map(|s| s.0).collect(),
         probe,
     })
 }
 
-async fn probe(pool: &Db, shipment: Option<&str>) -> Result<ProbeResult> {
-    let mut first = pool.acquire().await?.detach();
-    let mut other = pool.acquire().await?.detach();
+async fn probe(db: &Db, shipment: Option<&str>) -> Result<ProbeResult> {
+    let mut first = db.acquire().await?.detach();
+    let mut other = db.acquire().await?.detach();
     let target = {
         let key = match shipment {
             Some(k) => k.to_string(),
@@ -77,7 +78,9 @@ async fn probe(pool: &Db, shipment: Option<&str>) -> Result<ProbeResult> {
                     crate::db::query_as("SELECT id FROM shipment_requests ORDER BY updated_at DESC LIMIT 1")
                         .fetch_optional(&mut first)
                         .await?
-                        .ok_or_else(|| Error::InvalidInput("there is no shipment to probe with".into()))?;
+                        .ok_or(Error::NoShipments {
+                            action: "probe the function with",
+                        })?;
                 id.to_string()
             }
         };
@@ -112,7 +115,7 @@ async fn probe(pool: &Db, shipment: Option<&str>) -> Result<ProbeResult> {
                 let (waiting,): (bool,) = crate::db::query_as("SELECT $2 = ANY(pg_blocking_pids($1))")
                     .bind(b_pid)
                     .bind(a_pid)
-                    .fetch_one(pool)
+                    .fetch_one(db)
                     .await?;
                 if waiting || started.elapsed() > WATCH {
                     blocked = waiting;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::concurrency::runs;
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 
 pub const DEFAULT_THRESHOLD_MS: f64 = 100.0;
 
@@ -42,9 +42,10 @@ pub struct SlowReport {
 
 pub fn slow_assignments(data_dir: &Path, threshold_ms: f64, limit: usize) -> Result<SlowReport> {
     if !(threshold_ms.is_finite() && threshold_ms > 0.0) {
-        return Err(Error::InvalidInput(format!(
-            "the threshold must be a positive number of milliseconds, got {threshold_ms}"
-        )));
+        return Err(Error::invalid(
+            Field::ThresholdMs,
+            format!("the threshold must be a positive number of milliseconds, got {threshold_ms}"),
+        ));
     }
     let mut report = SlowReport {
         threshold_ms,

@@ -9,7 +9,6 @@ use ts_rs::TS;
 
 use super::expected::{ExpectedIndex, ExpectedInfo, EXPECTED};
 use super::HistoryTable;
-use crate::db::begin_read_only;
 use crate::db::Db;
 use crate::error::{Error, Result};
 
@@ -240,16 +239,20 @@ pub(crate) fn classify(actual: &[Actual]) -> (Vec<ExpectedStatus>, Vec<FoundInde
 }
 
 /// The expected indexes' state, sizes and usage.
-pub async fn verify(pool: &Db, table: &HistoryTable) -> Result<IndexHealth> {
-    let mut tx = begin_read_only(pool).await?;
-    let (database, table_bytes, rows_estimate) = require_table(&mut tx, table).await?;
-    let actual = actual_indexes(&mut tx, table).await?;
-    let (stats_since,): (Option<DateTime<Utc>>,) =
-        crate::db::query_as("SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()")
-            .fetch_optional(&mut *tx)
-            .await?
-            .unwrap_or((None,));
-    tx.commit().await?;
+pub async fn verify(db: &Db, table: &HistoryTable) -> Result<IndexHealth> {
+    let ((database, table_bytes, rows_estimate), actual, stats_since) = db
+        .read(|r| async move {
+            let mut tx = r.conn().await;
+            let found = require_table(&mut tx, table).await?;
+            let actual = actual_indexes(&mut tx, table).await?;
+            let (stats_since,): (Option<DateTime<Utc>>,) =
+                crate::db::query_as("SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()")
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .unwrap_or((None,));
+            Ok((found, actual, stats_since))
+        })
+        .await?;
     let index_bytes = actual.iter().map(|a| a.found.size_bytes).sum();
     let (expected, others) = classify(&actual);
     let all_present = expected.iter().all(|e| e.state == IndexState::Present);

@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::concurrency::RunReport;
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::timeline::activity::Activity;
 
 pub const SIZE: (u32, u32) = (960, 440);
@@ -98,10 +98,10 @@ pub fn write(plot: Plot<'_>, path: &std::path::Path) -> Result<()> {
         Some("png") => png(plot)?,
         Some("svg") => svg(plot)?.into_bytes(),
         _ => {
-            return Err(Error::InvalidInput(format!(
-                "{} must end in .svg or .png",
-                path.display()
-            )))
+            return Err(Error::invalid(
+                Field::PlotFile,
+                format!("{} must end in .svg or .png", path.display()),
+            ))
         }
     };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -119,10 +119,10 @@ pub fn write_check(path: &std::path::Path) -> Result<()> {
         .as_deref()
     {
         Some("png") | Some("svg") => Ok(()),
-        _ => Err(Error::InvalidInput(format!(
-            "{} must end in .svg or .png",
-            path.display()
-        ))),
+        _ => Err(Error::invalid(
+            Field::PlotFile,
+            format!("{} must end in .svg or .png", path.display()),
+        )),
     }
 }
 

@@ -3,6 +3,7 @@
 //! directory (on Linux `$XDG_CONFIG_HOME/waybill`). A profile never holds a
 //! password: that is in the OS keyring (see `secret`).
 
+pub mod manage;
 mod open;
 mod secret;
 mod store;
@@ -13,10 +14,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 
 use crate::db::SessionRules;
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 
 pub use open::{lookup_password, open_profile, test_profile, ProfileCheck};
-pub use secret::{Keyring, Password, SecretStore};
+pub use secret::{load_bound, store_bound, Keyring, MemoryStore, Password, SecretStore, Stored};
 pub use store::{config_path, Config};
 
 /// The name the sandbox answers to wherever a profile name is expected.
@@ -44,9 +45,10 @@ impl TlsMode {
             "prefer" | "allow" => Ok(TlsMode::Prefer),
             "require" => Ok(TlsMode::Require),
             "verify-full" | "verify-ca" => Ok(TlsMode::VerifyFull),
-            other => Err(Error::InvalidInput(format!(
-                "unknown TLS mode `{other}`: use disable, prefer, require or verify-full"
-            ))),
+            other => Err(Error::invalid(
+                Field::TlsMode,
+                format!("unknown TLS mode `{other}`: use disable, prefer, require or verify-full"),
+            )),
         }
     }
 
@@ -152,35 +154,51 @@ impl Profile {
 
     /// Refuses what cannot work, with a message per field.
     pub fn validate(&self) -> Result<()> {
-        let bad = |what: &str| Err(Error::InvalidInput(what.to_string()));
+        let bad = |field: Field, what: &str| Err(Error::invalid(field, what));
         if self.name.trim().is_empty() || self.name.len() > 64 || self.name.chars().any(char::is_control) {
-            return bad("a profile name must be 1 to 64 printable characters");
+            return bad(
+                Field::ProfileName,
+                "a profile name must be 1 to 64 printable characters",
+            );
         }
         if self.name == SANDBOX {
-            return bad("`sandbox` is the built-in profile; choose another name");
+            return bad(
+                Field::ProfileName,
+                "`sandbox` is the built-in profile; choose another name",
+            );
         }
         if self.host.trim().is_empty() {
-            return bad("the host is empty: give a host name or address, e.g. db.example.com");
+            return bad(
+                Field::Host,
+                "the host is empty: give a host name or address, e.g. db.example.com",
+            );
         }
         if self.port == 0 {
-            return bad("the port must be between 1 and 65535 (PostgreSQL's usual port is 5432)");
+            return bad(
+                Field::Port,
+                "the port must be between 1 and 65535 (PostgreSQL's usual port is 5432)",
+            );
         }
-        if self.database.trim().is_empty() || self.user.trim().is_empty() {
-            return bad("the database and the user must not be empty");
+        if self.database.trim().is_empty() {
+            return bad(Field::Database, "the database must not be empty");
         }
-        if !(1..=300).contains(&self.connect_timeout_s) {
-            return bad("the connect timeout must be between 1 and 300 seconds");
+        if self.user.trim().is_empty() {
+            return bad(Field::User, "the user must not be empty");
         }
-        if self.statement_timeout_ms > 3_600_000 || self.lock_timeout_ms > 3_600_000 {
-            return bad("the statement and lock timeouts must be at most 3,600,000 ms (one hour); 0 means no limit");
-        }
+        Error::check_range(Field::ConnectTimeout, self.connect_timeout_s.into(), 1, 300)?;
+        // 0 means no limit; at most an hour.
+        Error::check_range(Field::StatementTimeout, self.statement_timeout_ms.into(), 0, 3_600_000)?;
+        Error::check_range(Field::LockTimeout, self.lock_timeout_ms.into(), 0, 3_600_000)?;
         if let Some(schema) = &self.schema {
             let mut chars = schema.chars();
             let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && schema.len() <= 63;
             if !ok {
-                return bad("the schema must be a plain identifier (letters, digits, _), e.g. audit");
+                return bad(
+                    Field::Schema,
+                    "the schema must be a plain identifier (letters, digits, _), e.g. audit",
+                );
             }
         }
         Ok(())
@@ -188,6 +206,16 @@ impl Profile {
 
     pub fn is_remote(&self) -> bool {
         !is_local(&self.host)
+    }
+
+    /// Where a password saved with this profile may be sent.
+    pub fn password_target(&self) -> String {
+        format!("{}@{}:{}/{}", self.user, self.host, self.port, self.database)
+    }
+
+    /// Is the server's identity checked (verify-full), or is it this machine?
+    pub fn identity_verified(&self) -> bool {
+        self.tls == TlsMode::VerifyFull || !self.is_remote()
     }
 
     pub fn rules(&self) -> SessionRules {
@@ -204,12 +232,19 @@ impl Profile {
     /// says so instead of failing inside the TLS handshake.
     pub fn connect_options(&self, password: Option<&Password>) -> Result<PgConnectOptions> {
         self.validate()?;
+        // `prefer` falls back to plain text when the server offers no TLS; a
+        // password for another machine is never sent that way (only `disable`,
+        // chosen for a trusted network, allows it).
+        let tls = match self.tls {
+            TlsMode::Prefer if password.is_some() && self.is_remote() => TlsMode::Require,
+            mode => mode,
+        };
         let mut options = PgConnectOptions::new_without_pgpass()
             .host(&self.host)
             .port(self.port)
             .username(&self.user)
             .database(&self.database)
-            .ssl_mode(self.tls.ssl_mode())
+            .ssl_mode(tls.ssl_mode())
             .application_name("waybill");
         if let Some(password) = password {
             options = options.password(password.expose());
@@ -242,6 +277,37 @@ impl Profile {
     }
 }
 
+/// A pasted URL as the connection form shows it: the profile, and the password
+/// the URL held for the form's password field (stored only when the profile
+/// is saved, in the keyring). `Debug` masks the password.
+#[derive(Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ProfileFromUrl {
+    pub profile: Profile,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for ProfileFromUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProfileFromUrl")
+            .field("profile", &self.profile)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl Profile {
+    /// `from_url` for the form: an empty name becomes `new`.
+    pub fn from_url_for_form(name: &str, url: &str) -> Result<ProfileFromUrl> {
+        let name = if name.trim().is_empty() { "new" } else { name };
+        let (profile, password) = Profile::from_url(name, url)?;
+        Ok(ProfileFromUrl {
+            profile,
+            password: password.map(|p| p.expose().to_string()),
+        })
+    }
+}
+
 fn query_param(url: &str, key: &str) -> Option<String> {
     let query = url.split_once('?')?.1;
     query
@@ -257,8 +323,10 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // Bytes, not `&str` slices: `%` may be followed by a multi-byte character.
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(byte);
                 i += 3;
                 continue;
@@ -312,9 +380,25 @@ mod tests {
         assert!(p.validate().unwrap_err().to_string().contains("schema"));
         let mut p = Profile::new("x", "h", 5432, "d", "u");
         p.connect_timeout_s = 0;
-        assert!(p.validate().unwrap_err().to_string().contains("connect timeout"));
+        assert!(p.validate().unwrap_err().to_string().contains("Connect timeout"));
         assert!(Profile::new("sandbox", "h", 5432, "d", "u").validate().is_err());
         assert!(TlsMode::parse("maybe").is_err());
+    }
+
+    #[test]
+    fn what_carries_a_password_to_the_form_never_shows_it() {
+        let form = Profile::from_url_for_form("", "postgres://u:hunter2@db.example.com/d").unwrap();
+        assert_eq!(form.profile.name, "new");
+        assert_eq!(form.password.as_deref(), Some("hunter2"));
+        assert!(!format!("{form:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn percent_signs_before_any_character_never_panic() {
+        for text in ["%é", "%", "a%", "%4", "%zz", "%€€", "%4\u{1F600}"] {
+            let _ = percent_decode(text);
+        }
+        assert_eq!(percent_decode("p%40ss%é"), "p@ss%é");
     }
 
     #[test]

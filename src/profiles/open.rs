@@ -3,24 +3,36 @@
 
 use serde::Serialize;
 
-use super::{Password, Profile, SecretStore};
+use super::{Password, Profile, SecretStore, Stored};
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::schema::{self, SchemaStatus};
 
 /// The password to log in with: the one typed for this session, else the
-/// keyring's. A keyring that cannot answer is not fatal yet (a server may need
-/// no password); its error is handed back for when the login is refused.
+/// keyring's, if it was saved for this profile's server (see `secret::Stored`).
+/// A keyring that cannot answer is not fatal yet (a server may need no
+/// password); its error is handed back for when the login is refused.
 pub fn lookup_password(
     store: &dyn SecretStore,
-    profile: &str,
+    profile: &Profile,
     typed: Option<Password>,
 ) -> (Option<Password>, Option<Error>) {
     if typed.is_some() {
         return (typed, None);
     }
-    match store.get(profile) {
-        Ok(found) => (found, None),
+    match super::load_bound(store, &profile.name, &profile.password_target()) {
+        Ok(Stored::Usable(p)) => (Some(p), None),
+        Ok(Stored::None) => (None, None),
+        Ok(Stored::ForElsewhere) => (
+            None,
+            Some(Error::PasswordNeeded {
+                profile: profile.name.clone(),
+                reason: Some(format!(
+                    "for {} (the one stored was saved for another server, user or database, and is never sent elsewhere)",
+                    profile.password_target()
+                )),
+            }),
+        ),
         Err(e) => (None, Some(e)),
     }
 }
@@ -38,6 +50,7 @@ pub async fn open_profile(
         // Refused without a password: say why there was none.
         Err(Error::AuthFailed { .. }) if password.is_none() => Err(keyring_problem.unwrap_or(Error::PasswordNeeded {
             profile: profile.name.clone(),
+            reason: None,
         })),
         other => other,
     }
@@ -58,16 +71,20 @@ pub struct ProfileCheck {
 
 pub async fn test_profile(db: &Db) -> Result<ProfileCheck> {
     let schema = schema::status(db).await?;
-    let mut tx = db::begin_read_only(db).await?;
-    let (server_version, tls, user, can_write): (String, bool, String, bool) = db::query_as(
-        "SELECT current_setting('server_version'),
-                COALESCE((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false),
-                current_user::text,
-                CASE WHEN to_regclass('shipment_history') IS NULL THEN has_database_privilege(current_database(), 'CREATE')
-                     ELSE has_table_privilege(to_regclass('shipment_history'), 'INSERT') END",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let (server_version, tls, user, can_write): (String, bool, String, bool) = db
+        .read(|r| async move {
+            Ok(db::query_as(
+                "SELECT current_setting('server_version'),
+                        COALESCE((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false),
+                        current_user::text,
+                        CASE WHEN to_regclass('shipment_history') IS NULL
+                             THEN has_database_privilege(current_database(), 'CREATE')
+                             ELSE has_table_privilege(to_regclass('shipment_history'), 'INSERT') END",
+            )
+            .fetch_one(&mut *r.conn().await)
+            .await?)
+        })
+        .await?;
     Ok(ProfileCheck {
         server_version,
         tls,

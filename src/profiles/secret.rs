@@ -69,6 +69,87 @@ impl SecretStore for Keyring {
     }
 }
 
+/// A store in memory, for unit tests of the rules on top of a store (the
+/// integration tests use the real Secret Service).
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+    /// When set, every call fails as a locked keyring would.
+    pub unavailable: std::sync::atomic::AtomicBool,
+}
+
+impl MemoryStore {
+    fn check(&self) -> Result<()> {
+        if self.unavailable.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::KeyringUnavailable {
+                reason: "the keyring is locked or refused access".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, profile: &str) -> Result<Option<Password>> {
+        self.check()?;
+        Ok(self.entries.lock().unwrap().get(profile).cloned().map(Password))
+    }
+
+    fn set(&self, profile: &str, password: &Password) -> Result<()> {
+        self.check()?;
+        self.entries.lock().unwrap().insert(profile.into(), password.0.clone());
+        Ok(())
+    }
+
+    fn delete(&self, profile: &str) -> Result<bool> {
+        self.check()?;
+        Ok(self.entries.lock().unwrap().remove(profile).is_some())
+    }
+}
+
+/// A stored password remembers where it may be sent (`user@host:port/database`):
+/// it goes only to the server it was saved for. A profile edited to point
+/// elsewhere (or a window asking to test another host under the same name)
+/// gets no password, and the user is asked again.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Bound {
+    #[serde(rename = "for")]
+    for_target: String,
+    password: String,
+}
+
+/// What the keyring holds for a profile.
+#[derive(Debug)]
+pub enum Stored {
+    None,
+    /// Saved for this very target.
+    Usable(Password),
+    /// Saved for another host, port, user or database (or by a version of
+    /// Waybill that did not record where): not sent.
+    ForElsewhere,
+}
+
+/// Stores `password` for `profile`, bound to `target`.
+pub fn store_bound(store: &dyn SecretStore, profile: &str, target: &str, password: &Password) -> Result<()> {
+    let bound = Bound {
+        for_target: target.to_string(),
+        password: password.0.clone(),
+    };
+    let text = serde_json::to_string(&bound).map_err(Error::internal)?;
+    store.set(profile, &Password(text))
+}
+
+/// The password stored for `profile`, if it was saved for `target`.
+pub fn load_bound(store: &dyn SecretStore, profile: &str, target: &str) -> Result<Stored> {
+    let Some(Password(text)) = store.get(profile)? else {
+        return Ok(Stored::None);
+    };
+    Ok(match serde_json::from_str::<Bound>(&text) {
+        Ok(b) if b.for_target == target => Stored::Usable(Password(b.password)),
+        _ => Stored::ForElsewhere,
+    })
+}
+
 /// keyring's errors describe the store, never the secret.
 fn unavailable(error: keyring::Error) -> Error {
     let reason = match &error {
@@ -82,6 +163,28 @@ fn unavailable(error: keyring::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_password_goes_only_where_it_was_saved_for() {
+        let store = MemoryStore::default();
+        store_bound(&store, "prod", "u@db:5432/orders", &Password::new("pw")).unwrap();
+        assert!(
+            matches!(load_bound(&store, "prod", "u@db:5432/orders").unwrap(), Stored::Usable(p) if p.expose() == "pw")
+        );
+        assert!(matches!(
+            load_bound(&store, "prod", "u@evil:5432/orders").unwrap(),
+            Stored::ForElsewhere
+        ));
+        assert!(matches!(
+            load_bound(&store, "other", "u@db:5432/orders").unwrap(),
+            Stored::None
+        ));
+        store.set("old", &Password::new("plain")).unwrap();
+        assert!(matches!(
+            load_bound(&store, "old", "u@db:5432/orders").unwrap(),
+            Stored::ForElsewhere
+        ));
+    }
 
     #[test]
     fn debug_never_shows_the_password() {

@@ -12,7 +12,10 @@ use crate::error::{Error, Result};
 pub fn config_path() -> Result<PathBuf> {
     dirs::config_dir()
         .map(|d| d.join("waybill").join("profiles.json"))
-        .ok_or_else(|| Error::InvalidInput("no config directory: set HOME or XDG_CONFIG_HOME".into()))
+        .ok_or(Error::NoHomeDirectory {
+            what: "config",
+            variable: "XDG_CONFIG_HOME",
+        })
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,11 +31,9 @@ impl Config {
     /// The saved profiles; an absent file is an empty list.
     pub fn load(path: &Path) -> Result<Config> {
         match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| {
-                Error::InvalidInput(format!(
-                    "{} is not a valid profiles file ({e}). Fix or move it; Waybill left it untouched.",
-                    path.display()
-                ))
+            Ok(text) => serde_json::from_str(&text).map_err(|e| Error::ProfilesFile {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(Error::io(format!("reading {}", path.display()))(e)),
@@ -90,6 +91,11 @@ impl Config {
             self.active = None;
         }
         Ok(self.profiles.remove(i))
+    }
+
+    /// The name of the profile the app opens (`sandbox` for the sandbox).
+    pub fn active_name(&self) -> &str {
+        self.active_profile().map_or(SANDBOX, |p| p.name.as_str())
     }
 
     /// The active profile, `None` for the sandbox.

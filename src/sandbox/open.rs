@@ -27,7 +27,7 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
             progress(Progress::step(message));
         }
         task.await
-            .map_err(|e| Error::InvalidInput(format!("the sandbox task failed: {e}")))??
+            .map_err(|e| Error::internal(format!("the sandbox task failed: {e}")))??
     };
 
     match prepare(&started.info, seed_demo, progress).await {

@@ -18,7 +18,7 @@ use rand_distr::{Distribution, LogNormal};
 use uuid::Uuid;
 
 use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::progress::{Progress, ProgressFn};
 use catalog::*;
 use copy::CsvCopy;
@@ -58,10 +58,13 @@ pub struct SeedReport {
 }
 
 /// True when the database holds no shipment yet.
-pub async fn is_empty(pool: &Db) -> Result<bool> {
-    let mut tx = crate::db::begin_read_only(pool).await?;
-    let (any,): (bool,) = crate::db::query_as("SELECT EXISTS (SELECT FROM shipment_requests)")
-        .fetch_one(&mut *tx)
+pub async fn is_empty(db: &Db) -> Result<bool> {
+    let (any,): (bool,) = db
+        .read(|r| async move {
+            Ok(crate::db::query_as("SELECT EXISTS (SELECT FROM shipment_requests)")
+                .fetch_one(&mut *r.conn().await)
+                .await?)
+        })
         .await?;
     Ok(!any)
 }
@@ -92,10 +95,12 @@ pub async fn seed(pool: &Db, options: &SeedOptions, progress: ProgressFn<'_>) ->
 
 async fn seed_rows(pool: &Db, options: &SeedOptions, progress: ProgressFn<'_>) -> Result<SeedReport> {
     if options.rows == 0 || options.rows > MAX_ROWS {
-        return Err(Error::InvalidInput(format!(
-            "--rows must be between 1 and {MAX_ROWS}, got {}",
-            options.rows
-        )));
+        return Err(Error::OutOfRange {
+            field: Field::Rows,
+            min: 1,
+            max: MAX_ROWS.into(),
+            got: options.rows.into(),
+        });
     }
     let mut tx = crate::db::begin_write(pool).await?;
     // Two seeders at once (two processes opening a new sandbox) would both find

@@ -8,10 +8,8 @@ use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
 
 use super::{resolve, TimelineFilter};
-use crate::db::begin_read_only;
 use crate::db::Db;
 use crate::error::Result;
-use crate::schema::explained;
 
 /// What a chart or an export is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -57,8 +55,8 @@ pub struct ActivityChart {
 }
 
 /// Changes per day with the chart drawn.
-pub async fn chart(pool: &Db, scope: &Scope, filter: &TimelineFilter, time_zone: &str) -> Result<ActivityChart> {
-    let activity = activity(pool, scope, filter, time_zone).await?;
+pub async fn chart(db: &Db, scope: &Scope, filter: &TimelineFilter, time_zone: &str) -> Result<ActivityChart> {
+    let activity = activity(db, scope, filter, time_zone).await?;
     let svg = crate::plots::svg(crate::plots::Plot::Activity(&activity))?;
     Ok(ActivityChart { activity, svg })
 }
@@ -85,22 +83,21 @@ pub(crate) async fn scope_sql(
 }
 
 /// Changes per day and event type.
-pub async fn activity(pool: &Db, scope: &Scope, filter: &TimelineFilter, time_zone: &str) -> Result<Activity> {
+pub async fn activity(db: &Db, scope: &Scope, filter: &TimelineFilter, time_zone: &str) -> Result<Activity> {
     filter.validate()?;
     super::time::zone(time_zone)?;
-    explained(pool, load(pool, scope, filter, time_zone).await).await
+    db.read(|r| async move { load(&mut *r.conn().await, scope, filter, time_zone).await })
+        .await
 }
 
-async fn load(pool: &Db, scope: &Scope, filter: &TimelineFilter, tz: &str) -> Result<Activity> {
-    let mut tx = begin_read_only(pool).await?;
+async fn load(tx: &mut PgConnection, scope: &Scope, filter: &TimelineFilter, tz: &str) -> Result<Activity> {
     let mut q = QueryBuilder::new("SELECT (h.\"timestamp\" AT TIME ZONE ");
     q.push_bind(tz.to_string())
         .push(")::date AS day, h.event_type, count(*) AS n FROM shipment_history h WHERE ");
-    let (subject, _) = scope_sql(&mut tx, scope, &mut q).await?;
+    let (subject, _) = scope_sql(&mut *tx, scope, &mut q).await?;
     filter.push_sql(&mut q);
     q.push(" GROUP BY 1, 2 ORDER BY 1, 2");
     let rows: Vec<(NaiveDate, String, i64)> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
-    tx.commit().await?;
     Ok(tabulate(subject, tz, rows))
 }
 

@@ -12,10 +12,8 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::{check_limit, push_entries_from, EntryRow, TimelineEntry, TimelineFilter};
-use crate::db::begin_read_only;
 use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::schema::explained;
+use crate::error::{Error, Field, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, TS)]
 #[ts(export)]
@@ -62,9 +60,10 @@ impl FromStr for ActorCursor {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         let bad = || {
-            Error::InvalidInput(format!(
-                "`{s}` is not a cursor printed by `waybill actor` (time/shipment/version)"
-            ))
+            Error::invalid(
+                Field::Cursor,
+                format!("`{s}` is not a cursor of the actor view (time/shipment/version)"),
+            )
         };
         let mut parts = s.split('/');
         let (Some(t), Some(id), Some(v), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
@@ -117,15 +116,13 @@ pub(crate) async fn resolve(conn: &mut PgConnection, key: &str, with_actors: boo
             0 if id.is_none() => return Err(not_found()),
             0 => {} // an id the actors table does not know may still be in the history
             _ => {
-                let names: Vec<String> = found
-                    .iter()
-                    .map(|a| a.email.clone().unwrap_or(a.id.to_string()))
-                    .collect();
-                return Err(Error::InvalidInput(format!(
-                    "`{key}` names {} actors ({}); use the email or id instead",
-                    found.len(),
-                    names.join(", ")
-                )));
+                return Err(Error::AmbiguousActor {
+                    query: key.to_string(),
+                    candidates: found
+                        .iter()
+                        .map(|a| a.email.clone().unwrap_or(a.id.to_string()))
+                        .collect(),
+                });
             }
         }
     }
@@ -146,24 +143,26 @@ pub(crate) async fn resolve(conn: &mut PgConnection, key: &str, with_actors: boo
 }
 
 /// Ids for actor names, emails or ids given on the command line.
-pub async fn resolve_many(pool: &Db, keys: &[String]) -> Result<Vec<Uuid>> {
+pub async fn resolve_many(db: &Db, keys: &[String]) -> Result<Vec<Uuid>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let mut tx = begin_read_only(pool).await?;
-    let with_actors = crate::schema::has_actors(&mut tx).await?;
-    let mut ids = Vec::with_capacity(keys.len());
-    for key in keys {
-        ids.push(resolve(&mut tx, key, with_actors).await?.id);
-    }
-    tx.commit().await?;
-    Ok(ids)
+    db.read(|r| async move {
+        let mut tx = r.conn().await;
+        let with_actors = crate::schema::has_actors(&mut tx).await?;
+        let mut ids = Vec::with_capacity(keys.len());
+        for key in keys {
+            ids.push(resolve(&mut tx, key, with_actors).await?.id);
+        }
+        Ok(ids)
+    })
+    .await
 }
 
 /// One page of everything an actor changed, newest first. The filter's own
 /// `actors` must be empty: the actor is the subject here.
 pub async fn page(
-    pool: &Db,
+    db: &Db,
     key: &str,
     filter: &TimelineFilter,
     before: Option<&ActorCursor>,
@@ -172,26 +171,21 @@ pub async fn page(
     check_limit(limit)?;
     filter.validate()?;
     if !filter.actors.is_empty() {
-        return Err(Error::InvalidInput(
-            "the actor view shows one actor; filter it by event type or time instead".into(),
+        return Err(Error::invalid(
+            Field::Filter,
+            "the actor view shows one actor; filter it by event type or time instead",
         ));
     }
-    explained(pool, page_rows(pool, key, filter, before, limit).await).await
-}
-
-async fn page_rows(
-    pool: &Db,
-    key: &str,
-    filter: &TimelineFilter,
-    before: Option<&ActorCursor>,
-    limit: u32,
-) -> Result<ActorPage> {
-    let mut tx = begin_read_only(pool).await?;
-    let with_actors = crate::schema::has_actors(&mut tx).await?;
-    let actor = resolve(&mut tx, key, with_actors).await?;
-    let mut q = actor_query("SELECT ", actor.id, with_actors, filter, before, limit);
-    let rows: Vec<EntryRow> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
-    tx.commit().await?;
+    let (actor, rows) = db
+        .read(|r| async move {
+            let mut tx = r.conn().await;
+            let with_actors = crate::schema::has_actors(&mut tx).await?;
+            let actor = resolve(&mut tx, key, with_actors).await?;
+            let mut q = actor_query("SELECT ", actor.id, with_actors, filter, before, limit);
+            let rows: Vec<EntryRow> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
+            Ok((actor, rows))
+        })
+        .await?;
     let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
     let next = if entries.len() > limit as usize {
         entries.truncate(limit as usize);

@@ -10,10 +10,8 @@ use uuid::Uuid;
 
 use super::diff;
 use super::{resolve, Resolved, ShipmentRef};
-use crate::db::begin_read_only;
 use crate::db::Db;
 use crate::error::Result;
-use crate::schema::explained;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -76,25 +74,26 @@ pub(crate) fn blame_query<'a>(prefix: &str, shipment: Uuid, with_actors: bool) -
 }
 
 /// Who last changed each field of a shipment.
-pub async fn blame(pool: &Db, key: &str) -> Result<Blame> {
-    explained(pool, load(pool, key).await).await
-}
-
-async fn load(pool: &Db, key: &str) -> Result<Blame> {
-    let mut tx = begin_read_only(pool).await?;
-    let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
-    let rows: Vec<Row> = blame_query("SELECT ", shipment.id, with_actors)
-        .build_query_as()
-        .persistent(false)
-        .fetch_all(&mut *tx)
+pub async fn blame(db: &Db, key: &str) -> Result<Blame> {
+    let (shipment, rows, latest) = db
+        .read(|r| async move {
+            let mut tx = r.conn().await;
+            let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
+            let rows: Vec<Row> = blame_query("SELECT ", shipment.id, with_actors)
+                .build_query_as()
+                .persistent(false)
+                .fetch_all(&mut *tx)
+                .await?;
+            let latest: Option<(i32, Option<Value>)> = crate::db::query_as(
+                "SELECT version_no, snapshot FROM shipment_history WHERE shipment_id = $1
+                  ORDER BY version_no DESC LIMIT 1",
+            )
+            .bind(shipment.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            Ok((shipment, rows, latest))
+        })
         .await?;
-    let latest: Option<(i32, Option<Value>)> = crate::db::query_as(
-        "SELECT version_no, snapshot FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no DESC LIMIT 1",
-    )
-    .bind(shipment.id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    tx.commit().await?;
 
     let lines: Vec<BlameLine> = rows
         .into_iter()

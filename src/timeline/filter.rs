@@ -7,7 +7,7 @@ use sqlx::{Postgres, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 
 /// More than this many actors or event types at once is a mistake, not a filter.
 const MAX_VALUES: usize = 200;
@@ -33,20 +33,20 @@ impl TimelineFilter {
     pub fn validate(&self) -> Result<()> {
         if let (Some(since), Some(until)) = (self.since, self.until) {
             if since >= until {
-                return Err(Error::InvalidInput(format!(
-                    "the time range is empty: it starts at {} and ends at {}. Put the earlier time first.",
-                    since.to_rfc3339(),
-                    until.to_rfc3339()
-                )));
+                return Err(Error::EmptyTimeRange {
+                    since: since.to_rfc3339(),
+                    until: until.to_rfc3339(),
+                });
             }
         }
         if self.actors.len() > MAX_VALUES || self.event_types.len() > MAX_VALUES {
-            return Err(Error::InvalidInput(format!(
-                "a filter takes at most {MAX_VALUES} actors and {MAX_VALUES} event types"
-            )));
+            return Err(Error::invalid(
+                Field::Filter,
+                format!("a filter takes at most {MAX_VALUES} actors and {MAX_VALUES} event types"),
+            ));
         }
         if self.event_types.iter().any(|t| t.trim().is_empty()) {
-            return Err(Error::InvalidInput("an event type in the filter is empty".into()));
+            return Err(Error::invalid(Field::EventType, "an event type in the filter is empty"));
         }
         Ok(())
     }

@@ -20,10 +20,8 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::db::begin_read_only;
 use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::schema::explained;
+use crate::error::{Error, Field, Result};
 
 pub use filter::TimelineFilter;
 
@@ -185,18 +183,13 @@ pub(crate) fn push_entries_from(q: &mut QueryBuilder<'_, Postgres>, with_actors:
 }
 
 pub(crate) fn check_limit(limit: u32) -> Result<()> {
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(Error::InvalidInput(format!(
-            "a page holds 1 to {MAX_PAGE} versions, got {limit}"
-        )));
-    }
-    Ok(())
+    Error::check_range(Field::PageSize, limit.into(), 1, MAX_PAGE.into())
 }
 
 /// One page of a shipment's timeline, newest first. `before_version` continues
 /// from the previous page's `next_before`: a keyset page costs the same at any depth.
 pub async fn page(
-    pool: &Db,
+    db: &Db,
     key: &str,
     filter: &TimelineFilter,
     before_version: Option<i32>,
@@ -204,26 +197,18 @@ pub async fn page(
 ) -> Result<TimelinePage> {
     check_limit(limit)?;
     filter.validate()?;
-    if let Some(v) = before_version.filter(|v| *v < 1) {
-        return Err(Error::InvalidInput(format!(
-            "--before-version must be 1 or more, got {v}"
-        )));
+    if let Some(v) = before_version {
+        Error::check_range(Field::BeforeVersion, v.into(), 1, i32::MAX.into())?;
     }
-    explained(pool, page_rows(pool, key, filter, before_version, limit).await).await
-}
-
-async fn page_rows(
-    pool: &Db,
-    key: &str,
-    filter: &TimelineFilter,
-    before_version: Option<i32>,
-    limit: u32,
-) -> Result<TimelinePage> {
-    let mut tx = begin_read_only(pool).await?;
-    let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
-    let mut q = page_query("SELECT ", &shipment, with_actors, filter, before_version, limit);
-    let rows: Vec<EntryRow> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
-    tx.commit().await?;
+    let (shipment, rows) = db
+        .read(|r| async move {
+            let mut conn = r.conn().await;
+            let Resolved { shipment, with_actors } = resolve(&mut conn, key).await?;
+            let mut q = page_query("SELECT ", &shipment, with_actors, filter, before_version, limit);
+            let rows: Vec<EntryRow> = q.build_query_as().persistent(false).fetch_all(&mut *conn).await?;
+            Ok((shipment, rows))
+        })
+        .await?;
     let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
     let next_before = if entries.len() > limit as usize {
         entries.truncate(limit as usize);
@@ -263,13 +248,13 @@ pub(crate) fn page_query<'a>(
 }
 
 /// Who changed a shipment and which event types it has, with counts.
-pub async fn facets(pool: &Db, key: &str) -> Result<Facets> {
-    explained(pool, facet_rows(pool, key).await).await
+pub async fn facets(db: &Db, key: &str) -> Result<Facets> {
+    db.read(|r| async move { facets_in(&mut *r.conn().await, key).await })
+        .await
 }
 
-async fn facet_rows(pool: &Db, key: &str) -> Result<Facets> {
-    let mut tx = begin_read_only(pool).await?;
-    let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
+async fn facets_in(tx: &mut PgConnection, key: &str) -> Result<Facets> {
+    let Resolved { shipment, with_actors } = resolve(&mut *tx, key).await?;
     let (name, join) = if with_actors {
         ("a.display_name", "LEFT JOIN actors a ON a.id = c.id")
     } else {
@@ -297,7 +282,6 @@ async fn facet_rows(pool: &Db, key: &str) -> Result<Facets> {
     .bind(shipment.id)
     .fetch_one(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(Facets {
         shipment,
         actors,

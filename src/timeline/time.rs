@@ -7,11 +7,9 @@ use crate::error::{Error, Result};
 
 /// An IANA time zone by name (`Europe/Berlin`, `UTC`).
 pub fn zone(name: &str) -> Result<Tz> {
-    name.trim().parse::<Tz>().map_err(|_| {
-        Error::InvalidInput(format!(
-            "unknown time zone `{name}`; use an IANA name such as Europe/Berlin, or UTC"
-        ))
-    })
+    name.trim()
+        .parse::<Tz>()
+        .map_err(|_| Error::UnknownTimeZone { name: name.to_string() })
 }
 
 /// The system's time zone, or UTC when it cannot be told.
@@ -43,16 +41,15 @@ pub fn parse_time(text: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>>
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
     };
-    let naive = naive.ok_or_else(|| {
-        Error::InvalidInput(format!(
-            "`{text}` is not a time: write 2026-11-02, 2026-11-02 14:30 or 2026-11-02T14:30:00Z"
-        ))
-    })?;
+    let naive = naive.ok_or_else(|| Error::BadTime { text: text.to_string() })?;
     // In a daylight-saving gap there is no such local time; in an overlap take the first.
     tz.from_local_datetime(&naive)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| Error::InvalidInput(format!("{text} does not exist in {tz} (a daylight saving gap)")))
+        .ok_or_else(|| Error::TimeInGap {
+            text: text.to_string(),
+            zone: tz.name().to_string(),
+        })
 }
 
 /// `2026-11-02T15:30:00.123+01:00`: the moment in `tz`, to the millisecond.

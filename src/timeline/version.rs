@@ -9,10 +9,8 @@ use ts_rs::TS;
 
 use super::diff::{self, Diff};
 use super::{push_entries_from, resolve, EntryRow, Resolved, ShipmentRef, TimelineEntry};
-use crate::db::begin_read_only;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::schema::explained;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -174,16 +172,13 @@ fn diff_of(
 }
 
 /// One version in full, with its diff against the version before.
-pub async fn version(pool: &Db, key: &str, version: i32) -> Result<VersionDetail> {
-    explained(pool, load_version(pool, key, version).await).await
-}
-
-async fn load_version(pool: &Db, key: &str, v: i32) -> Result<VersionDetail> {
-    let mut tx = begin_read_only(pool).await?;
-    let resolved = resolve(&mut tx, key).await?;
-    let detail = detail_in(&mut tx, &resolved, v).await?;
-    tx.commit().await?;
-    Ok(detail)
+pub async fn version(db: &Db, key: &str, version: i32) -> Result<VersionDetail> {
+    db.read(|r| async move {
+        let mut conn = r.conn().await;
+        let resolved = resolve(&mut conn, key).await?;
+        detail_in(&mut conn, &resolved, version).await
+    })
+    .await
 }
 
 async fn detail_in(conn: &mut PgConnection, resolved: &Resolved, v: i32) -> Result<VersionDetail> {
@@ -229,19 +224,18 @@ async fn detail_in(conn: &mut PgConnection, resolved: &Resolved, v: i32) -> Resu
 }
 
 /// The differences between any two versions of a shipment (`from` → `to`).
-pub async fn compare(pool: &Db, key: &str, from: i32, to: i32) -> Result<Diff> {
-    explained(pool, load_compare(pool, key, from, to).await).await
+pub async fn compare(db: &Db, key: &str, from: i32, to: i32) -> Result<Diff> {
+    db.read(|r| async move { compare_in(&mut *r.conn().await, key, from, to).await })
+        .await
 }
 
-async fn load_compare(pool: &Db, key: &str, from: i32, to: i32) -> Result<Diff> {
-    let mut tx = begin_read_only(pool).await?;
-    let resolved = resolve(&mut tx, key).await?;
-    let old = require(&mut tx, &resolved, from).await?;
-    let new = require(&mut tx, &resolved, to).await?;
+async fn compare_in(tx: &mut PgConnection, key: &str, from: i32, to: i32) -> Result<Diff> {
+    let resolved = resolve(&mut *tx, key).await?;
+    let old = require(&mut *tx, &resolved, from).await?;
+    let new = require(&mut *tx, &resolved, to).await?;
     let mut notes = Vec::new();
-    let (old_state, _) = state_of(&mut tx, &resolved.shipment, &old, &mut notes).await?;
-    let (new_state, _) = state_of(&mut tx, &resolved.shipment, &new, &mut notes).await?;
-    tx.commit().await?;
+    let (old_state, _) = state_of(&mut *tx, &resolved.shipment, &old, &mut notes).await?;
+    let (new_state, _) = state_of(&mut *tx, &resolved.shipment, &new, &mut notes).await?;
     let to_changes = new.entry.changes.clone().unwrap_or(Value::Null);
     let mut diff = diff_of(
         Some((from, old_state.as_ref())),
@@ -261,13 +255,13 @@ async fn load_compare(pool: &Db, key: &str, from: i32, to: i32) -> Result<Diff> 
 }
 
 /// The shipment as it was at `at`: the latest version recorded at or before it.
-pub async fn as_of(pool: &Db, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
-    explained(pool, load_as_of(pool, key, at).await).await
+pub async fn as_of(db: &Db, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
+    db.read(|r| async move { as_of_in(&mut *r.conn().await, key, at).await })
+        .await
 }
 
-async fn load_as_of(pool: &Db, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
-    let mut tx = begin_read_only(pool).await?;
-    let resolved = resolve(&mut tx, key).await?;
+async fn as_of_in(tx: &mut PgConnection, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
+    let resolved = resolve(&mut *tx, key).await?;
     let found: Option<(i32,)> = crate::db::query_as(
         "SELECT version_no FROM shipment_history WHERE shipment_id = $1 AND \"timestamp\" <= $2
           ORDER BY \"timestamp\" DESC, version_no DESC LIMIT 1",
@@ -282,17 +276,11 @@ async fn load_as_of(pool: &Db, key: &str, at: DateTime<Utc>) -> Result<VersionDe
                 .bind(resolved.shipment.id)
                 .fetch_one(&mut *tx)
                 .await?;
-        return Err(Error::InvalidInput(match first {
-            Some(first) => format!(
-                "{} had no history yet at {}: its first version is from {}. Choose a later time.",
-                resolved.shipment.reference,
-                at.to_rfc3339(),
-                first.to_rfc3339()
-            ),
-            None => format!("{} has no history at all yet.", resolved.shipment.reference),
-        }));
+        return Err(Error::NoHistoryYet {
+            shipment: resolved.shipment.reference,
+            at: at.to_rfc3339(),
+            first: first.map(|f| f.to_rfc3339()),
+        });
     };
-    let detail = detail_in(&mut tx, &resolved, v).await?;
-    tx.commit().await?;
-    Ok(detail)
+    detail_in(tx, &resolved, v).await
 }

@@ -70,6 +70,22 @@ pub async fn empty_db() -> (String, Db) {
     (name, pool)
 }
 
+/// An open connection to `database` on the test server, as the app and the
+/// CLI open one (a one-off URL: not the sandbox, so writes need a confirmation).
+pub async fn connection(database: &str) -> waybill::connection::Connection {
+    let source = waybill::connection::Source::choose(None, Some(&url(database))).unwrap();
+    let secrets: std::sync::Arc<dyn waybill::profiles::SecretStore> =
+        std::sync::Arc::new(waybill::profiles::MemoryStore::default());
+    waybill::connection::open(source, &secrets, Default::default(), &waybill::progress::ignore)
+        .await
+        .unwrap()
+}
+
+/// The user's "yes" to writing to `conn`'s database.
+pub fn confirmed(conn: &waybill::connection::Connection) -> Option<waybill::connection::Confirmation> {
+    conn.write_target().map(waybill::connection::Confirmation::given_for)
+}
+
 /// A new database with Waybill's schema.
 pub async fn migrated_db() -> (String, Db) {
     let (name, pool) = empty_db().await;

@@ -7,68 +7,72 @@ use waybill::indexes::probe::{self, FunctionCheck};
 use waybill::indexes::slow::{self, SlowReport};
 use waybill::indexes::verify::{self, IndexHealth};
 
-use super::read;
+use crate::command;
 use crate::state::AppState;
 use crate::IpcError;
 
-#[tauri::command]
+fn shipment_key(shipment: Option<String>) -> Option<String> {
+    shipment.filter(|s| !s.trim().is_empty())
+}
+
+#[command]
 pub async fn index_health(state: State<'_, AppState>) -> Result<IndexHealth, IpcError> {
-    let table = state.history_table()?;
-    read!(state, |db| verify::verify(db, &table))
+    let current = state.current()?;
+    Ok(verify::verify(current.db(), &current.history_table()).await?)
 }
 
 /// Creates the missing indexes concurrently, streaming the build's progress.
 /// The window asks for confirmation (naming the database) before calling this.
-#[tauri::command]
+#[command]
 pub async fn apply_indexes(
     state: State<'_, AppState>,
     rebuild_invalid: bool,
     confirm: Option<String>,
     on_progress: Channel<ApplyProgress>,
 ) -> Result<ApplyReport, IpcError> {
-    let current = state.confirm_write(confirm.as_deref())?;
+    let (current, _) = state.confirm_write(confirm.as_deref())?;
     let report = |p: ApplyProgress| drop(on_progress.send(p));
-    Ok(apply::apply(&current.db, &state.history_table()?, rebuild_invalid, &report).await?)
+    Ok(apply::apply(current.db(), &current.history_table(), rebuild_invalid, &report).await?)
 }
 
-#[tauri::command]
+#[command]
 pub async fn index_advice(state: State<'_, AppState>) -> Result<Advice, IpcError> {
-    let table = state.history_table()?;
-    read!(state, |db| advise::advise(db, &table))
+    let current = state.current()?;
+    Ok(advise::advise(current.db(), &current.history_table()).await?)
 }
 
 /// Drops the redundant indexes inside a transaction that is rolled back.
-#[tauri::command]
+#[command]
 pub async fn check_index_plans(
     state: State<'_, AppState>,
     shipment: Option<String>,
     confirm: Option<String>,
 ) -> Result<PlanCheck, IpcError> {
-    let current = state.confirm_write(confirm.as_deref())?;
-    let shipment = shipment.filter(|s| !s.trim().is_empty());
-    Ok(advise::check_plans(&current.db, &state.history_table()?, shipment.as_deref()).await?)
+    let (current, _) = state.confirm_write(confirm.as_deref())?;
+    let shipment = shipment_key(shipment);
+    Ok(advise::check_plans(current.db(), &current.history_table(), shipment.as_deref()).await?)
 }
 
-#[tauri::command]
+#[command]
 pub async fn explain_queries(state: State<'_, AppState>, shipment: Option<String>) -> Result<ExplainReport, IpcError> {
-    let shipment = shipment.filter(|s| !s.trim().is_empty());
-    read!(state, |db| explain::explain(db, shipment.as_deref()))
+    let shipment = shipment_key(shipment);
+    Ok(explain::explain(&state.db()?, shipment.as_deref()).await?)
 }
 
-#[tauri::command]
+/// The function probe calls it in two sessions and rolls both back: still a
+/// write attempt, so it is confirmed like one.
+#[command]
 pub async fn check_function(
     state: State<'_, AppState>,
     shipment: Option<String>,
     confirm: Option<String>,
 ) -> Result<FunctionCheck, IpcError> {
-    // The probe calls the function in two sessions and rolls both back: still
-    // a write attempt, so it is confirmed like one.
-    let current = state.confirm_write(confirm.as_deref())?;
-    let shipment = shipment.filter(|s| !s.trim().is_empty());
-    Ok(probe::check(&current.db, shipment.as_deref()).await?)
+    let (current, _) = state.confirm_write(confirm.as_deref())?;
+    let shipment = shipment_key(shipment);
+    Ok(probe::check(current.db(), shipment.as_deref()).await?)
 }
 
-#[tauri::command]
+#[command]
 pub async fn slow_assignments(state: State<'_, AppState>, threshold_ms: f64) -> Result<SlowReport, IpcError> {
     Ok(slow::slow_assignments(state.data_dir(), threshold_ms, 50)?)
 }

@@ -1,19 +1,22 @@
+use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
+use ts_rs::TS;
 use waybill::chrono::{DateTime, Utc};
 use waybill::timeline::activity::{self, ActivityChart, Scope};
 use waybill::timeline::actor::{self, ActorCursor, ActorPage};
 use waybill::timeline::blame::{self, Blame};
 use waybill::timeline::diff::Diff;
-use waybill::timeline::export::{self, ExportedFile, TimelineFormat};
+use waybill::timeline::export::{self, ExportRequest, ExportedFile, TimelineFormat};
 use waybill::timeline::version::{self, VersionDetail};
 use waybill::timeline::{self, Facets, TimelineFilter, TimelinePage};
 
-use super::read;
+use crate::command;
 use crate::state::AppState;
 use crate::IpcError;
 
-#[tauri::command]
+/// One page of a shipment's timeline, newest first; pass `next_before` on for the next.
+#[command]
 pub async fn timeline_page(
     state: State<'_, AppState>,
     key: String,
@@ -21,35 +24,35 @@ pub async fn timeline_page(
     before_version: Option<i32>,
     limit: u32,
 ) -> Result<TimelinePage, IpcError> {
-    read!(state, |db| timeline::page(db, &key, &filter, before_version, limit))
+    Ok(timeline::page(&state.db()?, &key, &filter, before_version, limit).await?)
 }
 
-#[tauri::command]
+#[command]
 pub async fn timeline_facets(state: State<'_, AppState>, key: String) -> Result<Facets, IpcError> {
-    read!(state, |db| timeline::facets(db, &key))
+    Ok(timeline::facets(&state.db()?, &key).await?)
 }
 
-#[tauri::command]
+#[command]
 pub async fn version_detail(state: State<'_, AppState>, key: String, version: i32) -> Result<VersionDetail, IpcError> {
-    read!(state, |db| version::version(db, &key, version))
+    Ok(version::version(&state.db()?, &key, version).await?)
 }
 
-#[tauri::command]
+#[command]
 pub async fn compare_versions(state: State<'_, AppState>, key: String, from: i32, to: i32) -> Result<Diff, IpcError> {
-    read!(state, |db| version::compare(db, &key, from, to))
+    Ok(version::compare(&state.db()?, &key, from, to).await?)
 }
 
-#[tauri::command]
+#[command]
 pub async fn blame_fields(state: State<'_, AppState>, key: String) -> Result<Blame, IpcError> {
-    read!(state, |db| blame::blame(db, &key))
+    Ok(blame::blame(&state.db()?, &key).await?)
 }
 
-#[tauri::command]
+#[command]
 pub async fn as_of(state: State<'_, AppState>, key: String, at: DateTime<Utc>) -> Result<VersionDetail, IpcError> {
-    read!(state, |db| version::as_of(db, &key, at))
+    Ok(version::as_of(&state.db()?, &key, at).await?)
 }
 
-#[tauri::command]
+#[command]
 pub async fn actor_page(
     state: State<'_, AppState>,
     key: String,
@@ -57,31 +60,45 @@ pub async fn actor_page(
     before: Option<ActorCursor>,
     limit: u32,
 ) -> Result<ActorPage, IpcError> {
-    read!(state, |db| actor::page(db, &key, &filter, before.as_ref(), limit))
+    Ok(actor::page(&state.db()?, &key, &filter, before.as_ref(), limit).await?)
 }
 
-#[tauri::command]
+#[command]
 pub async fn activity_chart(
     state: State<'_, AppState>,
     scope: Scope,
     filter: TimelineFilter,
     time_zone: String,
 ) -> Result<ActivityChart, IpcError> {
-    read!(state, |db| activity::chart(db, &scope, &filter, &time_zone))
+    Ok(activity::chart(&state.db()?, &scope, &filter, &time_zone).await?)
+}
+
+/// Rows an export has written so far.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportProgress {
+    #[ts(type = "number")]
+    pub rows: u64,
 }
 
 /// Streams the filtered timeline into the Downloads folder (chosen here, never
-/// by the UI), reporting rows written as it goes.
-#[tauri::command]
+/// by the window), reporting rows written as it goes.
+#[command]
 pub async fn export_timeline(
     state: State<'_, AppState>,
     scope: Scope,
     filter: TimelineFilter,
     time_zone: String,
     format: TimelineFormat,
-    on_progress: Channel<u64>,
+    on_progress: Channel<ExportProgress>,
 ) -> Result<ExportedFile, IpcError> {
-    let progress = |rows: u64| drop(on_progress.send(rows));
-    let dir = state.export_dir();
-    Ok(export::export_to_dir(&state.db()?, &scope, &filter, &time_zone, format, &dir, &progress).await?)
+    let progress = |rows: u64| drop(on_progress.send(ExportProgress { rows }));
+    let request = ExportRequest {
+        scope,
+        filter,
+        time_zone,
+        format,
+        page: None,
+    };
+    Ok(export::export_to_dir(&state.db()?, &request, &state.export_dir(), &progress).await?)
 }

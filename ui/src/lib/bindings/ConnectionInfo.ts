@@ -2,9 +2,6 @@
 import type { SchemaStatus } from "./SchemaStatus";
 import type { TlsMode } from "./TlsMode";
 
-/**
- * What the top bar and the connection screen show about the open connection.
- */
 export type ConnectionInfo = { 
 /**
  * `sandbox` or the profile's name.

@@ -3,6 +3,11 @@ import type { Profile } from "./Profile";
 
 export type ProfileEntry = { profile: Profile, 
 /**
- * Is a password stored in the keyring? `null` when the keyring cannot say.
+ * A password for this profile's server is in the keyring; `null` when
+ * the keyring cannot say.
  */
-has_password: boolean | null, };
+has_password: boolean | null, 
+/**
+ * The server's identity is checked (verify-full) or it is this machine.
+ */
+identity_verified: boolean, };

@@ -2,6 +2,12 @@
 
 export type SaveOutcome = { password_stored: boolean, 
 /**
- * Set when the password could not be stored: the profile is saved without it.
+ * The profile now points elsewhere than its stored password was saved
+ * for: that password will not be sent; the user is asked again.
+ */
+password_needed: boolean, 
+/**
+ * Set when the keyring could not do its part: the profile is saved
+ * without the password (Waybill never writes passwords to disk).
  */
 keyring_problem: string | null, };

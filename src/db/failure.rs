@@ -6,16 +6,16 @@ use crate::error::Error;
 
 /// Where we tried to connect, for messages (no password).
 #[derive(Debug, Clone)]
-pub struct Target {
+pub struct Endpoint {
     pub host: String,
     pub port: u16,
     pub user: String,
     pub database: String,
 }
 
-impl Target {
-    pub fn of(options: &PgConnectOptions) -> Target {
-        Target {
+impl Endpoint {
+    pub fn of(options: &PgConnectOptions) -> Endpoint {
+        Endpoint {
             host: options
                 .get_socket()
                 .map(|s| s.display().to_string())
@@ -27,7 +27,7 @@ impl Target {
     }
 
     /// Errors met while connecting: who refused, and why.
-    pub fn explain(&self, error: sqlx::Error) -> Error {
+    pub fn connect_error(&self, error: sqlx::Error) -> Error {
         match &error {
             sqlx::Error::Io(io) => match io.kind() {
                 std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NotFound => Error::ConnectionRefused {
@@ -52,6 +52,14 @@ impl Target {
                 Some("3D000") => Error::DatabaseMissing {
                     database: self.database.clone(),
                     host: self.host.clone(),
+                },
+                // 08P01 "unsupported startup parameter: extra_float_digits" from a
+                // pooler that accepts only the parameters it knows.
+                Some("08P01") if db.message().contains("startup parameter") => Error::StartupParameterRefused {
+                    host: self.host.clone(),
+                    port: self.port,
+                    parameter: db.message().rsplit(':').next().unwrap_or_default().trim().to_string(),
+                    detail: db.message().to_string(),
                 },
                 _ => Error::Database(error),
             },
@@ -106,7 +114,7 @@ pub(super) fn classify(error: Error, statement_timeout_ms: u32) -> Error {
         Some("42501") => Error::PermissionDenied {
             action: "this database user may not do this (browsing needs SELECT; the concurrency test INSERT and UPDATE; installing the schema CREATE)".into(),
             detail: db.message().to_string(),
-            hint: String::new(),
+            hand_over_sql: false,
         },
         _ => error,
     }
@@ -114,7 +122,7 @@ pub(super) fn classify(error: Error, statement_timeout_ms: u32) -> Error {
 
 /// Did the connection itself fail (rather than the statement)? Those are the
 /// failures a retry on a fresh connection can cure.
-pub(super) fn is_connection_lost(error: &Error) -> bool {
+pub fn is_connection_lost(error: &Error) -> bool {
     match error {
         // Refused or no such socket: nothing was sent, so nothing "dropped".
         Error::Database(sqlx::Error::Io(io)) => !matches!(

@@ -1,5 +1,6 @@
-//! Where a run writes: the real function or the checker's unsafe control, and
-//! the shipments (fresh test shipments, or one the user chose).
+//! What a run sets up before it starts: the real function or the checker's
+//! unsafe control, the shipments it writes to (fresh test shipments, or one the
+//! user chose), and a check that the server has connections to spare.
 
 use uuid::Uuid;
 
@@ -84,9 +85,7 @@ pub async fn check_capacity(pool: &Db, needed: u32) -> Result<()> {
     .await?;
     let free = (max - reserved) as i64 - used;
     if needed as i64 + 2 > free {
-        return Err(Error::InvalidInput(format!(
-            "this run needs {needed} connections at once but the server has {free} free (max_connections = {max}); lower --requests or raise max_connections"
-        )));
+        return Err(Error::NotEnoughConnections { needed, free, max });
     }
     Ok(())
 }

@@ -1,0 +1,297 @@
+//! Where a connection goes (the sandbox, a saved profile, a one-off URL), how
+//! it is opened (with the keyring's password), what it is called, and the rule
+//! for writing to it. The app and the CLI both open connections here; they only
+//! add their prompts and dialogs.
+
+mod confirm;
+mod info;
+
+use std::sync::Arc;
+
+use sqlx::postgres::PgConnectOptions;
+
+pub use confirm::Confirmation;
+pub use info::ConnectionInfo;
+
+use crate::db::{self, Db, Endpoint};
+use crate::error::{Error, Result, WriteTarget};
+use crate::indexes::HistoryTable;
+use crate::profiles::{self, Config, Password, Profile, SecretStore, SANDBOX};
+use crate::progress::{Progress, ProgressFn};
+use crate::sandbox::{self, Sandbox, SandboxInfo};
+
+/// Where a connection goes.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Sandbox(Sandbox),
+    Profile(Box<Profile>),
+    /// A one-off `postgres://` URL (nothing saved). No `Debug` of the options
+    /// themselves: they may hold a password (see the manual impl below).
+    Url(UrlSource),
+}
+
+/// A one-off URL's options; `Debug` shows only where it goes.
+#[derive(Clone)]
+pub struct UrlSource(Box<PgConnectOptions>);
+
+impl std::fmt::Debug for UrlSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let e = Endpoint::of(&self.0);
+        write!(f, "UrlSource({}@{}:{}/{})", e.user, e.host, e.port, e.database)
+    }
+}
+
+impl Source {
+    /// A saved profile by name (`sandbox` is the built-in one), else a URL,
+    /// else the sandbox. The profile wins over the URL.
+    pub fn choose(profile: Option<&str>, url: Option<&str>) -> Result<Source> {
+        let url = url.map(str::trim).filter(|u| !u.is_empty());
+        match (profile.map(str::trim).filter(|p| !p.is_empty()), url) {
+            (Some(name), _) => Source::named(name),
+            (None, Some(url)) => Ok(Source::Url(UrlSource(Box::new(db::parse_url(url)?)))),
+            (None, None) => Source::sandbox(),
+        }
+    }
+
+    /// The sandbox in this user's data directory.
+    pub fn sandbox() -> Result<Source> {
+        Ok(Source::Sandbox(Sandbox::default_location()?))
+    }
+
+    /// A saved profile, or the sandbox for `sandbox`.
+    pub fn named(name: &str) -> Result<Source> {
+        if name == SANDBOX {
+            return Source::sandbox();
+        }
+        let config = Config::load(&profiles::config_path()?)?;
+        Ok(Source::Profile(Box::new(config.get(name)?.clone())))
+    }
+
+    /// The profile the app opens on start.
+    pub fn active() -> Result<Source> {
+        let config = Config::load(&profiles::config_path()?)?;
+        match config.active_profile() {
+            Some(p) => Ok(Source::Profile(Box::new(p.clone()))),
+            None => Source::sandbox(),
+        }
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        matches!(self, Source::Sandbox(_))
+    }
+
+    /// `sandbox`, the profile's name, or empty for a URL.
+    pub fn profile_name(&self) -> &str {
+        match self {
+            Source::Sandbox(_) => SANDBOX,
+            Source::Profile(p) => &p.name,
+            Source::Url(_) => "",
+        }
+    }
+
+    /// The schema a profile maps the tables to, if any.
+    pub fn schema(&self) -> Option<&str> {
+        match self {
+            Source::Profile(p) => p.schema.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// How reports and confirmations name it: `waybill (sandbox)`,
+    /// `orders on db.example.com:5432 (prod)` or `orders on db.example.com:5432`.
+    pub fn label(&self) -> String {
+        match self {
+            Source::Sandbox(_) => format!("{} (sandbox)", sandbox::SANDBOX_DATABASE),
+            Source::Profile(p) => p.label(),
+            Source::Url(UrlSource(options)) => {
+                let e = Endpoint::of(options);
+                format!("{} on {}:{}", e.database, e.host, e.port)
+            }
+        }
+    }
+
+    /// Where a write would go; `None` for the sandbox, which needs no confirmation.
+    pub fn write_target(&self) -> Option<WriteTarget> {
+        let (profile, e) = match self {
+            Source::Sandbox(_) => return None,
+            Source::Profile(p) => (p.name.clone(), Endpoint::of(&p.connect_options(None).ok()?)),
+            Source::Url(UrlSource(options)) => (String::new(), Endpoint::of(options)),
+        };
+        Some(WriteTarget {
+            profile,
+            database: e.database,
+            host: e.host,
+            port: e.port,
+            user: e.user,
+        })
+    }
+}
+
+/// How to open a connection.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// A password typed for this session only (never stored); it wins over the keyring's.
+    pub session_password: Option<Password>,
+    /// Fill a brand-new sandbox with demo data.
+    pub seed_demo: bool,
+    pub max_connections: u32,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            session_password: None,
+            seed_demo: true,
+            max_connections: 8,
+        }
+    }
+}
+
+/// An open connection: its pool and where it goes.
+pub struct Connection {
+    db: Db,
+    source: Source,
+    sandbox: Option<SandboxInfo>,
+    /// This open started the sandbox: `close` stops it again.
+    started_sandbox: bool,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens `source`: starts (and on first use fills) the sandbox, or connects to
+/// a profile with its keyring password, or to a URL.
+pub async fn open(
+    source: Source,
+    secrets: &Arc<dyn SecretStore>,
+    options: OpenOptions,
+    progress: ProgressFn<'_>,
+) -> Result<Connection> {
+    match &source {
+        Source::Sandbox(sandbox) => {
+            let opened = sandbox::open_sandbox(sandbox, options.seed_demo, progress).await?;
+            Ok(Connection {
+                db: opened.pool,
+                sandbox: Some(opened.info),
+                started_sandbox: opened.started_now,
+                source,
+            })
+        }
+        Source::Profile(profile) => {
+            progress(Progress::step(format!("Connecting to {}", profile.label())));
+            let (password, problem) = lookup(secrets, profile, options.session_password).await?;
+            let db = profiles::open_profile(profile, password, problem, options.max_connections).await?;
+            Ok(Connection {
+                db,
+                sandbox: None,
+                started_sandbox: false,
+                source,
+            })
+        }
+        Source::Url(UrlSource(url)) => {
+            let mut url = (**url).clone();
+            if let Some(p) = &options.session_password {
+                url = url.password(p.expose());
+            }
+            let db = db::connect(url, options.max_connections).await?;
+            Ok(Connection {
+                db,
+                sandbox: None,
+                started_sandbox: false,
+                source,
+            })
+        }
+    }
+}
+
+/// Connects with a profile as a form holds it (saved or not) and reports what
+/// it found: the app's and the CLI's "Test". The keyring's password is used only
+/// if it was saved for the server the form names.
+pub async fn test(
+    profile: &Profile,
+    typed: Option<Password>,
+    secrets: &Arc<dyn SecretStore>,
+) -> Result<profiles::ProfileCheck> {
+    let (password, problem) = lookup(secrets, profile, typed).await?;
+    let db = profiles::open_profile(profile, password, problem, 1).await?;
+    let check = profiles::test_profile(&db).await;
+    db.close().await;
+    check
+}
+
+/// The password to log in with (see `profiles::lookup_password`). Keyring
+/// calls block on D-Bus: off the async workers.
+async fn lookup(
+    secrets: &Arc<dyn SecretStore>,
+    profile: &Profile,
+    typed: Option<Password>,
+) -> Result<(Option<Password>, Option<Error>)> {
+    let (store, profile) = (secrets.clone(), profile.clone());
+    tokio::task::spawn_blocking(move || profiles::lookup_password(&*store, &profile, typed))
+        .await
+        .map_err(Error::internal)
+}
+
+impl Connection {
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        self.source.is_sandbox()
+    }
+
+    pub fn label(&self) -> String {
+        self.source.label()
+    }
+
+    pub fn write_target(&self) -> Option<WriteTarget> {
+        self.source.write_target()
+    }
+
+    /// The write rule: the sandbox is Waybill's own and needs no confirmation;
+    /// any other database needs one given for exactly this target.
+    pub fn check_write(&self, confirmation: Option<&Confirmation>) -> Result<()> {
+        confirm::check(self.write_target(), confirmation)
+    }
+
+    /// The history table the health screen checks: in the profile's schema.
+    pub fn history_table(&self) -> HistoryTable {
+        HistoryTable::in_schema(self.source.schema())
+    }
+
+    /// Did opening this connection start the sandbox?
+    pub fn started_sandbox(&self) -> bool {
+        self.started_sandbox
+    }
+
+    /// Closes the pool, and stops the sandbox if this connection started it
+    /// (so a one-off command leaves no server running).
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await;
+        if let (true, Source::Sandbox(sandbox)) = (self.started_sandbox, self.source) {
+            tokio::task::spawn_blocking(move || sandbox.stop())
+                .await
+                .map_err(Error::internal)??;
+        }
+        Ok(())
+    }
+
+    /// Hands the duty to stop the sandbox to the caller (the app stops it when
+    /// its window closes, not when it switches connections).
+    pub fn take_sandbox_duty(&mut self) -> Option<Sandbox> {
+        match (&self.source, std::mem::take(&mut self.started_sandbox)) {
+            (Source::Sandbox(s), true) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Exports of a filtered timeline as CSV or JSON, streamed row by row from the
+//! database to the writer: 100,000 rows never sit in memory at once. Each file
+//! says what it holds: the subject, the filters, the time zone and when it was made.
+
+mod file;
+mod sink;
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::{PgConnection, QueryBuilder};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::activity::Scope;
+use super::actor::ActorCursor;
+use super::{diff, push_entries_from, resolve, EntryRow, TimelineFilter};
+use crate::db::{Db, ReadLimit, Reader};
+use crate::error::Result;
+
+pub use file::{export_to_dir, export_to_file, ExportedFile};
+pub use sink::cell as csv_cell;
+use sink::{ExportEntry, Sink};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum TimelineFormat {
+    Csv,
+    Json,
+}
+
+impl TimelineFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            TimelineFormat::Csv => "csv",
+            TimelineFormat::Json => "json",
+        }
+    }
+}
+
+/// What to export: a subject, its filter, the time zone of the timestamps.
+#[derive(Debug, Clone)]
+pub struct ExportRequest {
+    pub scope: Scope,
+    pub filter: TimelineFilter,
+    pub time_zone: String,
+    pub format: TimelineFormat,
+    /// One page of it (the CLI's `timeline --format csv`), else everything.
+    pub page: Option<PageRange>,
+}
+
+/// A keyset page: start below `before` (a version for a shipment, a cursor
+/// for an actor), at most `limit` rows.
+#[derive(Debug, Clone)]
+pub struct PageRange {
+    pub before: Option<PageStart>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone)]
+pub enum PageStart {
+    Version(i32),
+    Actor(ActorCursor),
+}
+
+/// How often the progress callback hears about rows written.
+const PROGRESS_EVERY: u64 = 5_000;
+
+/// What the file says about itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportHeader {
+    pub subject: String,
+    pub filters: String,
+    pub filter: TimelineFilter,
+    pub time_zone: String,
+    pub exported_at: DateTime<Utc>,
+}
+
+/// Streams every version matching the request (newest first) into `out`;
+/// returns the row count. A connection that drops before anything is written
+/// is retried once; after that the export fails (`OutputIncomplete`) rather
+/// than start over and write rows twice.
+pub async fn export(
+    db: &Db,
+    request: &ExportRequest,
+    out: &mut (dyn Write + Send),
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64> {
+    request.filter.validate()?;
+    if let Some(page) = &request.page {
+        super::check_limit(page.limit)?;
+    }
+    let zone = super::time::zone(&request.time_zone)?;
+    // The writer is shared with the read, which may run twice (see above).
+    let out = Mutex::new(out);
+    let out = &out;
+    db.read_with(ReadLimit::Export, |r| async move {
+        stream(r, request, zone, SharedWriter(out), progress).await
+    })
+    .await
+}
+
+/// A writer borrowed through a lock taken per write: the read's future holds
+/// no lock across an await, so it stays `Send`.
+struct SharedWriter<'a, 'w>(&'a Mutex<&'w mut (dyn Write + Send)>);
+
+impl Write for SharedWriter<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).flush()
+    }
+}
+
+async fn stream(
+    r: Reader,
+    request: &ExportRequest,
+    zone: chrono_tz::Tz,
+    out: SharedWriter<'_, '_>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64> {
+    let mut tx = r.conn().await;
+    let (mut q, subject, with_actors) = query(&mut tx, request).await?;
+    let names = actor_names(&mut tx, &request.filter.actors, with_actors).await?;
+    let header = ExportHeader {
+        subject,
+        filters: request.filter.describe(|id| {
+            names
+                .iter()
+                .find(|(n, _)| n == id)
+                .map(|(_, name)| format!("{name} ({id})"))
+                .unwrap_or_else(|| id.to_string())
+        }),
+        filter: request.filter.clone(),
+        time_zone: zone.name().to_string(),
+        exported_at: Utc::now(),
+    };
+
+    r.output_started();
+    let mut sink = Sink::start(request.format, &header, out)?;
+    let mut rows = 0u64;
+    let mut stream = q.build_query_as::<EntryRow>().persistent(false).fetch(&mut *tx);
+    while let Some(entry) = stream.try_next().await? {
+        let changes = entry.changes.clone().unwrap_or(Value::Null);
+        sink.row(&ExportEntry {
+            shipment_reference: &entry.shipment_reference,
+            shipment_id: entry.shipment_id,
+            version_no: entry.version_no,
+            timestamp: super::time::format_time(entry.timestamp, zone),
+            timestamp_utc: sink::utc(entry.timestamp),
+            event_type: &entry.event_type,
+            actor_id: entry.actor_id,
+            actor_name: entry.actor_name.as_deref(),
+            description: entry.description.as_deref(),
+            summary: diff::summary(&changes),
+            changes: &changes,
+        })?;
+        rows += 1;
+        r.output_rows(rows);
+        if rows % PROGRESS_EVERY == 0 {
+            progress(rows);
+        }
+    }
+    drop(stream);
+    sink.finish(rows)?;
+    progress(rows);
+    Ok(rows)
+}
+
+/// The export's query, its subject in words, and whether actor names are known.
+async fn query<'a>(
+    tx: &mut PgConnection,
+    request: &ExportRequest,
+) -> Result<(QueryBuilder<'a, sqlx::Postgres>, String, bool)> {
+    let with_actors = crate::schema::has_actors(&mut *tx).await?;
+    let mut q = QueryBuilder::new("SELECT ");
+    let subject = match &request.scope {
+        Scope::Shipment(key) => {
+            let resolved = resolve(&mut *tx, key).await?;
+            q.push_bind(resolved.shipment.reference.clone())
+                .push("::text AS shipment_reference, ");
+            push_entries_from(&mut q, with_actors, "");
+            q.push(" WHERE h.shipment_id = ").push_bind(resolved.shipment.id);
+            format!("shipment {} ({})", resolved.shipment.reference, resolved.shipment.title)
+        }
+        Scope::Actor(key) => {
+            let actor = super::actor::resolve(&mut *tx, key, with_actors).await?;
+            q.push("s.reference AS shipment_reference, ");
+            push_entries_from(&mut q, with_actors, "");
+            q.push(" JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
+                .push_bind(actor.id);
+            format!("changes by {}", actor.label())
+        }
+    };
+    match request.page.as_ref().and_then(|p| p.before.as_ref()) {
+        Some(PageStart::Version(v)) => {
+            q.push(" AND h.version_no < ").push_bind(*v);
+        }
+        Some(PageStart::Actor(c)) => {
+            q.push(" AND (h.\"timestamp\", h.shipment_id, h.version_no) < (")
+                .push_bind(c.timestamp)
+                .push(", ")
+                .push_bind(c.shipment_id)
+                .push(", ")
+                .push_bind(c.version_no)
+                .push(")");
+        }
+        None => {}
+    }
+    request.filter.push_sql(&mut q);
+    q.push(match request.scope {
+        Scope::Shipment(_) => " ORDER BY h.version_no DESC",
+        Scope::Actor(_) => " ORDER BY h.\"timestamp\" DESC, h.shipment_id DESC, h.version_no DESC",
+    });
+    if let Some(page) = &request.page {
+        q.push(" LIMIT ").push_bind(i64::from(page.limit));
+    }
+    Ok((q, subject, with_actors))
+}
+
+async fn actor_names(conn: &mut PgConnection, ids: &[Uuid], with_actors: bool) -> Result<Vec<(Uuid, String)>> {
+    if ids.is_empty() || !with_actors {
+        return Ok(Vec::new());
+    }
+    Ok(
+        crate::db::query_as("SELECT id, display_name FROM actors WHERE id = ANY($1)")
+            .bind(ids)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}

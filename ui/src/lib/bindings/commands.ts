@@ -1,0 +1,194 @@
+// Generated from the shell's commands (src-tauri/src/commands/list.rs) by
+// src-tauri/src/bindings.rs when the Rust tests run. Do not edit.
+
+import { call, channel } from "../ipc";
+import type { ActivityChart } from "./ActivityChart";
+import type { ActorCursor } from "./ActorCursor";
+import type { ActorPage } from "./ActorPage";
+import type { Advice } from "./Advice";
+import type { ApplyProgress } from "./ApplyProgress";
+import type { ApplyReport } from "./ApplyReport";
+import type { Blame } from "./Blame";
+import type { ConnectionInfo } from "./ConnectionInfo";
+import type { Diff } from "./Diff";
+import type { ExplainReport } from "./ExplainReport";
+import type { ExportFormat } from "./ExportFormat";
+import type { ExportProgress } from "./ExportProgress";
+import type { ExportedFile } from "./ExportedFile";
+import type { Facets } from "./Facets";
+import type { FunctionCheck } from "./FunctionCheck";
+import type { IndexHealth } from "./IndexHealth";
+import type { PlanCheck } from "./PlanCheck";
+import type { Profile } from "./Profile";
+import type { ProfileCheck } from "./ProfileCheck";
+import type { ProfileFromUrl } from "./ProfileFromUrl";
+import type { ProfileList } from "./ProfileList";
+import type { Progress } from "./Progress";
+import type { RemoveOutcome } from "./RemoveOutcome";
+import type { RunProgress } from "./RunProgress";
+import type { RunRequest } from "./RunRequest";
+import type { RunSummary } from "./RunSummary";
+import type { RunView } from "./RunView";
+import type { SaveOutcome } from "./SaveOutcome";
+import type { SaveProfile } from "./SaveProfile";
+import type { ScenarioInfo } from "./ScenarioInfo";
+import type { Scope } from "./Scope";
+import type { ShipmentDetail } from "./ShipmentDetail";
+import type { ShipmentSummary } from "./ShipmentSummary";
+import type { SlowReport } from "./SlowReport";
+import type { TimelineFilter } from "./TimelineFilter";
+import type { TimelineFormat } from "./TimelineFormat";
+import type { TimelinePage } from "./TimelinePage";
+import type { VersionDetail } from "./VersionDetail";
+
+/** Opens what the app opened last: the active profile, else the sandbox. */
+export function openActive(onProgress: (message: Progress) => void): Promise<ConnectionInfo> {
+  return call("open_active", { onProgress: channel(onProgress) });
+}
+
+/** Connects to a profile (or `sandbox`) and makes it the one the app opens on start. `session_password` is used for this connection only, never stored. */
+export function connectProfile(name: string, sessionPassword: string | null, onProgress: (message: Progress) => void): Promise<ConnectionInfo> {
+  return call("connect_profile", { name, sessionPassword, onProgress: channel(onProgress) });
+}
+
+export function currentConnection(): Promise<ConnectionInfo> {
+  return call("current_connection");
+}
+
+export function listProfiles(): Promise<ProfileList> {
+  return call("list_profiles");
+}
+
+/** Saves a profile, and its password in the keyring (never on disk). */
+export function saveProfile(request: SaveProfile): Promise<SaveOutcome> {
+  return call("save_profile", { request });
+}
+
+/** Deletes a profile and its keyring entry; the open one cannot be deleted. */
+export function deleteProfile(name: string): Promise<RemoveOutcome> {
+  return call("delete_profile", { name });
+}
+
+/** Connects with the form's values (saved or not) and reports what it found. `password` is the form's; without one, the keyring's, if it was saved for the server the form names. */
+export function testProfile(profile: Profile, password: string | null): Promise<ProfileCheck> {
+  return call("test_profile", { profile, password });
+}
+
+/** Installs or updates Waybill's schema in the open database: on the sandbox at once, elsewhere only with the database's name confirmed. */
+export function installSchema(confirm: string | null): Promise<ConnectionInfo> {
+  return call("install_schema", { confirm });
+}
+
+/** Fills the form from a pasted `postgres://` URL. */
+export function profileFromUrl(name: string, url: string): Promise<ProfileFromUrl> {
+  return call("profile_from_url", { name, url });
+}
+
+export function listShipments(search: string, limit: number): Promise<Array<ShipmentSummary>> {
+  return call("list_shipments", { search, limit });
+}
+
+/** One shipment; its timeline is paged separately (`timeline_page`). */
+export function getShipment(key: string): Promise<ShipmentDetail> {
+  return call("get_shipment", { key });
+}
+
+export function concurrencyScenarios(): Promise<Array<ScenarioInfo>> {
+  return call("concurrency_scenarios");
+}
+
+/** Runs one scenario or all, streaming progress; `cancel_concurrency` stops it. */
+export function runConcurrency(request: RunRequest, confirm: string | null, onProgress: (message: RunProgress) => void): Promise<Array<RunView>> {
+  return call("run_concurrency", { request, confirm, onProgress: channel(onProgress) });
+}
+
+export function cancelConcurrency(): Promise<boolean> {
+  return call("cancel_concurrency");
+}
+
+export function listRuns(): Promise<Array<RunSummary>> {
+  return call("list_runs");
+}
+
+export function openRun(id: string): Promise<RunView> {
+  return call("open_run", { id });
+}
+
+/** The percentile curves of two saved runs overlaid, as SVG text. */
+export function compareRuns(id: string, earlier: string): Promise<string> {
+  return call("compare_runs", { id, earlier });
+}
+
+/** Writes the run into the Downloads folder (chosen here, never by the window). */
+export function exportRun(id: string, format: ExportFormat): Promise<string> {
+  return call("export_run", { id, format });
+}
+
+/** One page of a shipment's timeline, newest first; pass `next_before` on for the next. */
+export function timelinePage(key: string, filter: TimelineFilter, beforeVersion: number | null, limit: number): Promise<TimelinePage> {
+  return call("timeline_page", { key, filter, beforeVersion, limit });
+}
+
+export function timelineFacets(key: string): Promise<Facets> {
+  return call("timeline_facets", { key });
+}
+
+export function versionDetail(key: string, version: number): Promise<VersionDetail> {
+  return call("version_detail", { key, version });
+}
+
+export function compareVersions(key: string, from: number, to: number): Promise<Diff> {
+  return call("compare_versions", { key, from, to });
+}
+
+export function blameFields(key: string): Promise<Blame> {
+  return call("blame_fields", { key });
+}
+
+export function asOf(key: string, at: string): Promise<VersionDetail> {
+  return call("as_of", { key, at });
+}
+
+export function actorPage(key: string, filter: TimelineFilter, before: ActorCursor | null, limit: number): Promise<ActorPage> {
+  return call("actor_page", { key, filter, before, limit });
+}
+
+export function activityChart(scope: Scope, filter: TimelineFilter, timeZone: string): Promise<ActivityChart> {
+  return call("activity_chart", { scope, filter, timeZone });
+}
+
+/** Streams the filtered timeline into the Downloads folder (chosen here, never by the window), reporting rows written as it goes. */
+export function exportTimeline(scope: Scope, filter: TimelineFilter, timeZone: string, format: TimelineFormat, onProgress: (message: ExportProgress) => void): Promise<ExportedFile> {
+  return call("export_timeline", { scope, filter, timeZone, format, onProgress: channel(onProgress) });
+}
+
+export function indexHealth(): Promise<IndexHealth> {
+  return call("index_health");
+}
+
+/** Creates the missing indexes concurrently, streaming the build's progress. The window asks for confirmation (naming the database) before calling this. */
+export function applyIndexes(rebuildInvalid: boolean, confirm: string | null, onProgress: (message: ApplyProgress) => void): Promise<ApplyReport> {
+  return call("apply_indexes", { rebuildInvalid, confirm, onProgress: channel(onProgress) });
+}
+
+export function indexAdvice(): Promise<Advice> {
+  return call("index_advice");
+}
+
+/** Drops the redundant indexes inside a transaction that is rolled back. */
+export function checkIndexPlans(shipment: string | null, confirm: string | null): Promise<PlanCheck> {
+  return call("check_index_plans", { shipment, confirm });
+}
+
+export function explainQueries(shipment: string | null): Promise<ExplainReport> {
+  return call("explain_queries", { shipment });
+}
+
+/** The function probe calls it in two sessions and rolls both back: still a write attempt, so it is confirmed like one. */
+export function checkFunction(shipment: string | null, confirm: string | null): Promise<FunctionCheck> {
+  return call("check_function", { shipment, confirm });
+}
+
+export function slowAssignments(thresholdMs: number): Promise<SlowReport> {
+  return call("slow_assignments", { thresholdMs });
+}
