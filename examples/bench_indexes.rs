@@ -24,13 +24,13 @@ const GUIDE: [&str; 5] = [
     "idx_shipment_history_composite",
 ];
 
-async fn median_ms(pool: &PgPool, sql: &str, id: Uuid) -> (f64, f64, f64, String) {
+async fn median_ms(db: &PgPool, sql: &str, id: Uuid) -> (f64, f64, f64, String) {
     let mut times = Vec::new();
     let mut index = String::new();
     for i in 0..RUNS + 3 {
         let plan: Value = sqlx::query_scalar(&format!("EXPLAIN (ANALYZE, FORMAT JSON) {sql}"))
             .bind(id)
-            .fetch_one(pool)
+            .fetch_one(db)
             .await
             .unwrap();
         if i >= 3 {
@@ -52,33 +52,33 @@ fn first_index(node: &Value) -> Option<String> {
     node["Plans"].as_array()?.iter().find_map(first_index)
 }
 
-async fn index_bytes(pool: &PgPool) -> i64 {
+async fn index_bytes(db: &PgPool) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT pg_indexes_size('shipment_history')")
-        .fetch_one(pool)
+        .fetch_one(db)
         .await
         .unwrap();
     n
 }
 
-async fn exec(pool: &PgPool, sql: &str) {
-    sqlx::query(sql).execute(pool).await.unwrap();
+async fn exec(db: &PgPool, sql: &str) {
+    sqlx::query(sql).execute(db).await.unwrap();
 }
 
 #[tokio::main]
 async fn main() {
     let url = std::env::args().nth(1).expect("usage: bench_indexes DATABASE_URL");
-    let pool = waybill::db::connect(waybill::db::parse_url(&url).unwrap(), 4)
+    let db = waybill::db::connect(waybill::db::parse_url(&url).unwrap(), 4)
         .await
         .unwrap();
     let (id, versions): (Uuid, i32) = sqlx::query_as(
         "SELECT s.id, (SELECT max(version_no) FROM shipment_history h WHERE h.shipment_id = s.id)
            FROM shipment_requests s WHERE s.reference LIKE '%-000001'",
     )
-    .fetch_one(&pool)
+    .fetch_one(&db)
     .await
     .unwrap();
     let (table_bytes,): (i64,) = sqlx::query_as("SELECT pg_table_size('shipment_history')")
-        .fetch_one(&pool)
+        .fetch_one(&db)
         .await
         .unwrap();
     let fetch = "SELECT * FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no DESC LIMIT 1000";
@@ -90,39 +90,39 @@ async fn main() {
     let mut rows = Vec::new();
     // 1. Only the unique constraint's index.
     for name in GUIDE {
-        exec(&pool, &format!("DROP INDEX IF EXISTS {name}")).await;
+        exec(&db, &format!("DROP INDEX IF EXISTS {name}")).await;
     }
-    exec(&pool, "ANALYZE shipment_history").await;
+    exec(&db, "ANALYZE shipment_history").await;
     rows.push((
         "only the unique constraint",
-        median_ms(&pool, fetch, id).await,
-        median_ms(&pool, filter, id).await,
-        index_bytes(&pool).await,
+        median_ms(&db, fetch, id).await,
+        median_ms(&db, filter, id).await,
+        index_bytes(&db).await,
     ));
     // 2. All five of the guide's.
-    apply::apply(&pool, &table, false, &|_| {}).await.unwrap();
-    exec(&pool, "ANALYZE shipment_history").await;
+    apply::apply(&db, &table, false, &|_| {}).await.unwrap();
+    exec(&db, "ANALYZE shipment_history").await;
     rows.push((
         "the guide's five added",
-        median_ms(&pool, fetch, id).await,
-        median_ms(&pool, filter, id).await,
-        index_bytes(&pool).await,
+        median_ms(&db, fetch, id).await,
+        median_ms(&db, filter, id).await,
+        index_bytes(&db).await,
     ));
     // 3. The advised minimal set: the redundant ones dropped.
-    let advice = advise::advise(&pool, &table).await.unwrap();
+    let advice = advise::advise(&db, &table).await.unwrap();
     for r in &advice.redundant {
-        exec(&pool, &format!("DROP INDEX {}", r.index)).await;
+        exec(&db, &format!("DROP INDEX {}", r.index)).await;
     }
-    exec(&pool, "ANALYZE shipment_history").await;
+    exec(&db, "ANALYZE shipment_history").await;
     let dropped: Vec<&str> = advice.redundant.iter().map(|r| r.index.as_str()).collect();
     rows.push((
         "advised minimal set",
-        median_ms(&pool, fetch, id).await,
-        median_ms(&pool, filter, id).await,
-        index_bytes(&pool).await,
+        median_ms(&db, fetch, id).await,
+        median_ms(&db, filter, id).await,
+        index_bytes(&db).await,
     ));
     // Leave the database as the schema has it.
-    apply::apply(&pool, &table, false, &|_| {}).await.unwrap();
+    apply::apply(&db, &table, false, &|_| {}).await.unwrap();
 
     let show = |m: &(f64, f64, f64, String)| format!("{:.2} ({:.2}–{:.2}) via {}", m.0, m.1, m.2, m.3);
     println!("| indexes | 1,000 latest versions, ms | 100 of one event type, ms | index size | % of table |");

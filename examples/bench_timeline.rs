@@ -44,11 +44,11 @@ fn show(s: &Spread) -> String {
 }
 
 /// PostgreSQL's execution time for `sql` (with `$1` = the shipment or actor id).
-async fn pg_time(pool: &PgPool, sql: &str, id: Uuid) -> Spread {
+async fn pg_time(db: &PgPool, sql: &str, id: Uuid) -> Spread {
     let explain = format!("EXPLAIN (ANALYZE, FORMAT JSON) {sql}");
     let mut times = Vec::with_capacity(RUNS);
     for i in 0..RUNS + 3 {
-        let plan: Value = sqlx::query_scalar(&explain).bind(id).fetch_one(pool).await.unwrap();
+        let plan: Value = sqlx::query_scalar(&explain).bind(id).fetch_one(db).await.unwrap();
         if i >= 3 {
             times.push(plan[0]["Execution Time"].as_f64().unwrap());
         }
@@ -80,18 +80,18 @@ fn json_len<T: serde::Serialize>(value: &T) -> usize {
 #[tokio::main]
 async fn main() {
     let url = std::env::args().nth(1).expect("usage: bench_timeline DATABASE_URL");
-    let pool = waybill::db::connect(waybill::db::parse_url(&url).unwrap(), 2)
+    let db = waybill::db::connect(waybill::db::parse_url(&url).unwrap(), 2)
         .await
         .unwrap();
     let find = |suffix: &'static str| {
-        let pool = pool.clone();
+        let db = db.clone();
         async move {
             let (id, n): (Uuid, i32) = sqlx::query_as(
                 "SELECT s.id, (SELECT max(version_no) FROM shipment_history h WHERE h.shipment_id = s.id)
                    FROM shipment_requests s WHERE s.reference LIKE '%-' || $1",
             )
             .bind(suffix)
-            .fetch_one(&pool)
+            .fetch_one(&db)
             .await
             .unwrap();
             (id, n)
@@ -100,21 +100,21 @@ async fn main() {
     let (big, big_n) = find("000001").await;
     let (ten, ten_n) = find("000002").await;
     let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history")
-        .fetch_one(&pool)
+        .fetch_one(&db)
         .await
         .unwrap();
     let (busiest,): (Uuid,) = sqlx::query_as(
         "SELECT actor_id FROM shipment_history WHERE shipment_id = $1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
     )
     .bind(big)
-    .fetch_one(&pool)
+    .fetch_one(&db)
     .await
     .unwrap();
     let (mid,): (chrono::DateTime<chrono::Utc>,) =
         sqlx::query_as("SELECT \"timestamp\" FROM shipment_history WHERE shipment_id = $1 AND version_no = $2")
             .bind(big)
             .bind(big_n / 2)
-            .fetch_one(&pool)
+            .fetch_one(&db)
             .await
             .unwrap();
     let week = TimelineFilter {
@@ -134,9 +134,9 @@ async fn main() {
     };
 
     // First page.
-    let pg = pg_time(&pool, &page_sql("", 101), big).await;
+    let pg = pg_time(&db, &page_sql("", 101), big).await;
     let call = call_time(|| async {
-        json_len(&timeline::page(&pool, &key, &none, None, 100).await.unwrap());
+        json_len(&timeline::page(&db, &key, &none, None, 100).await.unwrap());
     })
     .await;
     table.push((
@@ -147,9 +147,9 @@ async fn main() {
     ));
 
     // Deep page, keyset.
-    let pg = pg_time(&pool, &page_sql(&format!("AND h.version_no <= {deep}"), 101), big).await;
+    let pg = pg_time(&db, &page_sql(&format!("AND h.version_no <= {deep}"), 101), big).await;
     let call = call_time(|| async {
-        json_len(&timeline::page(&pool, &key, &none, Some(deep + 1), 100).await.unwrap());
+        json_len(&timeline::page(&db, &key, &none, Some(deep + 1), 100).await.unwrap());
     })
     .await;
     table.push((
@@ -164,9 +164,9 @@ async fn main() {
         "SELECT {COLUMNS} WHERE h.shipment_id = $1 ORDER BY h.version_no DESC OFFSET {} LIMIT 100",
         big_n - deep as i32
     );
-    let pg = pg_time(&pool, &offset_sql, big).await;
+    let pg = pg_time(&db, &offset_sql, big).await;
     let call = call_time(|| async {
-        let rows = sqlx::query(&offset_sql).bind(big).fetch_all(&pool).await.unwrap();
+        let rows = sqlx::query(&offset_sql).bind(big).fetch_all(&db).await.unwrap();
         assert_eq!(rows.len(), 100);
     })
     .await;
@@ -178,9 +178,9 @@ async fn main() {
     ));
 
     // 1,000 latest versions.
-    let pg = pg_time(&pool, &page_sql("", 1001), big).await;
+    let pg = pg_time(&db, &page_sql("", 1001), big).await;
     let call = call_time(|| async {
-        json_len(&timeline::page(&pool, &key, &none, None, 1000).await.unwrap());
+        json_len(&timeline::page(&db, &key, &none, None, 1000).await.unwrap());
     })
     .await;
     table.push((
@@ -195,9 +195,9 @@ async fn main() {
         event_types: vec![rare.into()],
         ..Default::default()
     };
-    let pg = pg_time(&pool, &page_sql(&format!("AND h.event_type = '{rare}'"), 101), big).await;
+    let pg = pg_time(&db, &page_sql(&format!("AND h.event_type = '{rare}'"), 101), big).await;
     let call = call_time(|| async {
-        json_len(&timeline::page(&pool, &key, &by_type, None, 100).await.unwrap());
+        json_len(&timeline::page(&db, &key, &by_type, None, 100).await.unwrap());
     })
     .await;
     table.push((
@@ -211,9 +211,9 @@ async fn main() {
         actors: vec![busiest],
         ..Default::default()
     };
-    let pg = pg_time(&pool, &page_sql(&format!("AND h.actor_id = '{busiest}'"), 101), big).await;
+    let pg = pg_time(&db, &page_sql(&format!("AND h.actor_id = '{busiest}'"), 101), big).await;
     let call = call_time(|| async {
-        json_len(&timeline::page(&pool, &key, &by_actor, None, 100).await.unwrap());
+        json_len(&timeline::page(&db, &key, &by_actor, None, 100).await.unwrap());
     })
     .await;
     table.push((
@@ -228,9 +228,9 @@ async fn main() {
         week.since.unwrap().to_rfc3339(),
         week.until.unwrap().to_rfc3339()
     );
-    let pg = pg_time(&pool, &page_sql(&range, 101), big).await;
+    let pg = pg_time(&db, &page_sql(&range, 101), big).await;
     let call = call_time(|| async {
-        json_len(&timeline::page(&pool, &key, &week, None, 100).await.unwrap());
+        json_len(&timeline::page(&db, &key, &week, None, 100).await.unwrap());
     })
     .await;
     table.push((
@@ -242,9 +242,9 @@ async fn main() {
 
     // The filter menus' choices (actors and event types with counts), loaded beside the first page.
     let facets_sql = "SELECT h.actor_id, count(*) FROM shipment_history h WHERE h.shipment_id = $1 GROUP BY 1";
-    let pg = pg_time(&pool, facets_sql, big).await;
+    let pg = pg_time(&db, facets_sql, big).await;
     let call = call_time(|| async {
-        json_len(&timeline::facets(&pool, &key).await.unwrap());
+        json_len(&timeline::facets(&db, &key).await.unwrap());
     })
     .await;
     table.push((
@@ -260,17 +260,17 @@ async fn main() {
                 FROM shipment_history h
                CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(h.changes) = 'object' THEN h.changes ELSE '{}'::jsonb END) c
                WHERE h.shipment_id = $1 ORDER BY c.key, h.version_no DESC) b ORDER BY b.key";
-    let pg = pg_time(&pool, blame_sql, ten).await;
+    let pg = pg_time(&db, blame_sql, ten).await;
     let ten_key = ten.to_string();
     let call = call_time(|| async {
-        json_len(&blame::blame(&pool, &ten_key).await.unwrap());
+        json_len(&blame::blame(&db, &ten_key).await.unwrap());
     })
     .await;
     table.push((format!("blame over {ten_n} versions"), pg, Some(call), "".into()));
 
     // Export of 100,000 rows (CSV, streamed to a sink).
     let export_sql = format!("SELECT {COLUMNS} WHERE h.shipment_id = $1 ORDER BY h.version_no DESC");
-    let pg = pg_time(&pool, &export_sql, big).await;
+    let pg = pg_time(&db, &export_sql, big).await;
     let request = export::ExportRequest {
         scope: Scope::Shipment(key.clone()),
         filter: none.clone(),
@@ -280,7 +280,7 @@ async fn main() {
     };
     let call = call_time(|| async {
         let mut sink = std::io::sink();
-        let written = export::export(&pool, &request, &mut sink, &|_| {}).await.unwrap();
+        let written = export::export(&db, &request, &mut sink, &|_| {}).await.unwrap();
         assert_eq!(written, big_n as u64);
     })
     .await;

@@ -5,16 +5,9 @@
 # throughput as a ratio of pgbench's, and the machine's single-hot-row commit
 # ceiling (pgbench updating one row), the physical limit with the lock held to commit.
 # Usage: scripts/bench-concurrency.sh [SECONDS]   (default 15 per measurement)
-set -euo pipefail
-cd "$(dirname "$0")/.."
 secs=${1:-15}
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-cargo build --release --bin waybill -q
-W=target/release/waybill
-export XDG_DATA_HOME=${XDG_DATA_HOME:-$(mktemp -d)}
-$W sandbox start >/dev/null 2>&1
-trap '$W sandbox stop >/dev/null' EXIT
-url=$($W sandbox url)
+bench_build="--bin waybill"
+. "$(dirname "$0")/bench-common.sh"
 bindir=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 [ -x "$bindir/pgbench" ] || bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 PSQL=(psql "$url" -qAt)
@@ -24,9 +17,9 @@ new_shipment() {
                    VALUES ('BENCH-' || gen_random_uuid(), 'Benchmark shipment', 'test', 'Waybill', 'Waybill') RETURNING id"
 }
 
-script=$(mktemp)
+script=$bench_home/call.sql
 echo "SELECT * FROM create_history_entry(:shipment::uuid, 'benchmark', NULL, '{}'::jsonb, NULL);" > "$script"
-hot=$(mktemp)
+hot=$bench_home/hot.sql
 echo "UPDATE shipment_requests SET updated_at = now() WHERE id = :shipment::uuid;" > "$hot"
 
 pgbench_tps() { # clients script shipment
@@ -47,4 +40,5 @@ for c in 1 5 50; do
   printf "| %s | %.0f | %s | %s | %.0f |\n" "$c" "$pg" "$wb" "$ratio" "$ceiling"
 done
 echo
-echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr); PostgreSQL $("${PSQL[@]}" -c 'SHOW server_version'); ${secs} s per measurement."
+machine
+echo "${secs} s per measurement."

@@ -4,17 +4,9 @@
 # table of PostgreSQL execution times and whole core-call times (medians with
 # the 10th–90th percentile), all measured in one run.
 # Usage: scripts/bench-timeline.sh [ROWS]   (default 2000000)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-rows=${1:-2000000}
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-cargo build --release -q --bin waybill --example bench_timeline
-W=target/release/waybill
-export XDG_DATA_HOME=${XDG_DATA_HOME:-$(mktemp -d)}
-$W sandbox start >/dev/null 2>&1
-trap '$W sandbox stop >/dev/null' EXIT
-$W seed --rows "$rows" --replace >/dev/null
-url=$($W sandbox url)
+bench_build="--bin waybill --example bench_timeline"
+. "$(dirname "$0")/bench-common.sh"
+"$W" seed --rows "${1:-2000000}" --replace >/dev/null
 target/release/examples/bench_timeline "$url"
 echo
-echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr); PostgreSQL $(psql "$url" -qAtc 'SHOW server_version')."
+machine

@@ -15,7 +15,12 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 start() {
   dir=$(mktemp -d /tmp/waybill-services-XXXXXX)
-  chmod 755 "$dir"
+  # A start that fails half-way leaves no server or files behind.
+  trap 'echo "test-services.sh: starting the test services failed; cleaning up" >&2; stop "$dir"' ERR
+  # Others may traverse (the server runs as postgres when we are root), not list;
+  # keys and the pooler's user list are readable by their owner only.
+  chmod 711 "$dir"
+  mkdir -m 700 "$dir/socket"
   pg_port=$(free_port)
   bouncer_port=$(free_port)
   owner_pw=$(openssl rand -hex 12)
@@ -33,13 +38,14 @@ start() {
       -extfile ext.cnf 2>/dev/null
     chmod 600 server.key ca.key
   )
-  [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir"
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$dir"; fi
 
   as_postgres "$pg_bin/initdb" -D "$dir/pg" -U postgres --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   cat >> "$dir/pg/postgresql.conf" <<CONF
 port = $pg_port
 listen_addresses = '127.0.0.1'
-unix_socket_directories = '$dir'
+unix_socket_directories = '$dir/socket'
+unix_socket_permissions = 0700
 ssl = on
 ssl_cert_file = '$dir/server.crt'
 ssl_key_file = '$dir/server.key'
@@ -47,7 +53,7 @@ max_connections = 200
 fsync = off
 CONF
   as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w start >/dev/null
-  as_postgres psql -q -h "$dir" -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 <<SQL
+  as_postgres psql -q -h "$dir/socket" -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 <<SQL
 CREATE ROLE waybill_owner LOGIN CREATEDB PASSWORD '$owner_pw';
 CREATE ROLE waybill_reader LOGIN PASSWORD '$reader_pw';
 SQL
@@ -72,12 +78,20 @@ ignore_startup_parameters = extra_float_digits
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 INI
-  [ "$(id -u)" -eq 0 ] && chown postgres "$dir/userlist.txt" "$dir/pgbouncer.ini"
+  chmod 600 "$dir/userlist.txt" "$dir/pgbouncer.ini"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir/userlist.txt" "$dir/pgbouncer.ini"; fi
   as_postgres pgbouncer -d "$dir/pgbouncer.ini"
+  up=false
   for _ in $(seq 50); do
-    (echo > "/dev/tcp/127.0.0.1/$bouncer_port") 2>/dev/null && break
+    if (echo > "/dev/tcp/127.0.0.1/$bouncer_port") 2>/dev/null; then up=true; break; fi
     sleep 0.1
   done
+  if ! $up; then
+    echo "test-services.sh: PgBouncer did not start listening on $bouncer_port:" >&2
+    tail -5 "$dir/pgbouncer.log" >&2 || true
+    false
+  fi
+  trap - ERR
 
   cat <<ENV
 export WAYBILL_TEST_SERVICES='$dir'

@@ -31,7 +31,14 @@ features=(--workspace --features waybill-desktop/custom-protocol)
 cargo build --all-targets "${features[@]}"
 
 step "Test services: PostgreSQL with a TLS certificate, and PgBouncer in transaction mode"
-eval "$(./scripts/test-services.sh start)"
+# Not `eval "$(…)"`: under `set -e` that would hide the script failing.
+services_env=$(mktemp)
+if ! ./scripts/test-services.sh start > "$services_env"; then
+  echo "The test services did not start (see above); the connection tests need them." >&2
+  exit 1
+fi
+. "$services_env"
+rm -f "$services_env"
 trap './scripts/test-services.sh stop "$WAYBILL_TEST_SERVICES"' EXIT
 
 # The keyring tests and the app use the real Secret Service: gnome-keyring on a
@@ -39,12 +46,13 @@ trap './scripts/test-services.sh stop "$WAYBILL_TEST_SERVICES"' EXIT
 with_keyring() { dbus-run-session -- ./scripts/with-keyring.sh "$@"; }
 
 step "Rust tests (core and shell) on a real PostgreSQL, keyring and pooler"
-bindings_hash() { find ui/src/lib/bindings -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum; }
+# The types, the command wrappers and the capability file are generated from the Rust code.
+bindings_hash() { find ui/src/lib/bindings src-tauri/capabilities -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum; }
 before=$(bindings_hash)
 with_keyring cargo test "${features[@]}"
 if [ "$(bindings_hash)" != "$before" ]; then
-  echo "The TypeScript bindings were stale: the tests regenerated ui/src/lib/bindings. Review and commit them." >&2
-  git status --short ui/src/lib/bindings >&2 || true
+  echo "The generated bindings were stale: the tests regenerated ui/src/lib/bindings or src-tauri/capabilities. Review and commit them." >&2
+  git status --short ui/src/lib/bindings src-tauri/capabilities >&2 || true
   exit 1
 fi
 

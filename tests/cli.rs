@@ -154,7 +154,7 @@ fn connection_errors_exit_2_with_one_line_and_no_password() {
 fn a_database_without_the_schema_is_named_and_migrate_asks_first() {
     let home = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (name, pool) = rt.block_on(common::empty_db());
+    let (name, db) = rt.block_on(common::empty_db());
     let url = common::url(&name);
 
     let out = run(home.path(), &["--database-url", &url, "shipments"]);
@@ -170,7 +170,7 @@ fn a_database_without_the_schema_is_named_and_migrate_asks_first() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
     let installed: bool = rt
-        .block_on(sqlx::query_scalar("SELECT to_regclass('shipment_history') IS NOT NULL").fetch_one(&pool))
+        .block_on(sqlx::query_scalar("SELECT to_regclass('shipment_history') IS NOT NULL").fetch_one(&db))
         .unwrap();
     assert!(!installed);
 
@@ -281,7 +281,7 @@ fn concurrency_refuses_bad_parameters_and_unconfirmed_writes_with_exit_2() {
     // A non-sandbox database: no terminal and no --yes means nothing is written;
     // the unsafe control is refused outright.
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (name, pool) = rt.block_on(common::migrated_db());
+    let (name, db) = rt.block_on(common::migrated_db());
     let url = common::url(&name);
     let out = run(home.path(), &["--database-url", &url, "concurrency"]);
     assert_eq!(out.status.code(), Some(2));
@@ -297,7 +297,7 @@ fn concurrency_refuses_bad_parameters_and_unconfirmed_writes_with_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("only on the sandbox"), "{}", stderr(&out));
     let rows: i64 = rt
-        .block_on(sqlx::query_scalar("SELECT count(*) FROM shipment_requests").fetch_one(&pool))
+        .block_on(sqlx::query_scalar("SELECT count(*) FROM shipment_requests").fetch_one(&db))
         .unwrap();
     assert_eq!(rows, 0);
 

@@ -22,8 +22,8 @@ fn options(scenario: Scenario, params: Params) -> RunOptions {
     }
 }
 
-async fn run_ok(pool: &Db, options: RunOptions) -> RunReport {
-    run(pool, &options, &|_| {}, &CancellationToken::new()).await.unwrap()
+async fn run_ok(db: &Db, options: RunOptions) -> RunReport {
+    run(db, &options, &|_| {}, &CancellationToken::new()).await.unwrap()
 }
 
 fn assert_pass(report: &RunReport) {
@@ -36,21 +36,21 @@ fn assert_pass(report: &RunReport) {
     assert_eq!(report.checks.len(), 6);
 }
 
-async fn history(pool: &Db, shipment: &uuid::Uuid) -> Vec<i32> {
+async fn history(db: &Db, shipment: &uuid::Uuid) -> Vec<i32> {
     sqlx::query_scalar("SELECT version_no FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no")
         .bind(shipment)
-        .fetch_all(pool)
+        .fetch_all(db)
         .await
         .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_scenario_passes_on_the_real_version_assignment() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     for scenario in Scenario::ALL {
         let mut params = scenario.defaults();
         params.max_total_ms = 60_000; // this machine is shared; the time check has its own test
-        let report = run_ok(&pool, options(scenario, params)).await;
+        let report = run_ok(&db, options(scenario, params)).await;
         assert_pass(&report);
         assert_eq!(report.requests.len() as u32, params.total_requests(), "{scenario:?}");
         let succeeded = report.requests.iter().filter(|r| r.version.is_some()).count() as u32;
@@ -64,7 +64,7 @@ async fn every_scenario_passes_on_the_real_version_assignment() {
                 .filter(|r| r.shipment == i as u32 && r.version.is_some())
                 .count() as i32;
             assert_eq!(
-                history(&pool, &shipment.id).await,
+                history(&db, &shipment.id).await,
                 (1..=n).collect::<Vec<_>>(),
                 "{scenario:?}"
             );
@@ -74,7 +74,7 @@ async fn every_scenario_passes_on_the_real_version_assignment() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pool_exhaustion_reports_timeouts_as_expected_and_corrupts_nothing() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     // 100 requests at once, 2 connections, 20 ms to get one: most must time out.
     let params = Params {
         requests: 100,
@@ -83,7 +83,7 @@ async fn pool_exhaustion_reports_timeouts_as_expected_and_corrupts_nothing() {
         max_total_ms: 60_000,
         ..Scenario::PoolExhaustion.defaults()
     };
-    let report = run_ok(&pool, options(Scenario::PoolExhaustion, params)).await;
+    let report = run_ok(&db, options(Scenario::PoolExhaustion, params)).await;
     assert_pass(&report);
     let timeouts = report
         .requests
@@ -104,17 +104,17 @@ async fn pool_exhaustion_reports_timeouts_as_expected_and_corrupts_nothing() {
     );
     let succeeded = (100 - timeouts) as i32;
     assert_eq!(
-        history(&pool, &report.shipments[0].id).await,
+        history(&db, &report.shipments[0].id).await,
         (1..=succeeded).collect::<Vec<_>>()
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_existing_shipment_continues_its_own_sequence() {
-    let (_, pool) = common::migrated_db().await;
-    let id = common::new_shipment(&pool, "SHP-EXIST-1").await;
+    let (_, db) = common::migrated_db().await;
+    let id = common::new_shipment(&db, "SHP-EXIST-1").await;
     for _ in 0..7 {
-        waybill::history::create_history_entry(&pool, id, "note_added", None, &serde_json::json!({}), None)
+        waybill::history::create_history_entry(&db, id, "note_added", None, &serde_json::json!({}), None)
             .await
             .unwrap();
     }
@@ -127,19 +127,19 @@ async fn an_existing_shipment_continues_its_own_sequence() {
         },
     );
     opts.shipment = Some("shp-exist-1".into());
-    let report = run_ok(&pool, opts).await;
+    let report = run_ok(&db, opts).await;
     assert_pass(&report);
     assert!(!report.shipments[0].created_for_test);
     let mut told: Vec<i32> = report.requests.iter().filter_map(|r| r.version).collect();
     told.sort();
     assert_eq!(told, (8..=17).collect::<Vec<_>>());
-    assert_eq!(history(&pool, &id).await, (1..=17).collect::<Vec<_>>());
+    assert_eq!(history(&db, &id).await, (1..=17).collect::<Vec<_>>());
     assert!(report.checks.iter().any(|c| c.detail == "range 8 to 17"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_checker_fails_the_unsafe_control_for_the_right_reasons() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     for scenario in [Scenario::Concurrent, Scenario::FirstVersion] {
         let params = Params {
             requests: 20,
@@ -148,7 +148,7 @@ async fn the_checker_fails_the_unsafe_control_for_the_right_reasons() {
         };
         let mut opts = options(scenario, params);
         opts.unsafe_control = true;
-        let report = run_ok(&pool, opts).await;
+        let report = run_ok(&db, opts).await;
         assert!(!report.passed, "{scenario:?}: the unsafe control must FAIL");
         let unique = report
             .checks
@@ -172,20 +172,20 @@ async fn the_checker_fails_the_unsafe_control_for_the_right_reasons() {
             history_check.evidence
         );
         // The real history table was not touched.
-        assert!(history(&pool, &report.shipments[0].id).await.is_empty());
+        assert!(history(&db, &report.shipments[0].id).await.is_empty());
     }
 }
 
 #[tokio::test]
 async fn the_unsafe_control_is_never_installed_outside_the_sandbox() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     let mut opts = options(Scenario::Concurrent, Scenario::Concurrent.defaults());
     opts.unsafe_control = true;
     opts.is_sandbox = false;
-    let err = run(&pool, &opts, &|_| {}, &CancellationToken::new()).await.unwrap_err();
+    let err = run(&db, &opts, &|_| {}, &CancellationToken::new()).await.unwrap_err();
     assert_eq!(err.code(), "unsafe_control_outside_sandbox", "{err}");
     let installed: bool = sqlx::query_scalar("SELECT to_regnamespace('waybill_unsafe') IS NOT NULL")
-        .fetch_one(&pool)
+        .fetch_one(&db)
         .await
         .unwrap();
     assert!(!installed);
@@ -193,7 +193,7 @@ async fn the_unsafe_control_is_never_installed_outside_the_sandbox() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn cancelling_stops_unsent_requests_and_the_report_says_so() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     let cancel = CancellationToken::new();
     let seen = AtomicU32::new(0);
     let params = Params {
@@ -208,7 +208,7 @@ async fn cancelling_stops_unsent_requests_and_the_report_says_so() {
             cancel.cancel();
         }
     };
-    let report = run(&pool, &options(Scenario::RapidFire, params), &progress, &cancel)
+    let report = run(&db, &options(Scenario::RapidFire, params), &progress, &cancel)
         .await
         .unwrap();
     assert!(report.cancelled > 0, "some requests were never sent");
@@ -220,7 +220,7 @@ async fn cancelling_stops_unsent_requests_and_the_report_says_so() {
     assert!(report.checks.iter().skip(1).all(|c| c.passed), "{:#?}", report.checks);
     let sent = report.requests.len() as i32;
     assert_eq!(
-        history(&pool, &report.shipments[0].id).await,
+        history(&db, &report.shipments[0].id).await,
         (1..=sent).collect::<Vec<_>>()
     );
     assert!(seen.load(Ordering::Relaxed) >= 50);
@@ -228,15 +228,15 @@ async fn cancelling_stops_unsent_requests_and_the_report_says_so() {
 
 #[tokio::test]
 async fn bad_targets_and_parameters_get_clear_errors_and_write_nothing() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     let mut opts = options(Scenario::Concurrent, Scenario::Concurrent.defaults());
     opts.shipment = Some("SHP-NOPE".into());
-    let err = run(&pool, &opts, &|_| {}, &CancellationToken::new()).await.unwrap_err();
+    let err = run(&db, &opts, &|_| {}, &CancellationToken::new()).await.unwrap_err();
     assert!(matches!(err, Error::ShipmentNotFound { .. }), "{err:?}");
 
     let mut opts = options(Scenario::FirstVersion, Scenario::FirstVersion.defaults());
     opts.shipment = Some("SHP-ANY".into());
-    let err = run(&pool, &opts, &|_| {}, &CancellationToken::new()).await.unwrap_err();
+    let err = run(&db, &opts, &|_| {}, &CancellationToken::new()).await.unwrap_err();
     assert!(err.to_string().contains("new shipments it creates"), "{err}");
 
     let opts = options(
@@ -247,12 +247,12 @@ async fn bad_targets_and_parameters_get_clear_errors_and_write_nothing() {
         },
     );
     assert!(matches!(
-        run(&pool, &opts, &|_| {}, &CancellationToken::new()).await,
+        run(&db, &opts, &|_| {}, &CancellationToken::new()).await,
         Err(Error::OutOfRange { .. })
     ));
 
     let shipments: i64 = sqlx::query_scalar("SELECT count(*) FROM shipment_requests")
-        .fetch_one(&pool)
+        .fetch_one(&db)
         .await
         .unwrap();
     assert_eq!(shipments, 0, "nothing was created");
@@ -260,13 +260,13 @@ async fn bad_targets_and_parameters_get_clear_errors_and_write_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_tiny_time_threshold_fails_only_the_time_check() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     let params = Params {
         requests: 5,
         max_total_ms: 1,
         ..Scenario::Staggered.defaults()
     };
-    let report = run_ok(&pool, options(Scenario::Staggered, params)).await;
+    let report = run_ok(&db, options(Scenario::Staggered, params)).await;
     let failed: Vec<_> = report
         .checks
         .iter()
@@ -282,14 +282,14 @@ async fn a_tiny_time_threshold_fails_only_the_time_check() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn plots_render_as_svg_and_png_with_titled_axes() {
     use waybill::plots::{self, Plot};
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     let params = Params {
         requests: 30,
         max_total_ms: 60_000,
         ..Scenario::Concurrent.defaults()
     };
-    let run_a = run_ok(&pool, options(Scenario::Concurrent, params)).await;
-    let run_b = run_ok(&pool, options(Scenario::Concurrent, params)).await;
+    let run_a = run_ok(&db, options(Scenario::Concurrent, params)).await;
+    let run_b = run_ok(&db, options(Scenario::Concurrent, params)).await;
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("plots");
     std::fs::create_dir_all(&out).unwrap();
     for plot in [

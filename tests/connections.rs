@@ -206,7 +206,8 @@ async fn the_pooler_serves_the_timeline_and_the_concurrency_test() {
 #[tokio::test]
 async fn named_statements_break_through_the_pooler_and_are_explained() {
     // The control: plain sqlx queries (named, cached statements) through the
-    // same PgBouncer fail as PITFALLS.md says; Waybill's never do (above).
+    // same PgBouncer fail (`prepared statement "sqlx_s_1" does not exist`, the
+    // known transaction-pooler failure); Waybill's never do (above).
     let r = remote();
     let db = r.open(&r.pooled("postgres"), &r.owner_password).await.unwrap();
     let mut failure = None;

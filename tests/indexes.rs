@@ -21,37 +21,37 @@ fn state_of(h: &verify::IndexHealth, expected: &str) -> (IndexState, Option<Stri
     (s.state, s.found.as_ref().map(|f| f.name.clone()))
 }
 
-async fn exec(pool: &Db, sql: &str) {
-    sqlx::query(sql).execute(pool).await.unwrap();
+async fn exec(db: &Db, sql: &str) {
+    sqlx::query(sql).execute(db).await.unwrap();
 }
 
 async fn seeded() -> (String, Db) {
-    let (name, pool) = common::migrated_db().await;
+    let (name, db) = common::migrated_db().await;
     let options = SeedOptions {
         rows: 20_000,
         ..Default::default()
     };
-    seed::seed(&pool, &options, &|_| {}).await.unwrap();
-    (name, pool)
+    seed::seed(&db, &options, &|_| {}).await.unwrap();
+    (name, db)
 }
 
 #[tokio::test]
 async fn verification_matches_by_definition_not_by_name() {
-    let (_, pool) = common::migrated_db().await;
-    let h = verify::verify(&pool, &table()).await.unwrap();
+    let (_, db) = common::migrated_db().await;
+    let h = verify::verify(&db, &table()).await.unwrap();
     assert!(h.all_present, "a migrated database has every expected index");
     assert_eq!(h.expected.len(), 6);
     assert!(h.others.is_empty());
 
-    exec(&pool, "ALTER INDEX idx_shipment_history_actor RENAME TO who_did_what").await;
-    exec(&pool, "DROP INDEX idx_shipment_history_event_type").await;
+    exec(&db, "ALTER INDEX idx_shipment_history_actor RENAME TO who_did_what").await;
+    exec(&db, "DROP INDEX idx_shipment_history_event_type").await;
     // Same columns, but timestamp ascending: not the expected definition.
     exec(
-        &pool,
+        &db,
         "CREATE INDEX lookalike ON shipment_history (shipment_id, event_type, \"timestamp\")",
     )
     .await;
-    let h = verify::verify(&pool, &table()).await.unwrap();
+    let h = verify::verify(&db, &table()).await.unwrap();
     assert_eq!(
         state_of(&h, "idx_shipment_history_actor"),
         (IndexState::Present, Some("who_did_what".into())),
@@ -69,24 +69,24 @@ async fn verification_matches_by_definition_not_by_name() {
     assert!(h.table_bytes > 0 && h.index_bytes > 0);
 
     let missing = HistoryTable::parse("audit.shipment_history").unwrap();
-    let e = verify::verify(&pool, &missing).await.unwrap_err();
+    let e = verify::verify(&db, &missing).await.unwrap_err();
     assert_eq!(e.code(), "schema_missing");
     assert!(e.to_string().contains("audit.shipment_history"), "{e}");
 }
 
 #[tokio::test]
 async fn apply_creates_the_missing_ones_concurrently_and_twice_changes_nothing() {
-    let (_, pool) = seeded().await;
-    exec(&pool, "DROP INDEX idx_shipment_history_actor").await;
-    exec(&pool, "DROP INDEX idx_shipment_history_composite").await;
+    let (_, db) = seeded().await;
+    exec(&db, "DROP INDEX idx_shipment_history_actor").await;
+    exec(&db, "DROP INDEX idx_shipment_history_composite").await;
 
     let phases = std::sync::Mutex::new(Vec::new());
     let record = |p: ApplyProgress| phases.lock().unwrap().push(p);
     // Two applies at once (two QA people pressing the button): they take turns.
     let t = table();
     let (a, b) = tokio::join!(
-        apply::apply(&pool, &t, false, &record),
-        apply::apply(&pool, &t, false, &record)
+        apply::apply(&db, &t, false, &record),
+        apply::apply(&db, &t, false, &record)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     let mut created: Vec<String> = a.created.iter().chain(&b.created).cloned().collect();
@@ -113,19 +113,19 @@ async fn apply_creates_the_missing_ones_concurrently_and_twice_changes_nothing()
         "{statements:?}"
     );
 
-    let again = apply::apply(&pool, &table(), false, &|_| {}).await.unwrap();
+    let again = apply::apply(&db, &table(), false, &|_| {}).await.unwrap();
     assert!(again.created.is_empty() && again.rebuilt.is_empty());
 }
 
 #[tokio::test]
 async fn a_missing_unique_constraint_comes_back_as_a_constraint() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     exec(
-        &pool,
+        &db,
         "ALTER TABLE shipment_history DROP CONSTRAINT shipment_history_unique_version",
     )
     .await;
-    let report = apply::apply(&pool, &table(), false, &|_| {}).await.unwrap();
+    let report = apply::apply(&db, &table(), false, &|_| {}).await.unwrap();
     assert_eq!(report.created, vec!["shipment_history_unique_version"]);
     let unique = report.health.expected.iter().find(|e| e.expected.unique).unwrap();
     assert_eq!(
@@ -136,33 +136,37 @@ async fn a_missing_unique_constraint_comes_back_as_a_constraint() {
 
 #[tokio::test]
 async fn an_invalid_index_is_detected_and_rebuilt_when_asked() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     // What a failed CREATE INDEX CONCURRENTLY leaves behind: the catalog says invalid.
     exec(
-        &pool,
+        &db,
         "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'idx_shipment_history_actor'::regclass",
     )
     .await;
-    let h = verify::verify(&pool, &table()).await.unwrap();
+    let h = verify::verify(&db, &table()).await.unwrap();
     assert_eq!(state_of(&h, "idx_shipment_history_actor").0, IndexState::Invalid);
     assert!(!h.all_present);
 
-    let report = apply::apply(&pool, &table(), false, &|_| {}).await.unwrap();
-    assert!(report.skipped[0].contains("--rebuild-invalid"), "{:?}", report.skipped);
+    let report = apply::apply(&db, &table(), false, &|_| {}).await.unwrap();
+    assert_eq!(
+        report.skipped_invalid,
+        ["idx_shipment_history_actor"],
+        "left alone unless asked"
+    );
     assert_eq!(
         state_of(&report.health, "idx_shipment_history_actor").0,
         IndexState::Invalid
     );
 
-    let report = apply::apply(&pool, &table(), true, &|_| {}).await.unwrap();
+    let report = apply::apply(&db, &table(), true, &|_| {}).await.unwrap();
     assert_eq!(report.rebuilt, vec!["idx_shipment_history_actor"]);
     assert!(report.health.all_present);
 }
 
 #[tokio::test]
 async fn the_advisors_claims_hold_in_real_plans_and_nothing_is_dropped() {
-    let (_, pool) = seeded().await;
-    let advice = advise::advise(&pool, &table()).await.unwrap();
+    let (_, db) = seeded().await;
+    let advice = advise::advise(&db, &table()).await.unwrap();
     let pairs: Vec<(&str, &str)> = advice
         .redundant
         .iter()
@@ -181,7 +185,7 @@ async fn the_advisors_claims_hold_in_real_plans_and_nothing_is_dropped() {
     );
     assert!(advice.savings_bytes > 0 && advice.index_bytes > advice.savings_bytes);
 
-    let check = advise::check_plans(&pool, &table(), None).await.unwrap();
+    let check = advise::check_plans(&db, &table(), None).await.unwrap();
     assert_eq!(check.dropped.len(), 2);
     assert!(check.changes.len() >= 4);
     for c in &check.changes {
@@ -196,14 +200,14 @@ async fn the_advisors_claims_hold_in_real_plans_and_nothing_is_dropped() {
             "the plan without them does not use them"
         );
     }
-    let h = verify::verify(&pool, &table()).await.unwrap();
+    let h = verify::verify(&db, &table()).await.unwrap();
     assert!(h.all_present, "the drop was rolled back");
 }
 
 #[tokio::test]
 async fn explain_names_the_index_each_app_query_uses() {
-    let (_, pool) = seeded().await;
-    let report = explain::explain(&pool, None).await.unwrap();
+    let (_, db) = seeded().await;
+    let report = explain::explain(&db, None).await.unwrap();
     let names: Vec<&str> = report.queries.iter().map(|q| q.name.as_str()).collect();
     assert_eq!(names.len(), 5, "{names:?}");
     for q in &report.queries {
@@ -217,33 +221,33 @@ async fn explain_names_the_index_each_app_query_uses() {
         assert!(q.execution_ms > 0.0);
         assert!(q.sql.starts_with("SELECT "), "{}", q.sql);
     }
-    let e = explain::explain(&pool, Some("SHP-NOPE")).await.unwrap_err();
+    let e = explain::explain(&db, Some("SHP-NOPE")).await.unwrap_err();
     assert_eq!(e.code(), "shipment_not_found");
 }
 
 #[tokio::test]
 async fn the_probe_proves_the_function_serializes_and_writes_nothing() {
-    let (name, pool) = seeded().await;
-    let count = |pool: Db| async move {
+    let (name, db) = seeded().await;
+    let count = |db: Db| async move {
         let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history")
-            .fetch_one(&pool)
+            .fetch_one(&db)
             .await
             .unwrap();
         n
     };
-    let before = count(pool.clone()).await;
-    let check = probe::check(&pool, None).await.unwrap();
+    let before = count(db.clone()).await;
+    let check = probe::check(&db, None).await.unwrap();
     assert!(check.probe.serialized, "{}", check.probe.verdict);
     assert_eq!(
         check.probe.second_version, check.probe.first_version,
         "the second got the first's number after its rollback"
     );
     assert!(check.sources[0].contains("FOR UPDATE"));
-    assert_eq!(count(pool.clone()).await, before, "nothing was written");
+    assert_eq!(count(db.clone()).await, before, "nothing was written");
 
     // The guide's kind of mistake: a version read with no lock. The probe must catch it.
     sqlx::raw_sql(include_str!("../src/concurrency/unsafe_control.sql"))
-        .execute(&pool)
+        .execute(&db)
         .await
         .unwrap();
     let unsafe_first = common::options(&name).options([("search_path", "waybill_unsafe,public")]);
@@ -260,11 +264,11 @@ async fn the_probe_proves_the_function_serializes_and_writes_nothing() {
 
 #[tokio::test]
 async fn a_restricted_role_sees_the_health_and_gets_a_clear_refusal() {
-    let (name, pool) = common::migrated_db().await;
+    let (name, db) = common::migrated_db().await;
     let role = format!("reader_{}", &name[2..10]);
-    exec(&pool, &format!("CREATE ROLE {role} LOGIN")).await;
-    exec(&pool, &format!("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")).await;
-    exec(&pool, "DROP INDEX idx_shipment_history_actor").await;
+    exec(&db, &format!("CREATE ROLE {role} LOGIN")).await;
+    exec(&db, &format!("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")).await;
+    exec(&db, "DROP INDEX idx_shipment_history_actor").await;
     let reader = waybill::db::connect(common::options(&name).username(&role), 4)
         .await
         .unwrap();
@@ -288,9 +292,9 @@ async fn a_restricted_role_sees_the_health_and_gets_a_clear_refusal() {
 
 #[tokio::test]
 async fn slow_assignments_come_from_saved_concurrency_runs() {
-    let (name, pool) = common::migrated_db().await;
+    let (name, db) = common::migrated_db().await;
     let dir = tempfile::tempdir().unwrap();
-    drop(pool);
+    drop(db);
     let conn = common::connection(&name).await;
     let overrides = waybill::concurrency::Overrides {
         requests: Some(20),
@@ -319,14 +323,14 @@ async fn slow_assignments_come_from_saved_concurrency_runs() {
 
 #[tokio::test]
 async fn the_cli_exits_by_what_it_found_and_asks_before_writing() {
-    let (name, pool) = common::migrated_db().await;
+    let (name, db) = common::migrated_db().await;
     let home = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| common::waybill_cli(&name, home.path(), args);
     let (code, out, _) = run(&["indexes"]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.matches("✅").count(), 6, "{out}");
 
-    exec(&pool, "DROP INDEX idx_shipment_history_event_type").await;
+    exec(&db, "DROP INDEX idx_shipment_history_event_type").await;
     let (code, out, _) = run(&["indexes"]);
     assert_eq!(code, 1);
     assert!(
@@ -345,7 +349,7 @@ async fn the_cli_exits_by_what_it_found_and_asks_before_writing() {
     assert_eq!(code, 2, "no terminal and no --yes: refused");
     assert!(err.contains("needs your confirmation"), "{err}");
     assert!(
-        !verify::verify(&pool, &table()).await.unwrap().all_present,
+        !verify::verify(&db, &table()).await.unwrap().all_present,
         "nothing was written"
     );
 
@@ -365,16 +369,16 @@ async fn the_cli_exits_by_what_it_found_and_asks_before_writing() {
 
 #[tokio::test]
 async fn a_history_table_under_another_schema_and_name_can_be_checked_and_fixed() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     // A copy with the same indexes under generated names, as other people's databases have them.
-    exec(&pool, "CREATE SCHEMA audit").await;
+    exec(&db, "CREATE SCHEMA audit").await;
     exec(
-        &pool,
+        &db,
         "CREATE TABLE audit.history (LIKE public.shipment_history INCLUDING ALL)",
     )
     .await;
     let table = HistoryTable::parse("audit.history").unwrap();
-    let h = verify::verify(&pool, &table).await.unwrap();
+    let h = verify::verify(&db, &table).await.unwrap();
     assert!(
         h.all_present,
         "{:?}",
@@ -391,14 +395,14 @@ async fn a_history_table_under_another_schema_and_name_can_be_checked_and_fixed(
     );
 
     let composite = state_of(&h, "idx_shipment_history_composite").1.unwrap();
-    exec(&pool, &format!("DROP INDEX audit.{composite}")).await;
-    let report = apply::apply(&pool, &table, false, &|_| {}).await.unwrap();
+    exec(&db, &format!("DROP INDEX audit.{composite}")).await;
+    let report = apply::apply(&db, &table, false, &|_| {}).await.unwrap();
     assert_eq!(report.created, vec!["idx_shipment_history_composite"]);
     assert!(report.health.all_present);
     let (schema,): (String,) = sqlx::query_as(
         "SELECT schemaname::text FROM pg_indexes WHERE indexname = 'idx_shipment_history_composite' AND tablename = 'history'",
     )
-    .fetch_one(&pool)
+    .fetch_one(&db)
     .await
     .unwrap();
     assert_eq!(schema, "audit", "created on that table, in its schema");

@@ -11,7 +11,8 @@ use std::sync::Mutex;
 use common::remote::remote;
 use waybill::profiles::{Keyring, Password, SecretStore};
 
-/// Keyring calls one at a time (PITFALLS.md: the Secret Service under tests).
+/// Keyring calls one at a time: one Secret Service serves every test, and its
+/// collection is not safe to change from several at once.
 static KEYRING: Mutex<()> = Mutex::new(());
 
 /// Runs the CLI with its config and data under `home`, `stdin` piped in.
@@ -125,6 +126,24 @@ async fn a_profile_from_a_url_keeps_its_password_in_the_keyring_only() {
             .len(),
         3
     );
+
+    // A renamed profile takes its password along (the app's Edit does the same:
+    // both go through profiles::manage).
+    let (code, out, err) = cli(home.path(), "", &["profile", "rename", "prod", "production"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("its password is in the OS keyring"), "{out}");
+    let (code, out, err) = cli(
+        home.path(),
+        "",
+        &["--profile", "production", "shipments", "--limit", "1"],
+    );
+    assert_eq!(code, 0, "{err}: {out}");
+    assert!(
+        Keyring.get("prod").unwrap().is_none(),
+        "nothing left under the old name"
+    );
+    let (code, _, err) = cli(home.path(), "", &["profile", "rename", "production", "prod"]);
+    assert_eq!(code, 0, "{err}");
 
     // Writes to a profile's database ask first, naming it; without a terminal
     // to type the name at, nothing is written.

@@ -7,18 +7,18 @@ use waybill::Error;
 
 #[tokio::test]
 async fn migrations_apply_to_an_empty_database_and_reapply_cleanly() {
-    let (_, pool) = common::empty_db().await;
-    waybill::schema::migrate(&pool).await.unwrap();
-    waybill::schema::migrate(&pool)
+    let (_, db) = common::empty_db().await;
+    waybill::schema::migrate(&db).await.unwrap();
+    waybill::schema::migrate(&db)
         .await
         .expect("a second run changes nothing and succeeds");
 
     let (applied,): (i64,) = sqlx::query_as("SELECT count(*) FROM _sqlx_migrations WHERE success")
-        .fetch_one(&pool)
+        .fetch_one(&db)
         .await
         .unwrap();
     assert_eq!(applied as usize, waybill::schema::MIGRATOR.iter().count());
-    waybill::schema::check(&pool).await.unwrap();
+    waybill::schema::check(&db).await.unwrap();
 
     // The guide's five indexes and the unique constraint are there.
     let (indexes,): (i64,) = sqlx::query_as(
@@ -27,7 +27,7 @@ async fn migrations_apply_to_an_empty_database_and_reapply_cleanly() {
                              'idx_shipment_history_actor', 'idx_shipment_history_event_type',
                              'idx_shipment_history_composite', 'shipment_history_unique_version')",
     )
-    .fetch_one(&pool)
+    .fetch_one(&db)
     .await
     .unwrap();
     assert_eq!(indexes, 6);
@@ -35,8 +35,8 @@ async fn migrations_apply_to_an_empty_database_and_reapply_cleanly() {
 
 #[tokio::test]
 async fn a_database_without_the_tables_is_named_in_the_error() {
-    let (name, pool) = common::empty_db().await;
-    let err = waybill::shipments::search(&pool, "", 10).await.unwrap_err();
+    let (name, db) = common::empty_db().await;
+    let err = waybill::shipments::search(&db, "", 10).await.unwrap_err();
     match &err {
         Error::SchemaMissing { database, table } => {
             assert_eq!(database, &name);
@@ -44,14 +44,18 @@ async fn a_database_without_the_tables_is_named_in_the_error() {
         }
         other => panic!("expected SchemaMissing, got {other:?}"),
     }
-    assert!(err.to_string().contains("waybill migrate"), "says what to do: {err}");
+    assert_eq!(
+        err.remedy(),
+        Some(waybill::error::Remedy::InstallSchema),
+        "says what to do: {err}"
+    );
 }
 
 #[tokio::test]
 async fn version_assignment_refuses_snapshot_isolation_with_a_clear_message() {
-    let (_, pool) = common::migrated_db().await;
-    let id = common::new_shipment(&pool, "SHP-T-1").await;
-    let mut tx = pool.begin().await.unwrap();
+    let (_, db) = common::migrated_db().await;
+    let id = common::new_shipment(&db, "SHP-T-1").await;
+    let mut tx = db.begin().await.unwrap();
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         .execute(&mut *tx)
         .await
@@ -64,14 +68,14 @@ async fn version_assignment_refuses_snapshot_isolation_with_a_clear_message() {
 
 #[tokio::test]
 async fn an_unknown_shipment_gets_no_version() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     let missing = uuid::Uuid::new_v4();
-    let err = waybill::history::create_history_entry(&pool, missing, "note_added", None, &serde_json::json!({}), None)
+    let err = waybill::history::create_history_entry(&db, missing, "note_added", None, &serde_json::json!({}), None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::ShipmentNotFound { .. }), "{err:?}");
     let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history")
-        .fetch_one(&pool)
+        .fetch_one(&db)
         .await
         .unwrap();
     assert_eq!(rows, 0);

@@ -13,9 +13,9 @@ use waybill::seed::{seed, SeedOptions};
 use waybill::Error;
 
 async fn seeded(rows: u32, seed_value: u64) -> Db {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     let report = seed(
-        &pool,
+        &db,
         &SeedOptions {
             rows,
             seed: seed_value,
@@ -26,17 +26,17 @@ async fn seeded(rows: u32, seed_value: u64) -> Db {
     .await
     .unwrap();
     assert_eq!(report.history_rows, rows);
-    pool
+    db
 }
 
 #[tokio::test]
 async fn replaying_changes_from_version_1_reproduces_every_snapshot() {
-    let pool = seeded(4000, 7).await;
+    let db = seeded(4000, 7).await;
     let rows: Vec<(Uuid, i32, String, Value, Value, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
         "SELECT shipment_id, version_no, event_type, changes, snapshot, \"timestamp\"
            FROM shipment_history ORDER BY shipment_id, version_no",
     )
-    .fetch_all(&pool)
+    .fetch_all(&db)
     .await
     .unwrap();
     assert_eq!(rows.len(), 4000);
@@ -80,7 +80,7 @@ async fn replaying_changes_from_version_1_reproduces_every_snapshot() {
              OR s.updated_at <> h.\"timestamp\"
              OR s.reference <> h.snapshot ->> 'reference'",
     )
-    .fetch_one(&pool)
+    .fetch_one(&db)
     .await
     .unwrap();
     assert_eq!(mismatched, 0);
@@ -91,20 +91,20 @@ async fn replaying_changes_from_version_1_reproduces_every_snapshot() {
                 count(*) FILTER (WHERE \"timestamp\" > now())
            FROM shipment_history h",
     )
-    .fetch_one(&pool)
+    .fetch_one(&db)
     .await
     .unwrap();
     assert_eq!((orphans, future), (0, 0));
 }
 
 /// A fingerprint of everything but the timestamps (which follow the day of seeding).
-async fn fingerprint(pool: &Db) -> String {
+async fn fingerprint(db: &Db) -> String {
     sqlx::query_scalar(
         "SELECT md5(string_agg(s.reference || s.title || h.version_no || h.event_type || h.changes::text
                                || h.actor_id::text, ',' ORDER BY s.reference, h.version_no))
            FROM shipment_history h JOIN shipment_requests s ON s.id = h.shipment_id",
     )
-    .fetch_one(pool)
+    .fetch_one(db)
     .await
     .unwrap()
 }
@@ -120,21 +120,21 @@ async fn the_same_seed_gives_the_same_data() {
 
 #[tokio::test]
 async fn seeding_refuses_to_pile_onto_existing_data_unless_told_to_replace() {
-    let pool = seeded(300, 1).await;
+    let db = seeded(300, 1).await;
     let again = SeedOptions {
         rows: 300,
         seed: 2,
         replace: false,
     };
-    let err = seed(&pool, &again, &progress::ignore).await.unwrap_err();
+    let err = seed(&db, &again, &progress::ignore).await.unwrap_err();
     assert!(matches!(err, Error::NotEmpty { .. }), "{err:?}");
-    assert!(err.to_string().contains("--replace"));
+    assert_eq!(err.remedy(), Some(waybill::error::Remedy::ReplaceData));
 
-    let replaced = seed(&pool, &SeedOptions { replace: true, ..again }, &progress::ignore)
+    let replaced = seed(&db, &SeedOptions { replace: true, ..again }, &progress::ignore)
         .await
         .unwrap();
     let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM shipment_history")
-        .fetch_one(&pool)
+        .fetch_one(&db)
         .await
         .unwrap();
     assert_eq!(rows, replaced.history_rows as i64);
@@ -142,10 +142,10 @@ async fn seeding_refuses_to_pile_onto_existing_data_unless_told_to_replace() {
 
 #[tokio::test]
 async fn out_of_range_row_counts_are_refused_before_anything_is_written() {
-    let (_, pool) = common::migrated_db().await;
+    let (_, db) = common::migrated_db().await;
     for rows in [0, waybill::seed::MAX_ROWS + 1] {
         let err = seed(
-            &pool,
+            &db,
             &SeedOptions {
                 rows,
                 ..Default::default()
@@ -156,5 +156,5 @@ async fn out_of_range_row_counts_are_refused_before_anything_is_written() {
         .unwrap_err();
         assert!(matches!(err, Error::OutOfRange { .. }), "{err:?}");
     }
-    assert!(waybill::seed::is_empty(&pool).await.unwrap());
+    assert!(waybill::seed::is_empty(&db).await.unwrap());
 }

@@ -19,11 +19,11 @@ use waybill::timeline::{self, actor, blame, TimelineFilter};
 use waybill::Error;
 
 /// Every page of a filtered timeline, `limit` at a time.
-async fn walk(pool: &Db, key: &str, filter: &TimelineFilter, limit: u32) -> Vec<i32> {
+async fn walk(db: &Db, key: &str, filter: &TimelineFilter, limit: u32) -> Vec<i32> {
     let mut seen = Vec::new();
     let mut before = None;
     loop {
-        let page = timeline::page(pool, key, filter, before, limit).await.unwrap();
+        let page = timeline::page(db, key, filter, before, limit).await.unwrap();
         assert!(page.entries.len() <= limit as usize);
         seen.extend(page.entries.iter().map(|e| e.version_no));
         match page.next_before {
@@ -52,7 +52,7 @@ fn expected(filter: &TimelineFilter) -> Vec<i32> {
 
 #[tokio::test]
 async fn keyset_pages_walk_every_filtered_version_exactly_once() {
-    let (_, pool, _) = fixture().await;
+    let (_, db, _) = fixture().await;
     let at = |m| Some(t0() + Duration::minutes(m));
     let filters = [
         TimelineFilter::default(),
@@ -85,11 +85,7 @@ async fn keyset_pages_walk_every_filtered_version_exactly_once() {
     for filter in &filters {
         let want = expected(filter);
         for limit in [1, 2, 3, 100] {
-            assert_eq!(
-                walk(&pool, "SHP-T-1", filter, limit).await,
-                want,
-                "{filter:?} by {limit}"
-            );
+            assert_eq!(walk(&db, "SHP-T-1", filter, limit).await, want, "{filter:?} by {limit}");
         }
     }
     // The combined filter really narrows: Ana never moved the ETA.
@@ -98,8 +94,8 @@ async fn keyset_pages_walk_every_filtered_version_exactly_once() {
 
 #[tokio::test]
 async fn rows_carry_names_summaries_and_the_shipment() {
-    let (_, pool, shipment) = fixture().await;
-    let page = timeline::page(&pool, "shp-t-1", &TimelineFilter::default(), None, 3)
+    let (_, db, shipment) = fixture().await;
+    let page = timeline::page(&db, "shp-t-1", &TimelineFilter::default(), None, 3)
         .await
         .unwrap();
     assert_eq!(page.shipment.id, shipment, "references match ignoring case");
@@ -111,7 +107,7 @@ async fn rows_carry_names_summaries_and_the_shipment() {
     assert_eq!(v10.shipment_reference, "SHP-T-1");
     assert_eq!(page.next_before, Some(8));
     // By id too.
-    let by_id = timeline::page(&pool, &shipment.to_string(), &TimelineFilter::default(), Some(2), 5)
+    let by_id = timeline::page(&db, &shipment.to_string(), &TimelineFilter::default(), Some(2), 5)
         .await
         .unwrap();
     assert_eq!(by_id.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(), vec![1]);
@@ -121,8 +117,8 @@ async fn rows_carry_names_summaries_and_the_shipment() {
 
 #[tokio::test]
 async fn facets_count_actors_and_event_types() {
-    let (_, pool, _) = fixture().await;
-    let f = timeline::facets(&pool, "SHP-T-1").await.unwrap();
+    let (_, db, _) = fixture().await;
+    let f = timeline::facets(&db, "SHP-T-1").await.unwrap();
     let actors: Vec<(Option<&str>, i64)> = f.actors.iter().map(|a| (a.name.as_deref(), a.count)).collect();
     assert_eq!(actors, vec![(Some("Ana Lima"), 5), (Some("Ben Okoro"), 5)]);
     assert_eq!(f.event_types[0].event_type, "note_added");
@@ -133,7 +129,7 @@ async fn facets_count_actors_and_event_types() {
 
 #[tokio::test]
 async fn the_actor_view_pages_across_shipments_with_tied_timestamps() {
-    let (_, pool, _) = fixture().await;
+    let (_, db, _) = fixture().await;
     // A second shipment where Ana works at the very same moments as in the first.
     let same_time: Vec<Step> = (0..4)
         .map(|i| {
@@ -145,8 +141,8 @@ async fn the_actor_view_pages_across_shipments_with_tied_timestamps() {
             )
         })
         .collect();
-    history(&pool, "SHP-T-2", &same_time).await;
-    let everything = actor::page(&pool, "ana@example.com", &TimelineFilter::default(), None, 100)
+    history(&db, "SHP-T-2", &same_time).await;
+    let everything = actor::page(&db, "ana@example.com", &TimelineFilter::default(), None, 100)
         .await
         .unwrap();
     assert_eq!(everything.actor.name.as_deref(), Some("Ana Lima"));
@@ -160,7 +156,7 @@ async fn the_actor_view_pages_across_shipments_with_tied_timestamps() {
         let mut got = Vec::new();
         let mut before = None;
         loop {
-            let page = actor::page(&pool, "Ana Lima", &TimelineFilter::default(), before.as_ref(), limit)
+            let page = actor::page(&db, "Ana Lima", &TimelineFilter::default(), before.as_ref(), limit)
                 .await
                 .unwrap();
             got.extend(page.entries.iter().map(key));
@@ -179,15 +175,15 @@ async fn the_actor_view_pages_across_shipments_with_tied_timestamps() {
         event_types: vec!["note_added".into()],
         ..Default::default()
     };
-    let page = actor::page(&pool, ANA, &notes, None, 100).await.unwrap();
+    let page = actor::page(&db, ANA, &notes, None, 100).await.unwrap();
     assert_eq!(page.entries.len(), 2 + 4);
     assert!(page.entries.iter().any(|e| e.shipment_reference == "SHP-T-2"));
 }
 
 #[tokio::test]
 async fn blame_names_who_last_changed_each_field() {
-    let (_, pool, _) = fixture().await;
-    let b = blame::blame(&pool, "SHP-T-1").await.unwrap();
+    let (_, db, _) = fixture().await;
+    let b = blame::blame(&db, "SHP-T-1").await.unwrap();
     let line = |field: &str| b.lines.iter().find(|l| l.field == field).unwrap();
     let destination = line("destination");
     assert_eq!(
@@ -207,20 +203,20 @@ async fn blame_names_who_last_changed_each_field() {
 
 #[tokio::test]
 async fn as_of_gives_the_state_at_a_time() {
-    let (_, pool, _) = fixture().await;
+    let (_, db, _) = fixture().await;
     // At the tied moment, the last version written then wins.
-    let at = version::as_of(&pool, "SHP-T-1", t0() + Duration::minutes(30))
+    let at = version::as_of(&db, "SHP-T-1", t0() + Duration::minutes(30))
         .await
         .unwrap();
     assert_eq!(at.entry.version_no, 6);
     assert_eq!(at.state.as_ref().unwrap()["status"], json!("in_transit"));
     assert_eq!(at.state.as_ref().unwrap()["destination"], json!("Lyon"));
-    let later = version::as_of(&pool, "SHP-T-1", t0() + Duration::minutes(45))
+    let later = version::as_of(&db, "SHP-T-1", t0() + Duration::minutes(45))
         .await
         .unwrap();
     assert_eq!(later.entry.version_no, 7);
     assert_eq!(later.state.as_ref().unwrap()["destination"], json!("Paris"));
-    let message = version::as_of(&pool, "SHP-T-1", t0() - Duration::days(1))
+    let message = version::as_of(&db, "SHP-T-1", t0() - Duration::days(1))
         .await
         .unwrap_err()
         .to_string();
@@ -232,8 +228,8 @@ async fn as_of_gives_the_state_at_a_time() {
 
 #[tokio::test]
 async fn a_version_shows_its_state_and_diff_and_any_two_compare() {
-    let (_, pool, _) = fixture().await;
-    let v7 = version::version(&pool, "SHP-T-1", 7).await.unwrap();
+    let (_, db, _) = fixture().await;
+    let v7 = version::version(&db, "SHP-T-1", 7).await.unwrap();
     assert_eq!((v7.previous, v7.next, v7.latest), (Some(6), Some(8), 10));
     assert_eq!(v7.state_source, SnapshotSource::Stored);
     assert_eq!(v7.diff.from_version, Some(6));
@@ -241,7 +237,7 @@ async fn a_version_shows_its_state_and_diff_and_any_two_compare() {
     assert_eq!(v7.diff.fields[0].path, "destination");
     assert_eq!(v7.diff.fields[0].old, Some(json!("Lyon")));
 
-    let v1 = version::version(&pool, "SHP-T-1", 1).await.unwrap();
+    let v1 = version::version(&db, "SHP-T-1", 1).await.unwrap();
     assert_eq!(v1.previous, None);
     assert!(v1
         .diff
@@ -249,11 +245,11 @@ async fn a_version_shows_its_state_and_diff_and_any_two_compare() {
         .iter()
         .all(|f| f.kind == waybill::timeline::diff::ChangeKind::Added));
 
-    let d = version::compare(&pool, "SHP-T-1", 2, 9).await.unwrap();
+    let d = version::compare(&db, "SHP-T-1", 2, 9).await.unwrap();
     let paths: Vec<&str> = d.fields.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, vec!["carrier", "destination", "note", "status"]);
 
-    match version::version(&pool, "SHP-T-1", 99).await.unwrap_err() {
+    match version::version(&db, "SHP-T-1", 99).await.unwrap_err() {
         e @ Error::VersionNotFound { .. } => {
             assert_eq!(e.to_string(), "SHP-T-1 has no version 99; its versions run up to 10.")
         }
@@ -263,8 +259,8 @@ async fn a_version_shows_its_state_and_diff_and_any_two_compare() {
 
 #[tokio::test]
 async fn messy_histories_still_show_and_say_what_they_cannot_compare() {
-    let (_, pool, _) = fixture().await;
-    let shipment = common::new_shipment(&pool, "SHP-MESSY").await;
+    let (_, db, _) = fixture().await;
+    let shipment = common::new_shipment(&db, "SHP-MESSY").await;
     // v1, v2: no snapshots, changes per field; v3: changes as text, snapshot a string.
     let rows: [(i32, Value, Option<Value>); 3] = [
         (1, json!({"status": {"old": null, "new": "booked"}}), None),
@@ -273,16 +269,16 @@ async fn messy_histories_still_show_and_say_what_they_cannot_compare() {
     ];
     for (v, changes, snapshot) in &rows {
         let step: Step = ("edited", ANA, *v as i64, changes.clone());
-        insert_version(&pool, shipment, *v, &step, snapshot.as_ref()).await;
+        insert_version(&db, shipment, *v, &step, snapshot.as_ref()).await;
     }
-    let page = timeline::page(&pool, "SHP-MESSY", &TimelineFilter::default(), None, 10)
+    let page = timeline::page(&db, "SHP-MESSY", &TimelineFilter::default(), None, 10)
         .await
         .unwrap();
     assert_eq!(page.entries.len(), 3);
     assert_eq!(page.entries[0].summary, "(changes recorded as a string, not per field)");
     assert!(page.entries[0].changed_fields.is_empty());
 
-    let v2 = version::version(&pool, "SHP-MESSY", 2).await.unwrap();
+    let v2 = version::version(&db, "SHP-MESSY", 2).await.unwrap();
     assert_eq!(v2.state_source, SnapshotSource::Reconstructed);
     assert_eq!(v2.state, Some(json!({"status": "lost"})));
     assert_eq!(v2.diff.fields.len(), 1);
@@ -292,27 +288,27 @@ async fn messy_histories_still_show_and_say_what_they_cannot_compare() {
         v2.diff.notes
     );
 
-    let v3 = version::version(&pool, "SHP-MESSY", 3).await.unwrap();
+    let v3 = version::version(&db, "SHP-MESSY", 3).await.unwrap();
     assert!(
         v3.diff.notes.iter().any(|n| n.contains("not objects")),
         "{:?}",
         v3.diff.notes
     );
-    let blame = blame::blame(&pool, "SHP-MESSY").await.unwrap();
+    let blame = blame::blame(&db, "SHP-MESSY").await.unwrap();
     assert_eq!(blame.lines.len(), 1, "the text changes are skipped, not fatal");
     assert_eq!(blame.lines[0].version_no, 2);
 }
 
 #[tokio::test]
 async fn activity_counts_days_in_the_viewers_time_zone() {
-    let (_, pool, _) = fixture().await;
+    let (_, db, _) = fixture().await;
     let scope = Scope::Shipment("SHP-T-1".into());
-    let utc = activity::activity(&pool, &scope, &TimelineFilter::default(), "UTC")
+    let utc = activity::activity(&db, &scope, &TimelineFilter::default(), "UTC")
         .await
         .unwrap();
     assert_eq!(utc.days.len(), 1, "all on 2026-11-01 in UTC");
     assert_eq!(utc.total, 10);
-    let tokyo = activity::activity(&pool, &scope, &TimelineFilter::default(), "Asia/Tokyo")
+    let tokyo = activity::activity(&db, &scope, &TimelineFilter::default(), "Asia/Tokyo")
         .await
         .unwrap();
     // 10:00 UTC is 19:00 in Tokyo; 23:30 UTC is 08:30 the next day.
@@ -320,7 +316,7 @@ async fn activity_counts_days_in_the_viewers_time_zone() {
     assert_eq!(tokyo.days[1].day.to_string(), "2026-11-02");
     assert_eq!(tokyo.days[1].counts.iter().sum::<i64>(), 1);
     let by_ben = activity::activity(
-        &pool,
+        &db,
         &Scope::Actor("Ben Okoro".into()),
         &TimelineFilter::default(),
         "UTC",
@@ -334,13 +330,13 @@ async fn activity_counts_days_in_the_viewers_time_zone() {
         svg.starts_with("<svg") && svg.contains("note added"),
         "the legend names event types"
     );
-    let bad = activity::activity(&pool, &scope, &TimelineFilter::default(), "Mars/Olympus").await;
+    let bad = activity::activity(&db, &scope, &TimelineFilter::default(), "Mars/Olympus").await;
     assert!(bad.unwrap_err().to_string().contains("unknown time zone"));
 }
 
 #[tokio::test]
 async fn exports_stream_rows_with_their_filters_and_time_zone() {
-    let (_, pool, _) = fixture().await;
+    let (_, db, _) = fixture().await;
     let filter = TimelineFilter {
         actors: vec![id(BEN)],
         ..Default::default()
@@ -355,7 +351,7 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
     };
     let mut csv_out = Vec::new();
     let rows = export::export(
-        &pool,
+        &db,
         &request(&scope, &filter, "Europe/Berlin", TimelineFormat::Csv),
         &mut csv_out,
         &|_| {},
@@ -385,7 +381,7 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
 
     let dir = tempfile::tempdir().unwrap();
     let export::ExportedFile { path, rows } = export::export_to_dir(
-        &pool,
+        &db,
         &request(&scope, &TimelineFilter::default(), "UTC", TimelineFormat::Json),
         dir.path(),
         &|_| {},
@@ -407,7 +403,7 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
 
     // A failing export leaves nothing behind.
     let bad = export::export_to_dir(
-        &pool,
+        &db,
         &request(
             &Scope::Shipment("NOPE".into()),
             &TimelineFilter::default(),
@@ -424,16 +420,16 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_error() {
-    let (_, pool, _) = fixture().await;
+    let (_, db, _) = fixture().await;
     let none = TimelineFilter::default();
-    let e = timeline::page(&pool, "SHP-NOPE", &none, None, 10).await.unwrap_err();
+    let e = timeline::page(&db, "SHP-NOPE", &none, None, 10).await.unwrap_err();
     assert_eq!(e.code(), "shipment_not_found");
-    let e = actor::page(&pool, "nobody@example.com", &none, None, 10)
+    let e = actor::page(&db, "nobody@example.com", &none, None, 10)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "actor_not_found");
     assert!(e.to_string().contains("nobody@example.com"));
-    let e = actor::page(&pool, &Uuid::new_v4().to_string(), &none, None, 10)
+    let e = actor::page(&db, &Uuid::new_v4().to_string(), &none, None, 10)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "actor_not_found", "an id nobody used");
@@ -442,36 +438,36 @@ async fn bad_input_gets_a_clear_error() {
         until: Some(t0() - Duration::hours(1)),
         ..Default::default()
     };
-    let e = timeline::page(&pool, "SHP-T-1", &inverted, None, 10).await.unwrap_err();
+    let e = timeline::page(&db, "SHP-T-1", &inverted, None, 10).await.unwrap_err();
     assert!(e.to_string().contains("Put the earlier time first"), "{e}");
     for limit in [0, 1001] {
-        let e = timeline::page(&pool, "SHP-T-1", &none, None, limit).await.unwrap_err();
+        let e = timeline::page(&db, "SHP-T-1", &none, None, limit).await.unwrap_err();
         assert_eq!(e.code(), "invalid_input");
     }
-    let e = timeline::page(&pool, "SHP-T-1", &none, Some(0), 10).await.unwrap_err();
+    let e = timeline::page(&db, "SHP-T-1", &none, Some(0), 10).await.unwrap_err();
     assert_eq!(e.code(), "invalid_input");
-    let e = version::compare(&pool, "SHP-T-1", 1, 42).await.unwrap_err();
+    let e = version::compare(&db, "SHP-T-1", 1, 42).await.unwrap_err();
     assert_eq!(e.code(), "version_not_found");
 }
 
 #[tokio::test]
 async fn without_an_actors_table_ids_stand_in_for_names() {
-    let (_, pool, _) = fixture().await;
-    sqlx::query("DROP TABLE actors").execute(&pool).await.unwrap();
-    let page = timeline::page(&pool, "SHP-T-1", &TimelineFilter::default(), None, 2)
+    let (_, db, _) = fixture().await;
+    sqlx::query("DROP TABLE actors").execute(&db).await.unwrap();
+    let page = timeline::page(&db, "SHP-T-1", &TimelineFilter::default(), None, 2)
         .await
         .unwrap();
     assert_eq!(page.entries[0].actor_name, None);
     assert_eq!(page.entries[0].actor_id, Some(id(BEN)));
-    let by_id = actor::page(&pool, BEN, &TimelineFilter::default(), None, 100)
+    let by_id = actor::page(&db, BEN, &TimelineFilter::default(), None, 100)
         .await
         .unwrap();
     assert_eq!(by_id.entries.len(), 5);
-    let e = actor::page(&pool, "Ben Okoro", &TimelineFilter::default(), None, 10)
+    let e = actor::page(&db, "Ben Okoro", &TimelineFilter::default(), None, 10)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "actor_not_found");
-    assert!(blame::blame(&pool, "SHP-T-1")
+    assert!(blame::blame(&db, "SHP-T-1")
         .await
         .unwrap()
         .lines
@@ -481,30 +477,30 @@ async fn without_an_actors_table_ids_stand_in_for_names() {
 
 #[tokio::test]
 async fn a_missing_history_table_is_named() {
-    let (_, pool) = common::empty_db().await;
+    let (_, db) = common::empty_db().await;
     sqlx::query("CREATE TABLE shipment_requests (id uuid PRIMARY KEY, reference text, title text)")
-        .execute(&pool)
+        .execute(&db)
         .await
         .unwrap();
     let shipment = Uuid::new_v4();
     sqlx::query("INSERT INTO shipment_requests VALUES ($1, 'SHP-1', 'Cargo')")
         .bind(shipment)
-        .execute(&pool)
+        .execute(&db)
         .await
         .unwrap();
-    let e = timeline::page(&pool, "SHP-1", &TimelineFilter::default(), None, 10)
+    let e = timeline::page(&db, "SHP-1", &TimelineFilter::default(), None, 10)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "schema_missing");
     assert!(e.to_string().contains("`shipment_history`"), "{e}");
-    let e = blame::blame(&pool, &shipment.to_string()).await.unwrap_err();
+    let e = blame::blame(&db, &shipment.to_string()).await.unwrap_err();
     assert_eq!(e.code(), "schema_missing");
 }
 
 #[tokio::test]
 async fn browsing_transactions_cannot_write() {
-    let (_, pool, _) = fixture().await;
-    let mut tx = waybill::db::begin_read_only(&pool).await.unwrap();
+    let (_, db, _) = fixture().await;
+    let mut tx = waybill::db::begin_read_only(&db).await.unwrap();
     let err = sqlx::query("DELETE FROM shipment_history")
         .execute(&mut *tx)
         .await

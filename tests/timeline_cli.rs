@@ -93,8 +93,17 @@ async fn the_cli_mirrors_the_timeline() {
         "--utc",
     ]);
     assert_eq!(code, 0);
-    assert_eq!(out.lines().count(), 1 + 1, "header and v9: {out}");
+    // The timeline's one CSV format: the export's, for the rows of this page.
+    let rows: Vec<&str> = out.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rows.len(), 1 + 1, "header and v9: {out}");
+    assert!(
+        rows[0].starts_with("shipment_reference,shipment_id,version_no,timestamp,timestamp_utc"),
+        "{out}"
+    );
     assert!(out.contains("2026-11-01T11:00:00.000Z"), "{out}");
+    let (_, exported, _) = run(&["export", "--by", "Ana Lima", "--event-type", "status_changed", "--utc"]);
+    let exported: Vec<&str> = exported.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rows, exported, "the same columns and rows as `waybill export`");
 
     let (code, out, _) = run(&["export", "--shipment", "SHP-T-1", "--tz", "Europe/Berlin"]);
     assert_eq!(code, 0);

@@ -39,24 +39,24 @@ async fn race(database: &str, shipment: Uuid) -> Vec<i32> {
     versions
 }
 
-async fn stored_versions(pool: &Db, shipment: Uuid) -> Vec<i32> {
+async fn stored_versions(db: &Db, shipment: Uuid) -> Vec<i32> {
     sqlx::query_scalar("SELECT version_no FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no")
         .bind(shipment)
-        .fetch_all(pool)
+        .fetch_all(db)
         .await
         .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_callers_on_a_brand_new_shipment_get_exactly_1_to_64() {
-    let (name, pool) = common::migrated_db().await;
-    let shipment = common::new_shipment(&pool, "SHP-NEW-1").await;
+    let (name, db) = common::migrated_db().await;
+    let shipment = common::new_shipment(&db, "SHP-NEW-1").await;
 
     let versions = race(&name, shipment).await;
     let expected: Vec<i32> = (1..=CALLERS as i32).collect();
     assert_eq!(versions, expected, "each caller was told a distinct version, 1..64");
     assert_eq!(
-        stored_versions(&pool, shipment).await,
+        stored_versions(&db, shipment).await,
         expected,
         "the table holds exactly 1..64"
     );
@@ -64,10 +64,10 @@ async fn sixty_four_callers_on_a_brand_new_shipment_get_exactly_1_to_64() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_callers_on_an_existing_shipment_continue_its_sequence() {
-    let (name, pool) = common::migrated_db().await;
-    let shipment = common::new_shipment(&pool, "SHP-OLD-1").await;
+    let (name, db) = common::migrated_db().await;
+    let shipment = common::new_shipment(&db, "SHP-OLD-1").await;
     for _ in 0..3 {
-        create_history_entry(&pool, shipment, "note_added", None, &json!({}), None)
+        create_history_entry(&db, shipment, "note_added", None, &json!({}), None)
             .await
             .unwrap();
     }
@@ -75,20 +75,20 @@ async fn sixty_four_callers_on_an_existing_shipment_continue_its_sequence() {
     let versions = race(&name, shipment).await;
     assert_eq!(versions, (4..=3 + CALLERS as i32).collect::<Vec<_>>());
     assert_eq!(
-        stored_versions(&pool, shipment).await,
+        stored_versions(&db, shipment).await,
         (1..=3 + CALLERS as i32).collect::<Vec<_>>()
     );
 }
 
 #[tokio::test]
 async fn the_snapshot_is_the_previous_one_with_the_changes_applied() {
-    let (_, pool) = common::migrated_db().await;
-    let shipment = common::new_shipment(&pool, "SHP-SNAP-1").await;
-    create_history_entry(&pool, shipment, "created", None, &json!({}), None)
+    let (_, db) = common::migrated_db().await;
+    let shipment = common::new_shipment(&db, "SHP-SNAP-1").await;
+    create_history_entry(&db, shipment, "created", None, &json!({}), None)
         .await
         .unwrap();
     let changes = json!({ "status": { "old": "booked", "new": "in_transit" }, "not_a_change": 5 });
-    let v2 = create_history_entry(&pool, shipment, "status_changed", None, &changes, None)
+    let v2 = create_history_entry(&db, shipment, "status_changed", None, &changes, None)
         .await
         .unwrap();
     assert_eq!(v2.version_no, 2);
@@ -96,7 +96,7 @@ async fn the_snapshot_is_the_previous_one_with_the_changes_applied() {
     let (snapshot,): (serde_json::Value,) =
         sqlx::query_as("SELECT snapshot FROM shipment_history WHERE shipment_id = $1 AND version_no = 2")
             .bind(shipment)
-            .fetch_one(&pool)
+            .fetch_one(&db)
             .await
             .unwrap();
     assert_eq!(snapshot["status"], "in_transit");

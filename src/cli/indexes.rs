@@ -199,8 +199,8 @@ pub async fn indexes(source: &Source, args: IndexesArgs) -> Result<ExitCode> {
                 ApplyProgress::Finished { index, ms } => eprintln!("  {index} done in {:.1} s", ms as f64 / 1000.0),
             };
             let report = apply::apply(conn.db(), &table, args.rebuild_invalid, &progress).await?;
-            for s in &report.skipped {
-                eprintln!("skipped: {s}");
+            for name in &report.skipped_invalid {
+                eprintln!("skipped: {name} is invalid (a concurrent build failed); rebuild it with --rebuild-invalid");
             }
             if !args.json {
                 match (report.created.len(), report.rebuilt.len()) {

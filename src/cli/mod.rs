@@ -226,7 +226,7 @@ async fn sandbox(action: SandboxAction) -> Result<()> {
     match action {
         SandboxAction::Start => {
             let opened = waybill::sandbox::open_sandbox(&sandbox, true, &output::progress_to_stderr).await?;
-            opened.pool.close().await;
+            opened.db.close().await;
             let verb = if opened.started_now {
                 "started"
             } else {

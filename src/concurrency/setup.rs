@@ -27,15 +27,15 @@ pub const UNSAFE_CONTROL: Assignment = Assignment {
 
 /// Installs the deliberately unsafe control. The caller must have checked that
 /// the database is the sandbox.
-pub async fn install_unsafe_control(pool: &Db) -> Result<()> {
-    sqlx::raw_sql(include_str!("unsafe_control.sql")).execute(pool).await?;
+pub async fn install_unsafe_control(db: &Db) -> Result<()> {
+    sqlx::raw_sql(include_str!("unsafe_control.sql")).execute(db).await?;
     Ok(())
 }
 
 /// Creates `count` shipments labelled as test shipments, with no history.
-pub async fn create_test_shipments(pool: &Db, run_id: &str, count: u32) -> Result<Vec<TargetShipment>> {
+pub async fn create_test_shipments(db: &Db, run_id: &str, count: u32) -> Result<Vec<TargetShipment>> {
     let mut created = Vec::new();
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::db::begin_write(db).await?;
     for n in 1..=count {
         let reference = format!("TEST-{}-{n:03}", &run_id[..8].to_uppercase());
         let (id,): (Uuid,) = crate::db::query_as(
@@ -57,9 +57,9 @@ pub async fn create_test_shipments(pool: &Db, run_id: &str, count: u32) -> Resul
 }
 
 /// An existing shipment by id or reference.
-pub async fn existing_shipment(pool: &Db, key: &str) -> Result<TargetShipment> {
+pub async fn existing_shipment(db: &Db, key: &str) -> Result<TargetShipment> {
     let id = Uuid::parse_str(key.trim()).ok();
-    let mut tx = crate::db::begin_read_only(pool).await?;
+    let mut tx = crate::db::begin_read_only(db).await?;
     let row: Option<(Uuid, String)> = crate::db::query_as(
         "SELECT id, reference FROM shipment_requests WHERE ($1::uuid IS NOT NULL AND id = $1) OR upper(reference) = upper($2)",
     )
@@ -76,12 +76,12 @@ pub async fn existing_shipment(pool: &Db, key: &str) -> Result<TargetShipment> {
 }
 
 /// Fails clearly when the server cannot take `needed` more connections.
-pub async fn check_capacity(pool: &Db, needed: u32) -> Result<()> {
+pub async fn check_capacity(db: &Db, needed: u32) -> Result<()> {
     let (max, reserved, used): (i32, i32, i64) = crate::db::query_as(
         "SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int,
                 (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')",
     )
-    .fetch_one(pool)
+    .fetch_one(db)
     .await?;
     let free = (max - reserved) as i64 - used;
     if needed as i64 + 2 > free {

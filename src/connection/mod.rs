@@ -176,7 +176,7 @@ pub async fn open(
         Source::Sandbox(sandbox) => {
             let opened = sandbox::open_sandbox(sandbox, options.seed_demo, progress).await?;
             Ok(Connection {
-                db: opened.pool,
+                db: opened.db,
                 sandbox: Some(opened.info),
                 started_sandbox: opened.started_now,
                 source,

@@ -141,9 +141,9 @@ pub async fn advise(db: &Db, table: &HistoryTable) -> Result<Advice> {
 /// with and without them, and rolls back: nothing is dropped for real. The DROP
 /// holds an exclusive lock on the table until the rollback (a second or so), so
 /// callers confirm first on a database that is not the sandbox.
-pub async fn check_plans(pool: &Db, table: &HistoryTable, shipment: Option<&str>) -> Result<PlanCheck> {
-    let advice = advise(pool, table).await?;
-    let mut conn = pool.acquire().await?;
+pub async fn check_plans(db: &Db, table: &HistoryTable, shipment: Option<&str>) -> Result<PlanCheck> {
+    let advice = advise(db, table).await?;
+    let mut conn = db.acquire().await?;
     let mut tx = conn.begin().await?;
     let app = AppQueries::for_shipment(&mut tx, shipment).await?;
     let prefix = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT ";
@@ -154,7 +154,7 @@ pub async fn check_plans(pool: &Db, table: &HistoryTable, shipment: Option<&str>
     // Wait briefly for the lock rather than queue behind a long transaction (and block everyone behind us).
     crate::db::query(&format!(
         "SET LOCAL lock_timeout = {}",
-        pool.rules().lock_timeout_ms.clamp(1, 3000)
+        db.rules().lock_timeout_ms.clamp(1, 3000)
     ))
     .execute(&mut *tx)
     .await?;

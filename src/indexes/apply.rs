@@ -44,8 +44,8 @@ pub enum ApplyProgress {
 pub struct ApplyReport {
     pub created: Vec<String>,
     pub rebuilt: Vec<String>,
-    /// What was left alone and why (e.g. an invalid index without `rebuild_invalid`).
-    pub skipped: Vec<String>,
+    /// Invalid indexes left alone (rebuilding them was not asked for).
+    pub skipped_invalid: Vec<String>,
     /// The state afterwards.
     pub health: IndexHealth,
 }
@@ -117,23 +117,23 @@ fn create_statements(e: &ExpectedIndex, table: &HistoryTable, name: &str) -> Vec
 /// Creates the missing expected indexes (and rebuilds invalid ones when asked).
 /// Callers confirm first on a database that is not the sandbox.
 pub async fn apply(
-    pool: &Db,
+    db: &Db,
     table: &HistoryTable,
     rebuild_invalid: bool,
     progress: &(dyn Fn(ApplyProgress) + Sync),
 ) -> Result<ApplyReport> {
     // CREATE INDEX CONCURRENTLY cannot run in a transaction: a plain session
     // connection, which a transaction pooler cannot give (nor the advisory lock).
-    pool.require_session("building indexes")?;
-    let mut conn = pool.acquire().await?.detach();
-    let result = crate::db::write_once(apply_on(&mut conn, pool, table, rebuild_invalid, progress)).await;
+    db.require_session("building indexes")?;
+    let mut conn = db.acquire().await?.detach();
+    let result = crate::db::write_once(apply_on(&mut conn, db, table, rebuild_invalid, progress)).await;
     conn.close().await.ok();
     result
 }
 
 async fn apply_on(
     conn: &mut sqlx::PgConnection,
-    pool: &Db,
+    db: &Db,
     table: &HistoryTable,
     rebuild_invalid: bool,
     progress: &(dyn Fn(ApplyProgress) + Sync),
@@ -152,11 +152,11 @@ async fn apply_on(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let before = verify(pool, table).await?;
+    let before = verify(db, table).await?;
     let mut report = ApplyReport {
         created: Vec::new(),
         rebuilt: Vec::new(),
-        skipped: Vec::new(),
+        skipped_invalid: Vec::new(),
         health: before.clone(),
     };
     for status in &before.expected {
@@ -168,7 +168,7 @@ async fn apply_on(
             IndexState::Missing => {
                 let name = name_for(e, &before);
                 for sql in create_statements(e, table, &name) {
-                    run_with_progress(conn, pool, table, &name, &sql, progress).await?;
+                    run_with_progress(conn, db, table, &name, &sql, progress).await?;
                 }
                 report.created.push(name);
             }
@@ -176,12 +176,10 @@ async fn apply_on(
                 let name = status.found.as_ref().map(|f| f.name.clone()).unwrap_or_default();
                 if rebuild_invalid {
                     let sql = format!("REINDEX INDEX CONCURRENTLY {}", qualified_index(table, &name));
-                    run_with_progress(conn, pool, table, &name, &sql, progress).await?;
+                    run_with_progress(conn, db, table, &name, &sql, progress).await?;
                     report.rebuilt.push(name);
                 } else {
-                    report.skipped.push(format!(
-                        "{name} is invalid (a concurrent build failed); rebuild it with --rebuild-invalid"
-                    ));
+                    report.skipped_invalid.push(name);
                 }
             }
         }
@@ -190,14 +188,14 @@ async fn apply_on(
         .bind(APPLY_LOCK)
         .execute(&mut *conn)
         .await?;
-    report.health = verify(pool, table).await?;
+    report.health = verify(db, table).await?;
     Ok(report)
 }
 
 /// Runs one statement while another connection samples its build progress.
 async fn run_with_progress(
     conn: &mut sqlx::PgConnection,
-    pool: &Db,
+    db: &Db,
     table: &HistoryTable,
     index: &str,
     sql: &str,
@@ -221,7 +219,7 @@ async fn run_with_progress(
                        FROM pg_stat_progress_create_index WHERE relid = to_regclass($1)",
                 )
                 .bind(table.qualified())
-                .fetch_optional(pool)
+                .fetch_optional(db)
                 .await
                 .ok()
                 .flatten();

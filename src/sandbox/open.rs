@@ -1,5 +1,5 @@
 //! Opening the sandbox for use: start the server, make sure the database,
-//! schema and demo data are there, and hand back a pool.
+//! schema and demo data are there, and hand back a db.
 
 use super::{Sandbox, SandboxInfo, SANDBOX_DATABASE};
 use crate::error::{Error, Result};
@@ -7,7 +7,7 @@ use crate::progress::{Progress, ProgressFn};
 use crate::{db, schema, seed};
 
 pub struct OpenedSandbox {
-    pub pool: crate::db::Db,
+    pub db: crate::db::Db,
     pub info: SandboxInfo,
     /// Whether this call started the server (and so its caller should stop it when done).
     pub started_now: bool,
@@ -31,8 +31,8 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
     };
 
     match prepare(&started.info, seed_demo, progress).await {
-        Ok(pool) => Ok(OpenedSandbox {
-            pool,
+        Ok(db) => Ok(OpenedSandbox {
+            db,
             info: started.info,
             started_now: started.started_now,
         }),
@@ -48,7 +48,7 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
     }
 }
 
-/// Database, schema and (on first use) demo data; returns the app's pool.
+/// Database, schema and (on first use) demo data; returns the app's db.
 async fn prepare(info: &SandboxInfo, seed_demo: bool, progress: ProgressFn<'_>) -> Result<crate::db::Db> {
     let admin = db::connect(Sandbox::connect_options(info, "postgres"), 1).await?;
     let (exists,): (bool,) = crate::db::query_as("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
@@ -68,16 +68,16 @@ async fn prepare(info: &SandboxInfo, seed_demo: bool, progress: ProgressFn<'_>) 
     }
     admin.close().await;
 
-    let pool = db::connect(Sandbox::connect_options(info, SANDBOX_DATABASE), 16).await?;
+    let db = db::connect(Sandbox::connect_options(info, SANDBOX_DATABASE), 16).await?;
     progress(Progress::step("Applying the schema"));
-    schema::migrate(&pool).await?;
-    if seed_demo && seed::is_empty(&pool).await? {
+    schema::migrate(&db).await?;
+    if seed_demo && seed::is_empty(&db).await? {
         // Another process may be seeding right now; seed() serializes on a lock
         // and reports NotEmpty to the one that comes second.
-        match seed::seed(&pool, &seed::SeedOptions::default(), progress).await {
+        match seed::seed(&db, &seed::SeedOptions::default(), progress).await {
             Ok(_) | Err(Error::NotEmpty { .. }) => {}
             Err(e) => return Err(e),
         }
     }
-    Ok(pool)
+    Ok(db)
 }

@@ -88,12 +88,12 @@ fn plan_lengths(rows: u32, rng: &mut impl Rng) -> Vec<u32> {
 }
 
 /// Loads the demo data in one transaction: on any error nothing is left half-done.
-pub async fn seed(pool: &Db, options: &SeedOptions, progress: ProgressFn<'_>) -> Result<SeedReport> {
+pub async fn seed(db: &Db, options: &SeedOptions, progress: ProgressFn<'_>) -> Result<SeedReport> {
     // A dropped connection is reported, never retried: the rows may be there.
-    crate::db::write_once(seed_rows(pool, options, progress)).await
+    crate::db::write_once(seed_rows(db, options, progress)).await
 }
 
-async fn seed_rows(pool: &Db, options: &SeedOptions, progress: ProgressFn<'_>) -> Result<SeedReport> {
+async fn seed_rows(db: &Db, options: &SeedOptions, progress: ProgressFn<'_>) -> Result<SeedReport> {
     if options.rows == 0 || options.rows > MAX_ROWS {
         return Err(Error::OutOfRange {
             field: Field::Rows,
@@ -102,7 +102,7 @@ async fn seed_rows(pool: &Db, options: &SeedOptions, progress: ProgressFn<'_>) -
             got: options.rows.into(),
         });
     }
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::db::begin_write(db).await?;
     // Two seeders at once (two processes opening a new sandbox) would both find
     // the tables empty; this lock makes the second one wait and then see the data.
     crate::db::query("SELECT pg_advisory_xact_lock($1)")

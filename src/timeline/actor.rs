@@ -200,6 +200,18 @@ pub async fn page(
     Ok(ActorPage { actor, entries, next })
 }
 
+/// ` AND …` keeping rows strictly older than `c` in (time, shipment, version)
+/// order: a row comparison, which the actor index serves.
+pub(crate) fn push_before(q: &mut QueryBuilder<'_, sqlx::Postgres>, c: &ActorCursor) {
+    q.push(" AND (h.\"timestamp\", h.shipment_id, h.version_no) < (")
+        .push_bind(c.timestamp)
+        .push(", ")
+        .push_bind(c.shipment_id)
+        .push(", ")
+        .push_bind(c.version_no)
+        .push(")");
+}
+
 /// The query behind a page of the actor view, after `prefix` (`SELECT ` or `EXPLAIN … SELECT `).
 pub(crate) fn actor_query<'a>(
     prefix: &str,
@@ -215,14 +227,7 @@ pub(crate) fn actor_query<'a>(
     q.push(" JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
         .push_bind(actor);
     if let Some(c) = before {
-        // Row comparison: strictly older in (time, shipment, version) order.
-        q.push(" AND (h.\"timestamp\", h.shipment_id, h.version_no) < (")
-            .push_bind(c.timestamp)
-            .push(", ")
-            .push_bind(c.shipment_id)
-            .push(", ")
-            .push_bind(c.version_no)
-            .push(")");
+        push_before(&mut q, c);
     }
     filter.push_sql(&mut q);
     q.push(" ORDER BY h.\"timestamp\" DESC, h.shipment_id DESC, h.version_no DESC LIMIT ")

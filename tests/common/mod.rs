@@ -66,8 +66,8 @@ pub async fn empty_db() -> (String, Db) {
         .await
         .unwrap();
     admin.close().await;
-    let pool = waybill::db::connect(options(&name), 80).await.unwrap();
-    (name, pool)
+    let db = waybill::db::connect(options(&name), 80).await.unwrap();
+    (name, db)
 }
 
 /// An open connection to `database` on the test server, as the app and the
@@ -88,19 +88,19 @@ pub fn confirmed(conn: &waybill::connection::Connection) -> Option<waybill::conn
 
 /// A new database with Waybill's schema.
 pub async fn migrated_db() -> (String, Db) {
-    let (name, pool) = empty_db().await;
-    waybill::schema::migrate(&pool).await.unwrap();
-    (name, pool)
+    let (name, db) = empty_db().await;
+    waybill::schema::migrate(&db).await.unwrap();
+    (name, db)
 }
 
 /// Inserts a shipment with no history and returns its id.
-pub async fn new_shipment(pool: &Db, reference: &str) -> uuid::Uuid {
+pub async fn new_shipment(db: &Db, reference: &str) -> uuid::Uuid {
     let (id,): (uuid::Uuid,) = sqlx::query_as(
         "INSERT INTO shipment_requests (reference, title, status, origin, destination)
          VALUES ($1, 'Test cargo', 'booked', 'Hamburg, DE', 'Chicago, US') RETURNING id",
     )
     .bind(reference)
-    .fetch_one(pool)
+    .fetch_one(db)
     .await
     .unwrap();
     id

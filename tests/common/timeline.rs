@@ -84,7 +84,7 @@ pub fn steps() -> Vec<Step> {
     ]
 }
 
-pub async fn insert_version(pool: &Db, shipment: Uuid, v: i32, step: &Step, snapshot: Option<&Value>) {
+pub async fn insert_version(db: &Db, shipment: Uuid, v: i32, step: &Step, snapshot: Option<&Value>) {
     sqlx::query(
         "INSERT INTO shipment_history (shipment_id, version_no, event_type, actor_id, \"timestamp\", description, changes, snapshot)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -97,35 +97,35 @@ pub async fn insert_version(pool: &Db, shipment: Uuid, v: i32, step: &Step, snap
     .bind(format!("{} #{v}", step.0))
     .bind(&step.3)
     .bind(snapshot)
-    .execute(pool)
+    .execute(db)
     .await
     .unwrap();
 }
 
 /// Inserts `steps` as a shipment's history, with snapshots made by replaying
 /// the changes (plus a `created_by_import` field no change ever sets).
-pub async fn history(pool: &Db, reference: &str, steps: &[Step]) -> Uuid {
-    let shipment = super::new_shipment(pool, reference).await;
+pub async fn history(db: &Db, reference: &str, steps: &[Step]) -> Uuid {
+    let shipment = super::new_shipment(db, reference).await;
     let mut state = Map::new();
     state.insert("created_by_import".into(), json!(true));
     for (i, step) in steps.iter().enumerate() {
         waybill::timeline::diff::apply_changes(&mut state, &step.3);
-        insert_version(pool, shipment, i as i32 + 1, step, Some(&Value::Object(state.clone()))).await;
+        insert_version(db, shipment, i as i32 + 1, step, Some(&Value::Object(state.clone()))).await;
     }
     shipment
 }
 
 pub async fn fixture() -> (String, Db, Uuid) {
-    let (name, pool) = super::migrated_db().await;
+    let (name, db) = super::migrated_db().await;
     sqlx::query(
         "INSERT INTO actors (id, display_name, email, role) VALUES
            ($1, 'Ana Lima', 'ana@example.com', 'support'), ($2, 'Ben Okoro', 'ben@example.com', 'ops')",
     )
     .bind(id(ANA))
     .bind(id(BEN))
-    .execute(&pool)
+    .execute(&db)
     .await
     .unwrap();
-    let shipment = history(&pool, "SHP-T-1", &steps()).await;
-    (name, pool, shipment)
+    let shipment = history(&db, "SHP-T-1", &steps()).await;
+    (name, db, shipment)
 }

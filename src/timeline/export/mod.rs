@@ -202,15 +202,7 @@ async fn query<'a>(
         Some(PageStart::Version(v)) => {
             q.push(" AND h.version_no < ").push_bind(*v);
         }
-        Some(PageStart::Actor(c)) => {
-            q.push(" AND (h.\"timestamp\", h.shipment_id, h.version_no) < (")
-                .push_bind(c.timestamp)
-                .push(", ")
-                .push_bind(c.shipment_id)
-                .push(", ")
-                .push_bind(c.version_no)
-                .push(")");
-        }
+        Some(PageStart::Actor(c)) => super::actor::push_before(&mut q, c),
         None => {}
     }
     request.filter.push_sql(&mut q);
