@@ -3,9 +3,9 @@ import type { IndexHealth } from "./IndexHealth";
 
 export type ApplyReport = { created: Array<string>, rebuilt: Array<string>, 
 /**
- * What was left alone and why (e.g. an invalid index without `rebuild_invalid`).
+ * Invalid indexes left alone (rebuilding them was not asked for).
  */
-skipped: Array<string>, 
+skipped_invalid: Array<string>, 
 /**
  * The state afterwards.
  */
