@@ -19,6 +19,37 @@ pub struct SaveRequest {
     pub password: Option<Password>,
 }
 
+/// A profile to save as the app's form sends it. `Debug` masks the password.
+#[derive(Clone, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SaveProfile {
+    pub profile: Profile,
+    /// The profile's name before an edit (it may be renamed); `null` for a new one.
+    pub replacing: Option<String>,
+    /// A new password for the keyring; `null` (or empty) keeps the stored one.
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for SaveProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SaveProfile")
+            .field("profile", &self.profile)
+            .field("replacing", &self.replacing)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl From<SaveProfile> for SaveRequest {
+    fn from(form: SaveProfile) -> SaveRequest {
+        SaveRequest {
+            profile: form.profile,
+            replacing: form.replacing,
+            password: form.password.filter(|p| !p.is_empty()).map(Password::new),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct SaveOutcome {
@@ -227,6 +258,17 @@ mod tests {
             secret::load_bound(store, name, &p.password_target()).unwrap(),
             Stored::Usable(_)
         )
+    }
+
+    #[test]
+    fn the_form_never_shows_its_password() {
+        let form = SaveProfile {
+            profile: Profile::new("p", "db.example.com", 5432, "d", "u"),
+            replacing: None,
+            password: Some("hunter2".into()),
+        };
+        let text = format!("{form:?}");
+        assert!(!text.contains("hunter2") && text.contains("<redacted>"), "{text}");
     }
 
     #[test]

@@ -1,12 +1,10 @@
 //! Profiles and the current connection: list, save, test, delete, switch.
 //! The rules are `waybill::connection` and `waybill::profiles::manage`.
 
-use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::State;
-use ts_rs::TS;
 use waybill::connection::{self, ConnectionInfo, OpenOptions, Source};
-use waybill::profiles::manage::{self, ProfileList, RemoveOutcome, SaveOutcome, SaveRequest};
+use waybill::profiles::manage::{self, ProfileList, RemoveOutcome, SaveOutcome, SaveProfile};
 use waybill::profiles::{Password, Profile, ProfileCheck};
 use waybill::progress::Progress;
 
@@ -14,27 +12,6 @@ use super::blocking;
 use crate::command;
 use crate::state::AppState;
 use crate::IpcError;
-
-/// A profile to save, as the form sends it. `Debug` masks the password.
-#[derive(Clone, Deserialize, TS)]
-#[ts(export)]
-pub struct SaveProfile {
-    pub profile: Profile,
-    /// The profile's name before an edit (it may be renamed); `null` for a new one.
-    pub replacing: Option<String>,
-    /// A new password for the keyring; `null` keeps the stored one.
-    pub password: Option<String>,
-}
-
-impl std::fmt::Debug for SaveProfile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SaveProfile")
-            .field("profile", &self.profile)
-            .field("replacing", &self.replacing)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
-}
 
 /// Opens what the app opened last: the active profile, else the sandbox.
 #[command]
@@ -97,12 +74,7 @@ pub async fn save_profile(state: State<'_, AppState>, request: SaveProfile) -> R
         state.secrets.clone(),
         state.open_profile(),
     );
-    let request = SaveRequest {
-        profile: request.profile,
-        replacing: request.replacing,
-        password: request.password.filter(|p| !p.is_empty()).map(Password::new),
-    };
-    Ok(blocking(move || manage::save(&path, &*secrets, request, open.as_deref())).await??)
+    Ok(blocking(move || manage::save(&path, &*secrets, request.into(), open.as_deref())).await??)
 }
 
 /// Deletes a profile and its keyring entry; the open one cannot be deleted.

@@ -2,7 +2,7 @@
 import type { Profile } from "./Profile";
 
 /**
- * A profile to save, as the form sends it. `Debug` masks the password.
+ * A profile to save as the app's form sends it. `Debug` masks the password.
  */
 export type SaveProfile = { profile: Profile, 
 /**
@@ -10,6 +10,6 @@ export type SaveProfile = { profile: Profile,
  */
 replacing: string | null, 
 /**
- * A new password for the keyring; `null` keeps the stored one.
+ * A new password for the keyring; `null` (or empty) keeps the stored one.
  */
 password: string | null, };
