@@ -8,6 +8,7 @@ pub mod error;
 pub mod history;
 pub mod indexes;
 pub mod logging;
+pub mod moment;
 pub mod paths;
 pub mod plots;
 pub mod profiles;

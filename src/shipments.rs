@@ -1,12 +1,12 @@
 //! Finding shipments and reading one with its latest changes. Read-only.
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::db::Db;
 use crate::error::{Error, Field, Result};
+use crate::moment::Moment;
 use crate::timeline::{self, TimelineEntry, TimelineFilter};
 
 pub const MAX_LIMIT: u32 = 1000;
@@ -21,8 +21,9 @@ pub struct ShipmentSummary {
     pub origin: String,
     pub destination: String,
     pub carrier: Option<String>,
-    pub eta: Option<DateTime<Utc>>,
-    pub updated_at: DateTime<Utc>,
+    /// As stored: `infinity` and years past 9999 included.
+    pub eta: Option<Moment>,
+    pub updated_at: Option<Moment>,
     /// The latest version number (0 for a shipment without history).
     pub versions: i32,
 }
@@ -35,8 +36,10 @@ pub struct ShipmentDetail {
     pub recent: Vec<TimelineEntry>,
 }
 
+// NULLs where Waybill's own schema has NOT NULL are other people's data too.
 const SUMMARY_COLUMNS: &str =
-    "s.id, s.reference, s.title, s.status, s.origin, s.destination, s.carrier, s.eta, s.updated_at,
+    "s.id, COALESCE(s.reference, '') AS reference, COALESCE(s.title, '') AS title, COALESCE(s.status, '') AS status,
+    COALESCE(s.origin, '') AS origin, COALESCE(s.destination, '') AS destination, s.carrier, s.eta, s.updated_at,
     COALESCE((SELECT h.version_no FROM shipment_history h
                WHERE h.shipment_id = s.id ORDER BY h.version_no DESC LIMIT 1), 0) AS versions";
 
@@ -52,7 +55,7 @@ pub async fn search(db: &Db, search: &str, limit: u32) -> Result<Vec<ShipmentSum
              OR s.reference ILIKE '%' || $2 || '%'
              OR s.title ILIKE '%' || $2 || '%'
              OR s.id::text LIKE lower($2) || '%'
-          ORDER BY s.updated_at DESC, s.id
+          ORDER BY s.updated_at DESC NULLS LAST, s.id
           LIMIT $3"
     );
     let pattern = escape_like(search);

@@ -123,8 +123,8 @@ async fn facets_count_actors_and_event_types() {
     assert_eq!(actors, vec![(Some("Ana Lima"), 5), (Some("Ben Okoro"), 5)]);
     assert_eq!(f.event_types[0].event_type, "note_added");
     assert_eq!(f.event_types[0].count, 4);
-    assert_eq!(f.first, Some(t0()));
-    assert_eq!(f.last, Some(t0() + Duration::minutes(810)));
+    assert_eq!(f.first, Some(t0().into()));
+    assert_eq!(f.last, Some((t0() + Duration::minutes(810)).into()));
 }
 
 #[tokio::test]
@@ -306,15 +306,15 @@ async fn activity_counts_days_in_the_viewers_time_zone() {
     let utc = activity::activity(&db, &scope, &TimelineFilter::default(), "UTC")
         .await
         .unwrap();
-    assert_eq!(utc.days.len(), 1, "all on 2026-11-01 in UTC");
+    assert_eq!(utc.bars.len(), 1, "all on 2026-11-01 in UTC");
     assert_eq!(utc.total, 10);
     let tokyo = activity::activity(&db, &scope, &TimelineFilter::default(), "Asia/Tokyo")
         .await
         .unwrap();
     // 10:00 UTC is 19:00 in Tokyo; 23:30 UTC is 08:30 the next day.
-    assert_eq!(tokyo.days.len(), 2);
-    assert_eq!(tokyo.days[1].day.to_string(), "2026-11-02");
-    assert_eq!(tokyo.days[1].counts.iter().sum::<i64>(), 1);
+    assert_eq!(tokyo.bars.len(), 2);
+    assert_eq!(tokyo.bars[1].start, "2026-11-02");
+    assert_eq!(tokyo.bars[1].counts.iter().sum::<i64>(), 1);
     let by_ben = activity::activity(
         &db,
         &Scope::Actor("Ben Okoro".into()),

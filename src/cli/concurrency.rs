@@ -232,7 +232,7 @@ fn clear_progress_line() {
 const RULE: &str = "==================================================";
 
 fn header(text: &str) {
-    println!("\n{RULE}\n{text:^50}\n{RULE}");
+    say!("\n{RULE}\n{text:^50}\n{RULE}");
 }
 
 fn print_report(r: &RunReport) {
@@ -242,29 +242,29 @@ fn print_report(r: &RunReport) {
         r.scenario_title().to_uppercase(),
         p.total_requests()
     ));
-    println!("Database: {}", r.database);
+    say!("Database: {}", r.database);
     for s in &r.shipments {
         let kind = if s.created_for_test {
             "new test shipment"
         } else {
             "existing shipment"
         };
-        println!("Shipment: {} ({kind}, {})", s.reference, s.id);
+        say!("Shipment: {} ({kind}, {})", s.reference, s.id);
     }
     header("RESULTS");
     let ok = r.requests.iter().filter(|q| q.version.is_some()).count();
-    println!("Total time: {:.2}ms", r.elapsed_ms);
-    println!("Successful: {ok}");
-    println!("Failed: {}", r.requests.len() - ok);
+    say!("Total time: {:.2}ms", r.elapsed_ms);
+    say!("Successful: {ok}");
+    say!("Failed: {}", r.requests.len() - ok);
     if r.cancelled > 0 {
-        println!("Cancelled before sending: {}", r.cancelled);
+        say!("Cancelled before sending: {}", r.cancelled);
     }
-    println!();
+    say!();
     const SHOWN: usize = 25;
     for q in r.requests.iter().take(SHOWN) {
         match (&q.version, &q.error) {
-            (Some(v), _) => println!("✅ Request {}: Version {v} (took {:.2}ms)", q.index, q.latency_ms()),
-            (None, Some(e)) => println!(
+            (Some(v), _) => say!("✅ Request {}: Version {v} (took {:.2}ms)", q.index, q.latency_ms()),
+            (None, Some(e)) => say!(
                 "❌ Request {}: FAILED ({:?}) - {} (after {:.2}ms)",
                 q.index,
                 e.kind,
@@ -275,25 +275,30 @@ fn print_report(r: &RunReport) {
         }
     }
     if r.requests.len() > SHOWN {
-        println!(
+        say!(
             "… and {} more requests (see --json or the plots)",
             r.requests.len() - SHOWN
         );
     }
     let s = &r.stats;
-    println!(
+    say!(
         "\nLatency: min {:.2} · mean {:.2} · p50 {:.2} · p95 {:.2} · p99 {:.2} · max {:.2} ms",
-        s.min_ms, s.mean_ms, s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms
+        s.min_ms,
+        s.mean_ms,
+        s.p50_ms,
+        s.p95_ms,
+        s.p99_ms,
+        s.max_ms
     );
     let lock = r
         .lock_wait_share
         .map(|w| format!("{:.0}% of active time waiting for the row lock", w * 100.0))
         .unwrap_or_else(|| "lock wait not measurable (run too short)".into());
-    println!("Throughput: {:.0} versions/s · {lock}", s.throughput_per_s);
+    say!("Throughput: {:.0} versions/s · {lock}", s.throughput_per_s);
 
     header("VERIFICATION");
     for c in &r.checks {
-        println!(
+        say!(
             "{} {}: {}: {}",
             if c.passed { "✅" } else { "❌" },
             if c.passed { "PASS" } else { "FAIL" },
@@ -301,55 +306,60 @@ fn print_report(r: &RunReport) {
             c.detail
         );
         for e in &c.evidence {
-            println!("     ↳ {e}");
+            say!("     ↳ {e}");
         }
     }
     header("FINAL VERDICT");
     if r.passed {
-        println!("{:^50}", "✅ ALL CHECKS PASSED");
+        say!("{:^50}", "✅ ALL CHECKS PASSED");
     } else {
         let failed = r.checks.iter().filter(|c| !c.passed).count();
-        println!(
+        say!(
             "{:^50}",
             format!("❌ FAIL ({failed} of {} checks failed)", r.checks.len())
         );
         if r.unsafe_control {
-            println!("\nThis run used the deliberately unsafe control: FAIL is the expected outcome,\nand proves the checker can catch duplicates.");
+            say!("\nThis run used the deliberately unsafe control: FAIL is the expected outcome,\nand proves the checker can catch duplicates.");
         }
     }
 }
 
 fn print_comparison(run: &RunReport, earlier: &RunReport) {
     let (a, b) = (&run.stats, &earlier.stats);
-    println!(
+    say!(
         "\nCompared with run {} ({}):",
         &earlier.id[..8],
         earlier.started_at.format("%Y-%m-%d %H:%M:%S UTC")
     );
-    println!("  {:<12} {:>12} {:>12}", "", "this run", "earlier");
+    say!("  {:<12} {:>12} {:>12}", "", "this run", "earlier");
     for (name, x, y) in [
         ("p50 (ms)", a.p50_ms, b.p50_ms),
         ("p95 (ms)", a.p95_ms, b.p95_ms),
         ("p99 (ms)", a.p99_ms, b.p99_ms),
         ("versions/s", a.throughput_per_s, b.throughput_per_s),
     ] {
-        println!("  {name:<12} {x:>12.2} {y:>12.2}");
+        say!("  {name:<12} {x:>12.2} {y:>12.2}");
     }
 }
 
 fn list(data_dir: &Path) -> Result<()> {
     let files = runs::list_files(data_dir)?;
     if files.is_empty() {
-        println!("no saved runs yet: run `waybill concurrency`");
+        say!("no saved runs yet: run `waybill concurrency`");
         return Ok(());
     }
-    println!(
+    say!(
         "{:<10} {:<20} {:<24} {:>8} {:>9} {:>9}  VERDICT",
-        "ID", "STARTED (UTC)", "SCENARIO", "REQUESTS", "P50 ms", "P99 ms"
+        "ID",
+        "STARTED (UTC)",
+        "SCENARIO",
+        "REQUESTS",
+        "P50 ms",
+        "P99 ms"
     );
     for file in files {
         match runs::load(data_dir, &file.to_string_lossy()) {
-            Ok(r) => println!(
+            Ok(r) => say!(
                 "{:<10} {:<20} {:<24} {:>8} {:>9.2} {:>9.2}  {}",
                 &r.id[..8],
                 r.started_at.format("%Y-%m-%d %H:%M:%S"),

@@ -100,7 +100,7 @@ fn usage(found: &FoundIndex) -> String {
 }
 
 fn print_health(h: &IndexHealth, label: &str) {
-    println!(
+    say!(
         "{} in {label}: ~{} rows, table {}, indexes {}",
         h.table,
         h.rows_estimate,
@@ -109,25 +109,27 @@ fn print_health(h: &IndexHealth, label: &str) {
     );
     for e in &h.expected {
         match (e.state, &e.found) {
-            (IndexState::Present, Some(f)) => println!(
+            (IndexState::Present, Some(f)) => say!(
                 "  ✅ {:<52} {:<36} {:>7}  {}",
                 e.expected.definition,
                 f.name,
                 bytes(f.size_bytes),
                 usage(f)
             ),
-            (IndexState::Invalid, Some(f)) => println!(
+            (IndexState::Invalid, Some(f)) => say!(
                 "  ⚠️  {:<52} {:<36} INVALID (a concurrent build failed): `waybill indexes --apply --rebuild-invalid`",
-                e.expected.definition, f.name
+                e.expected.definition,
+                f.name
             ),
-            _ => println!(
+            _ => say!(
                 "  ❌ {:<52} missing: `waybill indexes --apply` creates it ({})",
-                e.expected.definition, e.expected.purpose
+                e.expected.definition,
+                e.expected.purpose
             ),
         }
     }
     for o in &h.others {
-        println!(
+        say!(
             "  ·  other: {} ({}, {}, {})",
             o.name,
             o.definition,
@@ -148,7 +150,7 @@ fn print_health(h: &IndexHealth, label: &str) {
         .map(|f| f.name.as_str())
         .collect();
     if !unused.is_empty() {
-        println!("  never used {since}: {}", unused.join(", "));
+        say!("  never used {since}: {}", unused.join(", "));
     }
 }
 
@@ -204,8 +206,8 @@ pub async fn indexes(source: &Source, args: IndexesArgs) -> Result<ExitCode> {
             }
             if !args.json {
                 match (report.created.len(), report.rebuilt.len()) {
-                    (0, 0) => println!("nothing to create: every expected index is there"),
-                    (c, r) => println!("created {c}, rebuilt {r}"),
+                    (0, 0) => say!("nothing to create: every expected index is there"),
+                    (c, r) => say!("created {c}, rebuilt {r}"),
                 }
             }
             report.health
@@ -227,7 +229,7 @@ pub async fn indexes(source: &Source, args: IndexesArgs) -> Result<ExitCode> {
 }
 
 fn print_advice(a: &Advice, check: Option<&PlanCheck>) {
-    println!(
+    say!(
         "{}: table {}, indexes {} ({:.0}% of the table)",
         a.table,
         bytes(a.table_bytes),
@@ -235,10 +237,10 @@ fn print_advice(a: &Advice, check: Option<&PlanCheck>) {
         100.0 * a.index_bytes as f64 / a.table_bytes.max(1) as f64
     );
     if a.redundant.is_empty() {
-        println!("  no redundant index");
+        say!("  no redundant index");
     }
     for r in &a.redundant {
-        println!(
+        say!(
             "  redundant: {} ({}), covered by {}: {}",
             r.index,
             bytes(r.size_bytes),
@@ -247,16 +249,16 @@ fn print_advice(a: &Advice, check: Option<&PlanCheck>) {
         );
     }
     if !a.redundant.is_empty() {
-        println!("  dropping them would free {}", bytes(a.savings_bytes));
+        say!("  dropping them would free {}", bytes(a.savings_bytes));
     }
     if let Some(c) = check {
-        println!(
+        say!(
             "plans of the app's queries on {}, with and without {} (rolled back):",
             c.shipment,
             c.dropped.join(", ")
         );
         for p in &c.changes {
-            println!(
+            say!(
                 "  {:<40} {:>8.2} ms {:<40} → {:>8.2} ms {}{}",
                 p.query,
                 p.before_ms,
@@ -275,12 +277,13 @@ pub async fn explain(source: &Source, args: ExplainArgs) -> Result<ExitCode> {
         if args.json {
             print_json(&report)?;
         } else {
-            println!(
+            say!(
                 "the app's queries on {} ({}):",
-                report.shipment.reference, report.shipment.title
+                report.shipment.reference,
+                report.shipment.title
             );
             for q in &report.queries {
-                println!(
+                say!(
                     "\n{}: {:.2} ms (planning {:.2} ms), {}",
                     q.name,
                     q.execution_ms,
@@ -311,9 +314,9 @@ pub async fn check_function(source: &Source, args: CheckFunctionArgs) -> Result<
             print_json(&check)?;
         } else {
             for source in &check.sources {
-                println!("{source}");
+                say!("{source}");
             }
-            println!(
+            say!(
                 "{} probe on {}: {}",
                 if check.probe.serialized { "✅" } else { "❌" },
                 check.probe.shipment,
@@ -335,12 +338,15 @@ pub fn slow_assignments(args: SlowArgs) -> Result<ExitCode> {
     if args.json {
         print_json(&report)?;
     } else {
-        println!(
+        say!(
             "{} of {} assignments in {} saved concurrency runs took over {} ms",
-            report.slow_total, report.assignments, report.runs, report.threshold_ms
+            report.slow_total,
+            report.assignments,
+            report.runs,
+            report.threshold_ms
         );
         for s in &report.slow {
-            println!(
+            say!(
                 "  {:>9.1} ms  {}  {}  v{}  run {} ({})",
                 s.ms,
                 s.run_started_at.format("%Y-%m-%d %H:%M"),

@@ -1,5 +1,15 @@
 //! Command definitions and dispatch. Each command calls one core function.
 
+/// `println!` for tables and reports: database text in them is `output::clean`ed.
+macro_rules! say {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", $crate::cli::output::clean(&format!($($arg)*)))
+    };
+}
+
 mod concurrency;
 mod connect;
 mod indexes;
@@ -186,7 +196,7 @@ async fn run_simple(source: Source, command: Command) -> Result<()> {
             }
             .await;
             conn.close().await?;
-            result.map(|()| println!("schema is up to date"))
+            result.map(|()| say!("schema is up to date"))
         }
         Command::Seed {
             rows,
@@ -232,14 +242,14 @@ async fn sandbox(action: SandboxAction) -> Result<()> {
             } else {
                 "already running"
             };
-            println!("sandbox {verb} on port {} (pid {})", opened.info.port, opened.info.pid);
+            say!("sandbox {verb} on port {} (pid {})", opened.info.port, opened.info.pid);
             Ok(())
         }
         SandboxAction::Stop => {
             let was_running = tokio::task::spawn_blocking(move || sandbox.stop())
                 .await
                 .map_err(waybill::Error::internal)??;
-            println!(
+            say!(
                 "{}",
                 if was_running {
                     "sandbox stopped"
@@ -255,7 +265,7 @@ async fn sandbox(action: SandboxAction) -> Result<()> {
         }
         SandboxAction::Url => match sandbox.status()? {
             SandboxStatus::Running(info) => {
-                println!("{}", Sandbox::url(&info));
+                say!("{}", Sandbox::url(&info));
                 Ok(())
             }
             _ => Err(waybill::Error::SandboxNotRunning),

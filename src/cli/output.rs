@@ -6,6 +6,23 @@ use waybill::sandbox::SandboxStatus;
 use waybill::seed::SeedReport;
 use waybill::shipments::{ShipmentDetail, ShipmentSummary};
 
+/// Database text made safe for a terminal: control characters (an escape
+/// sequence in a shipment's title would recolour or rewrite the screen) are
+/// shown as visible symbols. Tables only: JSON escapes them itself, and CSV
+/// and exports stay exact.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' => '\n',
+            '\t' => ' ',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+            '\u{7f}' => '\u{2421}',
+            c if ('\u{80}'..='\u{9f}').contains(&c) => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
 pub fn progress_to_stderr(p: Progress) {
     match p {
         Progress::Step { message } => eprintln!("{message}…"),
@@ -20,9 +37,12 @@ pub(super) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
 }
 
 pub fn seed_report(r: &SeedReport) {
-    println!(
+    say!(
         "loaded {} actors, {} shipments and {} history rows (longest history: {} versions)",
-        r.actors, r.shipments, r.history_rows, r.largest_history
+        r.actors,
+        r.shipments,
+        r.history_rows,
+        r.largest_history
     );
 }
 
@@ -31,9 +51,9 @@ pub fn sandbox_status(status: &SandboxStatus, json: bool) -> Result<()> {
         return print_json(status);
     }
     match status {
-        SandboxStatus::NotCreated => println!("not created (it is created on first use)"),
-        SandboxStatus::Stopped => println!("stopped"),
-        SandboxStatus::Running(i) => println!("running on port {} (pid {}), data in {}", i.port, i.pid, i.data_dir),
+        SandboxStatus::NotCreated => say!("not created (it is created on first use)"),
+        SandboxStatus::Stopped => say!("stopped"),
+        SandboxStatus::Running(i) => say!("running on port {} (pid {}), data in {}", i.port, i.pid, i.data_dir),
     }
     Ok(())
 }
@@ -43,20 +63,25 @@ pub fn shipments(rows: &[ShipmentSummary], json: bool) -> Result<()> {
         return print_json(&rows);
     }
     if rows.is_empty() {
-        println!("no shipments match");
+        say!("no shipments match");
         return Ok(());
     }
-    println!(
+    say!(
         "{:<16} {:<17} {:>8}  {:<17} TITLE",
-        "REFERENCE", "STATUS", "VERSIONS", "UPDATED (UTC)"
+        "REFERENCE",
+        "STATUS",
+        "VERSIONS",
+        "UPDATED (UTC)"
     );
     for s in rows {
-        println!(
+        say!(
             "{:<16} {:<17} {:>8}  {:<17} {}",
             s.reference,
             s.status,
             s.versions,
-            s.updated_at.format("%Y-%m-%d %H:%M"),
+            s.updated_at
+                .map(|t| t.to_rfc3339().replace('T', " ").chars().take(16).collect::<String>())
+                .unwrap_or_else(|| "—".into()),
             s.title
         );
     }
@@ -68,7 +93,7 @@ pub fn shipment(d: &ShipmentDetail, json: bool) -> Result<()> {
         return print_json(d);
     }
     let s = &d.shipment;
-    println!(
+    say!(
         "{}  {}\n  status {} · {} → {} · carrier {} · {} versions",
         s.reference,
         s.title,
@@ -84,14 +109,26 @@ pub fn shipment(d: &ShipmentDetail, json: bool) -> Result<()> {
             .clone()
             .or_else(|| h.actor_id.map(|a| a.to_string()))
             .unwrap_or_else(|| "—".into());
-        println!(
+        say!(
             "  v{:<6} {}  {:<18} {:<24} {}",
             h.version_no,
-            h.timestamp.format("%Y-%m-%d %H:%M:%S"),
+            h.timestamp
+                .map(|t| t.to_rfc3339().replace('T', " ").chars().take(19).collect::<String>())
+                .unwrap_or_else(|| "—".into()),
             h.event_type,
             actor,
             h.description.as_deref().unwrap_or("")
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let text = super::clean("Red\u{1b}[31m title\u{7}\r\u{9b}2J\tend");
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+        assert_eq!(text, "Red\u{241b}[31m title\u{2407}\u{240d}\u{fffd}2J end");
+    }
 }

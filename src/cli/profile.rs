@@ -84,7 +84,7 @@ pub async fn run(action: ProfileAction) -> Result<ExitCode> {
             } else {
                 ""
             };
-            println!("removed profile `{name}`{note}");
+            say!("removed profile `{name}`{note}");
             if let Some(problem) = outcome.keyring_problem {
                 eprintln!("warning: its password may still be in the keyring: {problem}");
             }
@@ -92,12 +92,12 @@ pub async fn run(action: ProfileAction) -> Result<ExitCode> {
         }
         ProfileAction::Rename { old, new } => {
             let outcome = manage::rename(&path, &Keyring, &old, &new, None)?;
-            println!("renamed profile `{old}` to `{new}`{}", password_note(&outcome));
+            say!("renamed profile `{old}` to `{new}`{}", password_note(&outcome));
             Ok(ExitCode::SUCCESS)
         }
         ProfileAction::Use { name } => {
             manage::set_active(&path, &name)?;
-            println!("the app will open `{name}`");
+            say!("the app will open `{name}`");
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -138,7 +138,7 @@ fn add(path: &std::path::Path, args: AddArgs) -> Result<ExitCode> {
         password,
     };
     let outcome = manage::save(path, &Keyring, request, None)?;
-    println!(
+    say!(
         "saved profile `{}` ({}){}",
         profile.name,
         profile.label(),
@@ -148,7 +148,7 @@ fn add(path: &std::path::Path, args: AddArgs) -> Result<ExitCode> {
         eprintln!("warning: {problem}");
     }
     if !profile.identity_verified() {
-        println!(
+        say!(
             "note: TLS mode `{}` does not check who the server is; only verify-full (with the server's CA file) does",
             profile.tls.as_str()
         );
@@ -174,7 +174,7 @@ fn list(path: &std::path::Path, json: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mark = |on: bool| if on { "*" } else { " " };
-    println!("{} sandbox  (built-in, local)", mark(list.active == profiles::SANDBOX));
+    say!("{} sandbox  (built-in, local)", mark(list.active == profiles::SANDBOX));
     for entry in &list.profiles {
         let p = &entry.profile;
         let mut notes = vec![format!("tls {}", p.tls.as_str())];
@@ -195,7 +195,7 @@ fn list(path: &std::path::Path, json: bool) -> Result<ExitCode> {
                 None => "unknown (keyring unavailable)",
             }
         ));
-        println!(
+        say!(
             "{} {}  {}  [{}]  {}",
             mark(list.active == p.name),
             p.name,
@@ -217,14 +217,14 @@ async fn test(name: &str, json: bool) -> Result<ExitCode> {
         if json {
             print_json(&check)?;
         } else {
-            println!("connected to {} as `{}`", conn.label(), check.user);
-            println!("server     PostgreSQL {}", check.server_version);
-            println!("tls        {}", if check.tls { "encrypted" } else { "NOT encrypted" });
+            say!("connected to {} as `{}`", conn.label(), check.user);
+            say!("server     PostgreSQL {}", check.server_version);
+            say!("tls        {}", if check.tls { "encrypted" } else { "NOT encrypted" });
             match &check.schema.missing_table {
                 Some(t) => {
-                    println!("schema     missing table `{t}` (install it with `waybill --profile {name} migrate`)")
+                    say!("schema     missing table `{t}` (install it with `waybill --profile {name} migrate`)")
                 }
-                None => println!(
+                None => say!(
                     "schema     tables found{}",
                     if check.schema.has_function {
                         ", create_history_entry found"
@@ -233,7 +233,7 @@ async fn test(name: &str, json: bool) -> Result<ExitCode> {
                     }
                 ),
             }
-            println!(
+            say!(
                 "writes     {}",
                 if check.can_write {
                     "allowed"

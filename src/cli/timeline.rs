@@ -6,10 +6,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Utc};
+use chrono::Datelike;
 use chrono_tz::Tz;
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::Value;
+use waybill::moment::Moment;
 
 use waybill::error::{Error, Result};
 use waybill::plots::{self, Plot};
@@ -302,11 +303,9 @@ async fn print_page(
     range: PageRange,
 ) -> Result<()> {
     let entries = page.entries();
-    let mut out = std::io::stdout().lock();
     match format {
         PageFormat::Json => print_json(page),
         PageFormat::Csv => {
-            drop(out);
             let request = ExportRequest {
                 scope,
                 filter: filter.clone(),
@@ -323,15 +322,13 @@ async fn print_page(
                 return Ok(());
             }
             let many_shipments = entries.iter().any(|e| e.shipment_id != entries[0].shipment_id);
-            writeln!(
-                out,
+            say!(
                 "{}VERSION  {:<23}  {:<18} {:<22} CHANGES",
                 if many_shipments { "SHIPMENT          " } else { "" },
                 format!("TIME ({tz})"),
                 "EVENT",
                 "ACTOR"
-            )
-            .ok();
+            );
             for e in entries {
                 let shipment = if many_shipments {
                     format!("{:<18}", e.shipment_reference)
@@ -343,24 +340,35 @@ async fn print_page(
                 } else {
                     e.summary.clone()
                 };
-                writeln!(
-                    out,
+                say!(
                     "{shipment}{:>7}  {:<23}  {:<18} {:<22} {}",
                     format!("v{}", e.version_no),
                     short_time(e.timestamp, tz),
                     e.event_type,
                     clip(&actor_label(e), 22),
-                    summary
-                )
-                .ok();
+                    summary.replace(['\r', '\n'], " ")
+                );
             }
             Ok(())
         }
     }
 }
 
-fn short_time(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+/// `2026-11-02 10:00:00.000` in `tz`; `infinity`, years past 9999 and the
+/// like as stored; `—` when there is none.
+fn short_time(t: Option<Moment>, tz: Tz) -> String {
+    match t.map(|m| (m, m.to_utc())) {
+        None => "—".into(),
+        Some((_, Some(utc))) if (0..=9999).contains(&utc.year()) => {
+            utc.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+        }
+        Some((m, _)) => m.to_rfc3339(),
+    }
+}
+
+fn long_time(t: Option<Moment>, tz: Tz) -> String {
+    t.map(|m| m.format_in(tz))
+        .unwrap_or_else(|| "(no time recorded)".into())
 }
 
 fn actor_label(e: &TimelineEntry) -> String {
@@ -390,45 +398,45 @@ fn print_diff(label: &str, diff: &Diff) {
         .from_version
         .map(|v| format!("v{v}"))
         .unwrap_or_else(|| "nothing".into());
-    println!("{label}: {from} → v{}", diff.to_version);
+    say!("{label}: {from} → v{}", diff.to_version);
     if diff.fields.is_empty() {
-        println!("  no differences");
+        say!("  no differences");
     }
     for f in &diff.fields {
         let path = if f.path.is_empty() { "(whole state)" } else { &f.path };
         match f.kind {
-            ChangeKind::Added => println!("  + {path}: {}", value_text(&f.new)),
-            ChangeKind::Removed => println!("  - {path}: {}", value_text(&f.old)),
-            ChangeKind::Changed => println!("  ~ {path}: {} → {}", value_text(&f.old), value_text(&f.new)),
+            ChangeKind::Added => say!("  + {path}: {}", value_text(&f.new)),
+            ChangeKind::Removed => say!("  - {path}: {}", value_text(&f.old)),
+            ChangeKind::Changed => say!("  ~ {path}: {} → {}", value_text(&f.old), value_text(&f.new)),
         }
     }
     for note in &diff.notes {
-        println!("  note: {note}");
+        say!("  note: {note}");
     }
 }
 
 fn print_state(detail: &VersionDetail, tz: Tz) {
     let e = &detail.entry;
-    println!(
+    say!(
         "{} v{} of {} · {} · {} · {}",
         detail.shipment.reference,
         e.version_no,
         detail.latest,
         e.event_type,
         actor_label(e),
-        format_time(e.timestamp, tz)
+        long_time(e.timestamp, tz)
     );
     if let Some(d) = &e.description {
-        println!("  {d}");
+        say!("  {d}");
     }
     match &detail.state {
         Some(Value::Object(map)) => {
             for (k, v) in map {
-                println!("  {k:<20} {v}");
+                say!("  {k:<20} {v}");
             }
         }
-        Some(other) => println!("  {other}"),
-        None => println!("  (state unknown)"),
+        Some(other) => say!("  {other}"),
+        None => say!("  (state unknown)"),
     }
 }
 
@@ -440,7 +448,7 @@ pub async fn version(source: &Source, args: VersionArgs) -> Result<ExitCode> {
             print_json(&detail)?;
         } else {
             print_state(&detail, tz);
-            println!();
+            say!();
             print_diff("changes", &detail.diff);
         }
         Ok(ExitCode::SUCCESS)
@@ -480,8 +488,8 @@ pub async fn blame(source: &Source, args: BlameArgs) -> Result<ExitCode> {
         if args.json {
             print_json(&b)?;
         } else {
-            println!("{} ({} versions)", b.shipment.reference, b.latest_version);
-            println!(
+            say!("{} ({} versions)", b.shipment.reference, b.latest_version);
+            say!(
                 "{:<18} {:<28} {:>7}  {:<23}  BY",
                 "FIELD",
                 "VALUE",
@@ -498,7 +506,7 @@ pub async fn blame(source: &Source, args: BlameArgs) -> Result<ExitCode> {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
-                println!(
+                say!(
                     "{:<18} {:<28} {:>7}  {:<23}  {by}",
                     clip(&l.field, 18),
                     clip(&value, 28),
@@ -507,7 +515,7 @@ pub async fn blame(source: &Source, args: BlameArgs) -> Result<ExitCode> {
                 );
             }
             if !b.unattributed.is_empty() {
-                println!("never changed by a recorded version: {}", b.unattributed.join(", "));
+                say!("never changed by a recorded version: {}", b.unattributed.join(", "));
             }
         }
         Ok(if b.lines.is_empty() {
@@ -527,7 +535,7 @@ pub async fn as_of(source: &Source, args: AsOfArgs) -> Result<ExitCode> {
         if args.json {
             print_json(&detail)?;
         } else {
-            println!("as of {}:", format_time(at, tz));
+            say!("as of {}:", format_time(at, tz));
             print_state(&detail, tz);
         }
         Ok(ExitCode::SUCCESS)
@@ -550,9 +558,13 @@ pub async fn activity(source: &Source, args: ActivityArgs) -> Result<ExitCode> {
         if args.json {
             print_json(&a)?;
         } else {
-            println!("{}: {} changes ({})", a.subject, a.total, a.time_zone);
-            println!("{:<10}  {:>6}  BY EVENT TYPE", "DAY", "TOTAL");
-            for d in a.days.iter().filter(|d| d.counts.iter().any(|c| *c > 0)) {
+            say!("{}: {} changes ({})", a.subject, a.total, a.time_zone);
+            say!(
+                "{:<10}  {:>6}  BY EVENT TYPE",
+                format!("{:?}", a.period).to_uppercase(),
+                "TOTAL"
+            );
+            for d in a.bars.iter().filter(|d| d.counts.iter().any(|c| *c > 0)) {
                 let parts: Vec<String> = a
                     .event_types
                     .iter()
@@ -560,7 +572,14 @@ pub async fn activity(source: &Source, args: ActivityArgs) -> Result<ExitCode> {
                     .filter(|(_, c)| **c > 0)
                     .map(|(t, c)| format!("{t} {c}"))
                     .collect();
-                println!("{}  {:>6}  {}", d.day, d.counts.iter().sum::<i64>(), parts.join(", "));
+                say!("{}  {:>6}  {}", d.start, d.counts.iter().sum::<i64>(), parts.join(", "));
+            }
+            if a.untimed > 0 {
+                say!(
+                    "{} changes have no usable time (missing or ±infinity) and are not by {:?}",
+                    a.untimed,
+                    a.period
+                );
             }
         }
         Ok(if a.total == 0 {

@@ -1,6 +1,5 @@
 //! Changes per day, stacked by event type: a manager's view of a timeline.
 
-use chrono::Datelike;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -27,33 +26,34 @@ pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity)
     root.fill(&WHITE)?;
     let (width, _) = root.dim_in_pixel();
     let (plot_area, legend_area) = root.split_horizontally(width.saturating_sub(LEGEND_WIDTH));
-    let days = a.days.len().max(1);
+    let bars = a.bars.len().max(1);
     let top = a
-        .days
+        .bars
         .iter()
         .map(|d| d.counts.iter().sum::<i64>())
         .max()
         .unwrap_or(0)
         .max(1) as f64
         * 1.1;
-    let caption = format!("{}: changes per day by event type", a.subject);
+    let period = format!("{:?}", a.period).to_lowercase();
+    let caption = format!("{}: changes per {period} by event type", a.subject);
     let mut chart = ChartBuilder::on(&plot_area)
         .caption(caption, title_font())
         .margin(14)
         .x_label_area_size(40)
         .y_label_area_size(56)
-        .build_cartesian_2d(0f64..days as f64, 0f64..top)?;
+        .build_cartesian_2d(0f64..bars as f64, 0f64..top)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(days.min(12))
+        .x_labels(bars.min(12))
         .y_desc("changes")
-        .x_desc(format!("day ({}), {} changes in all", a.time_zone, a.total))
+        .x_desc(format!("{period} ({}), {} changes in all", a.time_zone, a.total))
         .label_style(label_font())
         .axis_desc_style(label_font())
-        // Ticks fall on whole days (plotters picks round steps); label each with its date.
-        .x_label_formatter(&|x| match a.days.get(x.floor() as usize) {
-            Some(d) if x.fract() == 0.0 => format!("{} {}", month(d.day.month()), d.day.day()),
+        // Ticks fall on whole bars (plotters picks round steps); label each with its period.
+        .x_label_formatter(&|x| match a.bars.get(x.floor() as usize) {
+            Some(bar) if x.fract() == 0.0 => bar.label.clone(),
             _ => String::new(),
         })
         .y_label_formatter(&|y| {
@@ -67,7 +67,7 @@ pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity)
     for (t, _) in a.event_types.iter().enumerate() {
         let color = color_of(t);
         let bars = a
-            .days
+            .bars
             .iter()
             .enumerate()
             .filter(|(_, d)| d.counts[t] > 0)
@@ -91,10 +91,4 @@ pub fn activity<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, a: &Activity)
 
 fn color_of(index: usize) -> RGBColor {
     PALETTE[index.min(PALETTE.len() - 1)]
-}
-
-fn month(m: u32) -> &'static str {
-    [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][(m as usize + 11) % 12]
 }

@@ -2,7 +2,6 @@
 //! look at. Days are calendar days in the viewer's time zone, computed by
 //! PostgreSQL (its time zone database, so day boundaries match `AT TIME ZONE`).
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
@@ -22,11 +21,110 @@ pub enum Scope {
     Actor(String),
 }
 
+/// How long one bar of the chart is: a day, unless the changes span so long
+/// that days would make too many bars (and too much memory: one bar per day
+/// from year 1 to 9999 is 3.6 million); then weeks, months and so on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Year,
+    Decade,
+    Century,
+    Millennium,
+}
+
+/// At most this many bars, whatever the span of the data.
+pub const MAX_BARS: i64 = 400;
+
+impl Period {
+    const ALL: [Period; 7] = [
+        Period::Day,
+        Period::Week,
+        Period::Month,
+        Period::Year,
+        Period::Decade,
+        Period::Century,
+        Period::Millennium,
+    ];
+
+    /// About how many days one lasts (for choosing; bars are counted exactly).
+    fn days(self) -> i64 {
+        match self {
+            Period::Day => 1,
+            Period::Week => 7,
+            Period::Month => 30,
+            Period::Year => 365,
+            Period::Decade => 3_652,
+            Period::Century => 36_524,
+            Period::Millennium => 365_242,
+        }
+    }
+
+    /// The shortest period that shows a span of `days` in at most `MAX_BARS` bars.
+    pub fn for_span(days: i64) -> Period {
+        Period::ALL
+            .into_iter()
+            .find(|p| days / p.days() < MAX_BARS - 1)
+            .unwrap_or(Period::Millennium)
+    }
+
+    /// PostgreSQL's `date_trunc` unit.
+    fn unit(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+            Period::Decade => "decade",
+            Period::Century => "century",
+            Period::Millennium => "millennium",
+        }
+    }
+
+    /// The start of the period after the one starting `start` (days since 2000-01-01).
+    fn next(self, start: i64) -> i64 {
+        use crate::moment::{civil_date, days_since_2000};
+        let (y, m, _) = civil_date(start);
+        let years = |n: i64| days_since_2000(y + n, m, 1);
+        match self {
+            Period::Day => start + 1,
+            Period::Week => start + 7,
+            Period::Month if m == 12 => days_since_2000(y + 1, 1, 1),
+            Period::Month => days_since_2000(y, m + 1, 1),
+            Period::Year => years(1),
+            Period::Decade => years(10),
+            Period::Century => years(100),
+            Period::Millennium => years(1000),
+        }
+    }
+
+    /// A bar's label on the chart's axis: `Nov 2`, `Nov 2026`, `2026`, `2020s`.
+    pub fn label(self, start: i64) -> String {
+        let (y, m, d) = crate::moment::civil_date(start);
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let month = MONTHS[(m as usize + 11) % 12];
+        match self {
+            Period::Day | Period::Week => format!("{month} {d}"),
+            Period::Month => format!("{month} {y}"),
+            Period::Year => y.to_string(),
+            Period::Decade | Period::Century | Period::Millennium => format!("{y}s"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
-pub struct ActivityDay {
-    #[ts(type = "string")]
-    pub day: NaiveDate,
+pub struct ActivityBar {
+    /// The first day of the period, `2026-11-02` (in the chart's time zone).
+    pub start: String,
+    /// The axis label: `Nov 2`, `Nov 2026`, `2026`…
+    pub label: String,
     /// One count per entry of `Activity::event_types`.
     #[ts(type = "number[]")]
     pub counts: Vec<i64>,
@@ -39,10 +137,15 @@ pub struct Activity {
     pub subject: String,
     pub time_zone: String,
     pub event_types: Vec<String>,
-    /// Every day from the first change to the last, days without changes included.
-    pub days: Vec<ActivityDay>,
+    /// How long each bar is (days, unless the data spans years).
+    pub period: Period,
+    /// Every period from the first change to the last, empty ones included.
+    pub bars: Vec<ActivityBar>,
     #[ts(type = "number")]
     pub total: i64,
+    /// Changes left off the chart: their time is missing or `±infinity`.
+    #[ts(type = "number")]
+    pub untimed: i64,
 }
 
 /// The counts with their chart, as the app shows them.
@@ -91,18 +194,38 @@ pub async fn activity(db: &Db, scope: &Scope, filter: &TimelineFilter, time_zone
 }
 
 async fn load(tx: &mut PgConnection, scope: &Scope, filter: &TimelineFilter, tz: &str) -> Result<Activity> {
-    let mut q = QueryBuilder::new("SELECT (h.\"timestamp\" AT TIME ZONE ");
+    // The span first (finite times only), to choose the bars' period; PostgreSQL
+    // does the day arithmetic in the time zone, so boundaries match `AT TIME ZONE`.
+    const FINITE: &str = "h.\"timestamp\") FILTER (WHERE isfinite(h.\"timestamp\"))";
+    let mut q = QueryBuilder::new(format!("SELECT (max({FINITE} AT TIME ZONE "));
     q.push_bind(tz.to_string())
-        .push(")::date AS day, h.event_type, count(*) AS n FROM shipment_history h WHERE ");
+        .push(format!(")::date - (min({FINITE} AT TIME ZONE "))
+        .push_bind(tz.to_string())
+        .push(")::date, count(*) FILTER (WHERE h.\"timestamp\" IS NULL OR NOT isfinite(h.\"timestamp\"))")
+        .push(" FROM shipment_history h WHERE ");
     let (subject, _) = scope_sql(&mut *tx, scope, &mut q).await?;
     filter.push_sql(&mut q);
+    let (span, untimed): (Option<i32>, i64) = q.build_query_as().persistent(false).fetch_one(&mut *tx).await?;
+    let period = Period::for_span(span.unwrap_or(0).into());
+
+    let mut q = QueryBuilder::new("SELECT date_trunc(");
+    q.push_bind(period.unit())
+        .push(", h.\"timestamp\" AT TIME ZONE ")
+        .push_bind(tz.to_string())
+        .push(")::date - DATE '2000-01-01' AS start, COALESCE(h.event_type, '') AS event_type, count(*) AS n")
+        .push(" FROM shipment_history h WHERE isfinite(h.\"timestamp\") AND ");
+    scope_sql(&mut *tx, scope, &mut q).await?;
+    filter.push_sql(&mut q);
     q.push(" GROUP BY 1, 2 ORDER BY 1, 2");
-    let rows: Vec<(NaiveDate, String, i64)> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
-    Ok(tabulate(subject, tz, rows))
+    let rows: Vec<(i32, String, i64)> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
+    let mut activity = tabulate(subject, tz, period, rows);
+    activity.total += untimed;
+    activity.untimed = untimed;
+    Ok(activity)
 }
 
-/// Day × event type counts, with empty days filled in and types by volume.
-fn tabulate(subject: String, tz: &str, rows: Vec<(NaiveDate, String, i64)>) -> Activity {
+/// Period × event type counts, with empty periods filled in and types by volume.
+fn tabulate(subject: String, tz: &str, period: Period, rows: Vec<(i32, String, i64)>) -> Activity {
     let mut totals: Vec<(String, i64)> = Vec::new();
     for (_, t, n) in &rows {
         match totals.iter_mut().find(|(name, _)| name == t) {
@@ -112,53 +235,84 @@ fn tabulate(subject: String, tz: &str, rows: Vec<(NaiveDate, String, i64)>) -> A
     }
     totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let event_types: Vec<String> = totals.iter().map(|t| t.0.clone()).collect();
-    let mut days: Vec<ActivityDay> = Vec::new();
-    if let (Some(first), Some(last)) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0)) {
-        let mut day = first;
-        while day <= last {
-            days.push(ActivityDay {
-                day,
-                counts: vec![0; event_types.len()],
-            });
-            day = day.succ_opt().unwrap_or(day);
-            if days.last().map(|d| d.day) == Some(day) {
-                break;
-            }
+    let mut bars: Vec<(i64, ActivityBar)> = Vec::new();
+    if let (Some(first), Some(last)) = (
+        rows.first().map(|r| i64::from(r.0)),
+        rows.last().map(|r| i64::from(r.0)),
+    ) {
+        let mut start = first;
+        // Bounded by the period's choice; the cap guards the arithmetic.
+        while start <= last && bars.len() <= 2 * MAX_BARS as usize {
+            bars.push((
+                start,
+                ActivityBar {
+                    start: crate::moment::iso_date(start),
+                    label: period.label(start),
+                    counts: vec![0; event_types.len()],
+                },
+            ));
+            start = period.next(start);
         }
-        for (day, t, n) in &rows {
-            let index = (*day - first).num_days() as usize;
+        for (start, t, n) in &rows {
+            let bar = bars.iter().rposition(|(s, _)| *s <= i64::from(*start)).unwrap_or(0);
             let column = event_types.iter().position(|e| e == t).unwrap_or(0);
-            days[index].counts[column] += n;
+            bars[bar].1.counts[column] += n;
         }
     }
     Activity {
         subject,
         time_zone: tz.to_string(),
         event_types,
+        period,
         total: totals.iter().map(|t| t.1).sum(),
-        days,
+        untimed: 0,
+        bars: bars.into_iter().map(|(_, b)| b).collect(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::moment::days_since_2000;
 
     #[test]
     fn fills_empty_days_and_orders_types_by_volume() {
-        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        let d = |day| days_since_2000(2026, 11, day) as i32;
         let rows = vec![
             (d(1), "created".to_string(), 1),
             (d(1), "note_added".to_string(), 2),
             (d(4), "note_added".to_string(), 3),
         ];
-        let a = tabulate("SHP-1".into(), "UTC", rows);
+        let a = tabulate("SHP-1".into(), "UTC", Period::Day, rows);
         assert_eq!(a.event_types, vec!["note_added", "created"]);
-        assert_eq!(a.days.len(), 4);
-        assert_eq!(a.days[0].counts, vec![2, 1]);
-        assert_eq!(a.days[1].counts, vec![0, 0]);
-        assert_eq!(a.days[3].counts, vec![3, 0]);
+        assert_eq!(a.bars.len(), 4);
+        assert_eq!(
+            (a.bars[0].start.as_str(), a.bars[0].label.as_str()),
+            ("2026-11-01", "Nov 1")
+        );
+        assert_eq!(a.bars[0].counts, vec![2, 1]);
+        assert_eq!(a.bars[1].counts, vec![0, 0]);
+        assert_eq!(a.bars[3].counts, vec![3, 0]);
         assert_eq!(a.total, 6);
-        assert!(tabulate("x".into(), "UTC", vec![]).days.is_empty());
+        assert!(tabulate("x".into(), "UTC", Period::Day, vec![]).bars.is_empty());
+    }
+
+    #[test]
+    fn a_long_span_gets_longer_bars_never_more_than_the_cap() {
+        assert_eq!(Period::for_span(0), Period::Day);
+        assert_eq!(Period::for_span(365), Period::Day);
+        assert_eq!(Period::for_span(5 * 365), Period::Week);
+        assert_eq!(Period::for_span(10 * 365), Period::Month);
+        assert_eq!(Period::for_span(9999 * 365), Period::Century);
+        assert_eq!(Period::for_span(300_000 * 365), Period::Millennium);
+        // Years 1 to 9999 by century: 100 bars.
+        let rows = vec![
+            (days_since_2000(1, 1, 1) as i32, "created".to_string(), 1),
+            (days_since_2000(9901, 1, 1) as i32, "created".to_string(), 1),
+        ];
+        let a = tabulate("x".into(), "UTC", Period::Century, rows);
+        assert_eq!(a.bars.len(), 100);
+        assert_eq!(a.bars.last().unwrap().label, "9901s");
+        assert_eq!(a.bars.last().unwrap().counts, vec![1]);
     }
 }

@@ -5,7 +5,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
@@ -14,6 +13,7 @@ use uuid::Uuid;
 use super::{check_limit, push_entries_from, EntryRow, TimelineEntry, TimelineFilter};
 use crate::db::Db;
 use crate::error::{Error, Field, Result};
+use crate::moment::Moment;
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, TS)]
 #[ts(export)]
@@ -38,7 +38,8 @@ impl ActorRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ActorCursor {
-    pub timestamp: DateTime<Utc>,
+    /// `null` for a row without a time (those come first, as PostgreSQL sorts NULLs).
+    pub timestamp: Option<Moment>,
     pub shipment_id: Uuid,
     pub version_no: i32,
 }
@@ -49,7 +50,7 @@ impl fmt::Display for ActorCursor {
         write!(
             f,
             "{}/{}/{}",
-            self.timestamp.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            self.timestamp.map(|t| t.to_rfc3339()).unwrap_or_else(|| "null".into()),
             self.shipment_id,
             self.version_no
         )
@@ -70,7 +71,10 @@ impl FromStr for ActorCursor {
             return Err(bad());
         };
         Ok(ActorCursor {
-            timestamp: DateTime::parse_from_rfc3339(t).map_err(|_| bad())?.with_timezone(&Utc),
+            timestamp: match t {
+                "null" => None,
+                t => Some(t.parse().map_err(|_| bad())?),
+            },
             shipment_id: Uuid::parse_str(id).map_err(|_| bad())?,
             version_no: v.parse().map_err(|_| bad())?,
         })
@@ -203,13 +207,26 @@ pub async fn page(
 /// ` AND …` keeping rows strictly older than `c` in (time, shipment, version)
 /// order: a row comparison, which the actor index serves.
 pub(crate) fn push_before(q: &mut QueryBuilder<'_, sqlx::Postgres>, c: &ActorCursor) {
-    q.push(" AND (h.\"timestamp\", h.shipment_id, h.version_no) < (")
-        .push_bind(c.timestamp)
-        .push(", ")
-        .push_bind(c.shipment_id)
-        .push(", ")
-        .push_bind(c.version_no)
-        .push(")");
+    match c.timestamp {
+        Some(t) => {
+            q.push(" AND (h.\"timestamp\", h.shipment_id, h.version_no) < (")
+                .push_bind(t)
+                .push(", ")
+                .push_bind(c.shipment_id)
+                .push(", ")
+                .push_bind(c.version_no)
+                .push(")");
+        }
+        // Rows without a time sort first (NULLS FIRST in a descending order):
+        // the rest of them, then every row that has one.
+        None => {
+            q.push(" AND ((h.\"timestamp\" IS NULL AND (h.shipment_id, h.version_no) < (")
+                .push_bind(c.shipment_id)
+                .push(", ")
+                .push_bind(c.version_no)
+                .push(")) OR h.\"timestamp\" IS NOT NULL)");
+        }
+    }
 }
 
 /// The query behind a page of the actor view, after `prefix` (`SELECT ` or `EXPLAIN … SELECT `).
@@ -223,7 +240,7 @@ pub(crate) fn actor_query<'a>(
 ) -> QueryBuilder<'a, sqlx::Postgres> {
     let mut q = QueryBuilder::new(prefix);
     q.push("s.reference AS shipment_reference, ");
-    push_entries_from(&mut q, with_actors, "");
+    push_entries_from(&mut q, with_actors, super::Reading::Page, "");
     q.push(" JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
         .push_bind(actor);
     if let Some(c) = before {
@@ -242,9 +259,7 @@ mod tests {
     #[test]
     fn a_cursor_survives_the_command_line() {
         let cursor = ActorCursor {
-            timestamp: DateTime::parse_from_rfc3339("2026-11-02T10:00:00.000123Z")
-                .unwrap()
-                .with_timezone(&Utc),
+            timestamp: Some("2026-11-02T10:00:00.000123Z".parse().unwrap()),
             shipment_id: Uuid::nil(),
             version_no: 42,
         };
@@ -255,6 +270,10 @@ mod tests {
         );
         assert_eq!(text.parse::<ActorCursor>().unwrap(), cursor);
         assert!("yesterday".parse::<ActorCursor>().is_err());
+        for stored in ["infinity", "+010000-01-01T00:00:00.000000Z", "null"] {
+            let text = format!("{stored}/00000000-0000-0000-0000-000000000000/1");
+            assert_eq!(text.parse::<ActorCursor>().unwrap().to_string(), text);
+        }
         assert!("2026-11-02T10:00:00Z/not-a-uuid/1".parse::<ActorCursor>().is_err());
     }
 }

@@ -1,7 +1,6 @@
 //! Blame: for each field of a shipment, the version that last changed it, who
 //! made that change and when. "Who changed the delivery address?" in one look.
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{Postgres, QueryBuilder};
@@ -12,6 +11,7 @@ use super::diff;
 use super::{resolve, Resolved, ShipmentRef};
 use crate::db::Db;
 use crate::error::Result;
+use crate::moment::Moment;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -25,7 +25,7 @@ pub struct BlameLine {
     pub event_type: String,
     pub actor_id: Option<Uuid>,
     pub actor_name: Option<String>,
-    pub timestamp: DateTime<Utc>,
+    pub timestamp: Option<Moment>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -42,12 +42,13 @@ pub struct Blame {
 #[derive(sqlx::FromRow)]
 struct Row {
     field: String,
-    change: Value,
+    /// The change's JSON text (read leniently: see `json`).
+    change: String,
     version_no: i32,
     event_type: String,
     actor_id: Option<Uuid>,
     actor_name: Option<String>,
-    timestamp: DateTime<Utc>,
+    timestamp: Option<Moment>,
 }
 
 /// The blame query after `prefix` (`SELECT ` or `EXPLAIN … SELECT `).
@@ -60,7 +61,8 @@ pub(crate) fn blame_query<'a>(prefix: &str, shipment: Uuid, with_actors: bool) -
         ("NULL::text", "")
     };
     let mut q = QueryBuilder::new(format!(
-        "{prefix}b.field, b.change, b.version_no, b.event_type, b.actor_id, {name} AS actor_name, b.\"timestamp\"
+        "{prefix}b.field, b.change::text AS change, b.version_no, COALESCE(b.event_type, '') AS event_type, b.actor_id,
+                 {name} AS actor_name, b.\"timestamp\"
            FROM (SELECT DISTINCT ON (c.key) c.key AS field, c.value AS change, h.version_no, h.event_type,
                         h.actor_id, h.\"timestamp\"
                    FROM shipment_history h
@@ -84,9 +86,11 @@ pub async fn blame(db: &Db, key: &str) -> Result<Blame> {
                 .persistent(false)
                 .fetch_all(&mut *tx)
                 .await?;
-            let latest: Option<(i32, Option<Value>)> = crate::db::query_as(
-                "SELECT version_no, snapshot FROM shipment_history WHERE shipment_id = $1
-                  ORDER BY version_no DESC LIMIT 1",
+            // The latest snapshot's field names only: it may be large.
+            let latest: Option<(i32, Option<Vec<String>>)> = crate::db::query_as(
+                "SELECT version_no, CASE WHEN jsonb_typeof(snapshot) = 'object'
+                                         THEN ARRAY(SELECT jsonb_object_keys(snapshot)) END
+                   FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no DESC LIMIT 1",
             )
             .bind(shipment.id)
             .fetch_optional(&mut *tx)
@@ -97,26 +101,26 @@ pub async fn blame(db: &Db, key: &str) -> Result<Blame> {
 
     let lines: Vec<BlameLine> = rows
         .into_iter()
-        .map(|r| BlameLine {
-            value: diff::new_value(&r.change).clone(),
-            previous: diff::old_value(&r.change).cloned(),
-            field: r.field,
-            version_no: r.version_no,
-            event_type: r.event_type,
-            actor_id: r.actor_id,
-            actor_name: r.actor_name,
-            timestamp: r.timestamp,
+        .map(|r| {
+            let change = super::json::parse(&r.change).0;
+            BlameLine {
+                value: diff::new_value(&change).clone(),
+                previous: diff::old_value(&change).cloned(),
+                field: r.field,
+                version_no: r.version_no,
+                event_type: r.event_type,
+                actor_id: r.actor_id,
+                actor_name: r.actor_name,
+                timestamp: r.timestamp,
+            }
         })
         .collect();
     let (latest_version, snapshot) = latest.unwrap_or((0, None));
-    let mut unattributed: Vec<String> = match snapshot {
-        Some(Value::Object(map)) => map
-            .keys()
-            .filter(|k| !lines.iter().any(|l| &l.field == *k))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut unattributed: Vec<String> = snapshot
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|k| !lines.iter().any(|l| &l.field == k))
+        .collect();
     unattributed.sort();
     Ok(Blame {
         shipment,

@@ -10,10 +10,10 @@ pub mod blame;
 pub mod diff;
 pub mod export;
 mod filter;
+pub(crate) mod json;
 pub mod time;
 pub mod version;
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use crate::db::Db;
 use crate::error::{Error, Field, Result};
+use crate::moment::Moment;
 
 pub use filter::TimelineFilter;
 
@@ -48,7 +49,9 @@ pub struct TimelineEntry {
     pub actor_id: Option<Uuid>,
     /// The actor's display name when the database has an `actors` table that knows them.
     pub actor_name: Option<String>,
-    pub timestamp: DateTime<Utc>,
+    /// As stored: `infinity` and years past 9999 included; `null` when missing.
+    pub timestamp: Option<Moment>,
+    /// In a page, a description over 4 kB is cut (the version shows it whole).
     pub description: Option<String>,
     /// The fields this version changed, sorted (empty when `changes` is not an object).
     pub changed_fields: Vec<String>,
@@ -73,8 +76,8 @@ pub struct Facets {
     pub shipment: ShipmentRef,
     pub actors: Vec<ActorCount>,
     pub event_types: Vec<EventTypeCount>,
-    pub first: Option<DateTime<Utc>>,
-    pub last: Option<DateTime<Utc>>,
+    pub first: Option<Moment>,
+    pub last: Option<Moment>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
@@ -94,7 +97,7 @@ pub struct EventTypeCount {
     pub count: i64,
 }
 
-/// A history row as selected by `ENTRY_COLUMNS`.
+/// A history row as `push_entries_from` selects it.
 #[derive(sqlx::FromRow)]
 pub(crate) struct EntryRow {
     shipment_id: Uuid,
@@ -103,14 +106,32 @@ pub(crate) struct EntryRow {
     event_type: String,
     actor_id: Option<Uuid>,
     actor_name: Option<String>,
-    timestamp: DateTime<Utc>,
+    timestamp: Option<Moment>,
     description: Option<String>,
-    changes: Option<Value>,
+    /// `changes` as text; in a page only when it is small (see `json::PAGE_VALUE_BYTES`).
+    changes_text: Option<String>,
+    /// `changes`' stored size, to say how large one left out of a page is.
+    changes_bytes: Option<i32>,
+}
+
+impl EntryRow {
+    /// `changes` read (or its text, with a note, when it cannot be read field by field).
+    pub(crate) fn changes(&self) -> (Value, Option<String>) {
+        json::parse_opt(self.changes_text.as_deref())
+    }
 }
 
 impl From<EntryRow> for TimelineEntry {
     fn from(r: EntryRow) -> Self {
-        let changes = r.changes.unwrap_or(Value::Null);
+        let (changes, unreadable) = r.changes();
+        let summary = match (&r.changes_text, r.changes_bytes, unreadable) {
+            (None, Some(bytes), _) => format!(
+                "(changes too large to summarise here: {} kB; open the version to see them)",
+                bytes / 1024
+            ),
+            (Some(_), _, Some(_)) => "(changes nested too deeply to list; open the version to see their text)".into(),
+            _ => diff::summary(&changes),
+        };
         TimelineEntry {
             shipment_id: r.shipment_id,
             shipment_reference: r.shipment_reference,
@@ -121,9 +142,19 @@ impl From<EntryRow> for TimelineEntry {
             timestamp: r.timestamp,
             description: r.description,
             changed_fields: diff::changed_fields(&changes),
-            summary: diff::summary(&changes),
+            summary,
         }
     }
+}
+
+/// How much of each row a query reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// A page: `changes` only when small, descriptions cut at 4 kB, so that a
+    /// page costs the same however large other people's values are.
+    Page,
+    /// Everything, as stored (one version, an export).
+    Whole,
 }
 
 /// The shipment a key names, and whether the optional `actors` table exists.
@@ -135,7 +166,8 @@ pub(crate) struct Resolved {
 /// Finds a shipment by id, or by reference (exact first, then ignoring case).
 /// Each lookup can use an index: no `OR` across columns.
 pub(crate) async fn resolve(conn: &mut PgConnection, key: &str) -> Result<Resolved> {
-    const COLUMNS: &str = "SELECT s.id, s.reference, s.title, to_regclass('actors') IS NOT NULL AS with_actors
+    const COLUMNS: &str = "SELECT s.id, COALESCE(s.reference, ''), COALESCE(s.title, ''),
+                                  to_regclass('actors') IS NOT NULL AS with_actors
                              FROM shipment_requests s";
     let key = key.trim();
     let found: Option<(Uuid, String, String, bool)> = if let Ok(id) = Uuid::parse_str(key) {
@@ -172,8 +204,19 @@ pub(crate) async fn resolve(conn: &mut PgConnection, key: &str) -> Result<Resolv
 /// not a subquery per row: PostgreSQL plans a correlated subquery on a small
 /// `actors` table as a sequential scan per row (9 ms for 1,000 rows, against
 /// 1 ms joined with a memoized index lookup). `actors` is optional elsewhere.
-pub(crate) fn push_entries_from(q: &mut QueryBuilder<'_, Postgres>, with_actors: bool, extra: &str) {
-    q.push("h.shipment_id, h.version_no, h.event_type, h.actor_id, h.\"timestamp\", h.description, h.changes");
+pub(crate) fn push_entries_from(q: &mut QueryBuilder<'_, Postgres>, with_actors: bool, reading: Reading, extra: &str) {
+    // NULLs where Waybill's own schema has NOT NULL are other people's data too.
+    q.push("h.shipment_id, h.version_no, COALESCE(h.event_type, '') AS event_type, h.actor_id, h.\"timestamp\", ");
+    q.push(match reading {
+        Reading::Page => format!(
+            "CASE WHEN octet_length(h.description) <= 4096 THEN h.description ELSE left(h.description, 1000) || '…' END AS description,
+             CASE WHEN pg_column_size(h.changes) <= {max} AND octet_length(h.changes::text) <= {max}
+                  THEN h.changes::text END AS changes_text,
+             pg_column_size(h.changes) AS changes_bytes",
+            max = json::PAGE_VALUE_BYTES
+        ),
+        Reading::Whole => "h.description, h.changes::text AS changes_text, pg_column_size(h.changes) AS changes_bytes".into(),
+    });
     q.push(extra);
     if with_actors {
         q.push(", a.display_name AS actor_name FROM shipment_history h LEFT JOIN actors a ON a.id = h.actor_id");
@@ -236,7 +279,7 @@ pub(crate) fn page_query<'a>(
     let mut q = QueryBuilder::new(prefix);
     q.push_bind(shipment.reference.clone())
         .push("::text AS shipment_reference, ");
-    push_entries_from(&mut q, with_actors, "");
+    push_entries_from(&mut q, with_actors, Reading::Page, "");
     q.push(" WHERE h.shipment_id = ").push_bind(shipment.id);
     if let Some(v) = before_version {
         q.push(" AND h.version_no < ").push_bind(v);
@@ -270,13 +313,13 @@ async fn facets_in(tx: &mut PgConnection, key: &str) -> Result<Facets> {
     .fetch_all(&mut *tx)
     .await?;
     let event_types: Vec<EventTypeCount> = crate::db::query_as(
-        "SELECT h.event_type, count(*) AS count FROM shipment_history h
-          WHERE h.shipment_id = $1 GROUP BY h.event_type ORDER BY count DESC, h.event_type",
+        "SELECT COALESCE(h.event_type, '') AS event_type, count(*) AS count FROM shipment_history h
+          WHERE h.shipment_id = $1 GROUP BY 1 ORDER BY count DESC, 1",
     )
     .bind(shipment.id)
     .fetch_all(&mut *tx)
     .await?;
-    let (first, last): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = crate::db::query_as(
+    let (first, last): (Option<Moment>, Option<Moment>) = crate::db::query_as(
         "SELECT min(h.\"timestamp\"), max(h.\"timestamp\") FROM shipment_history h WHERE h.shipment_id = $1",
     )
     .bind(shipment.id)

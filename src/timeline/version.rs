@@ -8,7 +8,7 @@ use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
 
 use super::diff::{self, Diff};
-use super::{push_entries_from, resolve, EntryRow, Resolved, ShipmentRef, TimelineEntry};
+use super::{json, push_entries_from, resolve, EntryRow, Reading, Resolved, ShipmentRef, TimelineEntry};
 use crate::db::Db;
 use crate::error::{Error, Result};
 
@@ -44,6 +44,8 @@ pub struct VersionDetail {
 struct Full {
     entry: EntryRow,
     snapshot: Option<Value>,
+    /// Said about the row (a value that cannot be read field by field).
+    notes: Vec<String>,
 }
 
 /// Fetches one version and everything `version` needs, in one transaction.
@@ -51,21 +53,31 @@ async fn load_row(conn: &mut PgConnection, resolved: &Resolved, version: i32) ->
     let mut q = QueryBuilder::new("SELECT ");
     q.push_bind(resolved.shipment.reference.clone())
         .push("::text AS shipment_reference, ");
-    push_entries_from(&mut q, resolved.with_actors, ", h.snapshot");
+    push_entries_from(
+        &mut q,
+        resolved.with_actors,
+        Reading::Whole,
+        ", h.snapshot::text AS snapshot_text",
+    );
     q.push(" WHERE h.shipment_id = ")
         .push_bind(resolved.shipment.id)
         .push(" AND h.version_no = ")
         .push_bind(version);
     let row = q.build().persistent(false).fetch_optional(&mut *conn).await?;
-    row.map(|row| {
-        use sqlx::{FromRow, Row};
-        Ok(Full {
-            entry: EntryRow::from_row(&row)?,
-            snapshot: row.try_get::<Option<Value>, _>("snapshot")?.filter(|v| !v.is_null()),
-        })
-    })
-    .transpose()
-    .map_err(|e: sqlx::Error| e.into())
+    let Some(row) = row else { return Ok(None) };
+    use sqlx::{FromRow, Row};
+    let entry = EntryRow::from_row(&row)?;
+    let (snapshot, snapshot_note) = json::parse_opt(row.try_get::<Option<String>, _>("snapshot_text")?.as_deref());
+    let v = entry.version_no;
+    let notes = [(entry.changes().1, "changes"), (snapshot_note, "snapshot")]
+        .into_iter()
+        .filter_map(|(note, what)| note.map(|n| format!("v{v}'s {what}: {n}")))
+        .collect();
+    Ok(Some(Full {
+        entry,
+        snapshot: Some(snapshot).filter(|s| !s.is_null()),
+        notes,
+    }))
 }
 
 async fn latest(conn: &mut PgConnection, shipment: &ShipmentRef) -> Result<i32> {
@@ -88,47 +100,133 @@ async fn require(conn: &mut PgConnection, resolved: &Resolved, version: i32) -> 
     }
 }
 
-/// The state after `full`: its snapshot, or the replay of every change up to it.
-async fn state_of(
-    conn: &mut PgConnection,
-    shipment: &ShipmentRef,
-    full: &Full,
-    notes: &mut Vec<String>,
-) -> Result<(Option<Value>, SnapshotSource)> {
-    if let Some(snapshot) = &full.snapshot {
-        return Ok((Some(snapshot.clone()), SnapshotSource::Stored));
-    }
-    let v = full.entry.version_no;
-    let changes: Vec<(Option<Value>,)> = crate::db::query_as(
-        "SELECT changes FROM shipment_history WHERE shipment_id = $1 AND version_no <= $2 ORDER BY version_no",
-    )
-    .bind(shipment.id)
-    .bind(v)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut state = Map::new();
-    let mut skipped = 0;
-    for (c,) in &changes {
-        if !diff::apply_changes(&mut state, c.as_ref().unwrap_or(&Value::Null)) {
-            skipped += 1;
+/// The states after each of `rows` (in version order): a stored snapshot as
+/// it is, else rebuilt by replaying `changes`. The replay is one streamed pass
+/// that starts at the latest stored snapshot at or below the earliest version
+/// needed, so memory holds one state however long the history, and two
+/// versions (a diff's two sides) cost one pass, not two.
+/// Each state comes with what to say about how it was found.
+struct Found {
+    state: Option<Value>,
+    source: SnapshotSource,
+    note: Option<String>,
+}
+
+async fn states_of(conn: &mut PgConnection, shipment: &ShipmentRef, rows: &[&Full]) -> Result<Vec<Found>> {
+    let missing: Vec<i32> = rows
+        .iter()
+        .filter(|r| r.snapshot.is_none())
+        .map(|r| r.entry.version_no)
+        .collect();
+    let rebuilt = match (missing.first(), missing.last()) {
+        (Some(&first), Some(&last)) => replay(conn, shipment, first, last, &missing).await?,
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for row in rows {
+        let v = row.entry.version_no;
+        if let Some(snapshot) = &row.snapshot {
+            out.push(Found {
+                state: Some(snapshot.clone()),
+                source: SnapshotSource::Stored,
+                note: None,
+            });
+            continue;
+        }
+        match rebuilt.iter().find(|r| r.version == v) {
+            Some(Rebuilt {
+                state: Some(state),
+                from,
+                skipped,
+                ..
+            }) => {
+                let mut note = match from {
+                    Some(base) => format!("v{v} has no stored snapshot: its state was rebuilt from v{base}'s snapshot and the changes after it"),
+                    None => format!("v{v} has no stored snapshot: its state was rebuilt by replaying the changes of every version up to it"),
+                };
+                if *skipped > 0 {
+                    note.push_str(&format!(
+                        " ({skipped} versions had changes that are not per field and were skipped)"
+                    ));
+                }
+                out.push(Found {
+                    state: Some(Value::Object(state.clone())),
+                    source: SnapshotSource::Reconstructed,
+                    note: Some(note),
+                });
+            }
+            _ => out.push(Found {
+                state: None,
+                source: SnapshotSource::Missing,
+                note: Some(format!(
+                    "v{v} has no snapshot and no changes recorded per field: its state is unknown"
+                )),
+            }),
         }
     }
-    if skipped == changes.len() {
-        notes.push(format!(
-            "v{v} has no snapshot and no changes recorded per field: its state is unknown"
-        ));
-        return Ok((None, SnapshotSource::Missing));
+    Ok(out)
+}
+
+struct Rebuilt {
+    version: i32,
+    state: Option<Map<String, Value>>,
+    /// The version whose stored snapshot the replay started from.
+    from: Option<i32>,
+    skipped: usize,
+}
+
+/// Replays from the latest snapshot at or below `first` up to `last`, keeping
+/// the state after each version in `wanted`.
+async fn replay(
+    conn: &mut PgConnection,
+    shipment: &ShipmentRef,
+    first: i32,
+    last: i32,
+    wanted: &[i32],
+) -> Result<Vec<Rebuilt>> {
+    let base: Option<(i32, String)> = crate::db::query_as(
+        "SELECT version_no, snapshot::text FROM shipment_history
+          WHERE shipment_id = $1 AND version_no <= $2 AND snapshot IS NOT NULL AND jsonb_typeof(snapshot) = 'object'
+          ORDER BY version_no DESC LIMIT 1",
+    )
+    .bind(shipment.id)
+    .bind(first)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (mut state, from, mut applied) = match base {
+        Some((v, text)) => match json::parse(&text).0 {
+            Value::Object(map) => (map, Some(v), 1usize),
+            _ => (Map::new(), None, 0),
+        },
+        None => (Map::new(), None, 0),
+    };
+    let mut skipped = 0;
+    let mut out = Vec::new();
+    let mut rows = crate::db::query_as::<(i32, Option<String>)>(
+        "SELECT version_no, changes::text FROM shipment_history
+          WHERE shipment_id = $1 AND version_no > $2 AND version_no <= $3 ORDER BY version_no",
+    )
+    .bind(shipment.id)
+    .bind(from.unwrap_or(0))
+    .bind(last)
+    .fetch(&mut *conn);
+    use futures_util::TryStreamExt;
+    while let Some((v, changes)) = rows.try_next().await? {
+        if diff::apply_changes(&mut state, &json::parse_opt(changes.as_deref()).0) {
+            applied += 1;
+        } else {
+            skipped += 1;
+        }
+        if wanted.contains(&v) {
+            out.push(Rebuilt {
+                version: v,
+                state: (applied > 0).then(|| state.clone()),
+                from,
+                skipped,
+            });
+        }
     }
-    let mut note = format!(
-        "v{v} has no stored snapshot: its state was rebuilt by replaying the changes of every version up to it"
-    );
-    if skipped > 0 {
-        note.push_str(&format!(
-            " ({skipped} versions had changes that are not per field and were skipped)"
-        ));
-    }
-    notes.push(note);
-    Ok((Some(Value::Object(state)), SnapshotSource::Reconstructed))
+    Ok(out)
 }
 
 fn diff_of(
@@ -193,28 +291,31 @@ async fn detail_in(conn: &mut PgConnection, resolved: &Resolved, v: i32) -> Resu
     .bind(v)
     .fetch_one(&mut *conn)
     .await?;
-    let mut notes = Vec::new();
-    let (state, state_source) = state_of(conn, shipment, &full, &mut notes).await?;
-    let before = match previous {
-        Some(p) => {
-            let prev = require(conn, resolved, p).await?;
-            let mut ignored = Vec::new();
-            Some((p, state_of(conn, shipment, &prev, &mut ignored).await?.0))
-        }
+    let prev = match previous {
+        Some(p) => Some(require(conn, resolved, p).await?),
         None => None,
     };
-    let changes = full.entry.changes.clone().unwrap_or(Value::Null);
+    let rows: Vec<&Full> = prev.iter().chain([&full]).collect();
+    let mut found = states_of(conn, shipment, &rows).await?;
+    let this = found.pop().expect("one state per row");
+    let before = prev
+        .as_ref()
+        .zip(found.pop())
+        .map(|(p, f)| (p.entry.version_no, f.state));
+    // What is said about this version (the one before speaks in its own panel).
+    let notes: Vec<String> = full.notes.iter().cloned().chain(this.note).collect();
+    let changes = full.entry.changes().0;
     let diff = diff_of(
         before.as_ref().map(|(p, s)| (*p, s.as_ref())),
-        (v, state.as_ref()),
+        (v, this.state.as_ref()),
         notes,
         &changes,
     );
     Ok(VersionDetail {
         shipment: shipment.clone(),
         entry: full.entry.into(),
-        state,
-        state_source,
+        state: this.state,
+        state_source: this.source,
         changes,
         diff,
         previous,
@@ -233,10 +334,17 @@ async fn compare_in(tx: &mut PgConnection, key: &str, from: i32, to: i32) -> Res
     let resolved = resolve(&mut *tx, key).await?;
     let old = require(&mut *tx, &resolved, from).await?;
     let new = require(&mut *tx, &resolved, to).await?;
-    let mut notes = Vec::new();
-    let (old_state, _) = state_of(&mut *tx, &resolved.shipment, &old, &mut notes).await?;
-    let (new_state, _) = state_of(&mut *tx, &resolved.shipment, &new, &mut notes).await?;
-    let to_changes = new.entry.changes.clone().unwrap_or(Value::Null);
+    // In version order, for the one replay pass.
+    let ordered = if from <= to { [&old, &new] } else { [&new, &old] };
+    let mut found = states_of(&mut *tx, &resolved.shipment, &ordered).await?;
+    if from > to {
+        found.reverse();
+    }
+    let mut notes: Vec<String> = old.notes.iter().chain(&new.notes).cloned().collect();
+    notes.extend(found.iter().filter_map(|f| f.note.clone()));
+    let new_state = found.pop().and_then(|f| f.state);
+    let old_state = found.pop().and_then(|f| f.state);
+    let to_changes = new.entry.changes().0;
     let mut diff = diff_of(
         Some((from, old_state.as_ref())),
         (to, new_state.as_ref()),

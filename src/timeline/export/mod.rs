@@ -11,14 +11,13 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use super::activity::Scope;
 use super::actor::ActorCursor;
-use super::{diff, push_entries_from, resolve, EntryRow, TimelineFilter};
+use super::{diff, push_entries_from, resolve, EntryRow, Reading, TimelineFilter};
 use crate::db::{Db, ReadLimit, Reader};
 use crate::error::Result;
 
@@ -147,19 +146,19 @@ async fn stream(
     let mut rows = 0u64;
     let mut stream = q.build_query_as::<EntryRow>().persistent(false).fetch(&mut *tx);
     while let Some(entry) = stream.try_next().await? {
-        let changes = entry.changes.clone().unwrap_or(Value::Null);
+        let (changes, _) = entry.changes();
         sink.row(&ExportEntry {
             shipment_reference: &entry.shipment_reference,
             shipment_id: entry.shipment_id,
             version_no: entry.version_no,
-            timestamp: super::time::format_time(entry.timestamp, zone),
-            timestamp_utc: sink::utc(entry.timestamp),
+            timestamp: entry.timestamp.map(|t| t.format_in(zone)).unwrap_or_default(),
+            timestamp_utc: entry.timestamp.map(|t| t.utc_millis()).unwrap_or_default(),
             event_type: &entry.event_type,
             actor_id: entry.actor_id,
             actor_name: entry.actor_name.as_deref(),
             description: entry.description.as_deref(),
             summary: diff::summary(&changes),
-            changes: &changes,
+            changes: sink::Changes(entry.changes_text.as_deref().unwrap_or("null")),
         })?;
         rows += 1;
         r.output_rows(rows);
@@ -185,14 +184,14 @@ async fn query<'a>(
             let resolved = resolve(&mut *tx, key).await?;
             q.push_bind(resolved.shipment.reference.clone())
                 .push("::text AS shipment_reference, ");
-            push_entries_from(&mut q, with_actors, "");
+            push_entries_from(&mut q, with_actors, Reading::Whole, "");
             q.push(" WHERE h.shipment_id = ").push_bind(resolved.shipment.id);
             format!("shipment {} ({})", resolved.shipment.reference, resolved.shipment.title)
         }
         Scope::Actor(key) => {
             let actor = super::actor::resolve(&mut *tx, key, with_actors).await?;
             q.push("s.reference AS shipment_reference, ");
-            push_entries_from(&mut q, with_actors, "");
+            push_entries_from(&mut q, with_actors, Reading::Whole, "");
             q.push(" JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
                 .push_bind(actor.id);
             format!("changes by {}", actor.label())

@@ -3,9 +3,8 @@
 
 use std::io::Write;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::SecondsFormat;
 use serde::Serialize;
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::ExportHeader;
@@ -39,11 +38,21 @@ pub(super) struct ExportEntry<'a> {
     pub actor_name: Option<&'a str>,
     pub description: Option<&'a str>,
     pub summary: String,
-    pub changes: &'a Value,
+    /// As stored, embedded whole in the JSON export (a value too deep for
+    /// serde to read still copies through as text).
+    pub changes: Changes<'a>,
 }
 
-pub(super) fn utc(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+/// `changes` for the export: its JSON text, kept exact.
+pub(super) struct Changes<'a>(pub &'a str);
+
+impl Serialize for Changes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match serde_json::value::RawValue::from_string(self.0.to_string()) {
+            Ok(raw) => raw.serialize(s),
+            Err(_) => s.serialize_str(self.0),
+        }
+    }
 }
 
 /// Where rows go, in the chosen format.
@@ -95,7 +104,7 @@ impl<W: Write> Sink<W> {
                     cell(r.actor_name.unwrap_or_default()),
                     cell(r.description.unwrap_or_default()),
                     cell(&r.summary),
-                    cell(&r.changes.to_string()),
+                    cell(r.changes.0),
                 ])
                 .map_err(csv_error),
             Sink::Json { out, first } => {

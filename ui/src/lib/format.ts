@@ -2,22 +2,39 @@
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** `2026-11-26 14:05` in local time. */
-export function localDateTime(iso: string): string {
+/** The time as a Date, or null for one a browser cannot hold (missing,
+ *  `infinity`, beyond the year 275760): those show as stored. */
+export function asDate(iso: string | null): Date | null {
+  if (!iso) return null;
   const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** How a time that is not a Date reads: as stored, or "no time recorded". */
+export function shownAsStored(iso: string | null): string {
+  return iso ?? "no time recorded";
+}
+
+/** `2026-11-26 14:05` in local time. */
+export function localDateTime(iso: string | null): string {
+  const d = asDate(iso);
+  if (!d) return shownAsStored(iso);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** Full precision for tooltips: local time with milliseconds and the UTC instant. */
-export function preciseTime(iso: string): string {
-  const d = new Date(iso);
+export function preciseTime(iso: string | null): string {
+  const d = asDate(iso);
+  if (!d) return shownAsStored(iso);
   const ms = String(d.getMilliseconds()).padStart(3, "0");
   return `${localDateTime(iso)}:${pad(d.getSeconds())}.${ms} local · ${d.toISOString()}`;
 }
 
 /** `3 min ago`, `5 h ago`, `2 d ago`; older than a month: the date. Future: `in 4 d`. */
-export function relativeTime(iso: string, now: Date = new Date()): string {
-  const seconds = Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
+export function relativeTime(iso: string | null, now: Date = new Date()): string {
+  const d = asDate(iso);
+  if (!d) return shownAsStored(iso);
+  const seconds = Math.round((now.getTime() - d.getTime()) / 1000);
   const future = seconds < 0;
   const s = Math.abs(seconds);
   const say = (n: number, unit: string) => (future ? `in ${n} ${unit}` : `${n} ${unit} ago`);

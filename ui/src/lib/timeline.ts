@@ -3,6 +3,7 @@
 
 import type { TimelineFilter } from "./bindings/TimelineFilter";
 import type { TimelineEntry } from "./bindings/TimelineEntry";
+import { asDate, shownAsStored } from "./format";
 
 export type Tab = "timeline" | "blame" | "asof" | "activity";
 export const TABS: { id: Tab; label: string }[] = [
@@ -90,9 +91,11 @@ export function zoneName(utc: boolean): string {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
-/** `2026-11-02 14:05:09` in local time or UTC; with `ms`, `.123` appended. */
-export function stamp(iso: string, utc: boolean, ms = false): string {
-  const d = new Date(iso);
+/** `2026-11-02 14:05:09` in local time or UTC; with `ms`, `.123` appended.
+ *  A time a browser cannot hold (`infinity`, years past 275760) shows as stored. */
+export function stamp(iso: string | null, utc: boolean, ms = false): string {
+  const d = asDate(iso);
+  if (!d) return shownAsStored(iso);
   const [y, mo, da, h, mi, s, milli] = utc
     ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()]
     : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()];

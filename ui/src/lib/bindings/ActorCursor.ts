@@ -3,4 +3,8 @@
 /**
  * Where the next page of an actor's changes starts (exclusive).
  */
-export type ActorCursor = { timestamp: string, shipment_id: string, version_no: number, };
+export type ActorCursor = { 
+/**
+ * `null` for a row without a time (those come first, as PostgreSQL sorts NULLs).
+ */
+timestamp: string | null, shipment_id: string, version_no: number, };

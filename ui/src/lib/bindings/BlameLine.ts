@@ -9,4 +9,4 @@ value: JsonValue,
 /**
  * The value before that change, when it was recorded.
  */
-previous: JsonValue | null, version_no: number, event_type: string, actor_id: string | null, actor_name: string | null, timestamp: string, };
+previous: JsonValue | null, version_no: number, event_type: string, actor_id: string | null, actor_name: string | null, timestamp: string | null, };

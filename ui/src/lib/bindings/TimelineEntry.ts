@@ -7,7 +7,15 @@ export type TimelineEntry = { shipment_id: string, shipment_reference: string, v
 /**
  * The actor's display name when the database has an `actors` table that knows them.
  */
-actor_name: string | null, timestamp: string, description: string | null, 
+actor_name: string | null, 
+/**
+ * As stored: `infinity` and years past 9999 included; `null` when missing.
+ */
+timestamp: string | null, 
+/**
+ * In a page, a description over 4 kB is cut (the version shows it whole).
+ */
+description: string | null, 
 /**
  * The fields this version changed, sorted (empty when `changes` is not an object).
  */
