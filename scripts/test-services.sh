@@ -3,7 +3,8 @@
 #   - PostgreSQL on 127.0.0.1 with TLS (a certificate for localhost signed by a
 #     throw-away CA made here with openssl) and password (SCRAM) logins for an
 #     owner role and a read-only role;
-#   - PgBouncer in pool_mode = transaction in front of it (no TLS offered).
+#   - PgBouncer in pool_mode = transaction in front of it, otherwise as it ships
+#     (no ignore_startup_parameters: users' poolers have none; no TLS offered).
 # Usage: test-services.sh start   prints `export …` lines (eval them)
 #        test-services.sh stop DIR
 # Passwords are random per run, so a test can grep files and logs for them.
@@ -74,7 +75,6 @@ auth_file = $dir/userlist.txt
 pool_mode = transaction
 max_client_conn = 400
 default_pool_size = 20
-ignore_startup_parameters = extra_float_digits
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 INI

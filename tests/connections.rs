@@ -432,3 +432,25 @@ async fn missing_tables_and_a_missing_function_are_named() {
     assert_eq!(e.code(), "schema_missing", "{e}");
     assert!(e.to_string().contains("shipment_history"), "{e}");
 }
+
+#[tokio::test]
+async fn a_stock_pgbouncer_takes_waybill_and_a_refused_startup_parameter_is_named() {
+    let r = remote();
+    let name = r.seeded_db().await;
+    // The test PgBouncer runs as it ships (no ignore_startup_parameters):
+    // sqlx's `extra_float_digits` used to be refused there on every connection.
+    let db = r.open(&r.pooled(&name), &r.owner_password).await.unwrap();
+    let page = timeline::page(&db, "SHP-2026-000001", &TimelineFilter::default(), None, 5)
+        .await
+        .unwrap();
+    assert!(!page.entries.is_empty());
+
+    // A profile not marked as pooled sends its schema as a startup option,
+    // which a pooler refuses: the error names the parameter and what to do.
+    let mut unmarked = r.pooled(&name);
+    unmarked.pooler = false;
+    unmarked.schema = Some("audit".into());
+    let e = r.open(&unmarked, &r.owner_password).await.unwrap_err();
+    assert_eq!(e.code(), "startup_parameter_refused", "{e}");
+    assert!(e.to_string().contains("`options`"), "{e}");
+}
