@@ -19,6 +19,7 @@ fn options(scenario: Scenario, params: Params) -> RunOptions {
         unsafe_control: false,
         is_sandbox: true,
         database: "test (sandbox)".into(),
+        keep_test_shipments: false,
     }
 }
 
@@ -218,10 +219,10 @@ async fn cancelling_stops_unsent_requests_and_the_report_says_so() {
         .contains(&format!("{} cancelled", report.cancelled)));
     // What was sent is intact: every check but "all succeeded" still holds.
     assert!(report.checks.iter().skip(1).all(|c| c.passed), "{:#?}", report.checks);
-    let sent = report.requests.len() as i32;
+    let committed = report.requests.iter().filter(|r| r.version.is_some()).count() as i32;
     assert_eq!(
         history(&db, &report.shipments[0].id).await,
-        (1..=sent).collect::<Vec<_>>()
+        (1..=committed).collect::<Vec<_>>()
     );
     assert!(seen.load(Ordering::Relaxed) >= 50);
 }
@@ -318,4 +319,236 @@ async fn plots_render_as_svg_and_png_with_titled_axes() {
     }
     let err = plots::write(Plot::Latency(&run_a), &out.join("plot.gif")).unwrap_err();
     assert!(err.to_string().contains(".svg or .png"));
+}
+
+/// Holds a shipment's row lock in a session of its own until dropped, as
+/// someone else's long transaction would.
+async fn lock_shipment(db: &Db, id: uuid::Uuid) -> sqlx::Transaction<'static, sqlx::Postgres> {
+    let mut tx = db.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM shipment_requests WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx
+}
+
+async fn test_rows(db: &Db, id: uuid::Uuid) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM shipment_history WHERE shipment_id = $1 AND event_type = 'concurrency_test'",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_shipment_locked_by_someone_else_makes_requests_time_out_not_hang() {
+    let (_, db) = common::migrated_db().await;
+    let id = common::new_shipment(&db, "SHP-LOCKED-1").await;
+    let lock = lock_shipment(&db, id).await;
+    let mut opts = options(
+        Scenario::Concurrent,
+        Params {
+            max_total_ms: 1500,
+            ..Scenario::Concurrent.defaults()
+        },
+    );
+    opts.shipment = Some("SHP-LOCKED-1".into());
+    let started = std::time::Instant::now();
+    let report = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        run(&db, &opts, &|_| {}, &CancellationToken::new()),
+    )
+    .await
+    .expect("the run ends on its own")
+    .unwrap();
+    assert!(
+        started.elapsed().as_secs() < 15,
+        "bounded by the run's limit, not the lock"
+    );
+    assert!(!report.passed);
+    assert!(
+        report
+            .requests
+            .iter()
+            .all(|r| matches!(&r.error, Some(e) if e.kind == waybill::concurrency::ErrorKind::Timeout)),
+        "{:?}",
+        report.requests
+    );
+    drop(lock);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(test_rows(&db, id).await, 0, "nothing committed once the lock was freed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cancel_stops_requests_in_flight_on_the_server_too() {
+    let (_, db) = common::migrated_db().await;
+    let id = common::new_shipment(&db, "SHP-LOCKED-2").await;
+    let lock = lock_shipment(&db, id).await;
+    let mut opts = options(
+        Scenario::Concurrent,
+        Params {
+            max_total_ms: 600_000,
+            ..Scenario::Concurrent.defaults()
+        },
+    );
+    opts.shipment = Some("SHP-LOCKED-2".into());
+    let cancel = CancellationToken::new();
+    let canceller = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+            cancel.cancel();
+        })
+    };
+    let report = tokio::time::timeout(std::time::Duration::from_secs(20), run(&db, &opts, &|_| {}, &cancel))
+        .await
+        .expect("a cancel ends the run though the lock is held")
+        .unwrap();
+    canceller.await.unwrap();
+    assert!(!report.passed);
+    let cancelled = report
+        .requests
+        .iter()
+        .filter(|r| matches!(&r.error, Some(e) if e.kind == waybill::concurrency::ErrorKind::Cancelled))
+        .count();
+    assert_eq!(cancelled, 5, "{:?}", report.requests);
+    drop(lock);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(test_rows(&db, id).await, 0, "no cancelled request committed later");
+}
+
+#[test]
+fn a_killed_client_leaves_no_request_to_commit_later() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (name, db) = rt.block_on(common::migrated_db());
+    let id = rt.block_on(common::new_shipment(&db, "SHP-LOCKED-3"));
+    let lock = rt.block_on(lock_shipment(&db, id));
+    let home = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"))
+        .args([
+            "--database-url",
+            &common::url(&name),
+            "concurrency",
+            "--shipment",
+            "SHP-LOCKED-3",
+            "--yes",
+            "--max-ms",
+            "2000",
+        ])
+        .env("XDG_DATA_HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    child.kill().unwrap(); // SIGKILL: the client gets no chance to clean up
+    child.wait().unwrap();
+    // Past the run's limit, the server has given up on the requests by itself.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    rt.block_on(async {
+        drop(lock);
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert_eq!(
+            test_rows(&db, id).await,
+            0,
+            "the requests of a killed client never commit"
+        );
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_connection_dropped_mid_run_is_reported_never_a_pass() {
+    let (name, db) = common::migrated_db().await;
+    let params = Params {
+        requests: 50_000,
+        pool_size: 4,
+        max_total_ms: 600_000,
+        ..Scenario::RapidFire.defaults()
+    };
+    let killed = AtomicU32::new(0);
+    let progress = |p: waybill::concurrency::RunProgress| {
+        if p.done >= 200 && killed.fetch_add(1, Ordering::SeqCst) == 0 {
+            let name = name.clone();
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Runtime::new().unwrap();
+                rt.block_on(async {
+                    let admin = waybill::db::connect(common::options("postgres"), 1).await.unwrap();
+                    waybill::db::query(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                          WHERE datname = $1 AND application_name LIKE 'waybill-run-%'",
+                    )
+                    .bind(name)
+                    .execute(&admin)
+                    .await
+                    .unwrap();
+                });
+            });
+        }
+    };
+    let report = run(
+        &db,
+        &options(Scenario::RapidFire, params),
+        &progress,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert!(!report.passed, "a run that lost connections is not a pass");
+    assert!(
+        report
+            .requests
+            .iter()
+            .any(|r| matches!(&r.error, Some(e) if e.kind == waybill::concurrency::ErrorKind::ConnectionLost)),
+        "the lost connections are reported as such"
+    );
+    let lost = report
+        .checks
+        .iter()
+        .find(|c| c.name.starts_with("Nothing lost"))
+        .unwrap();
+    assert!(
+        !lost.evidence.iter().any(|e| e.contains("row is missing")),
+        "every request told a version has its row: {:?}",
+        lost.evidence
+    );
+}
+
+#[tokio::test]
+async fn outside_the_sandbox_a_run_removes_its_test_shipments_and_cleanup_only_waybills() {
+    let (_, db) = common::migrated_db().await;
+    let decoy = common::new_shipment(&db, "TEST-ABCDEF12-001").await;
+    let mut opts = options(Scenario::Spread, Scenario::Spread.defaults());
+    opts.is_sandbox = false;
+    let report = run_ok(&db, opts).await;
+    assert_pass(&report);
+    assert!(report.test_shipments_removed);
+    for s in &report.shipments {
+        assert!(history(&db, &s.id).await.is_empty());
+    }
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM shipment_requests")
+        .fetch_one(&*db)
+        .await
+        .unwrap();
+    assert_eq!(left, 1, "only the decoy is left");
+
+    let mut keep = options(Scenario::Concurrent, Scenario::Concurrent.defaults());
+    keep.is_sandbox = false;
+    keep.keep_test_shipments = true;
+    let kept = run_ok(&db, keep).await;
+    assert!(!kept.test_shipments_removed);
+    assert_eq!(
+        waybill::concurrency::remove_leftovers(&db).await.unwrap(),
+        1,
+        "the kept one, not the decoy"
+    );
+    let (reference,): (String,) = sqlx::query_as("SELECT reference FROM shipment_requests")
+        .fetch_one(&*db)
+        .await
+        .unwrap();
+    assert_eq!(reference, "TEST-ABCDEF12-001");
+    let _ = decoy;
 }

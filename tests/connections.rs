@@ -25,6 +25,7 @@ fn run_options(scenario: Scenario, database: &str) -> RunOptions {
         unsafe_control: false,
         is_sandbox: false,
         database: database.into(),
+        keep_test_shipments: false,
     }
 }
 

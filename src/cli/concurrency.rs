@@ -62,6 +62,14 @@ pub struct ConcurrencyArgs {
     /// List saved runs and exit.
     #[arg(long)]
     list: bool,
+    /// Keep the test shipments a run creates (on a database that is not the sandbox they are
+    /// removed when the run ends, whatever its outcome; the report keeps their ids).
+    #[arg(long)]
+    keep: bool,
+    /// Remove test shipments earlier runs left behind (those carrying Waybill's label, and
+    /// nothing else), then exit.
+    #[arg(long, conflicts_with_all = ["list", "keep", "unsafe_control"])]
+    cleanup: bool,
     /// Confirm writing to a non-sandbox database without being asked.
     #[arg(long)]
     yes: bool,
@@ -86,11 +94,15 @@ pub async fn run(source: &Source, args: ConcurrencyArgs) -> Result<ExitCode> {
         list(&data_dir)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let suite = if args.unsafe_control {
+    if args.cleanup {
+        return cleanup(source, args.yes).await;
+    }
+    let mut suite = if args.unsafe_control {
         Suite::self_test()
     } else {
         Suite::new(Choice::parse(&args.scenario)?, &args.overrides(), args.shipment.clone())
     };
+    suite.keep_test_shipments = args.keep;
     suite.validate()?;
     if let Some(plot) = &args.plot {
         plots::write_check(plot)?;
@@ -111,6 +123,23 @@ pub async fn run(source: &Source, args: ConcurrencyArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+async fn cleanup(source: &Source, yes: bool) -> Result<ExitCode> {
+    super::connect::with_connection(source, async |conn| {
+        connect::authorize(
+            conn,
+            yes,
+            "remove the test shipments Waybill's concurrency runs left (with their history) from",
+        )?;
+        let removed = concurrency::remove_leftovers(conn.db()).await?;
+        say!(
+            "removed {removed} test shipment{} left by earlier runs",
+            if removed == 1 { "" } else { "s" }
+        );
+        Ok(ExitCode::SUCCESS)
+    })
+    .await
 }
 
 async fn run_on(conn: &Connection, args: &ConcurrencyArgs, suite: &Suite) -> Result<Vec<RunReport>> {
@@ -250,6 +279,9 @@ fn print_report(r: &RunReport) {
             "existing shipment"
         };
         say!("Shipment: {} ({kind}, {})", s.reference, s.id);
+    }
+    if r.test_shipments_removed {
+        say!("The test shipments were removed when the run ended (--keep keeps them).");
     }
     header("RESULTS");
     let ok = r.requests.iter().filter(|q| q.version.is_some()).count();

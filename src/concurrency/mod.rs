@@ -17,4 +17,5 @@ pub mod view;
 pub use report::{Check, ErrorKind, RequestRecord, RunProgress, RunReport};
 pub use runner::{run, RunOptions};
 pub use scenario::{Params, Scenario};
+pub use setup::{remove_leftovers, TEST_TITLE};
 pub use suite::{run_suite, Choice, Overrides, Suite};

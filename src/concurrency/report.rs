@@ -17,6 +17,9 @@ pub enum ErrorKind {
     UniqueViolation,
     /// The connection broke.
     ConnectionLost,
+    /// The user cancelled the run while the request was in flight; the server
+    /// stopped it (the database cross-check says whether it had committed).
+    Cancelled,
     Other,
 }
 
@@ -82,8 +85,13 @@ pub struct RunReport {
     pub elapsed_ms: f64,
     pub shipments: Vec<TargetShipment>,
     pub requests: Vec<RequestRecord>,
-    /// Requests never sent because the run was cancelled.
+    /// Requests never sent because the run was cancelled (those in flight
+    /// were cancelled on the server and show as `Cancelled` errors).
     pub cancelled: u32,
+    /// The run's test shipments (with their history) were removed when it
+    /// ended, as on any database but the sandbox; their ids stay listed here.
+    #[serde(default)]
+    pub test_shipments_removed: bool,
     pub stats: LatencyStats,
     /// Share of the requests' active time spent waiting for a lock, sampled from
     /// pg_stat_activity; absent when the run was too short to sample.

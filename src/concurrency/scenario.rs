@@ -163,6 +163,13 @@ impl Params {
         1000u32.saturating_add(extra).saturating_add(waits)
     }
 
+    /// How long one request may take, on the server too (statement and lock
+    /// timeouts): the run's acceptable time, at least a second. A request that
+    /// needs longer has failed the run anyway; it must not hang it.
+    pub fn request_timeout_ms(&self) -> u32 {
+        self.max_total_ms.max(1000)
+    }
+
     pub fn total_requests(&self) -> u32 {
         self.requests.saturating_mul(self.shipments.max(1))
     }

@@ -32,6 +32,13 @@ pub async fn install_unsafe_control(db: &Db) -> Result<()> {
     Ok(())
 }
 
+/// How a run labels the shipments it creates; leftovers are recognised by all
+/// of it, never guessed.
+pub const TEST_TITLE: &str = "Concurrency test shipment (created by Waybill)";
+const TEST_STATUS: &str = "test";
+/// `TEST-` and 8 capital hex digits of the run id, `-`, the shipment's number.
+const TEST_REFERENCE: &str = "^TEST-[0-9A-F]{8}-[0-9]{3}$";
+
 /// Creates `count` shipments labelled as test shipments, with no history.
 pub async fn create_test_shipments(db: &Db, run_id: &str, count: u32) -> Result<Vec<TargetShipment>> {
     let mut created = Vec::new();
@@ -40,10 +47,11 @@ pub async fn create_test_shipments(db: &Db, run_id: &str, count: u32) -> Result<
         let reference = format!("TEST-{}-{n:03}", &run_id[..8].to_uppercase());
         let (id,): (Uuid,) = crate::db::query_as(
             "INSERT INTO shipment_requests (reference, title, status, origin, destination)
-             VALUES ($1, 'Concurrency test shipment (created by Waybill)', 'test', 'Waybill', 'Waybill')
-             RETURNING id",
+             VALUES ($1, $2, $3, 'Waybill', 'Waybill') RETURNING id",
         )
         .bind(&reference)
+        .bind(TEST_TITLE)
+        .bind(TEST_STATUS)
         .fetch_one(&mut *tx)
         .await?;
         created.push(TargetShipment {
@@ -54,6 +62,49 @@ pub async fn create_test_shipments(db: &Db, run_id: &str, count: u32) -> Result<
     }
     tx.commit().await?;
     Ok(created)
+}
+
+/// Removes test shipments (and their history) among `ids`: only those that
+/// carry the whole label. Returns how many went.
+pub async fn remove_test_shipments(db: &Db, ids: &[Uuid]) -> Result<u64> {
+    remove_labelled(db, Some(ids)).await
+}
+
+/// Removes every test shipment a run left behind (kept with `--keep`, or from
+/// a run that was killed): those carrying the whole label, and nothing else.
+pub async fn remove_leftovers(db: &Db) -> Result<u64> {
+    remove_labelled(db, None).await
+}
+
+async fn remove_labelled(db: &Db, only: Option<&[Uuid]>) -> Result<u64> {
+    crate::db::write_once(async {
+        let mut tx = crate::db::begin_write(db).await?;
+        let (ids,): (Vec<Uuid>,) = crate::db::query_as(
+            "SELECT COALESCE(array_agg(id), '{}') FROM shipment_requests
+              WHERE title = $1 AND status = $2 AND origin = 'Waybill' AND destination = 'Waybill'
+                AND reference ~ $3 AND ($4::uuid[] IS NULL OR id = ANY($4))",
+        )
+        .bind(TEST_TITLE)
+        .bind(TEST_STATUS)
+        .bind(TEST_REFERENCE)
+        .bind(only)
+        .fetch_one(&mut *tx)
+        .await?;
+        // History first: another database's foreign key may not cascade.
+        crate::db::query("DELETE FROM shipment_history WHERE shipment_id = ANY($1)")
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await?;
+        let removed = crate::db::query("DELETE FROM shipment_requests WHERE id = ANY($1)")
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(removed)
+    })
+    .await
+    .map_err(|e| db.classify(e))
 }
 
 /// An existing shipment by id or reference.

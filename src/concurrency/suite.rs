@@ -83,6 +83,8 @@ pub struct Suite {
     /// An existing shipment (id or reference) for the scenarios that can use one.
     pub shipment: Option<String>,
     pub unsafe_control: bool,
+    /// Keep the test shipments on a database that is not the sandbox.
+    pub keep_test_shipments: bool,
 }
 
 impl Suite {
@@ -95,6 +97,7 @@ impl Suite {
                 .collect(),
             shipment: shipment.filter(|s| !s.trim().is_empty()),
             unsafe_control: false,
+            keep_test_shipments: false,
         }
     }
 
@@ -109,6 +112,7 @@ impl Suite {
             runs: vec![(Scenario::Concurrent, overrides.apply(Scenario::Concurrent))],
             shipment: None,
             unsafe_control: true,
+            keep_test_shipments: false,
         }
     }
 
@@ -157,6 +161,7 @@ pub async fn run_suite(
             unsafe_control: suite.unsafe_control,
             is_sandbox: conn.is_sandbox(),
             database: conn.label(),
+            keep_test_shipments: suite.keep_test_shipments,
         };
         let numbered = |mut p: RunProgress| {
             p.run = n as u32 + 1;

@@ -72,8 +72,11 @@ fn all_succeeded(scenario: Scenario, requests: &[RequestRecord], cancelled: u32)
             ", {timeouts} timed out waiting for a connection (expected here)"
         ));
     }
+    let mut evidence = evidence;
     if cancelled > 0 {
         detail.push_str(&format!(", {cancelled} cancelled before they were sent"));
+        // A cancelled run tested less than it was asked to: never a pass.
+        evidence.push(format!("the run was cancelled: {cancelled} requests were never sent"));
     }
     check("All requests succeeded", evidence, detail)
 }

@@ -35,6 +35,14 @@ pub async fn run_concurrency(
     .await?)
 }
 
+/// Removes test shipments earlier runs left behind (those carrying Waybill's
+/// label, and nothing else); returns how many.
+#[command]
+pub async fn cleanup_test_shipments(state: State<'_, AppState>, confirm: Option<String>) -> Result<u32, IpcError> {
+    let (current, _) = state.confirm_write(confirm.as_deref())?;
+    Ok(waybill::concurrency::remove_leftovers(current.db()).await? as u32)
+}
+
 #[command]
 pub async fn cancel_concurrency(state: State<'_, AppState>) -> Result<bool, IpcError> {
     Ok(state.cancel_run())

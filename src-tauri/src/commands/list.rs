@@ -16,6 +16,7 @@ commands! {
     concurrency::concurrency_scenarios,
     concurrency::run_concurrency,
     concurrency::cancel_concurrency,
+    concurrency::cleanup_test_shipments,
     concurrency::list_runs,
     concurrency::open_run,
     concurrency::compare_runs,

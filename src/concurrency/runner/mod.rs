@@ -38,6 +38,9 @@ pub struct RunOptions {
     pub is_sandbox: bool,
     /// How the report names the database, e.g. "waybill (sandbox)".
     pub database: String,
+    /// Keep the test shipments a run creates on a database that is not the
+    /// sandbox (they are removed when the run ends, whatever its outcome).
+    pub keep_test_shipments: bool,
 }
 
 pub type RunProgressFn<'a> = &'a (dyn Fn(RunProgress) + Send + Sync);
@@ -84,37 +87,108 @@ async fn run_checked(
         run_id: prepared.run_id.clone(),
         scenario,
         epoch: Instant::now(),
-        pooler_begin: db.rules().pooler.then(|| db.begin_statement().to_string()),
+        pooler_begin: db.rules().pooler.then(|| {
+            let limit = params.request_timeout_ms();
+            format!(
+                "{}; SET LOCAL statement_timeout = {limit}; SET LOCAL lock_timeout = {limit}",
+                db.begin_statement()
+            )
+        }),
         cancel: cancel.clone(),
         done: AtomicU32::new(0),
         failed: AtomicU32::new(0),
     });
 
+    // A cancel also stops the requests in flight, on the server: a request the
+    // user gave up on must not commit later (when a lock it waits for is freed).
+    let canceller = cancel_on_server(db.clone(), prepared.app_name.clone(), cancel.clone());
     let mut tasks = Tasks::new();
     // The pool of the pooled strategies lives until every request is collected.
-    let _pool = spawn(&mut tasks, &shared, &prepared.request_options, &params, &ids).await?;
-    let (mut requests, cancelled) = collect(tasks, &shared, &params, progress).await?;
+    let outcome = match spawn(&mut tasks, &shared, &prepared.request_options, &params, &ids).await {
+        Ok(_pool) => collect(tasks, &shared, &params, progress).await,
+        Err(e) => Err(e),
+    };
+    canceller.abort();
     let lock_wait_share = watcher.stop().await;
+    let judged = match outcome {
+        Ok((requests, cancelled)) => judge(db, &prepared, options, &ids, requests, cancelled).await,
+        Err(e) => Err(e),
+    };
+    // The run's own test shipments go, whatever happened, on anything but the sandbox.
+    let removed = if options.is_sandbox
+        || options.keep_test_shipments
+        || prepared.shipments.iter().all(|s| !s.created_for_test)
+    {
+        false
+    } else {
+        let created: Vec<Uuid> = prepared
+            .shipments
+            .iter()
+            .filter(|s| s.created_for_test)
+            .map(|s| s.id)
+            .collect();
+        match setup::remove_test_shipments(db, &created).await {
+            Ok(_) => true,
+            Err(e) => {
+                tracing::warn!("removing the run's test shipments failed: {e}");
+                false
+            }
+        }
+    };
+    let mut report = judged?;
+    report.test_shipments_removed = removed;
+    report.lock_wait_share = lock_wait_share;
+    Ok(report)
+}
 
+/// Cancels the run's statements in flight when `cancel` fires (they carry the
+/// run's application name).
+fn cancel_on_server(db: Db, app_name: String, cancel: CancellationToken) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        cancel.cancelled().await;
+        // Twice, a moment apart: a request sent just as the cancel came is caught too.
+        for _ in 0..2 {
+            let sql = "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity
+                        WHERE application_name = $1 AND state = 'active' AND pid <> pg_backend_pid()";
+            let result = crate::db::query(sql).bind(&app_name).execute(&db).await;
+            if let Err(e) = result {
+                tracing::warn!("cancelling the run's statements on the server failed: {e}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+}
+
+/// The report: the requests against what the database holds afterwards.
+async fn judge(
+    db: &Db,
+    prepared: &Prepared,
+    options: &RunOptions,
+    ids: &[Uuid],
+    mut requests: Vec<RequestRecord>,
+    cancelled: u32,
+) -> Result<RunReport> {
+    let (scenario, params) = (options.scenario, options.params);
     requests.sort_by_key(|r| r.index);
     let elapsed_ms = span_ms(&requests);
-    let stored = stored_rows(db, prepared.assignment, &ids, &prepared.run_id).await?;
+    let stored = stored_rows(db, prepared.assignment, ids, &prepared.run_id).await?;
     let checks = verdict::judge(scenario, &params, &requests, cancelled, elapsed_ms, &stored);
     Ok(RunReport {
-        id: prepared.run_id,
+        id: prepared.run_id.clone(),
         scenario,
         params,
         database: options.database.clone(),
         unsafe_control: options.unsafe_control,
         started_at: prepared.started_at,
         elapsed_ms,
-        shipments: prepared.shipments,
+        shipments: prepared.shipments.clone(),
         stats: stats::summarize(&requests, elapsed_ms),
         passed: checks.iter().all(|c| c.passed),
         checks,
         requests,
         cancelled,
-        lock_wait_share,
+        test_shipments_removed: false,
+        lock_wait_share: None,
     })
 }
 
@@ -150,7 +224,16 @@ async fn prepare(db: &Db, options: &RunOptions) -> Result<Prepared> {
         (None, _) => setup::create_test_shipments(db, &run_id, params.shipments).await?,
     };
     let app_name = format!("waybill-run-{}", &run_id[..12]);
-    let request_options = (*db.connect_options()).clone().application_name(&app_name);
+    // Every request is bounded by the run's own limit, also on the server: a
+    // shipment locked by someone else makes requests time out, not hang.
+    let limit = params.request_timeout_ms();
+    let mut request_options = (*db.connect_options()).clone().application_name(&app_name);
+    if !db.rules().pooler {
+        request_options = request_options.options([
+            ("statement_timeout", limit.to_string()),
+            ("lock_timeout", limit.to_string()),
+        ]);
+    }
     Ok(Prepared {
         assignment,
         run_id,

@@ -111,6 +111,8 @@ pub fn classify(error: &sqlx::Error) -> RequestError {
         sqlx::Error::PoolTimedOut => ErrorKind::Timeout,
         sqlx::Error::Database(db) => match db.code().as_deref() {
             Some("23505") => ErrorKind::UniqueViolation,
+            // 57014 is both the statement timeout and a cancel; the message tells which.
+            Some("57014") if db.message().contains("user request") => ErrorKind::Cancelled,
             Some("57014") | Some("55P03") => ErrorKind::Timeout,
             Some(c) if c.starts_with("08") => ErrorKind::ConnectionLost,
             _ => ErrorKind::Other,
@@ -121,7 +123,8 @@ pub fn classify(error: &sqlx::Error) -> RequestError {
         _ => ErrorKind::Other,
     };
     let message = match kind {
-        ErrorKind::Timeout => "timed out waiting for a connection or the statement".to_string(),
+        ErrorKind::Timeout => "timed out waiting for a connection, a lock or the statement".to_string(),
+        ErrorKind::Cancelled => "cancelled on the server when the run was cancelled".to_string(),
         _ => error.to_string(),
     };
     RequestError { kind, message }

@@ -16,9 +16,15 @@ database: string,
  */
 unsafe_control: boolean, started_at: string, elapsed_ms: number, shipments: Array<TargetShipment>, requests: Array<RequestRecord>, 
 /**
- * Requests never sent because the run was cancelled.
+ * Requests never sent because the run was cancelled (those in flight
+ * were cancelled on the server and show as `Cancelled` errors).
  */
-cancelled: number, stats: LatencyStats, 
+cancelled: number, 
+/**
+ * The run's test shipments (with their history) were removed when it
+ * ended, as on any database but the sandbox; their ids stay listed here.
+ */
+test_shipments_removed: boolean, stats: LatencyStats, 
 /**
  * Share of the requests' active time spent waiting for a lock, sampled from
  * pg_stat_activity; absent when the run was too short to sample.

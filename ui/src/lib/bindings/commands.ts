@@ -106,6 +106,11 @@ export function cancelConcurrency(): Promise<boolean> {
   return call("cancel_concurrency");
 }
 
+/** Removes test shipments earlier runs left behind (those carrying Waybill's label, and nothing else); returns how many. */
+export function cleanupTestShipments(confirm: string | null): Promise<number> {
+  return call("cleanup_test_shipments", { confirm });
+}
+
 export function listRuns(): Promise<Array<RunSummary>> {
   return call("list_runs");
 }
