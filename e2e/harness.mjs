@@ -2,7 +2,7 @@
 // the driver, the WebKitWebDriver it spawned, and the sandbox the app started.
 
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Session } from "./webdriver.mjs";
@@ -19,6 +19,9 @@ const screenshots = join(root, "target/e2e");
  */
 export async function startApp({ home } = {}) {
   const dataHome = home ?? mkdtempSync(join(tmpdir(), "waybill-e2e-"));
+  // Like a user's home: others may pass through (the sandbox server runs as
+  // postgres when the tests run as root), not list.
+  chmodSync(dataHome, 0o711);
   const env = { ...process.env, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: join(dataHome, "config") };
   delete env.DATABASE_URL;
   delete env.WAYBILL_PROFILE;

@@ -3,6 +3,7 @@
 //! `profiles::Password` (masked in `Debug`) and connections are logged by host,
 //! port and database, never by URL.
 
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -21,11 +22,15 @@ pub fn log_file() -> Result<PathBuf> {
 /// file, appending. Returns the file's path. Safe to call once per process.
 pub fn init() -> Result<PathBuf> {
     let dir = log_dir()?;
-    std::fs::create_dir_all(&dir).map_err(Error::io(format!("creating {}", dir.display())))?;
+    if let Some(data) = dir.parent() {
+        crate::paths::data_home(data)?;
+    }
+    crate::paths::private_dir(&dir)?;
     let path = log_file()?;
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
+        .mode(0o600)
         .open(&path)
         .map_err(Error::io(format!("opening {}", path.display())))?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("WAYBILL_LOG")

@@ -45,7 +45,7 @@ fn process_runs(pid: i32) -> bool {
 
 #[test]
 fn start_list_stop_leaves_no_process_running() {
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let start = run(home.path(), &["sandbox", "start"]);
     assert!(start.status.success(), "{}", stderr(&start));
     let pid = server_pid(home.path()).expect("the server runs after start");
@@ -70,7 +70,7 @@ fn start_list_stop_leaves_no_process_running() {
 
 #[test]
 fn a_one_off_command_starts_the_sandbox_and_stops_it_again() {
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let out = run(
         home.path(),
         &["shipments", "--search", "SHP-", "--limit", "3", "--json"],
@@ -95,7 +95,7 @@ fn a_one_off_command_starts_the_sandbox_and_stops_it_again() {
 
 #[test]
 fn two_processes_starting_at_once_share_one_sandbox() {
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let spawn = || {
         waybill(home.path(), &["sandbox", "start"])
             .stdout(Stdio::piped())
@@ -125,7 +125,7 @@ fn two_processes_starting_at_once_share_one_sandbox() {
 
 #[test]
 fn missing_postgresql_names_the_package_to_install() {
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let out = waybill(home.path(), &["sandbox", "start"])
         .env("WAYBILL_PG_BINDIR", home.path())
         .output()
@@ -136,7 +136,7 @@ fn missing_postgresql_names_the_package_to_install() {
 
 #[test]
 fn connection_errors_exit_2_with_one_line_and_no_password() {
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     for (url, expected) in [
         ("mysql://root@localhost/db", "must start with postgres://"),
         ("postgres://alice:s3cretpw@127.0.0.1:1/db", "connection refused"),
@@ -152,7 +152,7 @@ fn connection_errors_exit_2_with_one_line_and_no_password() {
 
 #[test]
 fn a_database_without_the_schema_is_named_and_migrate_asks_first() {
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (name, db) = rt.block_on(common::empty_db());
     let url = common::url(&name);
@@ -189,7 +189,7 @@ fn a_database_without_the_schema_is_named_and_migrate_asks_first() {
 
 #[test]
 fn concurrency_passes_on_the_sandbox_and_writes_plots_junit_and_a_saved_run() {
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let plot = home.path().join("plots/run.png");
     let junit = home.path().join("junit.xml");
     let out = run(
@@ -231,7 +231,7 @@ fn concurrency_passes_on_the_sandbox_and_writes_plots_junit_and_a_saved_run() {
 
 #[test]
 fn the_unsafe_control_fails_with_exit_1_and_its_evidence() {
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let out = run(
         home.path(),
         &["concurrency", "--unsafe-control", "--requests", "20", "--json"],
@@ -252,7 +252,7 @@ fn the_unsafe_control_fails_with_exit_1_and_its_evidence() {
 
 #[test]
 fn concurrency_refuses_bad_parameters_and_unconfirmed_writes_with_exit_2() {
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     for (args, says) in [
         (
             vec!["concurrency", "--requests", "0"],
@@ -307,4 +307,50 @@ fn concurrency_refuses_bad_parameters_and_unconfirmed_writes_with_exit_2() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains(&format!("Database: {name} on ")));
+}
+
+/// Logs name hosts and databases; run reports and exports hold other people's
+/// data; profiles say where the databases are. None of it is for other users.
+#[test]
+fn what_waybill_keeps_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = common::home();
+    let config = home.path().join("config");
+    let with_config = |args: &[&str]| {
+        let out = waybill(home.path(), args)
+            .env("XDG_CONFIG_HOME", &config)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    };
+    with_config(&["concurrency"]);
+    let export = home.path().join("notes.csv");
+    with_config(&[
+        "export",
+        "--shipment",
+        "SHP-2026-000001",
+        "-o",
+        export.to_str().unwrap(),
+    ]);
+    with_config(&["profile", "add", "prod", "--url", "postgres://u@db.example.com/orders"]);
+
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let data = home.path().join("waybill");
+    assert_eq!(mode(&data), 0o711, "others may pass through to the sandbox, not list");
+    for dir in [data.join("logs"), data.join("concurrency-runs"), config.join("waybill")] {
+        assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+    }
+    let runs: Vec<_> = std::fs::read_dir(data.join("concurrency-runs"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert!(!runs.is_empty());
+    for file in runs.iter().map(|e| e.path()).chain([
+        data.join("logs/waybill.log"),
+        config.join("waybill/profiles.json"),
+        export,
+    ]) {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
 }

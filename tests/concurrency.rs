@@ -426,7 +426,7 @@ fn a_killed_client_leaves_no_request_to_commit_later() {
     let (name, db) = rt.block_on(common::migrated_db());
     let id = rt.block_on(common::new_shipment(&db, "SHP-LOCKED-3"));
     let lock = rt.block_on(lock_shipment(&db, id));
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"))
         .args([
             "--database-url",

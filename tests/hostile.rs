@@ -211,7 +211,7 @@ async fn every_value_postgres_can_store_shows() {
 fn the_cli_lists_them_and_never_prints_a_control_character() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (name, _db) = rt.block_on(hostile_db());
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     for args in [
         vec!["shipments", "--search", "HOSTILE"],
         vec!["shipment", HOSTILE],

@@ -293,7 +293,7 @@ async fn a_restricted_role_sees_the_health_and_gets_a_clear_refusal() {
 #[tokio::test]
 async fn slow_assignments_come_from_saved_concurrency_runs() {
     let (name, db) = common::migrated_db().await;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::home();
     drop(db);
     let conn = common::connection(&name).await;
     let overrides = waybill::concurrency::Overrides {
@@ -324,7 +324,7 @@ async fn slow_assignments_come_from_saved_concurrency_runs() {
 #[tokio::test]
 async fn the_cli_exits_by_what_it_found_and_asks_before_writing() {
     let (name, db) = common::migrated_db().await;
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let run = |args: &[&str]| common::waybill_cli(&name, home.path(), args);
     let (code, out, _) = run(&["indexes"]);
     assert_eq!(code, 0, "{out}");

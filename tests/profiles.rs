@@ -74,7 +74,7 @@ async fn a_profile_from_a_url_keeps_its_password_in_the_keyring_only() {
     let _one = KEYRING.lock().unwrap();
     let r = remote();
     let database = r.seeded_db().await;
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let pw = &r.owner_password;
     let url = format!(
         "postgres://waybill_owner:{pw}@localhost:{}/{database}?sslmode=verify-full&sslrootcert={}",
@@ -196,7 +196,7 @@ async fn a_profile_from_a_url_keeps_its_password_in_the_keyring_only() {
 async fn without_a_keyring_nothing_is_written_and_the_cli_says_so() {
     let _one = KEYRING.lock().unwrap();
     let r = remote();
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let secret = "headless-secret-123";
     let url = format!(
         "postgres://waybill_owner@localhost:{}/postgres?sslmode=require",

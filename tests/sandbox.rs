@@ -9,6 +9,14 @@ use waybill::Error;
 
 fn quiet(_: &str) {}
 
+/// A data home others may pass through (see tests/common's `home`).
+fn home() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new().prefix("waybill-home-").tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o711)).unwrap();
+    dir
+}
+
 struct Stopper<'a>(&'a Sandbox);
 impl Drop for Stopper<'_> {
     fn drop(&mut self) {
@@ -25,7 +33,7 @@ fn pid_of(sandbox: &Sandbox) -> Option<i32> {
 
 #[test]
 fn starts_stops_and_restarts_on_the_same_port() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = home();
     let sandbox = Sandbox::at(dir.path());
     let _stop = Stopper(&sandbox);
     assert!(matches!(sandbox.status().unwrap(), SandboxStatus::NotCreated));
@@ -47,7 +55,7 @@ fn starts_stops_and_restarts_on_the_same_port() {
 
 #[test]
 fn recovers_from_a_stale_postmaster_pid() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = home();
     let sandbox = Sandbox::at(dir.path());
     let _stop = Stopper(&sandbox);
     let started = sandbox.start(&quiet).unwrap();
@@ -84,7 +92,7 @@ fn recovers_from_a_stale_postmaster_pid() {
 
 #[test]
 fn picks_another_port_when_its_port_is_taken() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = home();
     let sandbox = Sandbox::at(dir.path());
     let _stop = Stopper(&sandbox);
     let first = sandbox.start(&quiet).unwrap();
@@ -99,7 +107,7 @@ fn picks_another_port_when_its_port_is_taken() {
 
 #[test]
 fn refuses_a_data_directory_that_is_not_a_cluster_and_touches_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = home();
     let data = dir.path().join("sandbox").join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("precious.txt"), "do not touch").unwrap();
@@ -122,7 +130,7 @@ fn refuses_a_data_directory_that_is_not_a_cluster_and_touches_nothing() {
 
 #[tokio::test]
 async fn a_sandbox_that_fails_to_prepare_is_not_left_running() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = home();
     let sandbox = Sandbox::at(dir.path());
     let _stop = Stopper(&sandbox);
     // A `waybill` database with a conflicting table and no migration history:
@@ -149,4 +157,76 @@ async fn a_sandbox_that_fails_to_prepare_is_not_left_running() {
         matches!(sandbox.status().unwrap(), SandboxStatus::Stopped),
         "the server this call started was stopped again"
     );
+}
+
+fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// As root, the server runs as `postgres`, which owns the cluster's directory
+/// and could plant links there. A link where Waybill writes its settings must
+/// not lead root's write (or a chown) anywhere.
+#[test]
+fn a_link_planted_in_the_cluster_directory_is_never_followed() {
+    if !is_root() {
+        // Without root the server runs as the user: nobody else owns the
+        // directory, so there is nobody to plant a link.
+        assert!(matches!(
+            waybill::sandbox::ServerAccount::detect().unwrap(),
+            waybill::sandbox::ServerAccount::Current
+        ));
+        return;
+    }
+    let dir = home();
+    let sandbox = Sandbox::at(dir.path());
+    let _stop = Stopper(&sandbox);
+    let started = sandbox.start(&quiet).unwrap();
+    sandbox.stop().unwrap();
+
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "root's file\n").unwrap();
+    let settings = Path::new(&started.info.data_dir).join("waybill.conf");
+    std::fs::remove_file(&settings).unwrap();
+    std::os::unix::fs::symlink(&victim, &settings).unwrap();
+    let postgres = nix::unistd::User::from_name("postgres").unwrap().unwrap();
+    std::os::unix::fs::lchown(&settings, Some(postgres.uid.as_raw()), Some(postgres.gid.as_raw())).unwrap();
+
+    // Writing the settings as postgres goes through the link with postgres's
+    // rights, which cannot touch root's file: the start fails, nothing is lost.
+    let _ = sandbox.start(&quiet);
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "root's file\n");
+    assert_eq!(std::fs::metadata(&victim).unwrap().uid(), 0, "still root's");
+}
+
+/// As root with a data directory the `postgres` account cannot reach (under
+/// /root, mode 0700), the cluster goes to a directory made for it; the
+/// permissions of the user's directories are never changed.
+#[test]
+fn an_unreachable_data_directory_is_left_as_it_is() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = home();
+    let private = dir.path().join("private");
+    std::fs::create_dir(&private).unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let data = private.join("data");
+    let sandbox = Sandbox::at(&data);
+    let _stop = Stopper(&sandbox);
+    let started = sandbox.start(&quiet).unwrap();
+    assert!(pid_of(&sandbox).is_some());
+    let mode = std::fs::metadata(&private).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "its permissions are untouched");
+    if is_root() {
+        assert!(
+            started.info.data_dir.starts_with("/var/lib/waybill/"),
+            "{}",
+            started.info.data_dir
+        );
+    } else {
+        assert!(started.info.data_dir.starts_with(&*data.to_string_lossy()));
+    }
+    sandbox.stop().unwrap();
+    if is_root() {
+        std::fs::remove_dir_all(sandbox.root()).unwrap();
+    }
 }

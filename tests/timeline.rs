@@ -379,7 +379,7 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
     let changes: Value = serde_json::from_str(&records[0][10]).unwrap();
     assert_eq!(changes["note"]["new"], json!("late night"));
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::home();
     let export::ExportedFile { path, rows } = export::export_to_dir(
         &db,
         &request(&scope, &TimelineFilter::default(), "UTC", TimelineFormat::Json),

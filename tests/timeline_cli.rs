@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn the_cli_mirrors_the_timeline() {
     let (name, _pool, _) = fixture().await;
-    let home = tempfile::tempdir().unwrap();
+    let home = common::home();
     let run = |args: &[&str]| common::waybill_cli(&name, home.path(), args);
 
     let (code, out, _) = run(&[

@@ -13,14 +13,15 @@ pub fn runs_dir(data_dir: &Path) -> PathBuf {
 /// Saves a report; returns its file.
 pub fn save(data_dir: &Path, report: &RunReport) -> Result<PathBuf> {
     let dir = runs_dir(data_dir);
-    std::fs::create_dir_all(&dir).map_err(Error::io(format!("creating {}", dir.display())))?;
+    crate::paths::data_home(data_dir)?;
+    crate::paths::private_dir(&dir)?;
     let file = dir.join(format!(
         "{}-{}.json",
         report.started_at.format("%Y%m%dT%H%M%S"),
         &report.id[..8]
     ));
     let json = serde_json::to_vec(report).map_err(Error::internal)?;
-    std::fs::write(&file, json).map_err(Error::io(format!("writing {}", file.display())))?;
+    crate::paths::write_private(&file, &json)?;
     Ok(file)
 }
 

@@ -103,7 +103,7 @@ pub fn export(report: &RunReport, format: ExportFormat, dir: &Path) -> Result<Pa
         ExportFormat::Svg => ("svg", plots::svg(Plot::Latency(report))?.into_bytes()),
     };
     let file = dir.join(format!("{stem}.{ext}"));
-    std::fs::write(&file, bytes).map_err(Error::io(format!("writing {}", file.display())))?;
+    crate::paths::write_private(&file, &bytes)?;
     Ok(file)
 }
 

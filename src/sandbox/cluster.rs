@@ -3,6 +3,7 @@
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 
+use super::ServerAccount;
 use crate::error::{Error, Result};
 
 /// Settings Waybill owns, written before each start and included from
@@ -32,7 +33,7 @@ fn conf_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-pub fn write_settings(data: &Path, port: u16, socket_dir: &Path) -> Result<()> {
+pub fn write_settings(account: &ServerAccount, data: &Path, port: u16, socket_dir: &Path) -> Result<()> {
     let text = format!(
         "# Written by Waybill before each start of the sandbox; edits are overwritten.\n\
          port = {port}\n\
@@ -43,17 +44,17 @@ pub fn write_settings(data: &Path, port: u16, socket_dir: &Path) -> Result<()> {
          logging_collector = off\n",
         socket = conf_quote(&socket_dir.to_string_lossy()),
     );
-    std::fs::write(data.join(SETTINGS_FILE), text).map_err(Error::io("writing the sandbox settings"))
+    account.write(&data.join(SETTINGS_FILE), &text)
 }
 
 /// Makes postgresql.conf include our settings file (once, right after initdb).
-pub fn include_settings(data: &Path) -> Result<()> {
+pub fn include_settings(account: &ServerAccount, data: &Path) -> Result<()> {
     let conf = data.join("postgresql.conf");
     let mut text = std::fs::read_to_string(&conf).map_err(Error::io("reading postgresql.conf"))?;
     let line = format!("include_if_exists = '{SETTINGS_FILE}'");
     if !text.contains(&line) {
         text.push_str(&format!("\n{line}\n"));
-        std::fs::write(&conf, text).map_err(Error::io("writing postgresql.conf"))?;
+        account.write(&conf, &text)?;
     }
     Ok(())
 }
@@ -145,7 +146,7 @@ mod tests {
     #[test]
     fn reads_the_configured_port_back() {
         let dir = tempfile::tempdir().unwrap();
-        write_settings(dir.path(), 6543, Path::new("/tmp/x")).unwrap();
+        write_settings(&ServerAccount::Current, dir.path(), 6543, Path::new("/tmp/x")).unwrap();
         assert_eq!(configured_port(dir.path()), Some(6543));
     }
 }

@@ -67,12 +67,28 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// The sandbox under a data directory (normally `paths::data_dir()`).
+    /// The sandbox of a data directory (normally `paths::data_dir()`): its
+    /// `sandbox` folder, unless Waybill runs as root and the `postgres` account
+    /// cannot reach that folder (a data directory under `/root`, mode 0700).
+    /// Then the cluster lives in a directory made for it under
+    /// `/var/lib/waybill`, one per data directory; the permissions of the
+    /// user's own directories are never changed.
     pub fn at(data_dir: &Path) -> Sandbox {
+        let mut root = data_dir.join("sandbox");
+        if let Ok(account) = ServerAccount::detect() {
+            if !account.can_reach(&root) {
+                root = relocated_root(data_dir);
+            }
+        }
         Sandbox {
-            root: data_dir.join("sandbox"),
+            root,
             lock_path: data_dir.join("sandbox.lock"),
         }
+    }
+
+    /// Where the cluster's files are.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     pub fn default_location() -> Result<Sandbox> {
@@ -129,7 +145,7 @@ impl Sandbox {
         if data.join("postmaster.pid").exists() {
             // The server is gone (crash, reboot, killed): its lock file is stale.
             progress("Removing a stale postmaster.pid left by a server that is no longer running");
-            std::fs::remove_file(data.join("postmaster.pid")).map_err(Error::io("removing a stale postmaster.pid"))?;
+            account.remove(&data.join("postmaster.pid"))?;
         }
 
         let bins = ServerBinaries::find(cluster::major_version(&data).as_deref())?;
@@ -140,8 +156,7 @@ impl Sandbox {
                 Some(p) if cluster::port_is_free(p) => p,
                 _ => cluster::free_port()?,
             };
-            cluster::write_settings(&data, port, &self.socket_dir())?;
-            account.own(&data.join(cluster::SETTINGS_FILE))?;
+            cluster::write_settings(&account, &data, port, &self.socket_dir())?;
             let out = self.pg_ctl(
                 &bins,
                 &account,
@@ -164,7 +179,7 @@ impl Sandbox {
             if !last_reason.contains("could not bind") && !last_reason.contains("already in use") {
                 break;
             }
-            cluster::write_settings(&data, cluster::free_port()?, &self.socket_dir())?;
+            cluster::write_settings(&account, &data, cluster::free_port()?, &self.socket_dir())?;
         }
         Err(Error::SandboxStart {
             reason: last_reason,
@@ -230,7 +245,7 @@ impl Sandbox {
     /// processes starting the sandbox at once do not both run initdb or pg_ctl.
     fn lock(&self) -> Result<File> {
         if let Some(parent) = self.lock_path.parent() {
-            std::fs::create_dir_all(parent).map_err(Error::io(format!("creating {}", parent.display())))?;
+            crate::paths::data_home(parent)?;
         }
         let file = File::options()
             .create(true)
@@ -245,13 +260,10 @@ impl Sandbox {
     fn create_cluster(&self, account: &ServerAccount) -> Result<()> {
         let bins = ServerBinaries::find(None)?;
         let data = self.data_dir();
-        for dir in [&self.root, &data, &self.socket_dir()] {
-            std::fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-                .map_err(Error::io(format!("protecting {}", dir.display())))?;
-            account.own(dir)?;
+        if let Some(parent) = self.root.parent().filter(|p| p.starts_with(RELOCATED_PARENT)) {
+            create_relocated_parent(parent)?;
         }
-        account.ensure_traversable(&self.root)?;
+        account.create_home(&self.root)?;
         let mut cmd = Command::new(bins.program("initdb"));
         cmd.arg("-D")
             .arg(&data)
@@ -278,7 +290,7 @@ impl Sandbox {
                 log: self.log_file(),
             });
         }
-        cluster::include_settings(&data)
+        cluster::include_settings(account, &data)
     }
 
     fn pg_ctl(
@@ -308,6 +320,43 @@ impl Sandbox {
         let text = if log.trim().is_empty() { stderr.to_string() } else { log };
         last_lines(&text, 3)
     }
+}
+
+/// Where clusters go that their data directory's `sandbox` folder cannot hold.
+const RELOCATED_PARENT: &str = "/var/lib/waybill";
+
+/// `/var/lib/waybill/sandbox-<uid>-<hash of the data directory>`: one per data
+/// directory, so different users' and tests' sandboxes never meet.
+fn relocated_root(data_dir: &Path) -> PathBuf {
+    // FNV-1a: stable across versions and platforms, unlike std's hasher.
+    let hash = data_dir
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    Path::new(RELOCATED_PARENT).join(format!("sandbox-{}-{hash:016x}", nix::unistd::geteuid()))
+}
+
+/// `/var/lib/waybill`: made by root, others may pass through (not list).
+fn create_relocated_parent(parent: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::symlink_metadata(parent) {
+        Ok(meta) if meta.is_dir() && meta.uid() == 0 => return Ok(()),
+        Ok(_) => {
+            return Err(Error::SandboxAccount {
+                reason: format!(
+                    "{} exists and is not a directory owned by root; move it away",
+                    parent.display()
+                ),
+            })
+        }
+        Err(_) => {}
+    }
+    std::fs::create_dir_all(parent).map_err(Error::io(format!("creating {}", parent.display())))?;
+    std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o711))
+        .map_err(Error::io(format!("protecting {}", parent.display())))
 }
 
 fn clear_pg_env(cmd: &mut Command) {

@@ -29,13 +29,19 @@ extern "C" fn stop_server() {
     }
 }
 
+/// A temporary home for data (XDG_DATA_HOME): like a user's, others may pass
+/// through it, so the sandbox server (run as `postgres` when the tests run as
+/// root) reaches its cluster there.
+pub fn home() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new().prefix("waybill-home-").tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o711)).unwrap();
+    dir
+}
+
 pub fn server() -> &'static TestServer {
     SERVER.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("waybill-test-")
-            .tempdir()
-            .unwrap()
-            .keep();
+        let dir = home().keep();
         let sandbox = Sandbox::at(&dir);
         let started = sandbox.start(&|_| {}).expect("the test server starts");
         // SAFETY: registering a plain extern "C" function with no arguments.

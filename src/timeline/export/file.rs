@@ -57,7 +57,7 @@ pub async fn export_to_file(
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
-    let file = std::fs::File::create(&partial).map_err(Error::io(format!("creating {}", partial.display())))?;
+    let file = crate::paths::private_file(&partial)?;
     let mut writer = std::io::BufWriter::new(file);
     let result = export(db, request, &mut writer, progress).await;
     let result = match result {
