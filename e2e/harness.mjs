@@ -56,7 +56,7 @@ export async function startApp({ home } = {}) {
       } catch {}
       // The app stops the sandbox it started when it exits normally; a killed app
       // cannot, so make sure no server outlives the test.
-      execFileSync(cli, ["sandbox", "stop"], { env, stdio: "inherit" });
+      execFileSync(cli, ["sandbox", "stop", "--force"], { env, stdio: "inherit" });
       if (!home) rmSync(dataHome, { recursive: true, force: true });
     },
   };

@@ -76,3 +76,14 @@ test("a click opens the shipment page, and Back returns to the list", async () =
   const [recent] = await s.waitFor('[data-testid="recent"] a');
   assert.match(await s.text(recent), /SHP-\d{4}-\d{6}/, "recently opened");
 });
+
+test("a second launch hands over to the running app and exits", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const { app } = await import("./harness.mjs");
+  const second = spawnSync(app, [], { env: run.env, timeout: 20_000 });
+  assert.equal(second.error, undefined, `the second launch exited by itself: ${second.error}`);
+  assert.equal(second.status, 0, second.stderr?.toString());
+  // The first app is untouched and still answers.
+  const rows = await run.session.waitFor('[data-testid="shipment-row"], [data-testid="shipment-title"]');
+  assert.ok(rows.length > 0);
+});

@@ -354,3 +354,68 @@ fn what_waybill_keeps_is_readable_by_its_owner_only() {
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
 }
+
+/// Two Waybill processes on one sandbox: the one that started it is done
+/// first, and the sandbox keeps running under the other, which stops it when
+/// it is done in turn. A plain stop is refused while it is in use.
+#[test]
+fn the_sandbox_stops_when_its_last_user_is_done_never_under_one() {
+    use waybill::sandbox::{open_sandbox, Sandbox};
+    let home = common::home();
+    let sandbox = Sandbox::at(&home.path().join("waybill"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let first = rt
+        .block_on(open_sandbox(&sandbox, true, &waybill::progress::ignore))
+        .unwrap();
+    assert!(first.started_now);
+    rt.block_on(first.db.close());
+
+    let mut second = waybill(
+        home.path(),
+        &[
+            "concurrency",
+            "--scenario",
+            "rapid-fire",
+            "--requests",
+            "20000",
+            "--max-ms",
+            "600000",
+        ],
+    )
+    .stdin(Stdio::null())
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let leases = home.path().join("waybill/sandbox-leases");
+    let count = || std::fs::read_dir(&leases).map(|d| d.count()).unwrap_or(0);
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while count() < 2 {
+        assert!(
+            std::time::Instant::now() < until,
+            "the second process never took its lease"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let refused = run(home.path(), &["sandbox", "stop"]);
+    assert_eq!(refused.status.code(), Some(2), "a plain stop is refused while in use");
+    assert!(
+        stderr(&refused).contains("in use by another Waybill process"),
+        "{}",
+        stderr(&refused)
+    );
+
+    // The first user is done: the sandbox must not stop under the second.
+    assert!(
+        !sandbox.release(first.lease).unwrap(),
+        "not stopped while the other uses it"
+    );
+    assert!(server_pid(home.path()).is_some());
+    let out = second.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the second finished its work: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(server_pid(home.path()).is_none(), "and, being the last, stopped it");
+}

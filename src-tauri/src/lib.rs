@@ -60,6 +60,16 @@ fn log_panics() {
 /// `tauri::test::mock_builder()`.
 pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
     let app = builder
+        // First: a second launch hands over to the running app (which comes to
+        // the front) and exits, rather than running a second window on the
+        // same sandbox and profiles.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
         .setup(|app| {
             // Logs go to <data dir>/logs/waybill.log; the app runs without one.
             let _ = waybill::logging::init();
@@ -74,10 +84,10 @@ pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
 
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
-            // The sandbox is stopped when the app exits, if the app started it;
-            // one started by the CLI (or another window) keeps running.
+            // The app gives its use of the sandbox back when it exits: a sandbox
+            // started on demand stops unless a CLI command still uses it.
             if let Some(state) = handle.try_state::<AppState>() {
-                state.stop_sandbox_if_ours();
+                state.release_sandbox();
             }
         }
     });

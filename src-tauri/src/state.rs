@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 use waybill::connection::{Confirmation, Connection};
 use waybill::db::Db;
 use waybill::profiles::{Keyring, SecretStore};
-use waybill::sandbox::Sandbox;
+use waybill::sandbox::{Lease, Sandbox};
 
 use crate::IpcError;
 
@@ -18,8 +18,9 @@ pub struct AppState {
     connected: RwLock<Option<Arc<Connection>>>,
     /// Serialises connects and switches (one at a time, in order).
     pub switching: tokio::sync::Mutex<()>,
-    /// A sandbox this app started: stopped when the app exits.
-    started_sandbox: Mutex<Option<Sandbox>>,
+    /// The app's use of the sandbox, given back when the app exits (the last
+    /// user of a sandbox started on demand stops it).
+    sandbox_lease: Mutex<Vec<(Sandbox, Lease)>>,
     pub secrets: Arc<dyn SecretStore>,
     data_dir: PathBuf,
     config_path: PathBuf,
@@ -51,7 +52,7 @@ impl AppState {
         Ok(AppState {
             connected: RwLock::new(None),
             switching: tokio::sync::Mutex::new(()),
-            started_sandbox: Mutex::new(None),
+            sandbox_lease: Mutex::new(Vec::new()),
             secrets: Arc::new(Keyring),
             data_dir: waybill::paths::data_dir()?,
             config_path: waybill::profiles::config_path()?,
@@ -83,11 +84,11 @@ impl AppState {
     }
 
     /// Makes `next` the connection; the previous one closes once the queries
-    /// still holding it finish. A sandbox this app started is stopped on exit,
-    /// not when the user switches away from it.
+    /// still holding it finish. The sandbox's lease is kept until the app
+    /// exits, not given back when the user switches away from it.
     pub fn replace(&self, mut next: Connection) {
-        if let Some(sandbox) = next.take_sandbox_duty() {
-            *self.started_sandbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(sandbox);
+        if let Some(lease) = next.take_lease() {
+            self.sandbox_lease.lock().unwrap_or_else(|e| e.into_inner()).push(lease);
         }
         let previous = self
             .connected
@@ -144,10 +145,12 @@ impl AppState {
         }
     }
 
-    pub fn stop_sandbox_if_ours(&self) {
-        let sandbox = self.started_sandbox.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(sandbox) = sandbox {
-            if let Err(e) = sandbox.stop() {
+    /// Gives the sandbox's leases back: the last user of a sandbox started on
+    /// demand stops it; one the CLI still uses keeps running.
+    pub fn release_sandbox(&self) {
+        let leases = std::mem::take(&mut *self.sandbox_lease.lock().unwrap_or_else(|e| e.into_inner()));
+        for (sandbox, lease) in leases {
+            if let Err(e) = sandbox.release(lease) {
                 tracing::warn!("stopping the sandbox failed: {e}");
                 eprintln!("waybill: stopping the sandbox failed: {e}");
             }

@@ -135,10 +135,15 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum SandboxAction {
-    /// Start the sandbox (created, migrated and filled with demo data on first use).
+    /// Start the sandbox (created, migrated and filled with demo data on first use); it runs
+    /// until `waybill sandbox stop`.
     Start,
-    /// Stop the sandbox.
-    Stop,
+    /// Stop the sandbox (refused while another Waybill process uses it, unless --force).
+    Stop {
+        /// Stop it even under the Waybill processes using it.
+        #[arg(long)]
+        force: bool,
+    },
     /// Say whether the sandbox exists and runs.
     Status {
         #[arg(long)]
@@ -237,6 +242,9 @@ async fn sandbox(action: SandboxAction) -> Result<()> {
         SandboxAction::Start => {
             let opened = waybill::sandbox::open_sandbox(&sandbox, true, &output::progress_to_stderr).await?;
             opened.db.close().await;
+            // Started by hand, it runs until stopped by hand.
+            sandbox.keep_running()?;
+            drop(opened.lease);
             let verb = if opened.started_now {
                 "started"
             } else {
@@ -245,8 +253,8 @@ async fn sandbox(action: SandboxAction) -> Result<()> {
             say!("sandbox {verb} on port {} (pid {})", opened.info.port, opened.info.pid);
             Ok(())
         }
-        SandboxAction::Stop => {
-            let was_running = tokio::task::spawn_blocking(move || sandbox.stop())
+        SandboxAction::Stop { force } => {
+            let was_running = tokio::task::spawn_blocking(move || sandbox.stop_unless_in_use(force))
                 .await
                 .map_err(waybill::Error::internal)??;
             say!(

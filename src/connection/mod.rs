@@ -18,7 +18,7 @@ use crate::error::{Error, Result, WriteTarget};
 use crate::indexes::HistoryTable;
 use crate::profiles::{self, Config, Password, Profile, SecretStore, SANDBOX};
 use crate::progress::{Progress, ProgressFn};
-use crate::sandbox::{self, Sandbox, SandboxInfo};
+use crate::sandbox::{self, Lease, Sandbox, SandboxInfo};
 
 /// Where a connection goes.
 #[derive(Debug, Clone)]
@@ -152,8 +152,9 @@ pub struct Connection {
     db: Db,
     source: Source,
     sandbox: Option<SandboxInfo>,
-    /// This open started the sandbox: `close` stops it again.
-    started_sandbox: bool,
+    /// The sandbox's lease: `close` gives it back (the last user of a sandbox
+    /// started on demand stops it).
+    lease: Option<Lease>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -178,7 +179,7 @@ pub async fn open(
             Ok(Connection {
                 db: opened.db,
                 sandbox: Some(opened.info),
-                started_sandbox: opened.started_now,
+                lease: Some(opened.lease),
                 source,
             })
         }
@@ -189,7 +190,7 @@ pub async fn open(
             Ok(Connection {
                 db,
                 sandbox: None,
-                started_sandbox: false,
+                lease: None,
                 source,
             })
         }
@@ -202,7 +203,7 @@ pub async fn open(
             Ok(Connection {
                 db,
                 sandbox: None,
-                started_sandbox: false,
+                lease: None,
                 source,
             })
         }
@@ -269,28 +270,24 @@ impl Connection {
         HistoryTable::in_schema(self.source.schema())
     }
 
-    /// Did opening this connection start the sandbox?
-    pub fn started_sandbox(&self) -> bool {
-        self.started_sandbox
-    }
-
-    /// Closes the pool, and stops the sandbox if this connection started it
-    /// (so a one-off command leaves no server running).
+    /// Closes the pool and gives the sandbox's lease back: a sandbox started on
+    /// demand stops when its last user is done (so a one-off command leaves no
+    /// server running, but never stops one another process still uses).
     pub async fn close(self) -> Result<()> {
         self.db.close().await;
-        if let (true, Source::Sandbox(sandbox)) = (self.started_sandbox, self.source) {
-            tokio::task::spawn_blocking(move || sandbox.stop())
+        if let (Some(lease), Source::Sandbox(sandbox)) = (self.lease, self.source) {
+            tokio::task::spawn_blocking(move || sandbox.release(lease))
                 .await
                 .map_err(Error::internal)??;
         }
         Ok(())
     }
 
-    /// Hands the duty to stop the sandbox to the caller (the app stops it when
-    /// its window closes, not when it switches connections).
-    pub fn take_sandbox_duty(&mut self) -> Option<Sandbox> {
-        match (&self.source, std::mem::take(&mut self.started_sandbox)) {
-            (Source::Sandbox(s), true) => Some(s.clone()),
+    /// Hands the sandbox's lease to the caller (the app gives it back when its
+    /// window closes, not when it switches connections).
+    pub fn take_lease(&mut self) -> Option<(Sandbox, Lease)> {
+        match (&self.source, self.lease.take()) {
+            (Source::Sandbox(s), Some(lease)) => Some((s.clone(), lease)),
             _ => None,
         }
     }

@@ -79,6 +79,9 @@ pub enum Error {
     #[error("the sandbox is not running.")]
     SandboxNotRunning,
 
+    #[error("the sandbox is in use by another Waybill process (pid {}); it stops by itself when the last one is done.", .pids.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))]
+    SandboxInUse { pids: Vec<u32> },
+
     #[error("the sandbox runs as the `postgres` account when Waybill runs as root, but {reason}")]
     SandboxAccount { reason: String },
 
@@ -276,6 +279,7 @@ impl Error {
             Error::NotACluster { .. } => "not_a_cluster",
             Error::SandboxStart { .. } => "sandbox_start_failed",
             Error::SandboxNotRunning => "sandbox_not_running",
+            Error::SandboxInUse { .. } => "sandbox_in_use",
             Error::SandboxAccount { .. } => "sandbox_account",
             Error::NoHomeDirectory { .. } => "no_home_directory",
             Error::BadUrl { .. } => "bad_url",

@@ -23,6 +23,7 @@ pub fn samples() -> Vec<Error> {
             log: "/tmp/server.log".into(),
         },
         Error::SandboxNotRunning,
+        Error::SandboxInUse { pids: vec![4242] },
         Error::SandboxAccount {
             reason: s("there is no `postgres` account"),
         },
@@ -243,9 +244,10 @@ mod tests {
             Error::Io { .. } => 56,
             Error::Internal { .. } => 57,
             Error::ProfileInUse { .. } => 58,
+            Error::SandboxInUse { .. } => 59,
         }
     }
-    const KINDS: usize = 59;
+    const KINDS: usize = 60;
 
     #[test]
     fn there_is_one_sample_of_every_kind() {

@@ -10,6 +10,7 @@
 mod account;
 mod binaries;
 mod cluster;
+mod lease;
 mod open;
 
 use std::fs::File;
@@ -23,6 +24,7 @@ use ts_rs::TS;
 
 pub use account::ServerAccount;
 pub use binaries::ServerBinaries;
+pub use lease::Lease;
 pub use open::{open_sandbox, OpenedSandbox};
 
 use crate::error::{Error, Result};
@@ -51,19 +53,26 @@ pub enum SandboxStatus {
 }
 
 /// What `start` did.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Started {
     pub info: SandboxInfo,
     /// False when the sandbox was already running (another process started it).
     pub started_now: bool,
     /// True when the cluster was created by this call (it then needs schema and data).
     pub created: bool,
+    /// This process's use of the sandbox: give it back with `Sandbox::release`.
+    pub lease: Lease,
 }
 
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     root: PathBuf,
     lock_path: PathBuf,
+    /// Leases of the processes using it (see `lease`).
+    leases: PathBuf,
+    /// Present while the sandbox runs because someone needed it (not because
+    /// of `waybill sandbox start`): the last lease given back stops it.
+    on_demand: PathBuf,
 }
 
 impl Sandbox {
@@ -83,6 +92,8 @@ impl Sandbox {
         Sandbox {
             root,
             lock_path: data_dir.join("sandbox.lock"),
+            leases: data_dir.join("sandbox-leases"),
+            on_demand: data_dir.join("sandbox.on-demand"),
         }
     }
 
@@ -140,6 +151,7 @@ impl Sandbox {
                 info: self.info(pid),
                 started_now: false,
                 created,
+                lease: lease::take(&self.leases)?,
             });
         }
         if data.join("postmaster.pid").exists() {
@@ -168,10 +180,12 @@ impl Sandbox {
                     reason: "the server started but wrote no postmaster.pid".into(),
                     log: self.log_file(),
                 })?;
+                crate::paths::write_private(&self.on_demand, b"")?;
                 return Ok(Started {
                     info: self.info(pid),
                     started_now: true,
                     created,
+                    lease: lease::take(&self.leases)?,
                 });
             }
             last_reason = self.failure_reason(&out);
@@ -187,9 +201,50 @@ impl Sandbox {
         })
     }
 
-    /// Stops the sandbox if it runs; returns whether it was running.
-    pub fn stop(&self) -> Result<bool> {
+    /// Keeps the sandbox running after its users are done (`waybill sandbox
+    /// start`): only an explicit stop ends it then.
+    pub fn keep_running(&self) -> Result<()> {
         let _lock = self.lock()?;
+        match std::fs::remove_file(&self.on_demand) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::io(format!("removing {}", self.on_demand.display()))(e))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Gives a lease back; stops the sandbox if it was the last one and the
+    /// sandbox was started on demand. Returns whether it stopped it.
+    pub fn release(&self, lease: Lease) -> Result<bool> {
+        let _lock = self.lock()?;
+        let others = lease::holders(&self.leases, Some(lease.path()))?;
+        drop(lease);
+        if !others.is_empty() || !self.on_demand.exists() {
+            return Ok(false);
+        }
+        let stopped = self.stop_locked()?;
+        let _ = std::fs::remove_file(&self.on_demand);
+        Ok(stopped)
+    }
+
+    /// Stops the sandbox if it runs; returns whether it was running. Refused
+    /// while another Waybill process uses it (see `lease`), unless `force`.
+    pub fn stop_unless_in_use(&self, force: bool) -> Result<bool> {
+        let _lock = self.lock()?;
+        let pids = lease::holders(&self.leases, None)?;
+        if !force && !pids.is_empty() && self.live_pid_file().is_some() {
+            return Err(Error::SandboxInUse { pids });
+        }
+        let _ = std::fs::remove_file(&self.on_demand);
+        self.stop_locked()
+    }
+
+    /// Stops the sandbox if it runs, whoever uses it (tests, a forced stop).
+    pub fn stop(&self) -> Result<bool> {
+        self.stop_unless_in_use(true)
+    }
+
+    fn stop_locked(&self) -> Result<bool> {
         let data = self.data_dir();
         if !cluster::is_cluster(&data) {
             return Ok(false);

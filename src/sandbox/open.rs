@@ -9,8 +9,11 @@ use crate::{db, schema, seed};
 pub struct OpenedSandbox {
     pub db: crate::db::Db,
     pub info: SandboxInfo,
-    /// Whether this call started the server (and so its caller should stop it when done).
+    /// Whether this call started the server.
     pub started_now: bool,
+    /// This process's use of it: give it back with `Sandbox::release` when
+    /// done (the last one stops a sandbox started on demand).
+    pub lease: super::Lease,
 }
 
 /// Starts the sandbox if needed and prepares it: on first use it is migrated and
@@ -35,14 +38,14 @@ pub async fn open_sandbox(sandbox: &Sandbox, seed_demo: bool, progress: Progress
             db,
             info: started.info,
             started_now: started.started_now,
+            lease: started.lease,
         }),
         Err(e) => {
-            // Nobody would stop a server whose opening failed: the caller only
-            // learns "started_now" on success. So stop what this call started.
-            if started.started_now {
-                let sandbox = sandbox.clone();
-                let _ = tokio::task::spawn_blocking(move || sandbox.stop()).await;
-            }
+            // The caller gets no lease to give back: give it back here, which
+            // stops a server this call started (unless someone else uses it).
+            let sandbox = sandbox.clone();
+            let lease = started.lease;
+            let _ = tokio::task::spawn_blocking(move || sandbox.release(lease)).await;
             Err(e)
         }
     }
