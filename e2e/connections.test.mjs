@@ -9,7 +9,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, statSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, startApp } from "./harness.mjs";
+import { cli, root, startApp } from "./harness.mjs";
+import { answerDialog, screenshotDialog, waitForDialog } from "./dialogs.mjs";
 
 function need(name) {
   const value = process.env[name];
@@ -38,6 +39,15 @@ after(async () => {
   await run?.stop();
   rmSync(home, { recursive: true, force: true });
 });
+
+/** One value from `sql` on `db` of the test server, as the owner. */
+function psqlOn(db, sql) {
+  return execFileSync("psql", ["-qAt", "-h", "127.0.0.1", "-p", port, "-U", "waybill_owner", "-d", db, "-c", sql], {
+    env: { ...process.env, PGPASSWORD: password, PGSSLMODE: "require" },
+  })
+    .toString()
+    .trim();
+}
 
 async function openConnections(s) {
   await s.run("location.hash = '#/connections'");
@@ -162,20 +172,47 @@ test("a database without Waybill's tables offers to install them, naming the dat
   assert.match(await s.text(banner), new RegExp(`${empty} has no shipment_requests table`));
   assert.match(await topBar(s), /Remote\s*empty/);
 
+  // The shell asks in a dialog of its own, outside the window, naming the database.
   await s.click((await s.$$('[data-testid="install-schema"]'))[0]);
-  const [dialog] = await s.waitFor('[data-testid="confirm-write"]');
-  const asked = await s.text(dialog);
-  assert.match(asked, new RegExp(`in database ${empty} on localhost:${port} \\(profile empty\\)`));
-  assert.match(asked, /not the sandbox/);
+  let dialog = await waitForDialog(`Write to ${empty}`);
+  assert.equal(dialog.title, `Write to ${empty}?`);
+  screenshotDialog(dialog, join(root, "target/e2e/connections-install-dialog.png"));
+  await answerDialog(dialog, "Escape");
+  const [refused] = await s.waitFor('[data-testid="error"]', { timeout: 20_000 });
+  assert.match(await s.text(refused), new RegExp(`nothing was written to .${empty}.`));
+  assert.equal(psqlOn(empty, "SELECT to_regclass('shipment_history') IS NULL"), "t", "cancelled: nothing written");
+
+  // Code in the window can call a write command, but cannot answer the dialog.
+  for (const command of ["install_schema", "apply_indexes", "check_index_plans", "check_function", "run_concurrency", "cleanup_test_shipments"]) {
+    const args = {
+      apply_indexes: { rebuildInvalid: false },
+      check_index_plans: { shipment: null },
+      check_function: { shipment: null },
+      run_concurrency: { request: { choice: { kind: "all" }, params: null, shipment: null, self_test: false } },
+    }[command] ?? {};
+    const pending = s.run(
+      `const [command, args] = arguments;
+       const internals = window.__TAURI_INTERNALS__;
+       // A progress channel, as the app's own wrappers pass one.
+       const onProgress = "__CHANNEL__:" + internals.transformCallback(() => {});
+       return internals.invoke(command, { ...args, onProgress }).then(() => "written", (e) => e.code ?? String(e));`,
+      command,
+      args,
+    );
+    dialog = await waitForDialog(`Write to ${empty}`);
+    await answerDialog(dialog, "Escape");
+    assert.equal(await pending, "cancelled", `${command} wrote nothing without the user's yes`);
+  }
+  assert.equal(psqlOn(empty, "SELECT to_regclass('shipment_history') IS NULL"), "t", "still nothing written");
+
+  await s.click((await s.$$('[data-testid="install-schema"]'))[0]);
+  dialog = await waitForDialog(`Write to ${empty}`);
   console.log(`screenshot: ${await run.screenshot("connections-install.png")}`);
-  await s.click((await s.$$('[data-testid="confirm-write-yes"]'))[0]);
+  await answerDialog(dialog, "alt+w");
   const [notice] = await s.waitFor('[data-testid="notice"]', { timeout: 60_000 });
   assert.match(await s.text(notice), new RegExp(`Installed Waybill's schema in ${empty}`));
   assert.equal((await s.$$('[data-testid="schema-missing"]')).length, 0, "the banner is gone");
-  const tables = execFileSync("psql", ["-qAt", "-h", "127.0.0.1", "-p", port, "-U", "waybill_owner", "-d", empty, "-c", "SELECT to_regclass('shipment_history') IS NOT NULL"], {
-    env: { ...process.env, PGPASSWORD: password, PGSSLMODE: "require" },
-  }).toString();
-  assert.equal(tables.trim(), "t", "the tables are there");
+  assert.equal(psqlOn(empty, "SELECT to_regclass('shipment_history') IS NOT NULL"), "t", "the tables are there");
 
   // The profiles file, the app's log and the CLI's data: no password anywhere.
   for (const dir of ["config", "waybill/logs", "cli"]) {

@@ -20,8 +20,10 @@ if $with_test; then
   # The real desktop app under test: WebKit's WebDriver, a virtual display; the
   # real Secret Service (gnome-keyring on a private D-Bus session); the "remote"
   # servers the tests connect to: PostgreSQL with a TLS certificate made by
-  # openssl, and PgBouncer in transaction mode in front of it.
-  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer)
+  # openssl, and PgBouncer in transaction mode in front of it; xdotool answers
+  # the shell's native confirmation dialogs (outside the webview, where
+  # WebDriver cannot reach).
+  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer xdotool)
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

@@ -370,7 +370,7 @@ fn the_sandbox_stops_when_its_last_user_is_done_never_under_one() {
     assert!(first.started_now);
     rt.block_on(first.db.close());
 
-    let mut second = waybill(
+    let second = waybill(
         home.path(),
         &[
             "concurrency",

@@ -2,6 +2,7 @@
 //! that are one-screen adapters over the core crate.
 
 mod commands;
+mod confirm;
 mod error;
 mod ipc;
 mod state;
@@ -18,7 +19,7 @@ use state::AppState;
 // The invoke handler and the commands' signatures, from the one list.
 macro_rules! commands {
     ($($area:ident :: $name:ident),* $(,)?) => {
-        fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+        fn invoke_handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
             tauri::generate_handler![$(commands::$area::$name),*]
         }
 
@@ -56,9 +57,9 @@ fn log_panics() {
     }));
 }
 
-/// Runs the app. Generic over the runtime so that a test can pass
-/// `tauri::test::mock_builder()`.
-pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
+/// Runs the app. (Commands that show a dialog take the real runtime's
+/// `AppHandle`, so the app is built on it, not generic over runtimes.)
+pub fn run(builder: tauri::Builder<tauri::Wry>) {
     let app = builder
         // First: a second launch hands over to the running app (which comes to
         // the front) and exits, rather than running a second window on the
@@ -70,6 +71,7 @@ pub fn run<R: Runtime>(builder: tauri::Builder<R>) {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             // Logs go to <data dir>/logs/waybill.log; the app runs without one.
             let _ = waybill::logging::init();

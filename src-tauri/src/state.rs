@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use tokio_util::sync::CancellationToken;
-use waybill::connection::{Confirmation, Connection};
+use waybill::connection::Connection;
 use waybill::db::Db;
 use waybill::profiles::{Keyring, SecretStore};
 use waybill::sandbox::{Lease, Sandbox};
@@ -98,18 +98,6 @@ impl AppState {
         if let Some(previous) = previous {
             tauri::async_runtime::spawn(async move { previous.db().close().await });
         }
-    }
-
-    /// The write rule (see `waybill::connection`): the window sends the name of
-    /// the database the user confirmed; it counts for this connection only.
-    pub fn confirm_write(&self, confirmed: Option<&str>) -> Result<(Arc<Connection>, Option<Confirmation>), IpcError> {
-        let current = self.current()?;
-        let confirmation = current
-            .write_target()
-            .filter(|t| confirmed == Some(t.database.as_str()))
-            .map(Confirmation::given_for);
-        current.check_write(confirmation.as_ref())?;
-        Ok((current, confirmation))
     }
 
     pub fn data_dir(&self) -> &Path {

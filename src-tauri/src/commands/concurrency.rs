@@ -1,9 +1,10 @@
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 use waybill::concurrency::view::{self, ExportFormat, RunRequest, RunSummary, RunView, ScenarioInfo};
 use waybill::concurrency::{runs, RunProgress};
 
 use crate::command;
+use crate::confirm::confirm_write;
 use crate::state::AppState;
 use crate::IpcError;
 
@@ -15,15 +16,21 @@ pub async fn concurrency_scenarios() -> Result<Vec<ScenarioInfo>, IpcError> {
 /// Runs one scenario or all, streaming progress; `cancel_concurrency` stops it.
 #[command]
 pub async fn run_concurrency(
+    app: AppHandle,
     state: State<'_, AppState>,
     request: RunRequest,
-    confirm: Option<String>,
     on_progress: Channel<RunProgress>,
 ) -> Result<Vec<RunView>, IpcError> {
-    let (current, confirmation) = state.confirm_write(confirm.as_deref())?;
-    let run = state.begin_run()?;
-    let report = |p: RunProgress| drop(on_progress.send(p));
+    let current = state.current()?;
     let suite = request.suite();
+    suite.validate()?;
+    let run = state.begin_run()?;
+    let action = format!(
+        "Run the concurrency test, writing up to {} history rows to new test shipments (or the one chosen)",
+        suite.rows()
+    );
+    let confirmation = confirm_write(&app, &current, &action).await?;
+    let report = |p: RunProgress| drop(on_progress.send(p));
     Ok(view::run_and_save(
         &current,
         &suite,
@@ -38,8 +45,10 @@ pub async fn run_concurrency(
 /// Removes test shipments earlier runs left behind (those carrying Waybill's
 /// label, and nothing else); returns how many.
 #[command]
-pub async fn cleanup_test_shipments(state: State<'_, AppState>, confirm: Option<String>) -> Result<u32, IpcError> {
-    let (current, _) = state.confirm_write(confirm.as_deref())?;
+pub async fn cleanup_test_shipments(app: AppHandle, state: State<'_, AppState>) -> Result<u32, IpcError> {
+    let current = state.current()?;
+    let action = "Remove the test shipments earlier concurrency runs left behind (only those labelled by Waybill, with their history)";
+    confirm_write(&app, &current, action).await?;
     Ok(waybill::concurrency::remove_leftovers(current.db()).await? as u32)
 }
 

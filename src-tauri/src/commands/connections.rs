@@ -2,7 +2,7 @@
 //! The rules are `waybill::connection` and `waybill::profiles::manage`.
 
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 use waybill::connection::{self, ConnectionInfo, OpenOptions, Source};
 use waybill::profiles::manage::{self, ProfileList, RemoveOutcome, SaveOutcome, SaveProfile};
 use waybill::profiles::{Password, Profile, ProfileCheck};
@@ -10,6 +10,7 @@ use waybill::progress::Progress;
 
 use super::blocking;
 use crate::command;
+use crate::confirm::confirm_write;
 use crate::state::AppState;
 use crate::IpcError;
 
@@ -108,10 +109,16 @@ pub async fn profile_from_url(name: String, url: String) -> Result<waybill::prof
 }
 
 /// Installs or updates Waybill's schema in the open database: on the sandbox
-/// at once, elsewhere only with the database's name confirmed.
+/// at once, elsewhere only once the user confirms in a dialog naming it.
 #[command]
-pub async fn install_schema(state: State<'_, AppState>, confirm: Option<String>) -> Result<ConnectionInfo, IpcError> {
-    let (current, _) = state.confirm_write(confirm.as_deref())?;
+pub async fn install_schema(app: AppHandle, state: State<'_, AppState>) -> Result<ConnectionInfo, IpcError> {
+    let current = state.current()?;
+    confirm_write(
+        &app,
+        &current,
+        "Create or update Waybill's tables, function and indexes",
+    )
+    .await?;
     waybill::schema::migrate(current.db()).await?;
     Ok(current.info().await?)
 }

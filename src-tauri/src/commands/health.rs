@@ -1,5 +1,5 @@
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 use waybill::indexes::advise::{self, Advice, PlanCheck};
 use waybill::indexes::apply::{self, ApplyProgress, ApplyReport};
 use waybill::indexes::explain::{self, ExplainReport};
@@ -8,6 +8,7 @@ use waybill::indexes::slow::{self, SlowReport};
 use waybill::indexes::verify::{self, IndexHealth};
 
 use crate::command;
+use crate::confirm::confirm_write;
 use crate::state::AppState;
 use crate::IpcError;
 
@@ -22,15 +23,21 @@ pub async fn index_health(state: State<'_, AppState>) -> Result<IndexHealth, Ipc
 }
 
 /// Creates the missing indexes concurrently, streaming the build's progress.
-/// The window asks for confirmation (naming the database) before calling this.
+/// Outside the sandbox the shell asks first, naming the database.
 #[command]
 pub async fn apply_indexes(
     state: State<'_, AppState>,
+    app: AppHandle,
     rebuild_invalid: bool,
-    confirm: Option<String>,
     on_progress: Channel<ApplyProgress>,
 ) -> Result<ApplyReport, IpcError> {
-    let (current, _) = state.confirm_write(confirm.as_deref())?;
+    let current = state.current()?;
+    confirm_write(
+        &app,
+        &current,
+        "Create the missing indexes (concurrently: writers keep writing)",
+    )
+    .await?;
     let report = |p: ApplyProgress| drop(on_progress.send(p));
     Ok(apply::apply(current.db(), &current.history_table(), rebuild_invalid, &report).await?)
 }
@@ -45,10 +52,12 @@ pub async fn index_advice(state: State<'_, AppState>) -> Result<Advice, IpcError
 #[command]
 pub async fn check_index_plans(
     state: State<'_, AppState>,
+    app: AppHandle,
     shipment: Option<String>,
-    confirm: Option<String>,
 ) -> Result<PlanCheck, IpcError> {
-    let (current, _) = state.confirm_write(confirm.as_deref())?;
+    let current = state.current()?;
+    let action = "Drop the redundant indexes inside a transaction that is rolled back (the table is locked meanwhile)";
+    confirm_write(&app, &current, action).await?;
     let shipment = shipment_key(shipment);
     Ok(advise::check_plans(current.db(), &current.history_table(), shipment.as_deref()).await?)
 }
@@ -64,10 +73,12 @@ pub async fn explain_queries(state: State<'_, AppState>, shipment: Option<String
 #[command]
 pub async fn check_function(
     state: State<'_, AppState>,
+    app: AppHandle,
     shipment: Option<String>,
-    confirm: Option<String>,
 ) -> Result<FunctionCheck, IpcError> {
-    let (current, _) = state.confirm_write(confirm.as_deref())?;
+    let current = state.current()?;
+    let action = "Call create_history_entry in two sessions and roll both back (one shipment is locked for a moment)";
+    confirm_write(&app, &current, action).await?;
     let shipment = shipment_key(shipment);
     Ok(probe::check(current.db(), shipment.as_deref()).await?)
 }

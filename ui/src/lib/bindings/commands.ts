@@ -74,9 +74,9 @@ export function testProfile(profile: Profile, password: string | null): Promise<
   return call("test_profile", { profile, password });
 }
 
-/** Installs or updates Waybill's schema in the open database: on the sandbox at once, elsewhere only with the database's name confirmed. */
-export function installSchema(confirm: string | null): Promise<ConnectionInfo> {
-  return call("install_schema", { confirm });
+/** Installs or updates Waybill's schema in the open database: on the sandbox at once, elsewhere only once the user confirms in a dialog naming it. */
+export function installSchema(): Promise<ConnectionInfo> {
+  return call("install_schema");
 }
 
 /** Fills the form from a pasted `postgres://` URL. */
@@ -98,8 +98,8 @@ export function concurrencyScenarios(): Promise<Array<ScenarioInfo>> {
 }
 
 /** Runs one scenario or all, streaming progress; `cancel_concurrency` stops it. */
-export function runConcurrency(request: RunRequest, confirm: string | null, onProgress: (message: RunProgress) => void): Promise<Array<RunView>> {
-  return call("run_concurrency", { request, confirm, onProgress: channel(onProgress) });
+export function runConcurrency(request: RunRequest, onProgress: (message: RunProgress) => void): Promise<Array<RunView>> {
+  return call("run_concurrency", { request, onProgress: channel(onProgress) });
 }
 
 export function cancelConcurrency(): Promise<boolean> {
@@ -107,8 +107,8 @@ export function cancelConcurrency(): Promise<boolean> {
 }
 
 /** Removes test shipments earlier runs left behind (those carrying Waybill's label, and nothing else); returns how many. */
-export function cleanupTestShipments(confirm: string | null): Promise<number> {
-  return call("cleanup_test_shipments", { confirm });
+export function cleanupTestShipments(): Promise<number> {
+  return call("cleanup_test_shipments");
 }
 
 export function listRuns(): Promise<Array<RunSummary>> {
@@ -171,9 +171,9 @@ export function indexHealth(): Promise<IndexHealth> {
   return call("index_health");
 }
 
-/** Creates the missing indexes concurrently, streaming the build's progress. The window asks for confirmation (naming the database) before calling this. */
-export function applyIndexes(rebuildInvalid: boolean, confirm: string | null, onProgress: (message: ApplyProgress) => void): Promise<ApplyReport> {
-  return call("apply_indexes", { rebuildInvalid, confirm, onProgress: channel(onProgress) });
+/** Creates the missing indexes concurrently, streaming the build's progress. Outside the sandbox the shell asks first, naming the database. */
+export function applyIndexes(rebuildInvalid: boolean, onProgress: (message: ApplyProgress) => void): Promise<ApplyReport> {
+  return call("apply_indexes", { rebuildInvalid, onProgress: channel(onProgress) });
 }
 
 export function indexAdvice(): Promise<Advice> {
@@ -181,8 +181,8 @@ export function indexAdvice(): Promise<Advice> {
 }
 
 /** Drops the redundant indexes inside a transaction that is rolled back. */
-export function checkIndexPlans(shipment: string | null, confirm: string | null): Promise<PlanCheck> {
-  return call("check_index_plans", { shipment, confirm });
+export function checkIndexPlans(shipment: string | null): Promise<PlanCheck> {
+  return call("check_index_plans", { shipment });
 }
 
 export function explainQueries(shipment: string | null): Promise<ExplainReport> {
@@ -190,8 +190,8 @@ export function explainQueries(shipment: string | null): Promise<ExplainReport> 
 }
 
 /** The function probe calls it in two sessions and rolls both back: still a write attempt, so it is confirmed like one. */
-export function checkFunction(shipment: string | null, confirm: string | null): Promise<FunctionCheck> {
-  return call("check_function", { shipment, confirm });
+export function checkFunction(shipment: string | null): Promise<FunctionCheck> {
+  return call("check_function", { shipment });
 }
 
 export function slowAssignments(thresholdMs: number): Promise<SlowReport> {
