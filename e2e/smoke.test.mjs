@@ -87,3 +87,12 @@ test("a second launch hands over to the running app and exits", async () => {
   const rows = await run.session.waitFor('[data-testid="shipment-row"], [data-testid="shipment-title"]');
   assert.ok(rows.length > 0);
 });
+
+test("the window cannot be navigated away from the app", async () => {
+  const s = run.session;
+  const before = await s.run("return location.origin");
+  await s.run("location.href = 'https://example.com/'; return true;");
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await s.run("return location.origin"), before, "still the app's own page");
+  assert.ok((await s.$$('[data-testid="nav-shipments"]')).length > 0, "and it still shows the app");
+});

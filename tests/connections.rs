@@ -281,10 +281,12 @@ async fn a_schema_under_another_name_is_mapped_directly_and_through_the_pooler()
     let name = r.seeded_db().await;
     let owner = r.open(&r.direct(&name), &r.owner_password).await.unwrap();
     for statement in [
-        "CREATE SCHEMA audit",
-        "ALTER TABLE actors SET SCHEMA audit",
-        "ALTER TABLE shipment_requests SET SCHEMA audit",
-        "ALTER TABLE shipment_history SET SCHEMA audit",
+        // Mixed case: a schema name quoted one way on one path and not on
+        // another would be `audit` there, and not found.
+        "CREATE SCHEMA \"Audit\"",
+        "ALTER TABLE actors SET SCHEMA \"Audit\"",
+        "ALTER TABLE shipment_requests SET SCHEMA \"Audit\"",
+        "ALTER TABLE shipment_history SET SCHEMA \"Audit\"",
     ] {
         db::query(statement).execute(&owner).await.unwrap();
     }
@@ -293,17 +295,14 @@ async fn a_schema_under_another_name_is_mapped_directly_and_through_the_pooler()
     assert_eq!(e.code(), "schema_missing", "{e}");
 
     for mut profile in [r.direct(&name), r.pooled(&name)] {
-        profile.schema = Some("audit".into());
+        profile.schema = Some("Audit".into());
         let db = r.open(&profile, &r.owner_password).await.unwrap();
         let first = waybill::shipments::search(&db, "", 1).await.unwrap();
         let page = timeline::page(&db, &first[0].id.to_string(), &TimelineFilter::default(), None, 5)
             .await
             .unwrap();
         assert!(!page.entries.is_empty(), "{}", profile.name);
-        let table = waybill::indexes::HistoryTable {
-            schema: "audit".into(),
-            name: "shipment_history".into(),
-        };
+        let table = waybill::indexes::HistoryTable::in_schema(profile.schema.as_deref());
         waybill::indexes::verify::verify(&db, &table).await.unwrap();
         // The concurrency test's calls find the tables too (through the
         // pooler each call's transaction sets the schema).

@@ -407,3 +407,35 @@ async fn a_history_table_under_another_schema_and_name_can_be_checked_and_fixed(
     .unwrap();
     assert_eq!(schema, "audit", "created on that table, in its schema");
 }
+
+/// A second apply waits for the first (they take turns on an advisory lock),
+/// but not forever: as long as the profile's lock timeout, then it says so.
+#[tokio::test]
+async fn an_apply_waiting_for_another_gives_up_after_the_lock_timeout() {
+    let (name, db) = common::migrated_db().await;
+    exec(&db, "DROP INDEX idx_shipment_history_actor").await;
+    // Another apply holds the turn: the same advisory lock, in a session of its own.
+    let mut holder = db.acquire().await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(0x0077_6269_6e64_6578i64)
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let rules = waybill::db::SessionRules {
+        lock_timeout_ms: 500,
+        ..Default::default()
+    };
+    let impatient = waybill::db::connect_with(common::options(&name), 2, rules)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let result = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        apply::apply(&impatient, &table(), false, &|_| {}),
+    )
+    .await
+    .expect("it gives up by itself");
+    assert_eq!(result.unwrap_err().code(), "lock_timeout");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    drop(holder);
+}

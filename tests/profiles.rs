@@ -236,3 +236,85 @@ async fn without_a_keyring_nothing_is_written_and_the_cli_says_so() {
         "{err}"
     );
 }
+
+fn saved(
+    path: &Path,
+    profile: waybill::profiles::Profile,
+    password: Option<&str>,
+    replacing: Option<&str>,
+) -> waybill::profiles::manage::SaveOutcome {
+    let request = waybill::profiles::manage::SaveRequest {
+        profile,
+        replacing: replacing.map(str::to_string),
+        password: password.map(Password::new),
+    };
+    waybill::profiles::manage::save(path, &Keyring, request, None).unwrap()
+}
+
+/// A stored password follows the server it was saved for, not the profile's
+/// name: a profile edited to point elsewhere, or a form (or any code in the
+/// window) naming another host under the same name, never sends it there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_password_goes_only_to_the_server_it_was_saved_for() {
+    let _one = KEYRING.lock().unwrap();
+    let r = remote();
+    let home = common::home();
+    let path = home.path().join("profiles.json");
+    let name = format!("bound-{}", uuid::Uuid::new_v4().simple());
+    let mut real = r.direct("postgres");
+    real.name = name.clone();
+    saved(&path, real.clone(), Some(&r.owner_password), None);
+    let secrets: std::sync::Arc<dyn waybill::profiles::SecretStore> = std::sync::Arc::new(Keyring);
+    waybill::connection::test(&real, None, &secrets)
+        .await
+        .expect("the password works where it was saved for");
+
+    let peer = common::peer::start("127.0.0.2").await;
+    let mut elsewhere = waybill::profiles::Profile::new(&name, "127.0.0.2", peer.port, "postgres", "waybill_owner");
+    elsewhere.tls = waybill::profiles::TlsMode::Disable;
+    // Test, with the form's values (nothing saved), as the app's Test does.
+    let e = waybill::connection::test(&elsewhere, None, &secrets).await.unwrap_err();
+    assert_eq!(e.code(), "password_needed", "{e}");
+    // Saved as an edit: the stored password is not kept for the new server.
+    let outcome = saved(&path, elsewhere.clone(), None, Some(&name));
+    assert!(outcome.password_needed && !outcome.password_stored, "{outcome:?}");
+    let e = waybill::connection::test(&elsewhere, None, &secrets).await.unwrap_err();
+    assert_eq!(e.code(), "password_needed", "{e}");
+    let sent = peer.passwords.lock().unwrap().clone();
+    assert!(
+        !sent.contains(&r.owner_password),
+        "the password reached another host: {sent:?}"
+    );
+    Keyring.delete(&name).unwrap();
+}
+
+/// `prefer` falls back to plain text when a server offers no TLS; a password
+/// for another machine is never sent that way (only `disable`, a choice for a
+/// trusted network, allows it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_never_crosses_the_network_in_clear_unless_tls_is_disabled() {
+    let _one = KEYRING.lock().unwrap();
+    let home = common::home();
+    let path = home.path().join("profiles.json");
+    let peer = common::peer::start("127.0.0.2").await;
+    let name = format!("far-{}", uuid::Uuid::new_v4().simple());
+    let mut far = waybill::profiles::Profile::new(&name, "127.0.0.2", peer.port, "orders", "support");
+    far.tls = waybill::profiles::TlsMode::Prefer;
+    far.connect_timeout_s = 3;
+    saved(&path, far.clone(), Some("do-not-send-me"), None);
+    let secrets: std::sync::Arc<dyn waybill::profiles::SecretStore> = std::sync::Arc::new(Keyring);
+    let e = waybill::connection::test(&far, None, &secrets).await.unwrap_err();
+    assert_eq!(e.code(), "tls_not_offered", "{e}");
+    assert!(*peer.tls_requests.lock().unwrap() >= 1, "TLS was asked for");
+    assert!(peer.passwords.lock().unwrap().is_empty(), "no password in clear");
+
+    far.tls = waybill::profiles::TlsMode::Disable;
+    saved(&path, far.clone(), Some("do-not-send-me"), Some(&name));
+    let _ = waybill::connection::test(&far, None, &secrets).await;
+    assert_eq!(
+        peer.passwords.lock().unwrap().as_slice(),
+        ["do-not-send-me"],
+        "disable is the user's choice"
+    );
+    Keyring.delete(&name).unwrap();
+}

@@ -5,6 +5,7 @@ mod commands;
 mod confirm;
 mod error;
 mod ipc;
+mod navigation;
 mod state;
 
 #[cfg(test)]
@@ -72,6 +73,7 @@ pub fn run(builder: tauri::Builder<tauri::Wry>) {
             }
         }))
         .plugin(tauri_plugin_dialog::init())
+        .plugin(navigation::guard())
         .setup(|app| {
             // Logs go to <data dir>/logs/waybill.log; the app runs without one.
             let _ = waybill::logging::init();

@@ -157,6 +157,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Profile { action } = cli.command {
         return profile::run(action).await;
     }
+    if std::env::args().any(|a| a == "--database-url" || a.starts_with("--database-url=")) {
+        if cli.database_url.as_deref().is_some_and(waybill::db::url_has_password) {
+            eprintln!(
+                "warning: the password in --database-url is visible to other users (ps, /proc) and stays in your shell's history; \
+                 set PGPASSWORD, type it when asked, or save a profile (`waybill profile add … --password-stdin`)"
+            );
+        }
+    }
     let source = Source::choose(cli.profile.as_deref(), cli.database_url.as_deref())?;
     match cli.command {
         Command::Concurrency(args) => concurrency::run(&source, args).await,

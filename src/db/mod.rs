@@ -3,6 +3,7 @@
 
 mod executor;
 mod failure;
+mod ident;
 mod read;
 pub(crate) mod url;
 mod write;
@@ -17,8 +18,9 @@ use sqlx::{Connection, FromRow, PgConnection, PgPool, Postgres, Transaction};
 use crate::error::{Error, Result};
 
 pub use failure::{is_connection_lost, Endpoint};
+pub use ident::{quote_ident, quote_ident_if_needed};
 pub use read::{ReadLimit, Reader, EXPORT_STATEMENT_TIMEOUT_MS};
-pub use url::parse_url;
+pub use url::{parse_url, url_has_password};
 pub use write::write_once;
 
 /// How a session behaves: the limits a profile sets and whether a transaction
@@ -94,7 +96,7 @@ impl Db {
         // refuses that, so there it is part of every transaction.
         let schema = match (&rules.search_path, rules.pooler) {
             // Quoted as an identifier, whatever built these rules.
-            (Some(schema), true) => format!("; SET LOCAL search_path = \"{}\", public", schema.replace('"', "\"\"")),
+            (Some(schema), true) => format!("; SET LOCAL search_path = {}, public", quote_ident_if_needed(schema)),
             _ => String::new(),
         };
         let begin_write = format!("BEGIN; SET LOCAL lock_timeout = {}{schema}", rules.lock_timeout_ms);

@@ -26,6 +26,11 @@ fn redact_reason(reason: &str, url: &str) -> String {
     text
 }
 
+/// Does the URL carry a password?
+pub fn url_has_password(url: &str) -> bool {
+    password_of(url).is_some_and(|p| !p.is_empty())
+}
+
 /// The password part of `scheme://user:password@host…`, as written.
 pub(crate) fn password_of(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;

@@ -15,6 +15,9 @@ use ts_rs::TS;
 
 use super::explain::AppQueries;
 use super::verify::{actual_indexes, require_table, Actual};
+/// How long one statement of the plan check may run while it holds the table's lock.
+pub const PLAN_CHECK_STATEMENT_MS: u32 = 10_000;
+
 use super::{permission_error, quote_ident_if_needed, HistoryTable};
 use crate::db::Db;
 use crate::error::Result;
@@ -151,10 +154,13 @@ pub async fn check_plans(db: &Db, table: &HistoryTable, shipment: Option<&str>) 
     for (name, q) in app.build(prefix) {
         before.push(super::explain::run_one(&mut tx, name, q).await?);
     }
-    // Wait briefly for the lock rather than queue behind a long transaction (and block everyone behind us).
+    // Wait briefly for the lock rather than queue behind a long transaction (and
+    // block everyone behind us); and once it is held (ACCESS EXCLUSIVE, from the
+    // DROP INDEX), no statement may keep it long: every writer waits meanwhile.
     crate::db::query(&format!(
-        "SET LOCAL lock_timeout = {}",
-        db.rules().lock_timeout_ms.clamp(1, 3000)
+        "SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
+        db.rules().lock_timeout_ms.clamp(1, 3000),
+        PLAN_CHECK_STATEMENT_MS
     ))
     .execute(&mut *tx)
     .await?;

@@ -12,7 +12,7 @@ use super::expected::{ExpectedIndex, EXPECTED};
 use super::verify::{verify, IndexHealth, IndexState};
 use super::{permission_error, quote_ident_if_needed, HistoryTable};
 use crate::db::Db;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Advisory lock key held while applying ("wbindex" in ASCII).
 const APPLY_LOCK: i64 = 0x0077_6269_6e64_6578;
@@ -142,6 +142,13 @@ async fn apply_on(
     // try-lock between short statements instead of blocking inside one: a
     // blocked statement is an open transaction, which the first apply's
     // CREATE INDEX CONCURRENTLY would wait for in turn (a deadlock).
+    // The wait is bounded like any lock wait of a write: the profile's lock
+    // timeout (ten minutes when it has none).
+    let patience = match db.rules().lock_timeout_ms {
+        0 => Duration::from_secs(600),
+        ms => Duration::from_millis(ms.into()),
+    };
+    let deadline = Instant::now() + patience;
     loop {
         let (got,): (bool,) = crate::db::query_as("SELECT pg_try_advisory_lock($1)")
             .bind(APPLY_LOCK)
@@ -149,6 +156,9 @@ async fn apply_on(
             .await?;
         if got {
             break;
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::LockTimeout);
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }

@@ -80,27 +80,7 @@ impl std::fmt::Display for HistoryTable {
     }
 }
 
-/// An identifier in double quotes, safe whatever it holds.
-pub fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// Plain when it is a plain lower-case identifier (and not a keyword we use), else quoted.
-pub fn quote_ident_if_needed(name: &str) -> String {
-    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !matches!(
-            name,
-            "timestamp" | "user" | "order" | "table" | "select" | "from" | "where" | "group"
-        );
-    if plain {
-        name.to_string()
-    } else {
-        quote_ident(name)
-    }
-}
+pub use crate::db::{quote_ident, quote_ident_if_needed};
 
 /// A permission error (42501) becomes a message naming who may do it;
 /// `hand_over_sql` when the statements can be handed to someone who may.

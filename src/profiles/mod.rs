@@ -266,7 +266,10 @@ impl Profile {
         // round trip). Poolers refuse startup options: there it is set in every
         // transaction instead (see `db::Db::new`).
         if let (Some(schema), false) = (&self.schema, self.pooler) {
-            options = options.options([("search_path", format!("{schema},public"))]);
+            options = options.options([(
+                "search_path",
+                format!("{},public", crate::db::quote_ident_if_needed(schema)),
+            )]);
         }
         Ok(options)
     }
