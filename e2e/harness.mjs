@@ -8,8 +8,10 @@ import { join, resolve } from "node:path";
 import { Session } from "./webdriver.mjs";
 
 export const root = resolve(import.meta.dirname, "..");
-export const app = join(root, "target/debug/waybill-desktop");
-export const cli = join(root, "target/debug/waybill");
+// The app under test: the debug build, or another (the release build, the
+// installed package) named by WAYBILL_APP.
+export const app = process.env.WAYBILL_APP ?? join(root, "target/debug/waybill-desktop");
+export const cli = process.env.WAYBILL_CLI ?? join(root, "target/debug/waybill");
 const screenshots = join(root, "target/e2e");
 
 /**

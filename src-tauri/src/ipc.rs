@@ -74,3 +74,25 @@ impl Arg {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_internal_error_instead_of_a_silent_window() {
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let answer: Result<u32, IpcError> = rt.block_on(guarded("list_shipments", async {
+            let eta: Option<u32> = None;
+            Ok(eta.expect("a value that was never there"))
+        }));
+        let e = answer.unwrap_err();
+        assert_eq!(e.code, "internal");
+        assert!(
+            e.message.contains("list_shipments") && e.message.contains("never there"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("report it"), "{}", e.message);
+    }
+}

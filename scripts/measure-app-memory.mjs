@@ -1,0 +1,92 @@
+// Memory of the real desktop app (its own process and its WebKit processes)
+// at the shipment list, after opening a shipment's timeline, after scrolling
+// through it, and with a version's diff open. Run by the bench scripts under
+// a display (xvfb-run), with XDG_DATA_HOME pointing at their private sandbox.
+// Usage: node scripts/measure-app-memory.mjs SHIPMENT VERSION [SCROLL_ROWS…]
+
+import { readFileSync, readdirSync } from "node:fs";
+import { startApp } from "../e2e/harness.mjs";
+
+const [shipment, version, ...scrolls] = process.argv.slice(2);
+const scrollTargets = (scrolls.length ? scrolls : ["10000", "30000"]).map(Number);
+
+/** Every process below `pid` (WebKit's web and network processes), and `pid`. */
+function family(pid) {
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {}
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
+  return out;
+}
+
+function memory(pid, field) {
+  let total = 0;
+  const parts = [];
+  for (const p of family(pid)) {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, "utf8");
+      const kb = Number(status.match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0);
+      const name = status.match(/Name:\s+(\S+)/)[1];
+      total += kb;
+      parts.push(`${name} ${Math.round(kb / 1024)}`);
+    } catch {}
+  }
+  return { mb: Math.round(total / 1024), parts: parts.join(", ") };
+}
+
+function appPid() {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (cmd.includes("waybill-desktop")) return Number(entry);
+    } catch {}
+  }
+  throw new Error("the app's process was not found");
+}
+
+const run = await startApp({ home: process.env.XDG_DATA_HOME });
+const s = run.session;
+const rows = [];
+const note = (what) => {
+  const now = memory(appPid(), "VmRSS");
+  const peak = memory(appPid(), "VmHWM");
+  rows.push(`| ${what} | ${now.mb} | ${peak.mb} | ${now.parts} |`);
+};
+try {
+  await s.waitFor('[data-testid="shipment-row"]', { count: 5, timeout: 120_000 });
+  note("the shipment list");
+  await s.run(`location.hash = "#/shipment/${shipment}"`);
+  await s.waitFor('[data-testid="version-row"]', { count: 5, timeout: 60_000 });
+  note(`${shipment}'s timeline, first page`);
+  for (const target of scrollTargets) {
+    // Scroll to the end again and again: each time the next keyset page loads.
+    let last = -1;
+    let still = 0;
+    for (;;) {
+      const count = await s.run(`const l = document.querySelector('[data-testid="timeline"]');
+        l.scrollTop = l.scrollHeight; return Number(l.dataset.loaded);`);
+      if (count >= target) break;
+      still = count === last ? still + 1 : 0;
+      if (still > 200) throw new Error(`scrolling stopped loading at ${count} versions`);
+      last = count;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    note(`after scrolling through ${target.toLocaleString("en")} versions`);
+  }
+  await s.run(`location.hash = "#/shipment/${shipment}?v=${version}"`);
+  await s.waitFor('[data-testid="version-panel"] [data-testid="diff-row"]', { timeout: 120_000 });
+  note(`v${version}'s diff open (its state rebuilt by replay)`);
+} finally {
+  await run.stop();
+}
+console.log("| app (release), SHP-BIG-1 | RSS now, MB | peak, MB | by process, MB |");
+console.log("|---|---:|---:|---|");
+for (const row of rows) console.log(row);
