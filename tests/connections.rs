@@ -454,3 +454,16 @@ async fn a_stock_pgbouncer_takes_waybill_and_a_refused_startup_parameter_is_name
     assert_eq!(e.code(), "startup_parameter_refused", "{e}");
     assert!(e.to_string().contains("`options`"), "{e}");
 }
+
+/// The test services are like a careful administrator's: the server's socket
+/// directory and the pooler's user list are not for other local users.
+#[test]
+fn the_test_services_keep_their_sockets_and_passwords_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::path::PathBuf::from(std::env::var("WAYBILL_TEST_SERVICES").expect("the test services run"));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.join("socket")), 0o700);
+    for file in ["userlist.txt", "pgbouncer.ini", "server.key", "ca.key"] {
+        assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
+    }
+}

@@ -90,7 +90,13 @@ async fn hostile_db() -> (String, waybill::db::Db) {
             Some("{\"note\": {\"old\": null, \"new\": \"bell\\u0007 esc\\u001b[2J\"}}".into()),
             Some("esc \u{1b}[2J here".into()),
         ),
-        (9, Some("note_added"), "2026-11-01 13:00:00+00", None, None),
+        (
+            9,
+            Some("note_added"),
+            "2026-11-01 13:00:00+00",
+            None,
+            Some("=HYPERLINK(\"http://evil.example\")".into()),
+        ),
         (
             10,
             Some("note_added"),
@@ -197,6 +203,13 @@ async fn every_value_postgres_can_store_shows() {
         assert_eq!(export::export(&db, &request, &mut out, &|_| {}).await.unwrap(), 10);
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("infinity"));
+        if format == TimelineFormat::Csv {
+            // A spreadsheet would run a cell starting with `=`: it starts with `'` instead.
+            assert!(text.contains("'=HYPERLINK"), "{}", &text[..2000.min(text.len())]);
+            assert!(!text.contains(",=HYPERLINK") && !text.contains(",\"=HYPERLINK"));
+        } else {
+            assert!(text.contains("\"=HYPERLINK"), "the JSON stays exact");
+        }
         if format == TimelineFormat::Json {
             // Exact: the deep value is copied through whole.
             assert!(text.contains(&"[".repeat(200)));

@@ -157,13 +157,12 @@ pub async fn check_plans(db: &Db, table: &HistoryTable, shipment: Option<&str>) 
     // Wait briefly for the lock rather than queue behind a long transaction (and
     // block everyone behind us); and once it is held (ACCESS EXCLUSIVE, from the
     // DROP INDEX), no statement may keep it long: every writer waits meanwhile.
-    crate::db::query(&format!(
-        "SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
-        db.rules().lock_timeout_ms.clamp(1, 3000),
-        PLAN_CHECK_STATEMENT_MS
-    ))
-    .execute(&mut *tx)
-    .await?;
+    for setting in [
+        format!("SET LOCAL lock_timeout = {}", db.rules().lock_timeout_ms.clamp(1, 3000)),
+        format!("SET LOCAL statement_timeout = {PLAN_CHECK_STATEMENT_MS}"),
+    ] {
+        crate::db::query(&setting).execute(&mut *tx).await?;
+    }
     let mut dropped = Vec::new();
     for r in &advice.redundant {
         let sql = format!(
