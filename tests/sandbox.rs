@@ -150,6 +150,7 @@ async fn a_sandbox_that_fails_to_prepare_is_not_left_running() {
         .unwrap();
     db.close().await;
     sandbox.stop().unwrap();
+    drop(started); // its lease: nobody else uses the sandbox now
 
     let opened = waybill::sandbox::open_sandbox(&sandbox, true, &waybill::progress::ignore).await;
     assert!(opened.is_err(), "migrating onto a conflicting table fails");
