@@ -44,6 +44,7 @@ for args in "shipment SHP-BIG-1" "timeline SHP-BIG-1 --limit 1000" "timeline SHP
   secs=$(python3 -c "print(f'{$(date +%s.%N) - $start:.2f}')")
   echo "| \`waybill $args\` | $mb | $secs |"
 done
+where=$(machine)
 if $app; then
   echo
   cargo build --release -q -p waybill-desktop --features custom-protocol
@@ -51,4 +52,4 @@ if $app; then
   WAYBILL_APP=$PWD/target/release/waybill-desktop node scripts/measure-app-memory.mjs SHP-BIG-1 "$mid"
 fi
 echo
-machine
+echo "$where"

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { fieldLabel, rawValue, readValue } from "./readable";
+
+describe("values as people read them", () => {
+  it("labels fields", () => {
+    expect(fieldLabel("current_location")).toBe("Current location");
+    expect(fieldLabel("eta")).toBe("ETA");
+    expect(fieldLabel("address.city")).toBe("Address › City");
+    expect(fieldLabel("")).toBe("(whole state)");
+  });
+
+  it("says statuses as their badges do, and nothing as empty", () => {
+    expect(readValue("status", "out_for_delivery", true)).toBe("Out for delivery");
+    expect(readValue("note", "out_for_delivery", true)).toBe("out_for_delivery");
+    expect(readValue("carrier", null, true)).toBe("empty");
+    expect(readValue("carrier", "", true)).toBe("empty");
+  });
+
+  it("shows instants in the viewer's zone and format", () => {
+    expect(readValue("eta", "2026-11-05T10:00:00Z", true)).toBe("2026-11-05 10:00:00 UTC");
+    expect(readValue("eta", "2026-11-05T10:00:00.123456+00:00", true)).toBe("2026-11-05 10:00:00 UTC");
+    expect(readValue("eta", "infinity", true)).toBe("infinity");
+    expect(readValue("delivered_on", "2026-11-05", true)).toBe("2026-11-05");
+  });
+
+  it("keeps the raw value one click away", () => {
+    expect(rawValue(null)).toBe("null");
+    expect(rawValue("x")).toBe('"x"');
+  });
+});
