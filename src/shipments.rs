@@ -1,6 +1,7 @@
 //! Finding shipments and reading one with its latest changes. Read-only.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use sqlx::QueryBuilder;
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -43,32 +44,181 @@ const SUMMARY_COLUMNS: &str =
     COALESCE((SELECT h.version_no FROM shipment_history h
                WHERE h.shipment_id = s.id ORDER BY h.version_no DESC LIMIT 1), 0) AS versions";
 
+/// How the list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ShipmentSort {
+    /// Most recently changed first (the default).
+    #[default]
+    Updated,
+    Reference,
+    Title,
+    Status,
+    Carrier,
+    Eta,
+    Versions,
+}
+
+impl ShipmentSort {
+    fn column(self) -> &'static str {
+        match self {
+            ShipmentSort::Updated => "s.updated_at",
+            ShipmentSort::Reference => "s.reference",
+            ShipmentSort::Title => "s.title",
+            ShipmentSort::Status => "s.status",
+            ShipmentSort::Carrier => "s.carrier",
+            ShipmentSort::Eta => "s.eta",
+            ShipmentSort::Versions => "versions",
+        }
+    }
+
+    /// Times and counts read newest or largest first; text A to Z.
+    pub fn descending_by_default(self) -> bool {
+        matches!(self, ShipmentSort::Updated | ShipmentSort::Eta | ShipmentSort::Versions)
+    }
+}
+
+/// What the shipment list asks for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ShipmentQuery {
+    /// Text in the reference, title or carrier, in the name or email of an
+    /// actor who changed the shipment, or the start of its id.
+    #[serde(default)]
+    pub search: String,
+    /// Any of these statuses (none: all).
+    #[serde(default)]
+    pub statuses: Vec<String>,
+    /// Any of these carriers (none: all).
+    #[serde(default)]
+    pub carriers: Vec<String>,
+    #[serde(default)]
+    pub sort: ShipmentSort,
+    /// Against the sort's natural direction.
+    #[serde(default)]
+    pub reversed: bool,
+    /// Also the shipments the concurrency test created (hidden otherwise).
+    #[serde(default)]
+    pub include_test: bool,
+    pub limit: u32,
+}
+
+impl ShipmentQuery {
+    pub fn search(text: &str, limit: u32) -> ShipmentQuery {
+        ShipmentQuery {
+            search: text.to_string(),
+            limit,
+            ..ShipmentQuery::default()
+        }
+    }
+}
+
 /// Shipments whose reference or title contains `search`, or whose id starts with
 /// it; most recently updated first. An empty search lists the latest shipments.
 pub async fn search(db: &Db, search: &str, limit: u32) -> Result<Vec<ShipmentSummary>> {
-    Error::check_range(Field::Limit, limit.into(), 1, MAX_LIMIT.into())?;
-    let search = search.trim();
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}
-           FROM shipment_requests s
-          WHERE $1 = ''
-             OR s.reference ILIKE '%' || $2 || '%'
-             OR s.title ILIKE '%' || $2 || '%'
-             OR s.id::text LIKE lower($2) || '%'
-          ORDER BY s.updated_at DESC NULLS LAST, s.id
-          LIMIT $3"
-    );
-    let pattern = escape_like(search);
-    db.read(|r| {
-        let (sql, pattern) = (&sql, &pattern);
-        async move {
-            Ok(crate::db::query_as::<ShipmentSummary>(sql)
-                .bind(search)
-                .bind(pattern)
-                .bind(limit as i64)
-                .fetch_all(&mut *r.conn().await)
-                .await?)
+    find(db, &ShipmentQuery::search(search, limit)).await
+}
+
+/// The shipments a query asks for (see `ShipmentQuery`).
+pub async fn find(db: &Db, query: &ShipmentQuery) -> Result<Vec<ShipmentSummary>> {
+    Error::check_range(Field::Limit, query.limit.into(), 1, MAX_LIMIT.into())?;
+    if query.statuses.len() > 200 || query.carriers.len() > 200 {
+        return Err(Error::invalid(Field::Filter, "a filter takes at most 200 statuses and 200 carriers"));
+    }
+    db.read(|r| async move {
+        let mut tx = r.conn().await;
+        let with_actors = crate::schema::has_actors(&mut tx).await?;
+        let mut q = QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE true"));
+        let search = query.search.trim();
+        if !search.is_empty() {
+            let pattern = format!("%{}%", escape_like(search));
+            q.push(" AND (s.reference ILIKE ")
+                .push_bind(pattern.clone())
+                .push(" OR s.title ILIKE ")
+                .push_bind(pattern.clone())
+                .push(" OR s.carrier ILIKE ")
+                .push_bind(pattern.clone())
+                .push(" OR s.id::text LIKE ")
+                .push_bind(format!("{}%", escape_like(&search.to_lowercase())));
+            if with_actors {
+                q.push(
+                    " OR s.id IN (SELECT h.shipment_id FROM shipment_history h WHERE h.actor_id IN
+                        (SELECT a.id FROM actors a WHERE a.display_name ILIKE ",
+                )
+                .push_bind(pattern.clone())
+                .push(" OR a.email ILIKE ")
+                .push_bind(pattern)
+                .push("))");
+            }
+            q.push(")");
         }
+        if !query.statuses.is_empty() {
+            q.push(" AND s.status = ANY(").push_bind(query.statuses.clone()).push(")");
+        }
+        if !query.carriers.is_empty() {
+            q.push(" AND s.carrier = ANY(").push_bind(query.carriers.clone()).push(")");
+        }
+        if !query.include_test {
+            q.push(" AND NOT (s.title = ")
+                .push_bind(crate::concurrency::TEST_TITLE)
+                .push(" AND s.status = 'test')");
+        }
+        let descending = query.sort.descending_by_default() != query.reversed;
+        q.push(format!(
+            " ORDER BY {} {} NULLS LAST, s.id LIMIT ",
+            query.sort.column(),
+            if descending { "DESC" } else { "ASC" }
+        ))
+        .push_bind(i64::from(query.limit));
+        Ok(q.build_query_as::<ShipmentSummary>().persistent(false).fetch_all(&mut *tx).await?)
+    })
+    .await
+}
+
+/// The values the list's filters offer, with counts.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ShipmentFacets {
+    pub statuses: Vec<ValueCount>,
+    pub carriers: Vec<ValueCount>,
+    /// Shipments the concurrency test created (hidden unless asked for).
+    #[ts(type = "number")]
+    pub test_shipments: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct ValueCount {
+    pub value: String,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+pub async fn facets(db: &Db) -> Result<ShipmentFacets> {
+    db.read(|r| async move {
+        let mut tx = r.conn().await;
+        let statuses: Vec<ValueCount> = crate::db::query_as(
+            "SELECT COALESCE(status, '') AS value, count(*) AS count FROM shipment_requests GROUP BY 1 ORDER BY 2 DESC, 1",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let carriers: Vec<ValueCount> = crate::db::query_as(
+            "SELECT carrier AS value, count(*) AS count FROM shipment_requests WHERE carrier IS NOT NULL
+              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let (test_shipments,): (i64,) =
+            crate::db::query_as("SELECT count(*) FROM shipment_requests WHERE title = $1 AND status = 'test'")
+                .bind(crate::concurrency::TEST_TITLE)
+                .fetch_one(&mut *tx)
+                .await?;
+        Ok(ShipmentFacets {
+            statuses,
+            carriers,
+            test_shipments,
+        })
     })
     .await
 }

@@ -5,6 +5,7 @@ mod commands;
 mod confirm;
 mod error;
 mod ipc;
+mod links;
 mod navigation;
 mod state;
 
@@ -72,13 +73,16 @@ pub fn run(builder: tauri::Builder<tauri::Wry>) {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .plugin(navigation::guard())
         .setup(|app| {
             // Logs go to <data dir>/logs/waybill.log; the app runs without one.
             let _ = waybill::logging::init();
             log_panics();
             app.manage(AppState::new()?);
+            links::setup(app);
             exit_on_termination_signal(app.handle().clone());
             Ok(())
         })

@@ -87,16 +87,33 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// List shipments, most recently updated first.
+    /// List shipments, most recently updated first (or as --sort says).
     Shipments {
-        /// Text in the reference or title, or the start of the id.
+        /// Text in the reference, title or carrier, in the name or email of an actor who
+        /// changed it, or the start of the id.
         #[arg(long, default_value = "")]
         search: String,
+        /// Only this status; repeat for several.
+        #[arg(long = "status", value_name = "STATUS")]
+        statuses: Vec<String>,
+        /// Only this carrier; repeat for several.
+        #[arg(long = "carrier", value_name = "CARRIER")]
+        carriers: Vec<String>,
+        #[arg(long, value_enum, default_value_t = shipments::ShipmentSort::Updated)]
+        sort: shipments::ShipmentSort,
+        /// Against the sort's usual direction (newest and largest first for times and counts).
+        #[arg(long)]
+        reverse: bool,
+        /// Also the shipments the concurrency test created.
+        #[arg(long)]
+        include_test: bool,
         #[arg(long, default_value_t = 20)]
         limit: u32,
         #[arg(long)]
         json: bool,
     },
+    /// Every version that changed one field of a shipment: old → new, who, when.
+    FieldHistory(timeline::FieldHistoryArgs),
     /// Run the bundled concurrency test against create_history_entry (exit 0 PASS, 1 FAIL).
     Concurrency(concurrency::ConcurrencyArgs),
     /// A shipment's version timeline, newest first, filtered and paged (exit 1 when nothing matches).
@@ -176,6 +193,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Actor(args) => timeline::actor(&source, args).await,
         Command::Activity(args) => timeline::activity(&source, args).await,
         Command::Export(args) => timeline::export(&source, args).await,
+        Command::FieldHistory(args) => timeline::field_history(&source, args).await,
         Command::Indexes(args) => indexes::indexes(&source, args).await,
         Command::Explain(args) => indexes::explain(&source, args).await,
         Command::CheckFunction(args) => indexes::check_function(&source, args).await,
@@ -195,6 +213,7 @@ async fn run_simple(source: Source, command: Command) -> Result<()> {
         | Command::Actor(_)
         | Command::Activity(_)
         | Command::Export(_)
+        | Command::FieldHistory(_)
         | Command::Indexes(_)
         | Command::Explain(_)
         | Command::CheckFunction(_)
@@ -231,8 +250,26 @@ async fn run_simple(source: Source, command: Command) -> Result<()> {
             conn.close().await?;
             result.map(|r| output::seed_report(&r))
         }
-        Command::Shipments { search, limit, json } => {
-            with_connection(&source, async |conn| shipments::search(conn.db(), &search, limit).await)
+        Command::Shipments {
+            search,
+            statuses,
+            carriers,
+            sort,
+            reverse,
+            include_test,
+            limit,
+            json,
+        } => {
+            let query = shipments::ShipmentQuery {
+                search,
+                statuses,
+                carriers,
+                sort,
+                reversed: reverse,
+                include_test,
+                limit,
+            };
+            with_connection(&source, async |conn| shipments::find(conn.db(), &query).await)
                 .await
                 .and_then(|rows| output::shipments(&rows, json))
         }

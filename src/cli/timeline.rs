@@ -18,6 +18,7 @@ use waybill::timeline::activity::{self, Scope};
 use waybill::timeline::actor::{self, ActorCursor};
 use waybill::timeline::diff::{ChangeKind, Diff};
 use waybill::timeline::export::{self, ExportRequest, PageRange, PageStart, TimelineFormat};
+use waybill::timeline::field;
 use waybill::timeline::time::{format_time, local_zone_name, parse_time, zone};
 use waybill::timeline::version::{self, VersionDetail};
 use waybill::timeline::{self, blame, TimelineEntry, TimelineFilter};
@@ -107,6 +108,23 @@ pub struct ActorArgs {
     before: Option<String>,
     #[arg(long, value_enum, default_value_t = PageFormat::Table)]
     format: PageFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct FieldHistoryArgs {
+    /// Shipment id or reference.
+    shipment: String,
+    /// The field, as the changes name it (e.g. destination, current_location).
+    field: String,
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Continue below this version (the next page's value is printed on stderr).
+    #[arg(long, value_name = "VERSION")]
+    before_version: Option<i32>,
+    #[command(flatten)]
+    zone: ZoneArgs,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -438,6 +456,43 @@ fn print_state(detail: &VersionDetail, tz: Tz) {
         Some(other) => say!("  {other}"),
         None => say!("  (state unknown)"),
     }
+}
+
+pub async fn field_history(source: &Source, args: FieldHistoryArgs) -> Result<ExitCode> {
+    with_connection(source, async |conn| {
+        let tz = zone(&args.zone.name())?;
+        let h = field::field_history(conn.db(), &args.shipment, &args.field, args.before_version, args.limit).await?;
+        if args.json {
+            print_json(&h)?;
+        } else {
+            say!("{} · {} ({} changes shown, newest first)", h.shipment.reference, h.field, h.entries.len());
+            for e in &h.entries {
+                let show = |v: &Option<Value>| match v {
+                    None | Some(Value::Null) => "(empty)".to_string(),
+                    Some(Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                };
+                say!(
+                    "{:>7}  {:<23}  {:<22} {} → {}",
+                    format!("v{}", e.version_no),
+                    short_time(e.timestamp, tz),
+                    clip(&e.actor_name.clone().or(e.actor_id.map(|a| a.to_string())).unwrap_or_else(|| "—".into()), 22),
+                    show(&e.old),
+                    show(&Some(e.new.clone()))
+                );
+            }
+        }
+        if let Some(next) = h.next_before {
+            eprintln!("more: --before-version {next}");
+        }
+        Ok(if h.entries.is_empty() {
+            eprintln!("{}: no version changed `{}`", h.shipment.reference, h.field);
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    })
+    .await
 }
 
 pub async fn version(source: &Source, args: VersionArgs) -> Result<ExitCode> {

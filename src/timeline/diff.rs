@@ -143,6 +143,46 @@ pub fn changes_as_fields(changes: &Value) -> Option<Vec<FieldChange>> {
     )
 }
 
+/// One field of a version's changes, as a timeline row shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ChangePreview {
+    pub field: String,
+    /// The value before, when recorded.
+    pub old: Option<Value>,
+    pub new: Value,
+}
+
+/// How many fields a row previews (the summary says "+N more").
+pub const PREVIEW_FIELDS: usize = 4;
+
+/// The first fields of `changes` (sorted) with short values: long text cut,
+/// large objects and lists said by their size, so a row stays small.
+pub fn preview(changes: &Value) -> Vec<ChangePreview> {
+    let Value::Object(map) = changes else {
+        return Vec::new();
+    };
+    let mut fields: Vec<(&String, &Value)> = map.iter().collect();
+    fields.sort_by_key(|f| f.0);
+    fields
+        .into_iter()
+        .take(PREVIEW_FIELDS)
+        .map(|(field, change)| ChangePreview {
+            field: field.clone(),
+            old: old_value(change).map(small),
+            new: small(new_value(change)),
+        })
+        .collect()
+}
+
+fn small(value: &Value) -> Value {
+    match value {
+        Value::String(s) if s.chars().count() > 80 => Value::String(format!("{}…", s.chars().take(79).collect::<String>())),
+        Value::Object(_) | Value::Array(_) if value.to_string().len() > 200 => Value::String(short(value)),
+        other => other.clone(),
+    }
+}
+
 /// The fields a version changed, sorted.
 pub fn changed_fields(changes: &Value) -> Vec<String> {
     match changes {

@@ -9,6 +9,7 @@ pub mod actor;
 pub mod blame;
 pub mod diff;
 pub mod export;
+pub mod field;
 mod filter;
 pub(crate) mod json;
 pub mod time;
@@ -57,6 +58,8 @@ pub struct TimelineEntry {
     pub changed_fields: Vec<String>,
     /// What changed, in one line: `status: booked → in_transit; eta: …`.
     pub summary: String,
+    /// The first fields changed with their values, for a row to say as people read them.
+    pub preview: Vec<diff::ChangePreview>,
 }
 
 /// A page of a shipment's timeline, newest first.
@@ -142,6 +145,7 @@ impl From<EntryRow> for TimelineEntry {
             timestamp: r.timestamp,
             description: r.description,
             changed_fields: diff::changed_fields(&changes),
+            preview: diff::preview(&changes),
             summary,
         }
     }

@@ -2,6 +2,7 @@
 // invoke handler, build.rs into the app manifest (only these may be called),
 // and a test into the TypeScript wrappers and the capability file.
 commands! {
+    links::take_start_link,
     connections::open_active,
     connections::connect_profile,
     connections::current_connection,
@@ -12,6 +13,7 @@ commands! {
     connections::install_schema,
     connections::profile_from_url,
     shipments::list_shipments,
+    shipments::shipment_facets,
     shipments::get_shipment,
     concurrency::concurrency_scenarios,
     concurrency::run_concurrency,
@@ -30,6 +32,9 @@ commands! {
     timeline::actor_page,
     timeline::activity_chart,
     timeline::export_timeline,
+    timeline::field_history,
+    files::show_saved_file,
+    files::open_saved_file,
     health::index_health,
     health::apply_indexes,
     health::index_advice,

@@ -3,7 +3,9 @@
 
 pub mod concurrency;
 pub mod connections;
+pub mod files;
 pub mod health;
+pub mod links;
 pub mod shipments;
 pub mod timeline;
 

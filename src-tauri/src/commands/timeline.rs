@@ -8,6 +8,7 @@ use waybill::timeline::actor::{self, ActorCursor, ActorPage};
 use waybill::timeline::blame::{self, Blame};
 use waybill::timeline::diff::Diff;
 use waybill::timeline::export::{self, ExportRequest, ExportedFile, TimelineFormat};
+use waybill::timeline::field::{self, FieldHistory};
 use waybill::timeline::version::{self, VersionDetail};
 use waybill::timeline::{self, Facets, TimelineFilter, TimelinePage};
 
@@ -25,6 +26,18 @@ pub async fn timeline_page(
     limit: u32,
 ) -> Result<TimelinePage, IpcError> {
     Ok(timeline::page(&state.db()?, &key, &filter, before_version, limit).await?)
+}
+
+/// Every version that changed one field, newest first.
+#[command]
+pub async fn field_history(
+    state: State<'_, AppState>,
+    key: String,
+    field: String,
+    before_version: Option<i32>,
+    limit: u32,
+) -> Result<FieldHistory, IpcError> {
+    Ok(field::field_history(&state.db()?, &key, &field, before_version, limit).await?)
 }
 
 #[command]

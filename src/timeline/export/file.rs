@@ -21,7 +21,10 @@ pub struct ExportedFile {
     pub rows: u64,
 }
 
-/// Exports into `dir` under a name that says what it is.
+/// Exports into `dir` under a name that says what it is: the shipment's
+/// reference (or the actor's name), the filter and the time, e.g.
+/// `SHP-2026-000001 status_changed 2026-11-30 2315.csv`. It never replaces a
+/// file: two exports in the same minute get ` (2)`, ` (3)`…
 pub async fn export_to_dir(
     db: &Db,
     request: &ExportRequest,
@@ -29,22 +32,71 @@ pub async fn export_to_dir(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ExportedFile> {
     std::fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
-    let (kind, label) = match &request.scope {
-        Scope::Shipment(key) => ("timeline", key),
-        Scope::Actor(key) => ("actor", key),
-    };
-    let slug: String = label
+    let stem = file_stem(db, request).await?;
+    let partial = dir.join(format!(".{stem}.{}.partial", uuid::Uuid::new_v4().simple()));
+    let rows = write_partial(db, request, &partial, progress).await?;
+    let ext = request.format.extension();
+    // A hard link fails if the name is taken (a rename would replace it): the
+    // first free name wins, even against another export racing for it.
+    for n in 1u32.. {
+        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") };
+        let path = dir.join(name);
+        match std::fs::hard_link(&partial, &path) {
+            Ok(()) => {
+                std::fs::remove_file(&partial).ok();
+                return Ok(ExportedFile {
+                    path: path.display().to_string(),
+                    rows,
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                std::fs::remove_file(&partial).ok();
+                return Err(Error::io(format!("saving {}", path.display()))(e));
+            }
+        }
+    }
+    unreachable!("some name is free")
+}
+
+/// What the file is about, fit for a file name.
+async fn file_stem(db: &Db, request: &ExportRequest) -> Result<String> {
+    let subject = db
+        .read(|r| async move {
+            let mut conn = r.conn().await;
+            Ok(match &request.scope {
+                Scope::Shipment(key) => crate::timeline::resolve(&mut conn, key).await?.shipment.reference,
+                Scope::Actor(key) => {
+                    let with_actors = crate::schema::has_actors(&mut conn).await?;
+                    let actor = crate::timeline::actor::resolve(&mut conn, key, with_actors).await?;
+                    format!("changes by {}", actor.name.unwrap_or_else(|| actor.id.to_string()))
+                }
+            })
+        })
+        .await?;
+    let f = &request.filter;
+    let mut parts = vec![subject];
+    if !f.event_types.is_empty() {
+        parts.push(f.event_types.join("+"));
+    }
+    if !f.actors.is_empty() {
+        parts.push(format!("{} actor{}", f.actors.len(), if f.actors.len() == 1 { "" } else { "s" }));
+    }
+    if let Some(since) = f.since {
+        parts.push(format!("from {}", since.format("%Y-%m-%d")));
+    }
+    if let Some(until) = f.until {
+        parts.push(format!("until {}", until.format("%Y-%m-%d")));
+    }
+    parts.push(Utc::now().format("%Y-%m-%d %H%M").to_string());
+    let text = parts.join(" ");
+    // Letters, digits and a few marks; nothing a file system or a shell minds.
+    let safe: String = text
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
-        .take(40)
+        .map(|c| if c.is_alphanumeric() || " -_+.".contains(c) { c } else { '_' })
+        .take(120)
         .collect();
-    let stamp = Utc::now().format("%Y%m%d-%H%M%S");
-    let path = dir.join(format!("waybill-{kind}-{slug}-{stamp}.{}", request.format.extension()));
-    let rows = export_to_file(db, request, &path, progress).await?;
-    Ok(ExportedFile {
-        path: path.display().to_string(),
-        rows,
-    })
+    Ok(safe.trim().to_string())
 }
 
 /// Exports into the file `path` (see the module comment).
@@ -57,7 +109,19 @@ pub async fn export_to_file(
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
-    let file = crate::paths::private_file(&partial)?;
+    let rows = write_partial(db, request, &partial, progress).await?;
+    std::fs::rename(&partial, path).map_err(Error::io(format!("saving {}", path.display())))?;
+    Ok(rows)
+}
+
+/// Writes the export to `partial`; on failure removes it.
+async fn write_partial(
+    db: &Db,
+    request: &ExportRequest,
+    partial: &Path,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64> {
+    let file = crate::paths::private_file(partial)?;
     let mut writer = std::io::BufWriter::new(file);
     let result = export(db, request, &mut writer, progress).await;
     let result = match result {
@@ -67,14 +131,8 @@ pub async fn export_to_file(
             .map(|_| rows),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(rows) => {
-            std::fs::rename(&partial, path).map_err(Error::io(format!("saving {}", path.display())))?;
-            Ok(rows)
-        }
-        Err(e) => {
-            std::fs::remove_file(&partial).ok();
-            Err(e)
-        }
+    if result.is_err() {
+        std::fs::remove_file(partial).ok();
     }
+    result
 }

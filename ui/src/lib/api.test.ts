@@ -6,14 +6,15 @@ import { getShipment, listShipments, openActive, toIpcError, type Progress } fro
 afterEach(() => clearMocks());
 
 describe("api", () => {
-  it("passes the search and limit to list_shipments", async () => {
+  it("passes the list's query to list_shipments", async () => {
     const calls: Array<[string, unknown]> = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
       return [];
     });
-    await listShipments("SHP-2026", 50);
-    expect(calls).toEqual([["list_shipments", { search: "SHP-2026", limit: 50 }]]);
+    const query = { search: "SHP-2026", statuses: [], carriers: ["DHL"], sort: "eta" as const, reversed: false, include_test: false, limit: 50 };
+    await listShipments(query);
+    expect(calls).toEqual([["list_shipments", { query }]]);
   });
 
   it("turns a command's error into { code, message }", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldLabel, rawValue, readValue } from "./readable";
+import { fieldLabel, previewLine, rawValue, readValue } from "./readable";
 
 describe("values as people read them", () => {
   it("labels fields", () => {
@@ -26,5 +26,19 @@ describe("values as people read them", () => {
   it("keeps the raw value one click away", () => {
     expect(rawValue(null)).toBe("null");
     expect(rawValue("x")).toBe('"x"');
+  });
+
+  it("says a version's changes in one line", () => {
+    const line = previewLine(
+      [
+        { field: "status", old: "booked", new: "in_transit" },
+        { field: "current_location", old: null, new: "Valencia, ES" },
+        { field: "notes", old: "x", new: "a".repeat(60) },
+      ],
+      5,
+      true,
+    );
+    expect(line).toBe(`Status: Booked → In transit · Current location: Valencia, ES · Notes: x → ${"a".repeat(39)}… · +2 more`);
+    expect(previewLine([{ field: "address", old: { a: 1 }, new: null }], 1, true)).toBe("Address: {…} → empty");
   });
 });

@@ -47,3 +47,29 @@ export function readValue(field: string, value: unknown, utc: boolean): string {
 export function rawValue(value: unknown): string {
   return value === undefined ? "(absent)" : JSON.stringify(value, null, 2);
 }
+
+/** A short value for one line: long text is cut, nested values are summed up. */
+function brief(field: string, value: unknown, utc: boolean): string {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) return "{…}";
+  const text = readValue(field, value, utc).replace(/\s+/g, " ");
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/**
+ * What a version changed, in one line as people read it:
+ * `Status: Booked → In transit · ETA: 2026-11-05 10:00 · +2 more`.
+ */
+export function previewLine(
+  preview: { field: string; old: unknown; new: unknown }[],
+  changed: number,
+  utc: boolean,
+): string {
+  const parts = preview.map((p) => {
+    const after = brief(p.field, p.new, utc);
+    const label = fieldLabel(p.field);
+    return p.old === null || p.old === undefined ? `${label}: ${after}` : `${label}: ${brief(p.field, p.old, utc)} → ${after}`;
+  });
+  const rest = changed - preview.length;
+  if (rest > 0) parts.push(`+${rest} more`);
+  return parts.join(" · ");
+}

@@ -1,11 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { actorRoute, formatRoute, parseRoute, shipmentRoute } from "./route";
+import { defaultList } from "./shipments";
+
+const listOf = (search: string) => ({ name: "list" as const, list: { ...defaultList(), search } });
 
 describe("routes", () => {
   it("reads the list with and without a search", () => {
-    expect(parseRoute("")).toEqual({ name: "list", search: "" });
-    expect(parseRoute("#/")).toEqual({ name: "list", search: "" });
-    expect(parseRoute("#/?q=SHP-2026")).toEqual({ name: "list", search: "SHP-2026" });
+    expect(parseRoute("")).toEqual(listOf(""));
+    expect(parseRoute("#/")).toEqual(listOf(""));
+    expect(parseRoute("#/?q=SHP-2026")).toEqual(listOf("SHP-2026"));
+  });
+
+  it("reads and writes the list's filters and order", () => {
+    const route = parseRoute("#/?q=tea&status=delayed,held&carrier=DHL%20Express&carrier=Smith%2C%20Jones&sort=eta&rev=1&test=1");
+    expect(route).toEqual({
+      name: "list",
+      list: { search: "tea", statuses: ["delayed", "held"], carriers: ["DHL Express", "Smith, Jones"], sort: "eta", reversed: true, test: true },
+    });
+    expect(parseRoute(formatRoute(route))).toEqual(route);
+    expect(formatRoute(listOf(""))).toBe("#/");
+    expect(parseRoute("#/?sort=nonsense")).toEqual(listOf(""));
   });
 
   it("reads a shipment page", () => {
@@ -26,7 +40,7 @@ describe("routes", () => {
 
   it("round-trips text that needs escaping", () => {
     for (const route of [
-      { name: "list" as const, search: "coffee & tea / 50%?" },
+      listOf("coffee & tea / 50%?"),
       shipmentRoute("SHP 2026/1?x", { version: 3 }),
       actorRoute("ana@example.com"),
     ]) {
@@ -44,6 +58,6 @@ describe("routes", () => {
   });
 
   it("falls back to the list for unknown paths", () => {
-    expect(parseRoute("#/nowhere/at/all")).toEqual({ name: "list", search: "" });
+    expect(parseRoute("#/nowhere/at/all")).toEqual(listOf(""));
   });
 });

@@ -1,11 +1,12 @@
 // The window's place lives in the URL hash, so Back/Forward work and a view can
-// be reopened: `#/?q=text` (the list), `#/shipment/<id>?…` (its timeline, with
+// be reopened: `#/?q=text&status=…` (the list, see shipments.ts), `#/shipment/<id>?…` (its timeline, with
 // filters, tab and open version), `#/actor/<id>?…`, `#/concurrency`, `#/health` and `#/connections`.
 
+import { formatList, parseList, type ListView } from "./shipments";
 import { defaultView, formatView, parseView, type TimelineView } from "./timeline";
 
 export type Route =
-  | { name: "list"; search: string }
+  | { name: "list"; list: ListView }
   | { name: "shipment"; id: string; view: TimelineView }
   | { name: "actor"; id: string; view: TimelineView }
   | { name: "concurrency" }
@@ -26,7 +27,7 @@ export function parseRoute(hash: string): Route {
   if (pathname === "/health" || pathname === "/connections") {
     return { name: pathname.slice(1) as "health" | "connections" };
   }
-  return { name: "list", search: new URLSearchParams(query).get("q") ?? "" };
+  return { name: "list", list: parseList(query) };
 }
 
 export function formatRoute(route: Route): string {
@@ -37,7 +38,8 @@ export function formatRoute(route: Route): string {
   if (route.name === "concurrency" || route.name === "health" || route.name === "connections") {
     return `#/${route.name}`;
   }
-  return route.search ? `#/?${new URLSearchParams({ q: route.search })}` : "#/";
+  const query = formatList(route.list);
+  return query ? `#/?${query}` : "#/";
 }
 
 export function shipmentRoute(id: string, view: Partial<TimelineView> = {}): Route {

@@ -88,6 +88,7 @@ describe("describing and copying", () => {
         description: "Note",
         changed_fields: ["note"],
         summary: "note: hi",
+        preview: [{ field: "note", old: null, new: "hi" }],
       },
     ]);
     expect(text).toBe("SHP-1 — all versions; times in UTC\n\nv2\t2026-11-02 03:04:05.006\tnote_added\tAna\tnote: hi");

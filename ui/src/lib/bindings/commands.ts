@@ -16,6 +16,7 @@ import type { ExportFormat } from "./ExportFormat";
 import type { ExportProgress } from "./ExportProgress";
 import type { ExportedFile } from "./ExportedFile";
 import type { Facets } from "./Facets";
+import type { FieldHistory } from "./FieldHistory";
 import type { FunctionCheck } from "./FunctionCheck";
 import type { IndexHealth } from "./IndexHealth";
 import type { PlanCheck } from "./PlanCheck";
@@ -34,12 +35,19 @@ import type { SaveProfile } from "./SaveProfile";
 import type { ScenarioInfo } from "./ScenarioInfo";
 import type { Scope } from "./Scope";
 import type { ShipmentDetail } from "./ShipmentDetail";
+import type { ShipmentFacets } from "./ShipmentFacets";
+import type { ShipmentQuery } from "./ShipmentQuery";
 import type { ShipmentSummary } from "./ShipmentSummary";
 import type { SlowReport } from "./SlowReport";
 import type { TimelineFilter } from "./TimelineFilter";
 import type { TimelineFormat } from "./TimelineFormat";
 import type { TimelinePage } from "./TimelinePage";
 import type { VersionDetail } from "./VersionDetail";
+
+/** The route of the link the app was started with, once (then `null`). */
+export function takeStartLink(): Promise<string | null> {
+  return call("take_start_link");
+}
 
 /** Opens what the app opened last: the active profile, else the sandbox. */
 export function openActive(onProgress: (message: Progress) => void): Promise<ConnectionInfo> {
@@ -84,8 +92,13 @@ export function profileFromUrl(name: string, url: string): Promise<ProfileFromUr
   return call("profile_from_url", { name, url });
 }
 
-export function listShipments(search: string, limit: number): Promise<Array<ShipmentSummary>> {
-  return call("list_shipments", { search, limit });
+export function listShipments(query: ShipmentQuery): Promise<Array<ShipmentSummary>> {
+  return call("list_shipments", { query });
+}
+
+/** The statuses and carriers the list's filters offer. */
+export function shipmentFacets(): Promise<ShipmentFacets> {
+  return call("shipment_facets");
 }
 
 /** One shipment; its timeline is paged separately (`timeline_page`). */
@@ -165,6 +178,21 @@ export function activityChart(scope: Scope, filter: TimelineFilter, timeZone: st
 /** Streams the filtered timeline into the Downloads folder (chosen here, never by the window), reporting rows written as it goes. */
 export function exportTimeline(scope: Scope, filter: TimelineFilter, timeZone: string, format: TimelineFormat, onProgress: (message: ExportProgress) => void): Promise<ExportedFile> {
   return call("export_timeline", { scope, filter, timeZone, format, onProgress: channel(onProgress) });
+}
+
+/** Every version that changed one field, newest first. */
+export function fieldHistory(key: string, field: string, beforeVersion: number | null, limit: number): Promise<FieldHistory> {
+  return call("field_history", { key, field, beforeVersion, limit });
+}
+
+/** Shows a saved file in the file manager. */
+export function showSavedFile(path: string): Promise<null> {
+  return call("show_saved_file", { path });
+}
+
+/** Opens a saved file with the system's application for it. */
+export function openSavedFile(path: string): Promise<null> {
+  return call("open_saved_file", { path });
 }
 
 export function indexHealth(): Promise<IndexHealth> {
