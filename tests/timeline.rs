@@ -15,7 +15,7 @@ use waybill::db::Db;
 use waybill::timeline::activity::{self, Scope};
 use waybill::timeline::export::{self, TimelineFormat};
 use waybill::timeline::version::{self, SnapshotSource};
-use waybill::timeline::{self, actor, blame, TimelineFilter};
+use waybill::timeline::{self, actor, blame, field, TimelineFilter};
 use waybill::Error;
 
 /// Every page of a filtered timeline, `limit` at a time.
@@ -199,6 +199,54 @@ async fn blame_names_who_last_changed_each_field() {
     assert_eq!(b.lines.len(), 4);
     assert_eq!(b.unattributed, vec!["created_by_import"]);
     assert_eq!(b.latest_version, 10);
+}
+
+#[tokio::test]
+async fn a_fields_history_lists_every_change_with_before_and_after() {
+    let (_, db, shipment) = fixture().await;
+    // A change that did not record the old value: the previous change of the field says it.
+    let bare = ("note_added", ANA, 900, json!({"note": "bare value"}));
+    insert_version(&db, shipment, 11, &bare, None).await;
+
+    let notes = field::field_history(&db, "SHP-T-1", "note", None, 50).await.unwrap();
+    let seen: Vec<(i32, Option<Value>, Value)> = notes
+        .entries
+        .iter()
+        .map(|e| (e.version_no, e.old.clone(), e.new.clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (11, Some(json!("late night")), json!("bare value")),
+            (10, Some(json!("ok")), json!("late night")),
+            (8, Some(json!("very fragile")), json!("ok")),
+            (5, Some(json!("fragile")), json!("very fragile")),
+            // Recorded as null: the note was empty before.
+            (4, Some(Value::Null), json!("fragile")),
+        ]
+    );
+    assert_eq!(notes.entries[1].actor_name.as_deref(), Some("Ben Okoro"));
+    assert_eq!(notes.entries[1].description.as_deref(), Some("note_added #10"));
+    assert_eq!(notes.next_before, None);
+
+    // Keyset pages, like the timeline: every change once.
+    let first = field::field_history(&db, "SHP-T-1", "note", None, 2).await.unwrap();
+    assert_eq!(first.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(), vec![11, 10]);
+    let second = field::field_history(&db, "SHP-T-1", "note", first.next_before, 2).await.unwrap();
+    assert_eq!(second.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(), vec![8, 5]);
+    // The old value across a page boundary comes from the change itself.
+    assert_eq!(second.entries[1].old, Some(json!("fragile")));
+
+    let destination = field::field_history(&db, "SHP-T-1", "destination", None, 50).await.unwrap();
+    assert_eq!(destination.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(), vec![7, 1]);
+    let never = field::field_history(&db, "SHP-T-1", "weight", None, 50).await.unwrap();
+    assert!(never.entries.is_empty() && never.next_before.is_none());
+    let message = field::field_history(&db, "SHP-T-1", " ", None, 50).await.unwrap_err().to_string();
+    assert!(message.contains("name the field"), "{message}");
+    assert!(matches!(
+        field::field_history(&db, "SHP-NOPE", "note", None, 50).await.unwrap_err(),
+        Error::ShipmentNotFound { .. }
+    ));
 }
 
 #[tokio::test]

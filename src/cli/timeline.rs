@@ -89,8 +89,14 @@ pub struct TimelineArgs {
     #[arg(long, default_value_t = 50)]
     limit: u32,
     /// Continue below this version (the next page's value is printed on stderr).
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", conflicts_with_all = ["from_version", "at"])]
     before_version: Option<i32>,
+    /// Start at this version (it comes first, then older ones): "Go to version".
+    #[arg(long, value_name = "VERSION", conflicts_with = "at")]
+    from_version: Option<i32>,
+    /// Start at the version in effect at this time (in --tz): "Go to date".
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
     #[arg(long, value_enum, default_value_t = PageFormat::Table)]
     format: PageFormat,
 }
@@ -238,9 +244,19 @@ fn no_match(what: &str, filter: &TimelineFilter) -> ExitCode {
 pub async fn timeline(source: &Source, args: TimelineArgs) -> Result<ExitCode> {
     with_connection(source, async |conn| {
         let (filter, tz, _) = build_filter(conn, &args.filter).await?;
-        let page = timeline::page(conn.db(), &args.shipment, &filter, args.before_version, args.limit).await?;
+        let from = match (&args.from_version, &args.at) {
+            (Some(v), _) => {
+                version::check_exists(conn.db(), &args.shipment, *v).await?;
+                Some(*v)
+            }
+            (None, Some(at)) => Some(version::version_at(conn.db(), &args.shipment, parse_time(at, tz, false)?).await?),
+            (None, None) => None,
+        };
+        // Starting at a version is paging from just below the one after it.
+        let before = from.map(|v| v.saturating_add(1)).or(args.before_version);
+        let page = timeline::page(conn.db(), &args.shipment, &filter, before, args.limit).await?;
         let csv = PageRange {
-            before: args.before_version.map(PageStart::Version),
+            before: before.map(PageStart::Version),
             limit: args.limit,
         };
         print_page(

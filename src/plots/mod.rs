@@ -5,6 +5,8 @@
 mod activity;
 mod concurrency;
 
+pub use activity::{event_color_hex, ActivityLayout};
+
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
@@ -49,7 +51,7 @@ impl Plot<'_> {
             Plot::Distribution(r) => concurrency::distribution(root, r),
             Plot::Waterfall(r) => concurrency::waterfall(root, r),
             Plot::Compare(a, b) => concurrency::compare(root, a, b),
-            Plot::Activity(a) => activity::activity(root, a),
+            Plot::Activity(a) => activity::activity(root, a).map(|_| ()),
         };
         drawn
             .and_then(|()| root.present())
@@ -66,6 +68,20 @@ pub fn svg(plot: Plot<'_>) -> Result<String> {
         plot.draw(&root)?;
     }
     Ok(text)
+}
+
+/// The activity chart as SVG, with where its bars landed (for hover and click).
+pub fn activity_svg(a: &Activity) -> Result<(String, ActivityLayout)> {
+    register_font()?;
+    let mut text = String::new();
+    let layout = {
+        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+        let layout = activity::activity(&root, a)
+            .and_then(|layout| root.present().map(|()| layout))
+            .map_err(|e| Error::Plot(e.to_string()))?;
+        layout
+    };
+    Ok((text, layout))
 }
 
 pub fn png(plot: Plot<'_>) -> Result<Vec<u8>> {

@@ -123,6 +123,8 @@ impl Period {
 pub struct ActivityBar {
     /// The first day of the period, `2026-11-02` (in the chart's time zone).
     pub start: String,
+    /// The first day of the next period: the bar counts changes before it.
+    pub end: String,
     /// The axis label: `Nov 2`, `Nov 2026`, `2026`…
     pub label: String,
     /// One count per entry of `Activity::event_types`.
@@ -137,6 +139,8 @@ pub struct Activity {
     pub subject: String,
     pub time_zone: String,
     pub event_types: Vec<String>,
+    /// Each event type's colour (`#0072b2`), the same on every chart.
+    pub colors: Vec<String>,
     /// How long each bar is (days, unless the data spans years).
     pub period: Period,
     /// Every period from the first change to the last, empty ones included.
@@ -155,13 +159,15 @@ pub struct ActivityChart {
     pub activity: Activity,
     /// The chart as SVG text (drawn by plotters).
     pub svg: String,
+    /// Where its bars are, for hover and click targets.
+    pub layout: crate::plots::ActivityLayout,
 }
 
 /// Changes per day with the chart drawn.
 pub async fn chart(db: &Db, scope: &Scope, filter: &TimelineFilter, time_zone: &str) -> Result<ActivityChart> {
     let activity = activity(db, scope, filter, time_zone).await?;
-    let svg = crate::plots::svg(crate::plots::Plot::Activity(&activity))?;
-    Ok(ActivityChart { activity, svg })
+    let (svg, layout) = crate::plots::activity_svg(&activity)?;
+    Ok(ActivityChart { activity, svg, layout })
 }
 
 /// The subject's id condition (`h.shipment_id = …` or `h.actor_id = …`) and its title.
@@ -247,6 +253,7 @@ fn tabulate(subject: String, tz: &str, period: Period, rows: Vec<(i32, String, i
                 start,
                 ActivityBar {
                     start: crate::moment::iso_date(start),
+                    end: crate::moment::iso_date(period.next(start)),
                     label: period.label(start),
                     counts: vec![0; event_types.len()],
                 },
@@ -262,6 +269,7 @@ fn tabulate(subject: String, tz: &str, period: Period, rows: Vec<(i32, String, i
     Activity {
         subject,
         time_zone: tz.to_string(),
+        colors: event_types.iter().map(|t| crate::plots::event_color_hex(t)).collect(),
         event_types,
         period,
         total: totals.iter().map(|t| t.1).sum(),
@@ -291,10 +299,29 @@ mod tests {
             ("2026-11-01", "Nov 1")
         );
         assert_eq!(a.bars[0].counts, vec![2, 1]);
+        assert_eq!(a.bars[0].end, "2026-11-02");
+        assert_eq!(a.colors, vec![crate::plots::event_color_hex("note_added"), crate::plots::event_color_hex("created")]);
         assert_eq!(a.bars[1].counts, vec![0, 0]);
         assert_eq!(a.bars[3].counts, vec![3, 0]);
         assert_eq!(a.total, 6);
         assert!(tabulate("x".into(), "UTC", Period::Day, vec![]).bars.is_empty());
+    }
+
+    #[test]
+    fn the_chart_says_where_each_bar_is_for_hover_and_click() {
+        let d = |day| days_since_2000(2026, 11, day) as i32;
+        let rows = (1..=20).map(|day| (d(day), "note_added".to_string(), i64::from(day))).collect();
+        let a = tabulate("SHP-1".into(), "UTC", Period::Day, rows);
+        let (svg, layout) = crate::plots::activity_svg(&a).unwrap();
+        assert!(svg.starts_with("<svg"));
+        assert_eq!(layout.columns.len(), 20);
+        assert_eq!((layout.width, layout.height), crate::plots::SIZE);
+        assert!(layout.top < layout.bottom && layout.bottom <= layout.height as i32);
+        for pair in layout.columns.windows(2) {
+            assert_eq!(pair[0][1], pair[1][0], "columns touch, in order");
+        }
+        let (left, right) = (layout.columns[0][0], layout.columns[19][1]);
+        assert!(0 < left && right < layout.width as i32);
     }
 
     #[test]

@@ -368,8 +368,45 @@ pub async fn as_of(db: &Db, key: &str, at: DateTime<Utc>) -> Result<VersionDetai
         .await
 }
 
-async fn as_of_in(tx: &mut PgConnection, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
-    let resolved = resolve(&mut *tx, key).await?;
+/// Checks that `key` has version `v` (before starting a page at it), naming
+/// the range it has when not.
+pub async fn check_exists(db: &Db, key: &str, v: i32) -> Result<()> {
+    db.read(|r| async move {
+        let mut tx = r.conn().await;
+        let resolved = resolve(&mut tx, key).await?;
+        let (found, latest): (bool, Option<i32>) = crate::db::query_as(
+            "SELECT EXISTS (SELECT 1 FROM shipment_history WHERE shipment_id = $1 AND version_no = $2),
+                    (SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1)",
+        )
+        .bind(resolved.shipment.id)
+        .bind(v)
+        .fetch_one(&mut *tx)
+        .await?;
+        if found {
+            Ok(())
+        } else {
+            Err(Error::VersionNotFound {
+                shipment: resolved.shipment.reference,
+                version: v,
+                latest: latest.unwrap_or(0),
+            })
+        }
+    })
+    .await
+}
+
+/// The version in effect at `at` (the last one written by then): where "Go to
+/// date" takes the timeline.
+pub async fn version_at(db: &Db, key: &str, at: DateTime<Utc>) -> Result<i32> {
+    db.read(|r| async move {
+        let mut tx = r.conn().await;
+        let resolved = resolve(&mut tx, key).await?;
+        version_at_in(&mut tx, &resolved, at).await
+    })
+    .await
+}
+
+async fn version_at_in(tx: &mut PgConnection, resolved: &Resolved, at: DateTime<Utc>) -> Result<i32> {
     let found: Option<(i32,)> = crate::db::query_as(
         "SELECT version_no FROM shipment_history WHERE shipment_id = $1 AND \"timestamp\" <= $2
           ORDER BY \"timestamp\" DESC, version_no DESC LIMIT 1",
@@ -378,17 +415,23 @@ async fn as_of_in(tx: &mut PgConnection, key: &str, at: DateTime<Utc>) -> Result
     .bind(at)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((v,)) = found else {
-        let (first,): (Option<DateTime<Utc>>,) =
-            crate::db::query_as("SELECT min(\"timestamp\") FROM shipment_history WHERE shipment_id = $1")
-                .bind(resolved.shipment.id)
-                .fetch_one(&mut *tx)
-                .await?;
-        return Err(Error::NoHistoryYet {
-            shipment: resolved.shipment.reference,
-            at: at.to_rfc3339(),
-            first: first.map(|f| f.to_rfc3339()),
-        });
-    };
+    if let Some((v,)) = found {
+        return Ok(v);
+    }
+    let (first,): (Option<DateTime<Utc>>,) =
+        crate::db::query_as("SELECT min(\"timestamp\") FROM shipment_history WHERE shipment_id = $1")
+            .bind(resolved.shipment.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    Err(Error::NoHistoryYet {
+        shipment: resolved.shipment.reference.clone(),
+        at: at.to_rfc3339(),
+        first: first.map(|f| f.to_rfc3339()),
+    })
+}
+
+async fn as_of_in(tx: &mut PgConnection, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
+    let resolved = resolve(&mut *tx, key).await?;
+    let v = version_at_in(tx, &resolved, at).await?;
     detail_in(tx, &resolved, v).await
 }

@@ -32,11 +32,20 @@ pub fn saved_file(dir: &Path, path: &str) -> Result<PathBuf, IpcError> {
     }
 }
 
-/// Shows a saved file in the file manager.
+/// Shows a saved file in the file manager; where no file manager answers the
+/// request to point at a file, its folder is opened with the system's
+/// application for folders.
 #[command]
 pub async fn show_saved_file(app: AppHandle, state: State<'_, AppState>, path: String) -> Result<(), IpcError> {
     let file = saved_file(&state.export_dir(), &path)?;
-    app.opener().reveal_item_in_dir(&file).map_err(|e| opener_failed(&file, e))
+    if let Err(e) = app.opener().reveal_item_in_dir(&file) {
+        tracing::info!("no file manager could point at {}: {e}; opening its folder", file.display());
+        let dir = file.parent().unwrap_or(&file);
+        app.opener()
+            .open_path(dir.to_string_lossy(), None::<&str>)
+            .map_err(|e| opener_failed(dir, e))?;
+    }
+    Ok(())
 }
 
 /// Opens a saved file with the system's application for it.

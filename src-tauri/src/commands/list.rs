@@ -29,6 +29,7 @@ commands! {
     timeline::compare_versions,
     timeline::blame_fields,
     timeline::as_of,
+    timeline::version_at,
     timeline::actor_page,
     timeline::activity_chart,
     timeline::export_timeline,

@@ -65,6 +65,12 @@ pub async fn as_of(state: State<'_, AppState>, key: String, at: DateTime<Utc>) -
     Ok(version::as_of(&state.db()?, &key, at).await?)
 }
 
+/// The version in effect at a time: where "Go to date" takes the timeline.
+#[command]
+pub async fn version_at(state: State<'_, AppState>, key: String, at: DateTime<Utc>) -> Result<i32, IpcError> {
+    Ok(version::version_at(&state.db()?, &key, at).await?)
+}
+
 #[command]
 pub async fn actor_page(
     state: State<'_, AppState>,

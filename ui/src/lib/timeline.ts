@@ -8,7 +8,8 @@ import { asDate, shownAsStored } from "./format";
 export type Tab = "timeline" | "blame" | "asof" | "activity";
 export const TABS: { id: Tab; label: string }[] = [
   { id: "timeline", label: "Timeline" },
-  { id: "blame", label: "Blame" },
+  // Named by the question it answers; "blame" is what the URL and developers call it.
+  { id: "blame", label: "Who changed what" },
   { id: "asof", label: "As of" },
   { id: "activity", label: "Activity" },
 ];
@@ -24,6 +25,8 @@ export type TimelineView = {
   compare: number | null;
   /** The moment the As of tab shows (ISO). */
   at: string | null;
+  /** The field whose own history the "Who changed what" tab shows. */
+  field: string | null;
 };
 
 export function emptyFilter(): TimelineFilter {
@@ -31,7 +34,7 @@ export function emptyFilter(): TimelineFilter {
 }
 
 export function defaultView(): TimelineView {
-  return { tab: "timeline", filter: emptyFilter(), utc: false, version: null, compare: null, at: null };
+  return { tab: "timeline", filter: emptyFilter(), utc: false, version: null, compare: null, at: null, field: null };
 }
 
 function list(value: string | null): string[] {
@@ -62,6 +65,7 @@ export function parseView(query: string): TimelineView {
     version: positive(q.get("v")),
     compare: positive(q.get("cmp")),
     at: instant(q.get("at")),
+    field: q.get("field") || null,
   };
 }
 
@@ -77,6 +81,7 @@ export function formatView(view: TimelineView): string {
   if (view.version) q.set("v", String(view.version));
   if (view.compare) q.set("cmp", String(view.compare));
   if (view.at) q.set("at", view.at);
+  if (view.field) q.set("field", view.field);
   return q.toString();
 }
 

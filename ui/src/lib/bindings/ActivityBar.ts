@@ -6,6 +6,10 @@ export type ActivityBar = {
  */
 start: string, 
 /**
+ * The first day of the next period: the bar counts changes before it.
+ */
+end: string, 
+/**
  * The axis label: `Nov 2`, `Nov 2026`, `2026`…
  */
 label: string, 

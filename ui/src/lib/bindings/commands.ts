@@ -167,6 +167,11 @@ export function asOf(key: string, at: string): Promise<VersionDetail> {
   return call("as_of", { key, at });
 }
 
+/** The version in effect at a time: where "Go to date" takes the timeline. */
+export function versionAt(key: string, at: string): Promise<number> {
+  return call("version_at", { key, at });
+}
+
 export function actorPage(key: string, filter: TimelineFilter, before: ActorCursor | null, limit: number): Promise<ActorPage> {
   return call("actor_page", { key, filter, before, limit });
 }
@@ -185,7 +190,7 @@ export function fieldHistory(key: string, field: string, beforeVersion: number |
   return call("field_history", { key, field, beforeVersion, limit });
 }
 
-/** Shows a saved file in the file manager. */
+/** Shows a saved file in the file manager; where no file manager answers the request to point at a file, its folder is opened with the system's application for folders. */
 export function showSavedFile(path: string): Promise<null> {
   return call("show_saved_file", { path });
 }

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { actorLink, linkHtml, routeOfLink, shipmentLink } from "./links";
+import { defaultView } from "./timeline";
+
+describe("waybill:// links", () => {
+  it("names the shipment by its reference and keeps the view", () => {
+    const view = { ...defaultView(), version: 12, filter: { actors: [], event_types: ["status_changed"], since: null, until: null } };
+    expect(shipmentLink("SHP-2026-000001", view)).toBe("waybill://shipment/SHP-2026-000001?type=status_changed&v=12");
+    expect(shipmentLink("SHP 1/2", defaultView())).toBe("waybill://shipment/SHP%201%2F2");
+    expect(actorLink("a-1", { ...defaultView(), utc: true })).toBe("waybill://actor/a-1?utc=1");
+  });
+
+  it("turns pasted links into the window's route", () => {
+    expect(routeOfLink(" waybill://shipment/SHP-2026-000001?v=3 ")).toBe("#/shipment/SHP-2026-000001?v=3");
+    expect(routeOfLink("waybill://actor/a-1")).toBe("#/actor/a-1");
+    expect(routeOfLink("tauri://localhost/#/shipment/abc?v=2")).toBe("#/shipment/abc?v=2");
+    expect(routeOfLink("SHP-2026")).toBeNull();
+    expect(routeOfLink("waybill://evil/x")).toBeNull();
+    expect(routeOfLink("waybill://shipment/a/b")).toBeNull();
+  });
+
+  it("escapes what it puts in HTML", () => {
+    expect(linkHtml('waybill://shipment/a?x=1&y="2"', "<SHP>")).toBe(
+      '<a href="waybill://shipment/a?x=1&amp;y=&quot;2&quot;">&lt;SHP&gt;</a>',
+    );
+  });
+});

@@ -1,0 +1,58 @@
+// Links a colleague can open: `waybill://shipment/SHP-2026-000001?type=status_changed&v=12`.
+// The desktop entry registers the scheme, so a link clicked in chat or a ticket
+// starts Waybill (or hands it to the running one) on that exact view. The shell
+// checks a link before it becomes the window's route (src-tauri/src/links.rs).
+
+import { formatView, type TimelineView } from "./timeline";
+
+export const SCHEME = "waybill";
+
+/** The link to a shipment's view, by its reference (what people recognise). */
+export function shipmentLink(reference: string, view: TimelineView): string {
+  const query = formatView(view);
+  return `${SCHEME}://shipment/${encodeURIComponent(reference)}${query ? `?${query}` : ""}`;
+}
+
+export function actorLink(id: string, view: TimelineView): string {
+  const query = formatView(view);
+  return `${SCHEME}://actor/${encodeURIComponent(id)}${query ? `?${query}` : ""}`;
+}
+
+/**
+ * The window route of a pasted link: a `waybill://` link, or the address of a
+ * view inside the window (`…#/shipment/…`). Null for anything else.
+ */
+export function routeOfLink(text: string): string | null {
+  const trimmed = text.trim();
+  const app = trimmed.match(/^waybill:\/\/(shipment|actor)\/([^\s?#/]+)(\?\S*)?$/);
+  if (app) return `#/${app[1]}/${app[2]}${app[3] ?? ""}`;
+  const inner = trimmed.match(/#\/(shipment|actor)\/\S+$/);
+  return inner ? inner[0] : null;
+}
+
+const escape = (text: string) =>
+  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+/** A clickable link as HTML: `label` is its text (the shipment's reference). */
+export function linkHtml(url: string, label: string): string {
+  return `<a href="${escape(url)}">${escape(label)}</a>`;
+}
+
+/**
+ * Copies text, and HTML when given (chat apps and tickets paste it as a
+ * clickable link; plain-text fields get the URL). Runs inside the click that
+ * asked for it, as the clipboard requires.
+ */
+export function copyToClipboard(plain: string, html?: string): boolean {
+  const onCopy = (e: ClipboardEvent) => {
+    e.clipboardData?.setData("text/plain", plain);
+    if (html) e.clipboardData?.setData("text/html", html);
+    e.preventDefault();
+  };
+  document.addEventListener("copy", onCopy);
+  try {
+    return document.execCommand("copy");
+  } finally {
+    document.removeEventListener("copy", onCopy);
+  }
+}
