@@ -73,6 +73,23 @@ export class Session {
     return this.cmd("POST", "/execute/sync", { script, args });
   }
 
+  /** Sets the window's outer size (the window manager-less Xvfb honours it exactly). */
+  setSize(width, height) {
+    return this.cmd("POST", "/window/rect", { width, height });
+  }
+
+  /** Sends keys to the focused element (W3C "Perform Actions"); `\uE009` is Control. */
+  async keys(...sequence) {
+    const actions = [];
+    for (const key of sequence) {
+      const chord = Array.isArray(key) ? key : [key];
+      for (const k of chord) actions.push({ type: "keyDown", value: k });
+      for (const k of [...chord].reverse()) actions.push({ type: "keyUp", value: k });
+    }
+    await this.cmd("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
+    await this.cmd("DELETE", "/actions");
+  }
+
   async screenshot() {
     return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
   }

@@ -90,18 +90,21 @@ pub fn activity<DB: DrawingBackend>(
         .margin(14)
         .x_label_area_size(40)
         .y_label_area_size(56)
-        .build_cartesian_2d(0f64..bars as f64, 0f64..top)?;
+        // Bar i spans i ± 0.5, so whole-number ticks fall on bar centres.
+        .build_cartesian_2d(-0.5f64..bars as f64 - 0.5, 0f64..top)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .y_max_light_lines(1)
         .x_labels(bars.min(12))
         .y_desc("changes")
         .x_desc(format!("{period} ({}), {} changes in all", a.time_zone, a.total))
         .label_style(label_font())
         .axis_desc_style(label_font())
-        // Ticks fall on whole bars (plotters picks round steps); label each with its period.
-        .x_label_formatter(&|x| match a.bars.get(x.floor() as usize) {
-            Some(bar) if x.fract() == 0.0 => bar.label.clone(),
+        // Ticks fall on whole numbers, the bars' centres (plotters picks round
+        // steps); each is labelled with its bar's period.
+        .x_label_formatter(&|x| match a.bars.get(x.round().max(0.0) as usize) {
+            Some(bar) if x.fract() == 0.0 && *x >= 0.0 => bar.label.clone(),
             _ => String::new(),
         })
         .y_label_formatter(&|y| {
@@ -121,8 +124,8 @@ pub fn activity<DB: DrawingBackend>(
             .filter(|(_, d)| d.counts[t] > 0)
             .map(|(i, d)| {
                 let below: i64 = d.counts[..t].iter().sum();
-                let x0 = i as f64 + 0.1;
-                let x1 = i as f64 + 0.9;
+                let x0 = i as f64 - 0.4;
+                let x1 = i as f64 + 0.4;
                 Rectangle::new([(x0, below as f64), (x1, (below + d.counts[t]) as f64)], color.filled())
             });
         chart.draw_series(bars)?;
@@ -137,8 +140,8 @@ pub fn activity<DB: DrawingBackend>(
     let (width, height) = root.dim_in_pixel();
     let columns = (0..a.bars.len())
         .map(|i| {
-            let left = chart.backend_coord(&(i as f64, 0.0)).0;
-            let right = chart.backend_coord(&(i as f64 + 1.0, 0.0)).0;
+            let left = chart.backend_coord(&(i as f64 - 0.5, 0.0)).0;
+            let right = chart.backend_coord(&(i as f64 + 0.5, 0.0)).0;
             [left, right]
         })
         .collect();
