@@ -124,7 +124,10 @@ pub async fn search(db: &Db, search: &str, limit: u32) -> Result<Vec<ShipmentSum
 pub async fn find(db: &Db, query: &ShipmentQuery) -> Result<Vec<ShipmentSummary>> {
     Error::check_range(Field::Limit, query.limit.into(), 1, MAX_LIMIT.into())?;
     if query.statuses.len() > 200 || query.carriers.len() > 200 {
-        return Err(Error::invalid(Field::Filter, "a filter takes at most 200 statuses and 200 carriers"));
+        return Err(Error::invalid(
+            Field::Filter,
+            "a filter takes at most 200 statuses and 200 carriers",
+        ));
     }
     db.read(|r| async move {
         let mut tx = r.conn().await;
@@ -154,10 +157,14 @@ pub async fn find(db: &Db, query: &ShipmentQuery) -> Result<Vec<ShipmentSummary>
             q.push(")");
         }
         if !query.statuses.is_empty() {
-            q.push(" AND s.status = ANY(").push_bind(query.statuses.clone()).push(")");
+            q.push(" AND s.status = ANY(")
+                .push_bind(query.statuses.clone())
+                .push(")");
         }
         if !query.carriers.is_empty() {
-            q.push(" AND s.carrier = ANY(").push_bind(query.carriers.clone()).push(")");
+            q.push(" AND s.carrier = ANY(")
+                .push_bind(query.carriers.clone())
+                .push(")");
         }
         if !query.include_test {
             q.push(" AND NOT (s.title = ")
@@ -171,7 +178,10 @@ pub async fn find(db: &Db, query: &ShipmentQuery) -> Result<Vec<ShipmentSummary>
             if descending { "DESC" } else { "ASC" }
         ))
         .push_bind(i64::from(query.limit));
-        Ok(q.build_query_as::<ShipmentSummary>().persistent(false).fetch_all(&mut *tx).await?)
+        Ok(q.build_query_as::<ShipmentSummary>()
+            .persistent(false)
+            .fetch_all(&mut *tx)
+            .await?)
     })
     .await
 }

@@ -135,7 +135,7 @@ async fn an_existing_shipment_continues_its_own_sequence() {
     told.sort();
     assert_eq!(told, (8..=17).collect::<Vec<_>>());
     assert_eq!(history(&db, &id).await, (1..=17).collect::<Vec<_>>());
-    assert!(report.checks.iter().any(|c| c.detail == "range 8 to 17"));
+    assert!(report.checks.iter().any(|c| c.detail == "no gaps between 8 and 17"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -297,7 +297,7 @@ async fn plots_render_as_svg_and_png_with_titled_axes() {
         Plot::Latency(&run_a),
         Plot::Distribution(&run_a),
         Plot::Waterfall(&run_a),
-        Plot::Compare(&run_a, &run_b),
+        Plot::Compare(&run_a, &run_b, waybill::timeline::time::zone("Europe/Berlin").unwrap()),
     ] {
         let svg = plots::svg(plot).unwrap();
         assert!(
@@ -306,8 +306,8 @@ async fn plots_render_as_svg_and_png_with_titled_axes() {
             plot.name()
         );
         assert!(
-            svg.contains("succeeded") || svg.contains("this run") || svg.contains("successful"),
-            "{} has a legend",
+            svg.contains("succeeded") || svg.contains("A: ") || svg.contains("successful"),
+            "{} has a legend or says what it shows",
             plot.name()
         );
         let png = plots::png(plot).unwrap();
@@ -319,6 +319,68 @@ async fn plots_render_as_svg_and_png_with_titled_axes() {
     }
     let err = plots::write(Plot::Latency(&run_a), &out.join("plot.gif")).unwrap_err();
     assert!(err.to_string().contains(".svg or .png"));
+
+    // The comparison names both runs in one time zone, the one asked for.
+    let berlin = run_b
+        .started_at
+        .with_timezone(&waybill::timeline::time::zone("Europe/Berlin").unwrap());
+    let svg = plots::svg(Plot::Compare(
+        &run_a,
+        &run_b,
+        waybill::timeline::time::zone("Europe/Berlin").unwrap(),
+    ))
+    .unwrap();
+    assert!(
+        svg.contains(&berlin.format("B: %Y-%m-%d %H:%M:%S").to_string()),
+        "B in Berlin time"
+    );
+    assert!(svg.contains("Europe/Berlin"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn only_runs_of_the_same_load_are_compared_and_the_refusal_says_why() {
+    use waybill::concurrency::runs;
+    let (_, db) = common::migrated_db().await;
+    let params = Params {
+        requests: 5,
+        ..Scenario::Concurrent.defaults()
+    };
+    let a = run_ok(&db, options(Scenario::Concurrent, params)).await;
+    let b = run_ok(&db, options(Scenario::Concurrent, params)).await;
+    runs::comparable(&a, &b).unwrap();
+    // A different threshold still measures the same load.
+    let mut looser = b.clone();
+    looser.params.max_total_ms *= 2;
+    runs::comparable(&a, &looser).unwrap();
+
+    let mut bigger = b.clone();
+    bigger.params.requests = 20;
+    let why = runs::comparable(&a, &bigger).unwrap_err().to_string();
+    assert!(why.contains("different loads (requests 5 and 20)"), "{why}");
+    let mut other = b.clone();
+    other.scenario = Scenario::Staggered;
+    let why = runs::comparable(&a, &other).unwrap_err().to_string();
+    assert!(why.contains("different scenarios"), "{why}");
+    let mut control = b.clone();
+    control.unsafe_control = true;
+    let why = runs::comparable(&a, &control).unwrap_err().to_string();
+    assert!(why.contains("self-test"), "{why}");
+
+    // Saved, they list newest first by their start to the microsecond, and
+    // the list says which can be compared.
+    let dir = common::home();
+    runs::save(dir.path(), &b).unwrap();
+    runs::save(dir.path(), &a).unwrap();
+    let mut later = b.clone();
+    later.id = "ffffffff-later".into();
+    later.started_at = a.started_at.max(b.started_at) + waybill::chrono::Duration::microseconds(300);
+    runs::save(dir.path(), &later).unwrap();
+    let list = waybill::concurrency::view::summaries(dir.path()).unwrap();
+    let ids: Vec<&str> = list.iter().map(|r| r.id.as_str()).collect();
+    let mut expected = vec![(a.started_at, a.id.as_str()), (b.started_at, b.id.as_str())];
+    expected.sort();
+    assert_eq!(ids, vec!["ffffffff-later", expected[1].1, expected[0].1]);
+    assert!(list.iter().all(|r| r.comparable_key == list[0].comparable_key));
 }
 
 /// Holds a shipment's row lock in a session of its own until dropped, as

@@ -40,6 +40,8 @@ async fn verification_matches_by_definition_not_by_name() {
     let (_, db) = common::migrated_db().await;
     let h = verify::verify(&db, &table()).await.unwrap();
     assert!(h.all_present, "a migrated database has every expected index");
+    assert!(h.verdict.healthy && h.verdict.headline.starts_with("Healthy"));
+    assert!(h.verdict.actions.is_empty());
     assert_eq!(h.expected.len(), 6);
     assert!(h.others.is_empty());
 
@@ -62,6 +64,18 @@ async fn verification_matches_by_definition_not_by_name() {
         (IndexState::Missing, None)
     );
     assert!(!h.all_present);
+    // In plain words, with what to ask the DBA for.
+    assert!(!h.verdict.healthy);
+    assert_eq!(
+        h.verdict.headline,
+        "Needs attention: 1 of the 6 expected indexes is missing or unusable. Tell your DBA:"
+    );
+    assert_eq!(h.verdict.actions.len(), 1);
+    assert!(
+        h.verdict.actions[0].contains("(shipment_id, event_type, \"timestamp\" DESC)"),
+        "{:?}",
+        h.verdict.actions
+    );
     assert_eq!(
         h.others.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
         vec!["lookalike"]
@@ -146,6 +160,11 @@ async fn an_invalid_index_is_detected_and_rebuilt_when_asked() {
     let h = verify::verify(&db, &table()).await.unwrap();
     assert_eq!(state_of(&h, "idx_shipment_history_actor").0, IndexState::Invalid);
     assert!(!h.all_present);
+    assert!(
+        h.verdict.actions.iter().any(|a| a.starts_with("Rebuild who_did_what")),
+        "{:?}",
+        h.verdict.actions
+    );
 
     let report = apply::apply(&db, &table(), false, &|_| {}).await.unwrap();
     assert_eq!(
@@ -310,15 +329,33 @@ async fn slow_assignments_come_from_saved_concurrency_runs() {
     waybill::concurrency::view::run_and_save(&conn, &suite, confirmed.as_ref(), dir.path(), &|_| {}, &token)
         .await
         .unwrap();
-    let everything = slow::slow_assignments(dir.path(), 0.000_001, 100).unwrap();
+    let everything = slow::slow_assignments(dir.path(), 0.000_001, 0, 100).unwrap();
     assert_eq!(
         (everything.runs, everything.assignments, everything.slow_total),
         (1, 20, 20)
     );
     assert!(everything.slow.windows(2).all(|w| w[0].ms >= w[1].ms), "slowest first");
-    let none = slow::slow_assignments(dir.path(), 60_000.0, 100).unwrap();
+    // Labelled as what they are: assignments of a test run.
+    assert!(
+        everything.slow.iter().all(|s| s.run_title == "Rapid fire"),
+        "{:?}",
+        everything.slow[0].run_title
+    );
+    // Pages: every assignment once, in order.
+    let first = slow::slow_assignments(dir.path(), 0.000_001, 0, 8).unwrap();
+    let second = slow::slow_assignments(dir.path(), 0.000_001, 8, 8).unwrap();
+    let third = slow::slow_assignments(dir.path(), 0.000_001, 16, 8).unwrap();
+    assert_eq!((first.slow.len(), second.slow.len(), third.slow.len()), (8, 8, 4));
+    let paged: Vec<f64> = [first.slow, second.slow, third.slow]
+        .concat()
+        .iter()
+        .map(|s| s.ms)
+        .collect();
+    let whole: Vec<f64> = everything.slow.iter().map(|s| s.ms).collect();
+    assert_eq!(paged, whole);
+    let none = slow::slow_assignments(dir.path(), 60_000.0, 0, 100).unwrap();
     assert_eq!(none.slow_total, 0);
-    assert!(slow::slow_assignments(dir.path(), -1.0, 10).is_err());
+    assert!(slow::slow_assignments(dir.path(), -1.0, 0, 10).is_err());
 }
 
 #[tokio::test]

@@ -231,20 +231,38 @@ async fn a_fields_history_lists_every_change_with_before_and_after() {
 
     // Keyset pages, like the timeline: every change once.
     let first = field::field_history(&db, "SHP-T-1", "note", None, 2).await.unwrap();
-    assert_eq!(first.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(), vec![11, 10]);
-    let second = field::field_history(&db, "SHP-T-1", "note", first.next_before, 2).await.unwrap();
-    assert_eq!(second.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(), vec![8, 5]);
+    assert_eq!(
+        first.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(),
+        vec![11, 10]
+    );
+    let second = field::field_history(&db, "SHP-T-1", "note", first.next_before, 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        second.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(),
+        vec![8, 5]
+    );
     // The old value across a page boundary comes from the change itself.
     assert_eq!(second.entries[1].old, Some(json!("fragile")));
 
-    let destination = field::field_history(&db, "SHP-T-1", "destination", None, 50).await.unwrap();
-    assert_eq!(destination.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(), vec![7, 1]);
+    let destination = field::field_history(&db, "SHP-T-1", "destination", None, 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        destination.entries.iter().map(|e| e.version_no).collect::<Vec<_>>(),
+        vec![7, 1]
+    );
     let never = field::field_history(&db, "SHP-T-1", "weight", None, 50).await.unwrap();
     assert!(never.entries.is_empty() && never.next_before.is_none());
-    let message = field::field_history(&db, "SHP-T-1", " ", None, 50).await.unwrap_err().to_string();
+    let message = field::field_history(&db, "SHP-T-1", " ", None, 50)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(message.contains("name the field"), "{message}");
     assert!(matches!(
-        field::field_history(&db, "SHP-NOPE", "note", None, 50).await.unwrap_err(),
+        field::field_history(&db, "SHP-NOPE", "note", None, 50)
+            .await
+            .unwrap_err(),
         Error::ShipmentNotFound { .. }
     ));
 }

@@ -21,7 +21,10 @@ pub fn route(url: &Url) -> Option<String> {
     let view = url.host_str()?;
     let key = url.path().trim_start_matches('/');
     let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
-    let safe = |text: &str| text.chars().all(|c| c.is_ascii_alphanumeric() || "-._~%+=&:,".contains(c));
+    let safe = |text: &str| {
+        text.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~%+=&:,".contains(c))
+    };
     if !safe(key) || !safe(query.trim_start_matches('?')) {
         return None;
     }
@@ -85,7 +88,10 @@ mod tests {
 
     #[test]
     fn a_link_opens_that_view_and_nothing_else() {
-        assert_eq!(r("waybill://shipment/SHP-2026-000001").as_deref(), Some("#/shipment/SHP-2026-000001"));
+        assert_eq!(
+            r("waybill://shipment/SHP-2026-000001").as_deref(),
+            Some("#/shipment/SHP-2026-000001")
+        );
         assert_eq!(
             r("waybill://shipment/SHP-2026-000001?type=status_changed&v=12").as_deref(),
             Some("#/shipment/SHP-2026-000001?type=status_changed&v=12")

@@ -212,15 +212,20 @@ fn write_outputs(
                 plots::write(plot, &path)?;
                 written.push(path.display().to_string());
             }
-            if let Some(earlier) = earlier {
+            if let Some(earlier) = earlier.filter(|e| runs::comparable(report, e).is_ok()) {
                 let path = sibling(base, &format!("{suffix}-compare"));
-                plots::write(Plot::Compare(report, earlier), &path)?;
+                let tz = waybill::timeline::time::zone(&waybill::timeline::time::local_zone_name())?;
+                plots::write(Plot::Compare(report, earlier, tz), &path)?;
                 written.push(path.display().to_string());
             }
             eprintln!("plots: {}", written.join(", "));
         }
         if let (Some(earlier), false) = (earlier, args.json) {
-            print_comparison(report, earlier);
+            match runs::comparable(report, earlier) {
+                Ok(()) => print_comparison(report, earlier),
+                // The run is saved either way; say why it is not set beside the other.
+                Err(why) => eprintln!("not compared: {why}"),
+            }
         }
     }
     if let Some(path) = &args.junit {
@@ -330,13 +335,12 @@ fn print_report(r: &RunReport) {
 
     header("VERIFICATION");
     for c in &r.checks {
-        say!(
-            "{} {}: {}: {}",
-            if c.passed { "✅" } else { "❌" },
-            if c.passed { "PASS" } else { "FAIL" },
-            c.name,
-            c.detail
-        );
+        let (mark, word) = match (c.passed, c.meaningful) {
+            (_, false) => ("➖", "N/A"),
+            (true, true) => ("✅", "PASS"),
+            (false, true) => ("❌", "FAIL"),
+        };
+        say!("{mark} {word}: {}: {}", c.name, c.detail);
         for e in &c.evidence {
             say!("     ↳ {e}");
         }

@@ -77,6 +77,9 @@ pub struct SlowArgs {
     threshold_ms: f64,
     #[arg(long, default_value_t = 50)]
     limit: usize,
+    /// Skip this many of the slowest (the next page).
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
     #[arg(long)]
     json: bool,
 }
@@ -100,6 +103,11 @@ fn usage(found: &FoundIndex) -> String {
 }
 
 fn print_health(h: &IndexHealth, label: &str) {
+    say!("{}", h.verdict.headline);
+    for action in &h.verdict.actions {
+        say!("  - {action}");
+    }
+    say!("");
     say!(
         "{} in {label}: ~{} rows, table {}, indexes {}",
         h.table,
@@ -334,12 +342,12 @@ pub async fn check_function(source: &Source, args: CheckFunctionArgs) -> Result<
 
 pub fn slow_assignments(args: SlowArgs) -> Result<ExitCode> {
     let dir = waybill::paths::data_dir()?;
-    let report = slow::slow_assignments(&dir, args.threshold_ms, args.limit)?;
+    let report = slow::slow_assignments(&dir, args.threshold_ms, args.offset, args.limit)?;
     if args.json {
         print_json(&report)?;
     } else {
         say!(
-            "{} of {} assignments in {} saved concurrency runs took over {} ms",
+            "{} of {} assignments in {} saved concurrency test runs took over {} ms",
             report.slow_total,
             report.assignments,
             report.runs,
@@ -347,14 +355,19 @@ pub fn slow_assignments(args: SlowArgs) -> Result<ExitCode> {
         );
         for s in &report.slow {
             say!(
-                "  {:>9.1} ms  {}  {}  v{}  run {} ({})",
+                "  {:>9.1} ms  {}  {}  v{}  test run {} {} ({})",
                 s.ms,
-                s.run_started_at.format("%Y-%m-%d %H:%M"),
+                s.run_started_at.format("%Y-%m-%d %H:%M:%S"),
                 s.shipment,
                 s.version.map(|v| v.to_string()).unwrap_or_else(|| "—".into()),
                 &s.run_id[..8.min(s.run_id.len())],
+                s.run_title,
                 s.database
             );
+        }
+        let shown = report.offset as u64 + report.slow.len() as u64;
+        if shown < report.slow_total {
+            eprintln!("more: --offset {shown}");
         }
     }
     Ok(ExitCode::SUCCESS)

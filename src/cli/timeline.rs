@@ -481,7 +481,12 @@ pub async fn field_history(source: &Source, args: FieldHistoryArgs) -> Result<Ex
         if args.json {
             print_json(&h)?;
         } else {
-            say!("{} · {} ({} changes shown, newest first)", h.shipment.reference, h.field, h.entries.len());
+            say!(
+                "{} · {} ({} changes shown, newest first)",
+                h.shipment.reference,
+                h.field,
+                h.entries.len()
+            );
             for e in &h.entries {
                 let show = |v: &Option<Value>| match v {
                     None | Some(Value::Null) => "(empty)".to_string(),
@@ -492,7 +497,13 @@ pub async fn field_history(source: &Source, args: FieldHistoryArgs) -> Result<Ex
                     "{:>7}  {:<23}  {:<22} {} → {}",
                     format!("v{}", e.version_no),
                     short_time(e.timestamp, tz),
-                    clip(&e.actor_name.clone().or(e.actor_id.map(|a| a.to_string())).unwrap_or_else(|| "—".into()), 22),
+                    clip(
+                        &e.actor_name
+                            .clone()
+                            .or(e.actor_id.map(|a| a.to_string()))
+                            .unwrap_or_else(|| "—".into()),
+                        22
+                    ),
                     show(&e.old),
                     show(&Some(e.new.clone()))
                 );

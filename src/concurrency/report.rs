@@ -56,10 +56,20 @@ impl RequestRecord {
 pub struct Check {
     pub name: String,
     pub passed: bool,
+    /// False when another check's failure leaves nothing for this one to say
+    /// (no gaps between versions means little while versions repeat): shown
+    /// as "not meaningful", neither a pass nor a failure of its own.
+    #[serde(default = "meaningful")]
+    pub meaningful: bool,
     /// One line: what was measured.
     pub detail: String,
     /// Where it failed, e.g. "requests 2 and 4 both got version 7".
     pub evidence: Vec<String>,
+}
+
+/// Runs saved before `meaningful` existed had no such checks.
+fn meaningful() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

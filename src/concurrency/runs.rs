@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::report::RunReport;
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 
 pub fn runs_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("concurrency-runs")
@@ -86,4 +86,68 @@ pub fn list_files(data_dir: &Path) -> Result<Vec<PathBuf>> {
     files.sort();
     files.reverse();
     Ok(files)
+}
+
+/// Whether two runs measured the same thing, so their latencies can be set
+/// side by side: the same scenario with the same load (requests, spacing,
+/// pool, shipments), both against the real function or both self-tests. The
+/// database may differ: comparing the sandbox with a server, or a pooler with
+/// a direct connection, is the point. The acceptable-time threshold may differ
+/// too (it judges a run, it does not shape its load).
+pub fn comparable(run: &RunReport, earlier: &RunReport) -> Result<()> {
+    if comparable_key(run) == comparable_key(earlier) {
+        return Ok(());
+    }
+    let refuse = |why: String| Err(Error::invalid(Field::CompareRun, why));
+    let when = |r: &RunReport| format!("run {} ({})", &r.id[..8.min(r.id.len())], r.scenario_title());
+    if run.unsafe_control != earlier.unsafe_control {
+        return refuse(format!(
+            "{} and {} cannot be compared: one is a self-test of the checker against a deliberately unsafe assignment. Compare runs of the real function",
+            when(run),
+            when(earlier)
+        ));
+    }
+    if run.scenario != earlier.scenario {
+        return refuse(format!(
+            "{} and {} ran different scenarios. Compare runs of the same scenario",
+            when(run),
+            when(earlier)
+        ));
+    }
+    let (a, b) = (&run.params, &earlier.params);
+    let differences: Vec<String> = [
+        ("requests", a.requests, b.requests),
+        ("delay between starts (ms)", a.delay_ms, b.delay_ms),
+        ("pool size", a.pool_size, b.pool_size),
+        ("acquire timeout (ms)", a.acquire_timeout_ms, b.acquire_timeout_ms),
+        ("shipments", a.shipments, b.shipments),
+    ]
+    .into_iter()
+    .filter(|(_, x, y)| x != y)
+    .map(|(name, x, y)| format!("{name} {x} and {y}"))
+    .collect();
+    if !differences.is_empty() {
+        return refuse(format!(
+            "{} and {} used different loads ({}). Compare runs with the same parameters",
+            when(run),
+            when(earlier),
+            differences.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// Equal for runs `comparable` accepts (the window offers Compare by it).
+pub fn comparable_key(r: &RunReport) -> String {
+    let p = &r.params;
+    format!(
+        "{}{:?}/{}/{}/{}/{}/{}",
+        if r.unsafe_control { "self-test:" } else { "" },
+        r.scenario,
+        p.requests,
+        p.delay_ms,
+        p.pool_size,
+        p.acquire_timeout_ms,
+        p.shipments
+    )
 }

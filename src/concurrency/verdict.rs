@@ -27,10 +27,18 @@ pub fn judge(
     elapsed_ms: f64,
     stored: &[StoredRow],
 ) -> Vec<Check> {
+    let unique = unique_versions(requests);
+    let mut sequential = sequential_versions(requests);
+    if !unique.passed && sequential.passed {
+        // Twenty requests that all got version 1 have "no gaps between 1 and 1":
+        // true, and no comfort. Say so rather than show a pass beside them.
+        sequential.meaningful = false;
+        sequential.detail = format!("{}: not meaningful while version numbers repeat", sequential.detail);
+    }
     vec![
         all_succeeded(scenario, requests, cancelled),
-        unique_versions(requests),
-        sequential_versions(requests),
+        unique,
+        sequential,
         acceptable_time(params, elapsed_ms),
         nothing_lost_nothing_extra(requests, stored),
         real_time_order(requests),
@@ -47,6 +55,7 @@ fn check(name: &str, evidence: Vec<String>, detail: String) -> Check {
     Check {
         name: name.to_string(),
         passed: total == 0,
+        meaningful: true,
         detail,
         evidence,
     }
@@ -171,7 +180,7 @@ fn sequential_versions(requests: &[RequestRecord]) -> Check {
     for (shipment, versions) in &by_shipment {
         let present: Vec<i32> = versions.keys().copied().collect();
         let (lo, hi) = (present[0], present[present.len() - 1]);
-        ranges.push(format!("{lo} to {hi}"));
+        ranges.push(format!("{lo} and {hi}"));
         let missing = missing_versions(&present, lo, hi);
         if !missing.is_empty() {
             evidence.push(format!(
@@ -184,7 +193,7 @@ fn sequential_versions(requests: &[RequestRecord]) -> Check {
     let detail = if ranges.is_empty() {
         "no successful request".into()
     } else {
-        format!("range {}", ranges.join("; "))
+        format!("no gaps between {}", ranges.join("; "))
     };
     check("Version numbers are sequential", evidence, detail)
 }
@@ -403,6 +412,26 @@ mod tests {
         let unique = by_name(&checks, "Version numbers are unique");
         assert!(!unique.passed);
         assert_eq!(unique.evidence, ["requests 2 and 4 both got version 7"]);
+        // With repeats, "no gaps" proves nothing: not shown as a pass.
+        let seq = by_name(&checks, "Version numbers are sequential");
+        assert!(!seq.meaningful);
+        assert_eq!(
+            seq.detail,
+            "no gaps between 6 and 8: not meaningful while version numbers repeat"
+        );
+    }
+
+    #[test]
+    fn no_gaps_is_not_meaningful_when_every_request_got_the_same_version() {
+        let requests: Vec<_> = (1..=20).map(|i| ok(i, 1, 0.0, 5.0)).collect();
+        let checks = judged(Scenario::Concurrent, &requests, 10.0);
+        assert!(!by_name(&checks, "Version numbers are unique").passed);
+        let seq = by_name(&checks, "Version numbers are sequential");
+        assert!(!seq.meaningful, "{seq:?}");
+        assert_eq!(
+            seq.detail,
+            "no gaps between 1 and 1: not meaningful while version numbers repeat"
+        );
     }
 
     #[test]
@@ -417,7 +446,7 @@ mod tests {
         let seq = by_name(&checks, "Version numbers are sequential");
         assert!(!seq.passed);
         assert_eq!(seq.evidence, ["versions 8 and 11 are missing"]);
-        assert_eq!(seq.detail, "range 7 to 12");
+        assert_eq!(seq.detail, "no gaps between 7 and 12");
     }
 
     #[test]

@@ -49,18 +49,22 @@ pub struct RunSummary {
     pub id: String,
     pub started_at: chrono::DateTime<chrono::Utc>,
     pub title: String,
+    /// Runs with the same key measured the same load and can be compared.
+    pub comparable_key: String,
     pub requests: u32,
     pub passed: bool,
     pub p50_ms: f64,
     pub p99_ms: f64,
 }
 
-/// Saved runs, newest first; unreadable files are skipped.
+/// Saved runs, newest first (by when they started, to the microsecond: the
+/// runs of "Run all" start within a second); unreadable files are skipped.
 pub fn summaries(data_dir: &Path) -> Result<Vec<RunSummary>> {
-    Ok(runs::list_files(data_dir)?
+    let mut all: Vec<RunSummary> = runs::list_files(data_dir)?
         .into_iter()
         .filter_map(|f| runs::load(data_dir, &f.to_string_lossy()).ok())
         .map(|r| RunSummary {
+            comparable_key: runs::comparable_key(&r),
             title: r.scenario_title(),
             id: r.id,
             started_at: r.started_at,
@@ -69,7 +73,9 @@ pub fn summaries(data_dir: &Path) -> Result<Vec<RunSummary>> {
             p50_ms: r.stats.p50_ms,
             p99_ms: r.stats.p99_ms,
         })
-        .collect())
+        .collect();
+    all.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+    Ok(all)
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
@@ -107,10 +113,12 @@ pub fn export(report: &RunReport, format: ExportFormat, dir: &Path) -> Result<Pa
     Ok(file)
 }
 
-/// The percentile curves of two saved runs overlaid, as SVG.
-pub fn compare_svg(data_dir: &Path, run: &str, earlier: &str) -> Result<String> {
+/// The percentile curves of two comparable saved runs overlaid, as SVG, their
+/// start times in `tz` (the zone the window shows times in).
+pub fn compare_svg(data_dir: &Path, run: &str, earlier: &str, tz: &str) -> Result<String> {
     let (a, b) = (runs::load_by_id(data_dir, run)?, runs::load_by_id(data_dir, earlier)?);
-    plots::svg(Plot::Compare(&a, &b))
+    runs::comparable(&a, &b)?;
+    plots::svg(Plot::Compare(&a, &b, crate::timeline::time::zone(tz)?))
 }
 
 /// A scenario as the app's picker shows it, with the parameters it uses.

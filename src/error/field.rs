@@ -36,6 +36,7 @@ pub enum Field {
     Scenario,
     Shipment,
     MaxFindings,
+    CompareRun,
 }
 
 impl Field {
@@ -74,6 +75,7 @@ impl Field {
             Field::Scenario => "Scenario",
             Field::Shipment => "Shipment",
             Field::MaxFindings => "Maximum findings",
+            Field::CompareRun => "Run to compare with",
         }
     }
 
@@ -108,6 +110,7 @@ impl Field {
             Field::Scenario => "--scenario",
             Field::Shipment => "--shipment",
             Field::MaxFindings => "--max-findings",
+            Field::CompareRun => "--compare",
         }
     }
 }

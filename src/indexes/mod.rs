@@ -9,6 +9,7 @@ pub mod expected;
 pub mod explain;
 pub mod probe;
 pub mod slow;
+pub mod verdict;
 pub mod verify;
 
 use serde::{Deserialize, Serialize};

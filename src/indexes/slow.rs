@@ -1,6 +1,8 @@
 //! Slow assignment watch: every version assignment the app performs (each
 //! request of a concurrency run, saved with the run) is timed; this lists the
-//! ones over a threshold (the guide uses 100 ms), newest run first.
+//! ones over a threshold (the guide uses 100 ms), slowest first, a page at a
+//! time. They come from test runs on this machine, not from production
+//! traffic, and each names the run (scenario, self-test or not) it was in.
 
 use std::path::Path;
 
@@ -18,6 +20,8 @@ pub const DEFAULT_THRESHOLD_MS: f64 = 100.0;
 pub struct SlowAssignment {
     pub run_id: String,
     pub run_started_at: DateTime<Utc>,
+    /// The run's scenario as the app titles it ("Stress", "… (unsafe control)").
+    pub run_title: String,
     pub database: String,
     pub shipment: String,
     /// The version it got (none when it failed, e.g. timed out).
@@ -33,14 +37,15 @@ pub struct SlowReport {
     #[ts(type = "number")]
     pub assignments: u64,
     pub runs: u32,
-    /// The slowest first, at most `limit`.
+    /// The slowest first: `limit` of them from `offset` on.
     pub slow: Vec<SlowAssignment>,
+    pub offset: u32,
     /// How many were over the threshold in all (`slow` may be cut).
     #[ts(type = "number")]
     pub slow_total: u64,
 }
 
-pub fn slow_assignments(data_dir: &Path, threshold_ms: f64, limit: usize) -> Result<SlowReport> {
+pub fn slow_assignments(data_dir: &Path, threshold_ms: f64, offset: u32, limit: usize) -> Result<SlowReport> {
     if !(threshold_ms.is_finite() && threshold_ms > 0.0) {
         return Err(Error::invalid(
             Field::ThresholdMs,
@@ -52,6 +57,7 @@ pub fn slow_assignments(data_dir: &Path, threshold_ms: f64, limit: usize) -> Res
         assignments: 0,
         runs: 0,
         slow: Vec::new(),
+        offset,
         slow_total: 0,
     };
     for file in runs::list_files(data_dir)? {
@@ -68,6 +74,7 @@ pub fn slow_assignments(data_dir: &Path, threshold_ms: f64, limit: usize) -> Res
                 report.slow.push(SlowAssignment {
                     run_id: run.id.clone(),
                     run_started_at: run.started_at,
+                    run_title: run.scenario_title(),
                     database: run.database.clone(),
                     shipment: run
                         .shipments
@@ -81,6 +88,6 @@ pub fn slow_assignments(data_dir: &Path, threshold_ms: f64, limit: usize) -> Res
         }
     }
     report.slow.sort_by(|a, b| b.ms.total_cmp(&a.ms));
-    report.slow.truncate(limit);
+    report.slow = report.slow.into_iter().skip(offset as usize).take(limit).collect();
     Ok(report)
 }

@@ -76,6 +76,8 @@ pub struct IndexHealth {
     /// When statistics were last reset (usage counts since then); none: never reset.
     pub stats_since: Option<DateTime<Utc>>,
     pub all_present: bool,
+    /// The above in one plain sentence, with what to ask the DBA for.
+    pub verdict: super::verdict::HealthVerdict,
 }
 
 impl IndexHealth {
@@ -261,6 +263,7 @@ pub async fn verify(db: &Db, table: &HistoryTable) -> Result<IndexHealth> {
         table: table.clone(),
         table_bytes,
         rows_estimate,
+        verdict: super::verdict::verdict(&expected),
         expected,
         others,
         index_bytes,

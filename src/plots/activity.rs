@@ -37,9 +37,9 @@ pub fn event_color(event_type: &str) -> RGBColor {
         return *color;
     }
     // FNV-1a: stable across runs and machines (std's hasher is seeded).
-    let hash = event_type
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = event_type.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     OTHERS[(hash % OTHERS.len() as u64) as usize]
 }
 

@@ -43,8 +43,50 @@ fn aggregate(values: &[(f64, bool)]) -> (Vec<(f64, bool)>, usize) {
     (groups, per)
 }
 
+/// Width kept on the right of a plot for its legend, so the legend never covers data.
+const LEGEND_WIDTH: u32 = 170;
+
+/// What a legend entry is drawn as: a filled box (bars) or a line (curves).
+#[derive(Clone, Copy)]
+enum Mark {
+    Box,
+    Line,
+}
+
+/// The legend in its own column beside the plot.
+fn side_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, items: &[(String, RGBColor, Mark)]) -> Drawn<DB> {
+    for (row, (name, color, mark)) in items.iter().enumerate() {
+        let y = 52 + 22 * row as i32;
+        match mark {
+            Mark::Box => area.draw(&Rectangle::new([(6, y), (18, y + 12)], color.filled()))?,
+            Mark::Line => area.draw(&PathElement::new(vec![(4, y + 6), (20, y + 6)], color.stroke_width(2)))?,
+        }
+        area.draw(&Text::new(name.clone(), (26, y), label_font()))?;
+    }
+    Ok(())
+}
+
+/// Splits off the legend column.
+fn with_legend_column<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    let (width, _) = area.dim_in_pixel();
+    area.split_horizontally(width.saturating_sub(LEGEND_WIDTH))
+}
+
+/// Request numbers on an axis whose unit `i` spans i ± 0.5: whole ticks only,
+/// counted from 1 (each unit may group `per` requests).
+fn request_number(v: f64, per: usize) -> String {
+    if v.fract() == 0.0 && v >= 0.0 {
+        format!("{}", v as usize * per + 1)
+    } else {
+        String::new()
+    }
+}
+
 pub fn latency<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &RunReport) -> Drawn<DB> {
     root.fill(&WHITE)?;
+    let (plot, legend_area) = with_legend_column(root);
     let mut ok: Vec<&RequestRecord> = report.requests.iter().filter(|r| r.version.is_some()).collect();
     ok.sort_by_key(|r| (r.shipment, r.version));
     let failed = report.requests.iter().filter(|r| r.version.is_none());
@@ -60,7 +102,7 @@ pub fn latency<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &RunRe
     } else {
         "requests in version order, failed last".to_string()
     };
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot)
         .caption(
             &format!("{}: latency per request", report.scenario_title()),
             title_font(),
@@ -68,16 +110,18 @@ pub fn latency<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &RunRe
         .margin(14)
         .x_label_area_size(44)
         .y_label_area_size(64)
-        .build_cartesian_2d(0f64..bars.len().max(1) as f64, 0f64..top)?;
+        .build_cartesian_2d(-0.5f64..bars.len().max(1) as f64 - 0.5, 0f64..top)?;
     chart
         .configure_mesh()
+        .max_light_lines(1)
         .disable_x_mesh()
         .x_desc(x_desc)
         .y_desc("latency (ms)")
         .label_style(label_font())
         .axis_desc_style(label_font())
-        .x_label_formatter(&|x| format!("{}", (*x as usize) * per + 1))
+        .x_label_formatter(&|x| request_number(*x, per))
         .draw()?;
+    let mut items = Vec::new();
     for (kind, color) in [(false, OK), (true, FAILED)] {
         if kind && !bars.iter().any(|b| b.1) {
             continue; // no "failed" legend entry when nothing failed
@@ -86,13 +130,11 @@ pub fn latency<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &RunRe
             .iter()
             .enumerate()
             .filter(|(_, b)| b.1 == kind)
-            .map(move |(i, b)| Rectangle::new([(i as f64 + 0.12, 0.0), (i as f64 + 0.88, b.0)], color.filled()));
-        chart
-            .draw_series(series)?
-            .label(if kind { "failed" } else { "succeeded" })
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+            .map(move |(i, b)| Rectangle::new([(i as f64 - 0.38, 0.0), (i as f64 + 0.38, b.0)], color.filled()));
+        chart.draw_series(series)?;
+        items.push((if kind { "failed" } else { "succeeded" }.to_string(), color, Mark::Box));
     }
-    legend(&mut chart)
+    side_legend(&legend_area, &items)
 }
 
 pub fn distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &RunReport) -> Drawn<DB> {
@@ -120,23 +162,20 @@ pub fn distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &
         .build_cartesian_2d(0f64..max * 1.0001, 0f64..top)?;
     chart
         .configure_mesh()
+        .max_light_lines(1)
         .disable_x_mesh()
-        .x_desc("latency (ms)")
+        .x_desc(format!("latency (ms), {} successful requests", latencies.len()))
         .y_desc("requests")
         .y_label_formatter(&whole)
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
-    chart
-        .draw_series(counts.iter().enumerate().map(|(i, &c)| {
-            let x0 = i as f64 * width;
-            Rectangle::new([(x0 + width * 0.06, 0.0), (x0 + width * 0.94, c as f64)], OK.filled())
-        }))?
-        .label(format!("{} successful requests", latencies.len()))
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], OK.filled()));
-    legend(&mut chart)?;
-
-    percentile_chart(&right, &[(report, OK, "this run".to_string())], "Percentiles")
+    chart.draw_series(counts.iter().enumerate().map(|(i, &c)| {
+        let x0 = i as f64 * width;
+        Rectangle::new([(x0 + width * 0.06, 0.0), (x0 + width * 0.94, c as f64)], OK.filled())
+    }))?;
+    // One series on each side: the captions say what they are, no legend needed.
+    percentile_chart(&right, &[(report, OK, "this run".to_string())], "Latency percentiles")
 }
 
 const SIZE_SPLIT: u32 = super::SIZE.0 / 2;
@@ -148,7 +187,14 @@ fn percentile_chart<DB: DrawingBackend>(
 ) -> Drawn<DB> {
     let curves: Vec<Vec<(f64, f64)>> = runs.iter().map(|(r, _, _)| percentile_curve(&r.requests)).collect();
     let top = curves.iter().flatten().map(|p| p.1).fold(0.0, f64::max).max(0.001) * 1.12;
-    let mut chart = ChartBuilder::on(area)
+    // Several curves: a legend column names them; one curve: the caption does.
+    let (plot, legend_area) = if runs.len() > 1 {
+        let (p, l) = with_legend_column(area);
+        (p, Some(l))
+    } else {
+        (area.clone(), None)
+    };
+    let mut chart = ChartBuilder::on(&plot)
         .caption(title, title_font())
         .margin(14)
         .x_label_area_size(44)
@@ -156,27 +202,34 @@ fn percentile_chart<DB: DrawingBackend>(
         .build_cartesian_2d(0f64..100f64, 0f64..top)?;
     chart
         .configure_mesh()
+        .max_light_lines(1)
         .x_desc("percentile (%)")
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_desc("latency (ms)")
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
-    for ((_, color, name), curve) in runs.iter().zip(&curves) {
-        let color = *color;
-        chart
-            .draw_series(LineSeries::new(
-                curve.iter().map(|(q, ms)| (q * 100.0, *ms)),
-                color.stroke_width(2),
-            ))?
-            .label(name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2)));
+    for ((_, color, _), curve) in runs.iter().zip(&curves) {
+        chart.draw_series(LineSeries::new(
+            curve.iter().map(|(q, ms)| (q * 100.0, *ms)),
+            color.stroke_width(2),
+        ))?;
     }
-    legend(&mut chart)
+    match legend_area {
+        Some(l) => side_legend(
+            &l,
+            &runs
+                .iter()
+                .map(|(_, c, n)| (n.clone(), *c, Mark::Line))
+                .collect::<Vec<_>>(),
+        ),
+        None => Ok(()),
+    }
 }
 
 pub fn waterfall<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &RunReport) -> Drawn<DB> {
     root.fill(&WHITE)?;
+    let (plot, legend_area) = with_legend_column(root);
     let mut requests: Vec<&RequestRecord> = report.requests.iter().collect();
     requests.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
     // Too many rows to tell apart: draw an even sample, first and last included.
@@ -191,7 +244,7 @@ pub fn waterfall<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Run
     } else {
         "requests by start".to_string()
     };
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot)
         .caption(
             &format!("{}: each request from start to end", report.scenario_title()),
             title_font(),
@@ -199,16 +252,19 @@ pub fn waterfall<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Run
         .margin(14)
         .x_label_area_size(44)
         .y_label_area_size(64)
-        .build_cartesian_2d(0f64..end, rows..0f64)?;
+        // Row i spans i ± 0.5, first request on top.
+        .build_cartesian_2d(0f64..end, rows - 0.5..-0.5f64)?;
     chart
         .configure_mesh()
+        .max_light_lines(1)
         .disable_y_mesh()
         .x_desc("time since the first request started (ms)")
         .y_desc(y_desc)
-        .y_label_formatter(&|y| whole(&(y * step as f64)))
+        .y_label_formatter(&|y| request_number(*y, step))
         .label_style(label_font())
         .axis_desc_style(label_font())
         .draw()?;
+    let mut items = Vec::new();
     for (failed, color) in [(false, OK), (true, FAILED)] {
         if failed && shown.iter().all(|r| r.version.is_some()) {
             continue;
@@ -219,34 +275,33 @@ pub fn waterfall<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Run
             .filter(|(_, r)| r.version.is_none() == failed)
             .map(move |(i, r)| {
                 let (a, b) = (r.start_ms - t0, (r.end_ms - t0).max(r.start_ms - t0 + end * 0.002));
-                Rectangle::new([(a, i as f64 + 0.15), (b, i as f64 + 0.85)], color.filled())
+                Rectangle::new([(a, i as f64 - 0.35), (b, i as f64 + 0.35)], color.filled())
             });
-        chart
-            .draw_series(series)?
-            .label(if failed { "failed" } else { "succeeded" })
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+        chart.draw_series(series)?;
+        items.push((
+            if failed { "failed" } else { "succeeded" }.to_string(),
+            color,
+            Mark::Box,
+        ));
     }
-    legend(&mut chart)
+    side_legend(&legend_area, &items)
 }
 
-pub fn compare<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, run: &RunReport, earlier: &RunReport) -> Drawn<DB> {
-    root.fill(&WHITE)?;
-    let label = |r: &RunReport| format!("{} · {}", r.started_at.format("%Y-%m-%d %H:%M:%S UTC"), &r.id[..8]);
-    let runs = [
-        (run, OK, format!("this run ({})", label(run))),
-        (earlier, EARLIER, format!("earlier ({})", label(earlier))),
-    ];
-    percentile_chart(root, &runs, "Latency percentiles compared")
-}
-
-fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
+/// Run A (the newer) against run B, labelled as the window's list marks them.
+pub fn compare<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    run: &RunReport,
+    earlier: &RunReport,
+    tz: chrono_tz::Tz,
 ) -> Drawn<DB> {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(label_font())
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 205, 212))
-        .draw()
+    root.fill(&WHITE)?;
+    let label = |mark: &str, r: &RunReport| {
+        format!(
+            "{mark}: {}",
+            r.started_at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S")
+        )
+    };
+    let runs = [(run, OK, label("A", run)), (earlier, EARLIER, label("B", earlier))];
+    let title = format!("Latency percentiles, A and B ({tz})");
+    percentile_chart(root, &runs, &title)
 }

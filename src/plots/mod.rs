@@ -27,8 +27,9 @@ pub enum Plot<'a> {
     Distribution(&'a RunReport),
     /// Each request from start to end on a shared time axis: queueing shows.
     Waterfall(&'a RunReport),
-    /// Percentile curves of two runs overlaid (the run, then the earlier one).
-    Compare(&'a RunReport, &'a RunReport),
+    /// Percentile curves of two runs overlaid (the run, then the earlier one),
+    /// their start times in a time zone.
+    Compare(&'a RunReport, &'a RunReport, chrono_tz::Tz),
     /// Changes per day by event type, for a shipment or an actor.
     Activity(&'a Activity),
 }
@@ -50,7 +51,7 @@ impl Plot<'_> {
             Plot::Latency(r) => concurrency::latency(root, r),
             Plot::Distribution(r) => concurrency::distribution(root, r),
             Plot::Waterfall(r) => concurrency::waterfall(root, r),
-            Plot::Compare(a, b) => concurrency::compare(root, a, b),
+            Plot::Compare(a, b, tz) => concurrency::compare(root, a, b, tz),
             Plot::Activity(a) => activity::activity(root, a).map(|_| ()),
         };
         drawn

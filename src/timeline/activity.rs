@@ -300,7 +300,13 @@ mod tests {
         );
         assert_eq!(a.bars[0].counts, vec![2, 1]);
         assert_eq!(a.bars[0].end, "2026-11-02");
-        assert_eq!(a.colors, vec![crate::plots::event_color_hex("note_added"), crate::plots::event_color_hex("created")]);
+        assert_eq!(
+            a.colors,
+            vec![
+                crate::plots::event_color_hex("note_added"),
+                crate::plots::event_color_hex("created")
+            ]
+        );
         assert_eq!(a.bars[1].counts, vec![0, 0]);
         assert_eq!(a.bars[3].counts, vec![3, 0]);
         assert_eq!(a.total, 6);
@@ -310,7 +316,9 @@ mod tests {
     #[test]
     fn the_chart_says_where_each_bar_is_for_hover_and_click() {
         let d = |day| days_since_2000(2026, 11, day) as i32;
-        let rows = (1..=20).map(|day| (d(day), "note_added".to_string(), i64::from(day))).collect();
+        let rows = (1..=20)
+            .map(|day| (d(day), "note_added".to_string(), i64::from(day)))
+            .collect();
         let a = tabulate("SHP-1".into(), "UTC", Period::Day, rows);
         let (svg, layout) = crate::plots::activity_svg(&a).unwrap();
         assert!(svg.starts_with("<svg"));

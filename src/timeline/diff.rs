@@ -177,7 +177,9 @@ pub fn preview(changes: &Value) -> Vec<ChangePreview> {
 
 fn small(value: &Value) -> Value {
     match value {
-        Value::String(s) if s.chars().count() > 80 => Value::String(format!("{}…", s.chars().take(79).collect::<String>())),
+        Value::String(s) if s.chars().count() > 80 => {
+            Value::String(format!("{}…", s.chars().take(79).collect::<String>()))
+        }
         Value::Object(_) | Value::Array(_) if value.to_string().len() > 200 => Value::String(short(value)),
         other => other.clone(),
     }

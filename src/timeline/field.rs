@@ -67,9 +67,8 @@ pub async fn field_history(
         .read(|r| async move {
             let mut tx = r.conn().await;
             let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
-            let mut q = QueryBuilder::new(
-                "SELECT h.version_no, COALESCE(h.event_type, '') AS event_type, h.actor_id, ",
-            );
+            let mut q =
+                QueryBuilder::new("SELECT h.version_no, COALESCE(h.event_type, '') AS event_type, h.actor_id, ");
             q.push(if with_actors { "a.display_name" } else { "NULL::text" })
                 .push(
                     " AS actor_name, h.\"timestamp\",
@@ -89,7 +88,8 @@ pub async fn field_history(
             if let Some(v) = before_version {
                 q.push(" AND h.version_no < ").push_bind(v);
             }
-            q.push(" ORDER BY h.version_no DESC LIMIT ").push_bind(i64::from(limit) + 1);
+            q.push(" ORDER BY h.version_no DESC LIMIT ")
+                .push_bind(i64::from(limit) + 1);
             let rows: Vec<Row> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
             Ok((shipment, rows))
         })

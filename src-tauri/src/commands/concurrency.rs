@@ -69,8 +69,13 @@ pub async fn open_run(state: State<'_, AppState>, id: String) -> Result<RunView,
 
 /// The percentile curves of two saved runs overlaid, as SVG text.
 #[command]
-pub async fn compare_runs(state: State<'_, AppState>, id: String, earlier: String) -> Result<String, IpcError> {
-    Ok(view::compare_svg(state.data_dir(), &id, &earlier)?)
+pub async fn compare_runs(
+    state: State<'_, AppState>,
+    id: String,
+    earlier: String,
+    time_zone: String,
+) -> Result<String, IpcError> {
+    Ok(view::compare_svg(state.data_dir(), &id, &earlier, &time_zone)?)
 }
 
 /// Writes the run into the Downloads folder (chosen here, never by the window).

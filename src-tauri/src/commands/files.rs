@@ -24,7 +24,10 @@ pub fn saved_file(dir: &Path, path: &str) -> Result<PathBuf, IpcError> {
     let dir = dir.canonicalize().map_err(|_| refused())?;
     let ours = file.parent() == Some(dir.as_path())
         && file.is_file()
-        && file.extension().and_then(|e| e.to_str()).is_some_and(|e| SAVED.contains(&e));
+        && file
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| SAVED.contains(&e));
     if ours {
         Ok(file)
     } else {
@@ -39,7 +42,10 @@ pub fn saved_file(dir: &Path, path: &str) -> Result<PathBuf, IpcError> {
 pub async fn show_saved_file(app: AppHandle, state: State<'_, AppState>, path: String) -> Result<(), IpcError> {
     let file = saved_file(&state.export_dir(), &path)?;
     if let Err(e) = app.opener().reveal_item_in_dir(&file) {
-        tracing::info!("no file manager could point at {}: {e}; opening its folder", file.display());
+        tracing::info!(
+            "no file manager could point at {}: {e}; opening its folder",
+            file.display()
+        );
         let dir = file.parent().unwrap_or(&file);
         app.opener()
             .open_path(dir.to_string_lossy(), None::<&str>)
@@ -88,7 +94,11 @@ mod tests {
             format!("{}/../etc/passwd", dir.path().display()),
             "/etc/passwd".into(),
         ] {
-            assert_eq!(saved_file(dir.path(), &refused).unwrap_err().code, "not_an_export", "{refused}");
+            assert_eq!(
+                saved_file(dir.path(), &refused).unwrap_err().code,
+                "not_an_export",
+                "{refused}"
+            );
         }
     }
 }

@@ -84,6 +84,16 @@ pub async fn check_function(
 }
 
 #[command]
-pub async fn slow_assignments(state: State<'_, AppState>, threshold_ms: f64) -> Result<SlowReport, IpcError> {
-    Ok(slow::slow_assignments(state.data_dir(), threshold_ms, 50)?)
+pub async fn slow_assignments(
+    state: State<'_, AppState>,
+    threshold_ms: f64,
+    offset: u32,
+    limit: u32,
+) -> Result<SlowReport, IpcError> {
+    Ok(slow::slow_assignments(
+        state.data_dir(),
+        threshold_ms,
+        offset,
+        limit as usize,
+    )?)
 }

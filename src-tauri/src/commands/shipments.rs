@@ -6,7 +6,10 @@ use crate::state::AppState;
 use crate::IpcError;
 
 #[command]
-pub async fn list_shipments(state: State<'_, AppState>, query: ShipmentQuery) -> Result<Vec<ShipmentSummary>, IpcError> {
+pub async fn list_shipments(
+    state: State<'_, AppState>,
+    query: ShipmentQuery,
+) -> Result<Vec<ShipmentSummary>, IpcError> {
     Ok(shipments::find(&state.db()?, &query).await?)
 }
 

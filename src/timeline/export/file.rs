@@ -39,7 +39,11 @@ pub async fn export_to_dir(
     // A hard link fails if the name is taken (a rename would replace it): the
     // first free name wins, even against another export racing for it.
     for n in 1u32.. {
-        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") };
+        let name = if n == 1 {
+            format!("{stem}.{ext}")
+        } else {
+            format!("{stem} ({n}).{ext}")
+        };
         let path = dir.join(name);
         match std::fs::hard_link(&partial, &path) {
             Ok(()) => {
@@ -80,7 +84,11 @@ async fn file_stem(db: &Db, request: &ExportRequest) -> Result<String> {
         parts.push(f.event_types.join("+"));
     }
     if !f.actors.is_empty() {
-        parts.push(format!("{} actor{}", f.actors.len(), if f.actors.len() == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{} actor{}",
+            f.actors.len(),
+            if f.actors.len() == 1 { "" } else { "s" }
+        ));
     }
     if let Some(since) = f.since {
         parts.push(format!("from {}", since.format("%Y-%m-%d")));
@@ -93,7 +101,13 @@ async fn file_stem(db: &Db, request: &ExportRequest) -> Result<String> {
     // Letters, digits and a few marks; nothing a file system or a shell minds.
     let safe: String = text
         .chars()
-        .map(|c| if c.is_alphanumeric() || " -_+.".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || " -_+.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(120)
         .collect();
     Ok(safe.trim().to_string())

@@ -16,10 +16,11 @@ export function shownAsStored(iso: string | null): string {
 }
 
 /** `2026-11-26 14:05` in local time. */
-export function localDateTime(iso: string | null): string {
+export function localDateTime(iso: string | null, seconds = false): string {
   const d = asDate(iso);
   if (!d) return shownAsStored(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const minutes = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return seconds ? `${minutes}:${pad(d.getSeconds())}` : minutes;
 }
 
 /** Full precision for tooltips: local time with milliseconds and the UTC instant. */

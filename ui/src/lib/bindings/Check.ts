@@ -2,6 +2,12 @@
 
 export type Check = { name: string, passed: boolean, 
 /**
+ * False when another check's failure leaves nothing for this one to say
+ * (no gaps between versions means little while versions repeat): shown
+ * as "not meaningful", neither a pass nor a failure of its own.
+ */
+meaningful: boolean, 
+/**
  * One line: what was measured.
  */
 detail: string, 

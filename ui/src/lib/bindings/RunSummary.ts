@@ -3,4 +3,8 @@
 /**
  * A saved run in a list.
  */
-export type RunSummary = { id: string, started_at: string, title: string, requests: number, passed: boolean, p50_ms: number, p99_ms: number, };
+export type RunSummary = { id: string, started_at: string, title: string, 
+/**
+ * Runs with the same key measured the same load and can be compared.
+ */
+comparable_key: string, requests: number, passed: boolean, p50_ms: number, p99_ms: number, };

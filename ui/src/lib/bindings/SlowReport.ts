@@ -7,9 +7,9 @@ export type SlowReport = { threshold_ms: number,
  */
 assignments: number, runs: number, 
 /**
- * The slowest first, at most `limit`.
+ * The slowest first: `limit` of them from `offset` on.
  */
-slow: Array<SlowAssignment>, 
+slow: Array<SlowAssignment>, offset: number, 
 /**
  * How many were over the threshold in all (`slow` may be cut).
  */

@@ -133,8 +133,8 @@ export function openRun(id: string): Promise<RunView> {
 }
 
 /** The percentile curves of two saved runs overlaid, as SVG text. */
-export function compareRuns(id: string, earlier: string): Promise<string> {
-  return call("compare_runs", { id, earlier });
+export function compareRuns(id: string, earlier: string, timeZone: string): Promise<string> {
+  return call("compare_runs", { id, earlier, timeZone });
 }
 
 /** Writes the run into the Downloads folder (chosen here, never by the window). */
@@ -227,6 +227,6 @@ export function checkFunction(shipment: string | null): Promise<FunctionCheck> {
   return call("check_function", { shipment });
 }
 
-export function slowAssignments(thresholdMs: number): Promise<SlowReport> {
-  return call("slow_assignments", { thresholdMs });
+export function slowAssignments(thresholdMs: number, offset: number, limit: number): Promise<SlowReport> {
+  return call("slow_assignments", { thresholdMs, offset, limit });
 }
