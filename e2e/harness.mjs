@@ -17,13 +17,15 @@ const screenshots = join(root, "target/e2e");
 /**
  * Starts the app with its data and config under a temporary directory (never
  * the user's). Pass `home` from an earlier run to restart the app on the same
- * profiles and sandbox; such a home is kept on stop.
+ * profiles and sandbox; such a home is kept on stop. `args` are the app's
+ * command line (a waybill:// link); `prepare(dataHome)` runs before it starts.
  */
-export async function startApp({ home } = {}) {
+export async function startApp({ home, args = [], prepare } = {}) {
   const dataHome = home ?? mkdtempSync(join(tmpdir(), "waybill-e2e-"));
   // Like a user's home: others may pass through (the sandbox server runs as
   // postgres when the tests run as root), not list.
   chmodSync(dataHome, 0o711);
+  prepare?.(dataHome);
   const env = { ...process.env, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: join(dataHome, "config") };
   delete env.DATABASE_URL;
   delete env.WAYBILL_PROFILE;
@@ -36,7 +38,7 @@ export async function startApp({ home } = {}) {
   });
   const base = `http://127.0.0.1:${port}`;
   await waitForDriver(base, driver);
-  const session = await Session.create(base, app);
+  const session = await Session.create(base, app, args);
   return {
     session,
     dataHome,

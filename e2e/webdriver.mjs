@@ -10,9 +10,9 @@ export class Session {
     this.id = id;
   }
 
-  static async create(base, application) {
+  static async create(base, application, args = []) {
     const value = await request(base, "POST", "/session", {
-      capabilities: { alwaysMatch: { "tauri:options": { application } } },
+      capabilities: { alwaysMatch: { "tauri:options": { application, args } } },
     });
     return new Session(base, value.sessionId);
   }

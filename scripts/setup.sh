@@ -22,8 +22,10 @@ if $with_test; then
   # servers the tests connect to: PostgreSQL with a TLS certificate made by
   # openssl, and PgBouncer in transaction mode in front of it; xdotool answers
   # the shell's native confirmation dialogs (outside the webview, where
-  # WebDriver cannot reach).
-  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer xdotool)
+  # WebDriver cannot reach); xclip reads what Copy link put on the clipboard;
+  # shared-mime-info and gio (libglib2.0-bin) are how "Open" finds the
+  # application for a saved file.
+  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer xdotool xclip shared-mime-info libglib2.0-bin)
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

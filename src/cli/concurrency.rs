@@ -14,6 +14,7 @@ use waybill::error::{Error, Result};
 use waybill::plots::{self, Plot};
 
 use super::connect;
+use super::output::print_json;
 
 #[derive(Debug, Args)]
 pub struct ConcurrencyArgs {
@@ -91,7 +92,7 @@ impl ConcurrencyArgs {
 pub async fn run(source: &Source, args: ConcurrencyArgs) -> Result<ExitCode> {
     let data_dir = waybill::paths::data_dir()?;
     if args.list {
-        list(&data_dir)?;
+        list(&data_dir, args.json)?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.cleanup {
@@ -378,9 +379,14 @@ fn print_comparison(run: &RunReport, earlier: &RunReport) {
     }
 }
 
-fn list(data_dir: &Path) -> Result<()> {
-    let files = runs::list_files(data_dir)?;
-    if files.is_empty() {
+/// Saved runs, newest first: the list the app's "Past runs" shows (the same
+/// core function), with unreadable files named on stderr.
+fn list(data_dir: &Path, json: bool) -> Result<()> {
+    let runs = concurrency::view::summaries(data_dir)?;
+    if json {
+        return print_json(&runs);
+    }
+    if runs.is_empty() {
         say!("no saved runs yet: run `waybill concurrency`");
         return Ok(());
     }
@@ -393,20 +399,17 @@ fn list(data_dir: &Path) -> Result<()> {
         "P50 ms",
         "P99 ms"
     );
-    for file in files {
-        match runs::load(data_dir, &file.to_string_lossy()) {
-            Ok(r) => say!(
-                "{:<10} {:<20} {:<24} {:>8} {:>9.2} {:>9.2}  {}",
-                &r.id[..8],
-                r.started_at.format("%Y-%m-%d %H:%M:%S"),
-                r.scenario_title(),
-                r.requests.len(),
-                r.stats.p50_ms,
-                r.stats.p99_ms,
-                if r.passed { "PASS" } else { "FAIL" }
-            ),
-            Err(e) => eprintln!("skipping {}: {e}", file.display()),
-        }
+    for r in &runs {
+        say!(
+            "{:<10} {:<20} {:<24} {:>8} {:>9.2} {:>9.2}  {}",
+            &r.id[..8.min(r.id.len())],
+            r.started_at.format("%Y-%m-%d %H:%M:%S"),
+            r.title,
+            r.requests,
+            r.p50_ms,
+            r.p99_ms,
+            if r.passed { "PASS" } else { "FAIL" }
+        );
     }
     Ok(())
 }
