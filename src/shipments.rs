@@ -73,9 +73,10 @@ impl ShipmentSort {
         }
     }
 
-    /// Times and counts read newest or largest first; text A to Z.
+    /// The last change and the count read newest or largest first; text A to Z;
+    /// ETAs soonest first (what arrives next).
     pub fn descending_by_default(self) -> bool {
-        matches!(self, ShipmentSort::Updated | ShipmentSort::Eta | ShipmentSort::Versions)
+        matches!(self, ShipmentSort::Updated | ShipmentSort::Versions)
     }
 }
 
@@ -167,13 +168,16 @@ pub async fn find(db: &Db, query: &ShipmentQuery) -> Result<Vec<ShipmentSummary>
                 .push(")");
         }
         if !query.include_test {
-            q.push(" AND NOT (s.title = ")
+            // IS DISTINCT FROM: a shipment without a title or status is not a test one
+            // (with `NOT (title = … AND …)` a NULL would hide it).
+            q.push(" AND (s.title IS DISTINCT FROM ")
                 .push_bind(crate::concurrency::TEST_TITLE)
-                .push(" AND s.status = 'test')");
+                .push(" OR s.status IS DISTINCT FROM 'test')");
         }
         let descending = query.sort.descending_by_default() != query.reversed;
+        // Ties (one status, one carrier) keep the most recently changed first.
         q.push(format!(
-            " ORDER BY {} {} NULLS LAST, s.id LIMIT ",
+            " ORDER BY {} {} NULLS LAST, s.updated_at DESC, s.id LIMIT ",
             query.sort.column(),
             if descending { "DESC" } else { "ASC" }
         ))
@@ -209,14 +213,19 @@ pub async fn facets(db: &Db) -> Result<ShipmentFacets> {
     db.read(|r| async move {
         let mut tx = r.conn().await;
         let statuses: Vec<ValueCount> = crate::db::query_as(
-            "SELECT COALESCE(status, '') AS value, count(*) AS count FROM shipment_requests GROUP BY 1 ORDER BY 2 DESC, 1",
+            "SELECT COALESCE(status, '') AS value, count(*) AS count FROM shipment_requests
+              WHERE title IS DISTINCT FROM $1 OR status IS DISTINCT FROM 'test'
+              GROUP BY 1 ORDER BY 2 DESC, 1",
         )
+        .bind(crate::concurrency::TEST_TITLE)
         .fetch_all(&mut *tx)
         .await?;
         let carriers: Vec<ValueCount> = crate::db::query_as(
-            "SELECT carrier AS value, count(*) AS count FROM shipment_requests WHERE carrier IS NOT NULL
+            "SELECT carrier AS value, count(*) AS count FROM shipment_requests
+              WHERE carrier IS NOT NULL AND (title IS DISTINCT FROM $1 OR status IS DISTINCT FROM 'test')
               GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200",
         )
+        .bind(crate::concurrency::TEST_TITLE)
         .fetch_all(&mut *tx)
         .await?;
         let (test_shipments,): (i64,) =

@@ -466,6 +466,51 @@ async fn exports_stream_rows_with_their_filters_and_time_zone() {
         1,
         "no partial file left"
     );
+    // Named after the shipment; the same export again never overwrites it.
+    let name = |p: &str| {
+        std::path::Path::new(p)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    };
+    assert!(name(&path).starts_with("SHP-T-1 "), "{path}");
+    let notes = TimelineFilter {
+        event_types: vec!["note_added".into()],
+        ..TimelineFilter::default()
+    };
+    let first = export::export_to_dir(
+        &db,
+        &request(&scope, &notes, "UTC", TimelineFormat::Csv),
+        dir.path(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let second = export::export_to_dir(
+        &db,
+        &request(&scope, &notes, "UTC", TimelineFormat::Csv),
+        dir.path(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert!(name(&first.path).starts_with("SHP-T-1 note_added "), "{}", first.path);
+    assert_ne!(first.path, second.path);
+    assert!(
+        name(&second.path).ends_with(" (2).csv")
+            || name(&second.path)[..name(&second.path).len() - 4] != name(&first.path)[..name(&first.path).len() - 4],
+        "{} beside {}",
+        second.path,
+        first.path
+    );
+    for f in [&first.path, &second.path] {
+        assert!(std::fs::read_to_string(f)
+            .unwrap()
+            .contains("# filters: event type note_added"));
+    }
+    std::fs::remove_file(&first.path).unwrap();
+    std::fs::remove_file(&second.path).unwrap();
 
     // A failing export leaves nothing behind.
     let bad = export::export_to_dir(
