@@ -161,7 +161,10 @@ async fn an_invalid_index_is_detected_and_rebuilt_when_asked() {
     assert_eq!(state_of(&h, "idx_shipment_history_actor").0, IndexState::Invalid);
     assert!(!h.all_present);
     assert!(
-        h.verdict.actions.iter().any(|a| a.starts_with("Rebuild idx_shipment_history_actor:")),
+        h.verdict
+            .actions
+            .iter()
+            .any(|a| a.starts_with("Rebuild idx_shipment_history_actor:")),
         "{:?}",
         h.verdict.actions
     );
