@@ -98,12 +98,16 @@ mod tests {
         );
         assert_eq!(r("waybill://shipments?q=Valencia").as_deref(), Some("#/?q=Valencia"));
         assert_eq!(r("waybill://health").as_deref(), Some("#/health"));
+        // Markup in a search arrives as percent-encoded text, never as markup.
+        assert_eq!(
+            r("waybill://shipment/x?q=<script>").as_deref(),
+            Some("#/shipment/x?q=%3Cscript%3E")
+        );
         for bad in [
             "https://shipment/x",
             "waybill://evil/x",
             "waybill://shipment/",
             "waybill://shipment/a/b",
-            "waybill://shipment/x?q=<script>",
             "waybill://shipment/x%22);alert(1)//",
         ] {
             assert_eq!(r(bad), None, "{bad}");
