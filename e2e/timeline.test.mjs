@@ -186,7 +186,7 @@ test("the filtered timeline exports to CSV with its filters written in", async (
   await s.waitFor('[data-testid="version-row"]');
   await s.click((await s.$$('[data-testid="export-csv"]'))[0]);
   const status = await s.until("the export to finish", async () => {
-    const t = await s.textContents('[data-testid="export-status"]');
+    const t = await s.textContents('[data-testid="export-status"] span');
     return t[0]?.startsWith("Saved") ? t[0] : null;
   }, 60_000);
   const [, rows, path] = status.match(/^Saved ([\d,]+) rows to (.+)$/);

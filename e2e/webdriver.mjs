@@ -48,8 +48,13 @@ export class Session {
     }
   }
 
+  /**
+   * The text an element shows, as the page renders it (`innerText`: nothing
+   * under `display: none`). Not WebDriver's "visible text", which in WebKit
+   * drops a whole line that is cut with an ellipsis, although a person reads it.
+   */
   text(element) {
-    return this.cmd("GET", `/element/${element}/text`);
+    return this.run("return arguments[0].innerText.trim()", { [ELEMENT]: element });
   }
 
   /** The DOM text of every element matching `css` (WebKit's "visible text" skips clipped cells). */
