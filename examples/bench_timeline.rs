@@ -2,26 +2,24 @@
 //! `scripts/bench-timeline.sh`, which seeds 2,000,000 history rows first.
 //!
 //! For each case it reports, as medians with the 10th–90th percentile spread:
-//! PostgreSQL's own execution time (EXPLAIN ANALYZE of the query the core runs)
-//! and the time of the whole core call (queries, decoding, and serializing the
+//! PostgreSQL's own execution time (EXPLAIN ANALYZE of the statement the core
+//! runs, built by the same function: `waybill::timeline::statements`) and the time of the whole core call (queries, decoding, and serializing the
 //! result to JSON, as the app's IPC does). All cases run in one process, one
 //! after the other, on the same data, so their ratios are comparable.
 
 use std::time::Instant;
 
 use serde_json::Value;
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 use waybill::timeline::activity::Scope;
 use waybill::timeline::export::{self, TimelineFormat};
+use waybill::timeline::statements::Statements;
 use waybill::timeline::{self, blame, TimelineFilter};
 
 const RUNS: usize = 30;
 
-/// The select list and source the core uses for a timeline row (actor names included).
-const COLUMNS: &str =
-    "h.shipment_id, h.version_no, h.event_type, h.actor_id, h.\"timestamp\", h.description, h.changes,
-    a.display_name AS actor_name FROM shipment_history h LEFT JOIN actors a ON a.id = h.actor_id";
+const EXPLAIN: &str = "EXPLAIN (ANALYZE, FORMAT JSON) SELECT ";
 
 struct Spread {
     median: f64,
@@ -43,14 +41,22 @@ fn show(s: &Spread) -> String {
     format!("{:.2} ({:.2}–{:.2})", s.median, s.p10, s.p90)
 }
 
-/// PostgreSQL's execution time for `sql` (with `$1` = the shipment or actor id).
-async fn pg_time(db: &PgPool, sql: &str, id: Uuid) -> Spread {
-    let explain = format!("EXPLAIN (ANALYZE, FORMAT JSON) {sql}");
+/// PostgreSQL's execution time for the statements `make` builds (each starting
+/// with [`EXPLAIN`]), summed when there are several.
+async fn pg_time<F, Fut>(db: &PgPool, mut make: F) -> Spread
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Vec<QueryBuilder<'static, Postgres>>>,
+{
     let mut times = Vec::with_capacity(RUNS);
     for i in 0..RUNS + 3 {
-        let plan: Value = sqlx::query_scalar(&explain).bind(id).fetch_one(db).await.unwrap();
+        let mut total = 0.0;
+        for mut q in make().await {
+            let plan: Value = q.build_query_scalar().persistent(false).fetch_one(db).await.unwrap();
+            total += plan[0]["Execution Time"].as_f64().unwrap();
+        }
         if i >= 3 {
-            times.push(plan[0]["Execution Time"].as_f64().unwrap());
+            times.push(total);
         }
     }
     spread(times)
@@ -129,12 +135,14 @@ async fn main() {
     eprintln!("{rows} history rows; shipment with {big_n} versions, another with {ten_n}; {RUNS} runs per case");
 
     let mut table: Vec<(String, Spread, Option<Spread>, String)> = Vec::new();
-    let page_sql = |extra: &str, limit: usize| {
-        format!("SELECT {COLUMNS} WHERE h.shipment_id = $1 {extra} ORDER BY h.version_no DESC LIMIT {limit}")
+    let stmts = Statements::for_shipment(&db, &key).await.unwrap();
+    let page = |filter: &TimelineFilter, before: Option<i32>, limit: u32| {
+        let q = stmts.page(EXPLAIN, filter, before, limit);
+        async move { vec![q] }
     };
 
     // First page.
-    let pg = pg_time(&db, &page_sql("", 101), big).await;
+    let pg = pg_time(&db, || page(&none, None, 100)).await;
     let call = call_time(|| async {
         json_len(&timeline::page(&db, &key, &none, None, 100).await.unwrap());
     })
@@ -147,7 +155,7 @@ async fn main() {
     ));
 
     // Deep page, keyset.
-    let pg = pg_time(&db, &page_sql(&format!("AND h.version_no <= {deep}"), 101), big).await;
+    let pg = pg_time(&db, || page(&none, Some(deep + 1), 100)).await;
     let call = call_time(|| async {
         json_len(&timeline::page(&db, &key, &none, Some(deep + 1), 100).await.unwrap());
     })
@@ -159,26 +167,51 @@ async fn main() {
         "keyset".into(),
     ));
 
-    // The same deep page with OFFSET, for comparison (a plain fetch, not a core call).
-    let offset_sql = format!(
-        "SELECT {COLUMNS} WHERE h.shipment_id = $1 ORDER BY h.version_no DESC OFFSET {} LIMIT 100",
-        big_n - deep as i32
+    // The same deep page with OFFSET, for comparison: the core's first-page
+    // statement (same columns, same binds) with an OFFSET added.
+    let first_page = stmts.page("SELECT ", &none, None, 100).sql().to_string();
+    assert!(
+        first_page.ends_with(" LIMIT $3"),
+        "the page statement ends with its LIMIT"
     );
-    let pg = pg_time(&db, &offset_sql, big).await;
+    let offset_sql = first_page.replace(" LIMIT $3", &format!(" OFFSET {} LIMIT $3", big_n - deep));
+    let explain_offset = format!("EXPLAIN (ANALYZE, FORMAT JSON) {offset_sql}");
+    let mut times = Vec::new();
+    for i in 0..RUNS + 3 {
+        let plan: Value = sqlx::query_scalar(&explain_offset)
+            .persistent(false)
+            .bind(stmts.shipment.reference.clone())
+            .bind(big)
+            .bind(101_i64)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        if i >= 3 {
+            times.push(plan[0]["Execution Time"].as_f64().unwrap());
+        }
+    }
+    let pg = spread(times);
     let call = call_time(|| async {
-        let rows = sqlx::query(&offset_sql).bind(big).fetch_all(&db).await.unwrap();
-        assert_eq!(rows.len(), 100);
+        let rows = sqlx::query(&offset_sql)
+            .persistent(false)
+            .bind(stmts.shipment.reference.clone())
+            .bind(big)
+            .bind(101_i64)
+            .fetch_all(&db)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 101);
     })
     .await;
     table.push((
         "same deep page with OFFSET".into(),
         pg,
         Some(call),
-        "OFFSET, for comparison".into(),
+        "OFFSET, for comparison (a plain fetch)".into(),
     ));
 
     // 1,000 latest versions.
-    let pg = pg_time(&db, &page_sql("", 1001), big).await;
+    let pg = pg_time(&db, || page(&none, None, 1000)).await;
     let call = call_time(|| async {
         json_len(&timeline::page(&db, &key, &none, None, 1000).await.unwrap());
     })
@@ -195,7 +228,7 @@ async fn main() {
         event_types: vec![rare.into()],
         ..Default::default()
     };
-    let pg = pg_time(&db, &page_sql(&format!("AND h.event_type = '{rare}'"), 101), big).await;
+    let pg = pg_time(&db, || page(&by_type, None, 100)).await;
     let call = call_time(|| async {
         json_len(&timeline::page(&db, &key, &by_type, None, 100).await.unwrap());
     })
@@ -211,7 +244,7 @@ async fn main() {
         actors: vec![busiest],
         ..Default::default()
     };
-    let pg = pg_time(&db, &page_sql(&format!("AND h.actor_id = '{busiest}'"), 101), big).await;
+    let pg = pg_time(&db, || page(&by_actor, None, 100)).await;
     let call = call_time(|| async {
         json_len(&timeline::page(&db, &key, &by_actor, None, 100).await.unwrap());
     })
@@ -223,12 +256,7 @@ async fn main() {
         "".into(),
     ));
 
-    let range = format!(
-        "AND h.\"timestamp\" >= '{}' AND h.\"timestamp\" < '{}'",
-        week.since.unwrap().to_rfc3339(),
-        week.until.unwrap().to_rfc3339()
-    );
-    let pg = pg_time(&db, &page_sql(&range, 101), big).await;
+    let pg = pg_time(&db, || page(&week, None, 100)).await;
     let call = call_time(|| async {
         json_len(&timeline::page(&db, &key, &week, None, 100).await.unwrap());
     })
@@ -240,9 +268,13 @@ async fn main() {
         "".into(),
     ));
 
-    // The filter menus' choices (actors and event types with counts), loaded beside the first page.
-    let facets_sql = "SELECT h.actor_id, count(*) FROM shipment_history h WHERE h.shipment_id = $1 GROUP BY 1";
-    let pg = pg_time(&db, facets_sql, big).await;
+    // The filter menus' choices (actors and event types with counts, the first
+    // and last change), loaded beside the first page.
+    let pg = pg_time(&db, || {
+        let qs = stmts.facets(EXPLAIN);
+        async move { qs.into() }
+    })
+    .await;
     let call = call_time(|| async {
         json_len(&timeline::facets(&db, &key).await.unwrap());
     })
@@ -251,17 +283,17 @@ async fn main() {
         "filter choices: actors and event types with counts".into(),
         pg,
         Some(call),
-        "PostgreSQL column: the actor counts alone; loaded beside the first page".into(),
+        "its three queries; loaded beside the first page".into(),
     ));
 
     // Blame over 10,000 versions.
-    let blame_sql = "SELECT b.*, (SELECT a.display_name FROM actors a WHERE a.id = b.actor_id)
-        FROM (SELECT DISTINCT ON (c.key) c.key, c.value, h.version_no, h.event_type, h.actor_id, h.\"timestamp\"
-                FROM shipment_history h
-               CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(h.changes) = 'object' THEN h.changes ELSE '{}'::jsonb END) c
-               WHERE h.shipment_id = $1 ORDER BY c.key, h.version_no DESC) b ORDER BY b.key";
-    let pg = pg_time(&db, blame_sql, ten).await;
     let ten_key = ten.to_string();
+    let ten_stmts = Statements::for_shipment(&db, &ten_key).await.unwrap();
+    let pg = pg_time(&db, || {
+        let q = ten_stmts.blame(EXPLAIN);
+        async move { vec![q] }
+    })
+    .await;
     let call = call_time(|| async {
         json_len(&blame::blame(&db, &ten_key).await.unwrap());
     })
@@ -269,8 +301,6 @@ async fn main() {
     table.push((format!("blame over {ten_n} versions"), pg, Some(call), "".into()));
 
     // Export of 100,000 rows (CSV, streamed to a sink).
-    let export_sql = format!("SELECT {COLUMNS} WHERE h.shipment_id = $1 ORDER BY h.version_no DESC");
-    let pg = pg_time(&db, &export_sql, big).await;
     let request = export::ExportRequest {
         scope: Scope::Shipment(key.clone()),
         filter: none.clone(),
@@ -278,6 +308,10 @@ async fn main() {
         format: TimelineFormat::Csv,
         page: None,
     };
+    let pg = pg_time(&db, || async {
+        vec![stmts.export(&db, &request, EXPLAIN).await.unwrap()]
+    })
+    .await;
     let call = call_time(|| async {
         let mut sink = std::io::sink();
         let written = export::export(&db, &request, &mut sink, &|_| {}).await.unwrap();

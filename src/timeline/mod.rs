@@ -12,6 +12,7 @@ pub mod export;
 pub mod field;
 mod filter;
 pub(crate) mod json;
+pub mod statements;
 pub mod time;
 pub mod version;
 
@@ -302,33 +303,15 @@ pub async fn facets(db: &Db, key: &str) -> Result<Facets> {
 
 async fn facets_in(tx: &mut PgConnection, key: &str) -> Result<Facets> {
     let Resolved { shipment, with_actors } = resolve(&mut *tx, key).await?;
-    let (name, join) = if with_actors {
-        ("a.display_name", "LEFT JOIN actors a ON a.id = c.id")
-    } else {
-        ("NULL::text", "")
-    };
-    let actors: Vec<ActorCount> = crate::db::query_as(&format!(
-        "SELECT c.id, {name} AS name, c.count FROM (
-             SELECT h.actor_id AS id, count(*) AS count FROM shipment_history h
-              WHERE h.shipment_id = $1 AND h.actor_id IS NOT NULL GROUP BY h.actor_id) c {join}
-          ORDER BY c.count DESC, name, c.id"
-    ))
-    .bind(shipment.id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let event_types: Vec<EventTypeCount> = crate::db::query_as(
-        "SELECT COALESCE(h.event_type, '') AS event_type, count(*) AS count FROM shipment_history h
-          WHERE h.shipment_id = $1 GROUP BY 1 ORDER BY count DESC, 1",
-    )
-    .bind(shipment.id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let (first, last): (Option<Moment>, Option<Moment>) = crate::db::query_as(
-        "SELECT min(h.\"timestamp\"), max(h.\"timestamp\") FROM shipment_history h WHERE h.shipment_id = $1",
-    )
-    .bind(shipment.id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let [mut actors, mut event_types, mut span] = facets_queries("SELECT ", shipment.id, with_actors);
+    let actors: Vec<ActorCount> = actors.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
+    let event_types: Vec<EventTypeCount> = event_types
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(&mut *tx)
+        .await?;
+    let (first, last): (Option<Moment>, Option<Moment>) =
+        span.build_query_as().persistent(false).fetch_one(&mut *tx).await?;
     Ok(Facets {
         shipment,
         actors,
@@ -336,4 +319,35 @@ async fn facets_in(tx: &mut PgConnection, key: &str) -> Result<Facets> {
         first,
         last,
     })
+}
+
+/// The filter menus' three queries after `prefix`: actors with counts, event
+/// types with counts, and the first and last change.
+pub(crate) fn facets_queries<'a>(prefix: &str, shipment: Uuid, with_actors: bool) -> [QueryBuilder<'a, Postgres>; 3] {
+    let (name, join) = if with_actors {
+        ("a.display_name", "LEFT JOIN actors a ON a.id = c.id")
+    } else {
+        ("NULL::text", "")
+    };
+    let mut actors = QueryBuilder::new(format!(
+        "{prefix}c.id, {name} AS name, c.count FROM (
+             SELECT h.actor_id AS id, count(*) AS count FROM shipment_history h
+              WHERE h.shipment_id = "
+    ));
+    actors.push_bind(shipment).push(format!(
+        " AND h.actor_id IS NOT NULL GROUP BY h.actor_id) c {join}
+          ORDER BY c.count DESC, name, c.id"
+    ));
+    let mut event_types = QueryBuilder::new(format!(
+        "{prefix}COALESCE(h.event_type, '') AS event_type, count(*) AS count FROM shipment_history h
+          WHERE h.shipment_id = "
+    ));
+    event_types
+        .push_bind(shipment)
+        .push(" GROUP BY 1 ORDER BY count DESC, 1");
+    let mut span = QueryBuilder::new(format!(
+        "{prefix}min(h.\"timestamp\"), max(h.\"timestamp\") FROM shipment_history h WHERE h.shipment_id = "
+    ));
+    span.push_bind(shipment);
+    [actors, event_types, span]
 }

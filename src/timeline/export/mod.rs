@@ -125,7 +125,7 @@ async fn stream(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
     let mut tx = r.conn().await;
-    let (mut q, subject, with_actors) = query(&mut tx, request).await?;
+    let (mut q, subject, with_actors) = query(&mut tx, request, "SELECT ").await?;
     let names = actor_names(&mut tx, &request.filter.actors, with_actors).await?;
     let header = ExportHeader {
         subject,
@@ -172,13 +172,15 @@ async fn stream(
     Ok(rows)
 }
 
-/// The export's query, its subject in words, and whether actor names are known.
-async fn query<'a>(
+/// The export's query after `prefix` (`SELECT ` or `EXPLAIN … SELECT `), its
+/// subject in words, and whether actor names are known.
+pub(crate) async fn query<'a>(
     tx: &mut PgConnection,
     request: &ExportRequest,
+    prefix: &str,
 ) -> Result<(QueryBuilder<'a, sqlx::Postgres>, String, bool)> {
     let with_actors = crate::schema::has_actors(&mut *tx).await?;
-    let mut q = QueryBuilder::new("SELECT ");
+    let mut q = QueryBuilder::new(prefix);
     let subject = match &request.scope {
         Scope::Shipment(key) => {
             let resolved = resolve(&mut *tx, key).await?;
