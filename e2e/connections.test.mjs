@@ -54,6 +54,37 @@ async function openConnections(s) {
   await s.waitFor('[data-testid="profiles"]');
 }
 
+const WRITE_COMMANDS = {
+  install_schema: {},
+  apply_indexes: { rebuildInvalid: false },
+  check_index_plans: { shipment: null },
+  check_function: { shipment: null },
+  run_concurrency: { request: { choice: { kind: "all" }, params: null, shipment: null, self_test: false } },
+  cleanup_test_shipments: {},
+};
+
+/**
+ * Calls every write command from the page's own code, as a script injected
+ * into the window could, and answers the shell's dialog with Escape: each
+ * must end "cancelled" without the user's yes.
+ */
+async function refuseEveryWrite(s, db) {
+  for (const [command, args] of Object.entries(WRITE_COMMANDS)) {
+    const pending = s.run(
+      `const [command, args] = arguments;
+       const internals = window.__TAURI_INTERNALS__;
+       // A progress channel, as the app's own wrappers pass one.
+       const onProgress = "__CHANNEL__:" + internals.transformCallback(() => {});
+       return internals.invoke(command, { ...args, onProgress }).then(() => "written", (e) => e.code ?? String(e));`,
+      command,
+      args,
+    );
+    const dialog = await waitForDialog(`Write to ${db}`);
+    await answerDialog(dialog, "Escape");
+    assert.equal(await pending, "cancelled", `${command} wrote nothing without the user's yes`);
+  }
+}
+
 /** A row's button, once the list (loaded after the page appears) shows that profile. */
 async function rowButton(s, name, button) {
   const [found] = await s.waitFor(`[data-testid="profile-row"][data-name="${name}"] [data-testid="${button}"]`);
@@ -93,7 +124,7 @@ test("a profile added with its password opens again after a restart without aski
   await s.click((await s.$$('[data-testid="profile-test"]'))[0]);
   const [result] = await s.waitFor('[data-testid="test-result"]');
   const tested = await s.text(result);
-  assert.match(tested, /encrypted/);
+  assert.match(tested, /✓ encrypted/);
   assert.match(tested, /tables found/);
   console.log(`screenshot: ${await run.screenshot("connections-form.png")}`);
 
@@ -183,26 +214,7 @@ test("a database without Waybill's tables offers to install them, naming the dat
   assert.equal(psqlOn(empty, "SELECT to_regclass('shipment_history') IS NULL"), "t", "cancelled: nothing written");
 
   // Code in the window can call a write command, but cannot answer the dialog.
-  for (const command of ["install_schema", "apply_indexes", "check_index_plans", "check_function", "run_concurrency", "cleanup_test_shipments"]) {
-    const args = {
-      apply_indexes: { rebuildInvalid: false },
-      check_index_plans: { shipment: null },
-      check_function: { shipment: null },
-      run_concurrency: { request: { choice: { kind: "all" }, params: null, shipment: null, self_test: false } },
-    }[command] ?? {};
-    const pending = s.run(
-      `const [command, args] = arguments;
-       const internals = window.__TAURI_INTERNALS__;
-       // A progress channel, as the app's own wrappers pass one.
-       const onProgress = "__CHANNEL__:" + internals.transformCallback(() => {});
-       return internals.invoke(command, { ...args, onProgress }).then(() => "written", (e) => e.code ?? String(e));`,
-      command,
-      args,
-    );
-    dialog = await waitForDialog(`Write to ${empty}`);
-    await answerDialog(dialog, "Escape");
-    assert.equal(await pending, "cancelled", `${command} wrote nothing without the user's yes`);
-  }
+  await refuseEveryWrite(s, empty);
   assert.equal(psqlOn(empty, "SELECT to_regclass('shipment_history') IS NULL"), "t", "still nothing written");
 
   await s.click((await s.$$('[data-testid="install-schema"]'))[0]);
@@ -213,6 +225,22 @@ test("a database without Waybill's tables offers to install them, naming the dat
   assert.match(await s.text(notice), new RegExp(`Installed Waybill's schema in ${empty}`));
   assert.equal((await s.$$('[data-testid="schema-missing"]')).length, 0, "the banner is gone");
   assert.equal(psqlOn(empty, "SELECT to_regclass('shipment_history') IS NOT NULL"), "t", "the tables are there");
+
+  // On a database where every one of them has something to write (a missing
+  // index, a test shipment left behind), a "no" still leaves it as it was.
+  psqlOn(database, "DROP INDEX idx_shipment_history_event_type");
+  psqlOn(database, `INSERT INTO shipment_requests (reference, title, status, origin, destination)
+                    VALUES ('TEST-0E2E0E2E-001', 'Concurrency test shipment (created by Waybill)', 'test', 'Waybill', 'Waybill')`);
+  const fingerprint = () =>
+    psqlOn(database, `SELECT (SELECT count(*) FROM shipment_requests) || ' ' || (SELECT count(*) FROM shipment_history) || ' ' ||
+                             (SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'shipment_history') || ' ' ||
+                             (SELECT sum(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_user_tables)`);
+  const untouched = fingerprint();
+  await openConnections(s);
+  await s.click(await rowButton(s, "prod", "connect"));
+  await s.until("the top bar to show prod", async () => /Remote\s*prod/.test(await topBar(s)));
+  await refuseEveryWrite(s, database);
+  assert.equal(fingerprint(), untouched, "no row, index or statistic of the database changed");
 
   // The profiles file, the app's log and the CLI's data: no password anywhere.
   for (const dir of ["config", "waybill/logs", "cli"]) {

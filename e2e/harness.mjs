@@ -2,7 +2,7 @@
 // the driver, the WebKitWebDriver it spawned, and the sandbox the app started.
 
 import { spawn, execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Session } from "./webdriver.mjs";
@@ -48,6 +48,17 @@ export async function startApp({ home, args = [], prepare } = {}) {
       const file = join(screenshots, name);
       writeFileSync(file, await session.screenshot());
       return file;
+    },
+    /** The app's own process (started by WebKitWebDriver), found by its binary and data home. */
+    appPid() {
+      for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        try {
+          if (readlinkSync(`/proc/${pid}/exe`) !== resolve(app)) continue;
+          const environ = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0");
+          if (environ.includes(`XDG_DATA_HOME=${dataHome}`)) return Number(pid);
+        } catch {} // gone meanwhile, or not ours to read
+      }
+      return null;
     },
     async stop() {
       await session.close().catch(() => {});

@@ -3,7 +3,10 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { startApp } from "./harness.mjs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cli, startApp } from "./harness.mjs";
 
 let run;
 before(async () => {
@@ -96,3 +99,47 @@ test("the window cannot be navigated away from the app", async () => {
   assert.equal(await s.run("return location.origin"), before, "still the app's own page");
   assert.ok((await s.$$('[data-testid="nav-shipments"]')).length > 0, "and it still shows the app");
 });
+
+/** The sandbox server's pid while it runs (its postmaster.pid), else null. */
+function sandboxPid(dataHome) {
+  const file = join(dataHome, "waybill/sandbox/data/postmaster.pid");
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, "utf8").split("\n")[0]);
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+async function gone(what, check, timeout = 30_000) {
+  const until = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`${what} within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+for (const [how, end] of [
+  ["its window is closed", (other) => other.session.cmd("DELETE", "/window").catch(() => {})],
+  ["it is sent SIGTERM", (other) => process.kill(other.appPid(), "SIGTERM")],
+]) {
+  test(`the app stops the sandbox it started when ${how}`, async () => {
+    const other = await startApp();
+    try {
+      await other.session.waitFor('[data-testid="shipment-row"]', { timeout: 120_000 });
+      const app = other.appPid();
+      const server = sandboxPid(other.dataHome);
+      assert.ok(app, "the app runs");
+      assert.ok(server, "the app started its sandbox");
+      await end(other);
+      await gone("the app did not exit", () => !existsSync(`/proc/${app}`));
+      await gone("the sandbox still runs after the app exited", () => sandboxPid(other.dataHome) === null);
+      const status = execFileSync(cli, ["sandbox", "status"], { env: other.env }).toString();
+      assert.match(status, /stopped/i, status);
+    } finally {
+      await other.stop();
+    }
+  });
+}

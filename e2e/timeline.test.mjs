@@ -11,6 +11,32 @@ import { cli, startApp } from "./harness.mjs";
 
 let run;
 let longest;
+let sandboxUrl;
+
+/** Rows of `query` on the app's sandbox, through psql: the database's own answer, not the app's. */
+function sql(query) {
+  return execFileSync("psql", [sandboxUrl, "-qAt", "-F", "\t", "-c", query]).toString().trim().split("\n").filter(Boolean);
+}
+
+/** RFC 4180 rows (quoted fields may hold commas, quotes and newlines). */
+function csvRows(text) {
+  const rows = [];
+  let row = [], field = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(field), (field = "");
+    else if (c === "\n") row.push(field), rows.push(row), (row = []), (field = "");
+    else field += c;
+  }
+  if (field || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
 before(async () => {
   run = await startApp();
   await run.session.waitFor('[data-testid="shipment-row"]', { timeout: 120_000 });
@@ -21,6 +47,7 @@ before(async () => {
     JSON.parse(execFileSync(cli, ["shipments", `--search=${q}`, "--json"], { env }).toString()),
   );
   longest = list.reduce((a, b) => (b.versions > a.versions ? b : a));
+  sandboxUrl = execFileSync(cli, ["sandbox", "url"], { env }).toString().trim();
 });
 after(async () => {
   await run?.stop();
@@ -147,7 +174,13 @@ test("as of a time shows the version then; activity draws a chart", async () => 
   await s.type(input, `${at.slice(0, 10)} ${at.slice(11, 19)}\uE007`);
   const [answer] = await s.waitFor('[data-testid="asof-answer"]');
   assert.match(await s.text(answer), /As of .* v5000\b/, "the state as of v5000's time is v5000's");
-  assert.ok((await s.textContents('[data-testid="state"] td')).length > 0, "with the state then");
+  // The state shown is v5000's snapshot as the database holds it: the same fields, the same carrier.
+  const [snapshot] = sql(`SELECT snapshot FROM shipment_history WHERE shipment_id = '${longest.id}' AND version_no = 5000`);
+  const stored = JSON.parse(snapshot);
+  const shown = await s.run("return [...document.querySelectorAll('[data-testid=state] tr[data-field]')].map((r) => r.dataset.field)");
+  assert.deepEqual([...shown].sort(), Object.keys(stored).sort(), "the fields of v5000's snapshot");
+  const carrier = await s.run("return document.querySelector('[data-testid=state] tr[data-field=carrier] td')?.innerText.trim()");
+  assert.equal(carrier, stored.carrier, "v5000's carrier");
   assert.match(await s.run("return location.hash"), /at=/, "the moment is in the URL");
 
   // The same input element: the view updates in place, it is not rebuilt.
@@ -176,6 +209,17 @@ test("the actor view lists one actor's changes across shipments", async () => {
     return new Set(refs).size > 1 ? refs : null;
   });
   assert.ok(shipments.every((r) => /^SHP-/.test(r)));
+  // Every row shown is a change this actor made, and they are the actor's
+  // newest changes, in order: checked against the database.
+  const actorId = decodeURIComponent((await s.run("return location.hash")).match(/#\/actor\/([^?]+)/)[1]);
+  const shown = await s.run(
+    "return [...document.querySelectorAll('[data-testid=version-row]')].map((r) => [r.querySelector(':scope > span:first-child').textContent.trim(), Number(r.dataset.version)])",
+  );
+  const newest = sql(
+    `SELECT s.reference, h.version_no FROM shipment_history h JOIN shipment_requests s ON s.id = h.shipment_id
+      WHERE h.actor_id = '${actorId}' ORDER BY h."timestamp" DESC, h.shipment_id DESC, h.version_no DESC LIMIT ${shown.length}`,
+  ).map((l) => { const [ref, v] = l.split("\t"); return [ref, Number(v)]; });
+  assert.deepEqual(shown, newest, "the actor's newest changes, as the database orders them");
   await s.waitFor('[data-testid="activity"] img');
   console.log(`screenshot: ${await run.screenshot("actor.png")}`);
 });
@@ -196,7 +240,13 @@ test("the filtered timeline exports to CSV with its filters written in", async (
   assert.match(text, /^# Waybill timeline export: shipment SHP-/);
   assert.match(text, /# filters: event type carrier_assigned/);
   assert.match(text, /# time zone: /);
-  const data = text.split("\n").filter((l) => l && !l.startsWith("#"));
-  assert.equal(data.length - 1, Number(rows.replace(/,/g, "")), "the rows it says it saved");
-  assert.ok(data.slice(1).every((l) => l.includes(",carrier_assigned,")));
+  const [header, ...data] = csvRows(text.split("\n").filter((l) => !l.startsWith("#")).join("\n"));
+  assert.equal(data.length, Number(rows.replace(/,/g, "")), "the rows it says it saved");
+  // The rows are exactly the database's carrier_assigned versions of this shipment, newest first.
+  const versions = data.map((r) => Number(r[header.indexOf("version_no")]));
+  const expected = sql(
+    `SELECT version_no FROM shipment_history WHERE shipment_id = '${longest.id}' AND event_type = 'carrier_assigned' ORDER BY version_no DESC`,
+  ).map(Number);
+  assert.deepEqual(versions, expected);
+  assert.ok(data.every((r) => r[header.indexOf("event_type")] === "carrier_assigned"));
 });

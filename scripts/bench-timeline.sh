@@ -12,7 +12,9 @@ rows=${1:-2000000}
 seeded=$(python3 - "$W" "$rows" <<'PY'
 import resource, subprocess, sys, time
 started = time.monotonic()
-subprocess.run([sys.argv[1], "seed", "--rows", sys.argv[2], "--replace"], check=True, stdout=subprocess.DEVNULL)
+seeded = subprocess.run([sys.argv[1], "seed", "--rows", sys.argv[2], "--replace"], capture_output=True, text=True)
+if seeded.returncode != 0:
+    sys.exit(f"seeding failed: {seeded.stderr}")
 took = time.monotonic() - started
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(f"Seeding {int(sys.argv[2]):,} history rows took {took:.0f} s; the seeding process peaked at {peak:.0f} MB (its own memory, not the server's).")

@@ -3,8 +3,10 @@
 #   - PostgreSQL on 127.0.0.1 with TLS (a certificate for localhost signed by a
 #     throw-away CA made here with openssl) and password (SCRAM) logins for an
 #     owner role and a read-only role;
-#   - PgBouncer in pool_mode = transaction in front of it, otherwise as it ships
-#     (no ignore_startup_parameters: users' poolers have none; no TLS offered).
+#   - PgBouncer in pool_mode = transaction in front of it, offering TLS to
+#     clients with the same certificate (as a pooler reached over a network does,
+#     Supabase's included), otherwise as it ships: no ignore_startup_parameters,
+#     the stock max_client_conn (100) and default_pool_size (20).
 # Usage: test-services.sh start   prints `export …` lines (eval them)
 #        test-services.sh stop DIR
 # Passwords are random per run, so a test can grep files and logs for them.
@@ -44,13 +46,13 @@ start() {
   as_postgres "$pg_bin/initdb" -D "$dir/pg" -U postgres --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   cat >> "$dir/pg/postgresql.conf" <<CONF
 port = $pg_port
-listen_addresses = '127.0.0.1'
+# 127.0.0.2 too: the same server under a name its certificate does not carry.
+listen_addresses = '127.0.0.1,127.0.0.2'
 unix_socket_directories = '$dir/socket'
 unix_socket_permissions = 0700
 ssl = on
 ssl_cert_file = '$dir/server.crt'
 ssl_key_file = '$dir/server.key'
-max_connections = 200
 fsync = off
 CONF
   as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w start >/dev/null
@@ -73,8 +75,9 @@ unix_socket_dir =
 auth_type = scram-sha-256
 auth_file = $dir/userlist.txt
 pool_mode = transaction
-max_client_conn = 400
-default_pool_size = 20
+client_tls_sslmode = allow
+client_tls_key_file = $dir/server.key
+client_tls_cert_file = $dir/server.crt
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 INI

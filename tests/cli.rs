@@ -422,3 +422,67 @@ fn the_sandbox_stops_when_its_last_user_is_done_never_under_one() {
     );
     assert!(server_pid(home.path()).is_none(), "and, being the last, stopped it");
 }
+
+/// Ctrl-C during a long run: requests not yet sent are skipped, those in
+/// flight finish, and the report (printed and saved) counts the cancelled.
+#[tokio::test]
+async fn ctrl_c_cancels_a_run_and_the_report_counts_what_was_never_sent() {
+    use std::io::Read;
+    let (name, db) = common::migrated_db().await;
+    let home = common::home();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waybill"))
+        .args(["--database-url", &common::url(&name)])
+        .args([
+            "concurrency",
+            "--scenario",
+            "rapid-fire",
+            "--requests",
+            "500000",
+            "--yes",
+            "--json",
+        ])
+        .env("XDG_DATA_HOME", home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read both pipes as they fill, so the child never blocks on them.
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            pipe.read_to_string(&mut text).unwrap();
+            text
+        })
+    };
+    let out = read(Box::new(child.stdout.take().unwrap()));
+    let err = read(Box::new(child.stderr.take().unwrap()));
+    // Let it get going: the run's test shipment exists once requests are sent.
+    let started = std::time::Instant::now();
+    loop {
+        let (n,): (i64,) = waybill::db::query_as("SELECT count(*) FROM shipment_history")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        if n > 100 {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 60, "the run never started");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let status = child.wait().unwrap();
+    let (out, err) = (out.join().unwrap(), err.join().unwrap());
+    assert!(err.contains("cancelling"), "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    let cancelled = report["cancelled"].as_u64().unwrap();
+    let sent = report["requests"].as_array().unwrap().len() as u64;
+    assert!(cancelled > 0, "{err}");
+    assert_eq!(sent + cancelled, 500_000);
+    assert_ne!(status.code(), Some(0), "a cancelled run is not a pass");
+    assert!(err.contains("saved as"), "the cancelled run is saved: {err}");
+}

@@ -614,3 +614,48 @@ async fn outside_the_sandbox_a_run_removes_its_test_shipments_and_cleanup_only_w
     assert_eq!(reference, "TEST-ABCDEF12-001");
     let _ = decoy;
 }
+
+/// Outside the sandbox, the concurrency test writes only with the user's yes
+/// for this very database: none, or one given for another database or host,
+/// is refused before anything is written, and nothing is saved.
+#[tokio::test]
+async fn no_write_outside_the_sandbox_without_a_yes_for_that_database() {
+    let (name, db) = common::migrated_db().await;
+    let conn = common::connection(&name).await;
+    let dir = common::home();
+    let suite = waybill::concurrency::Suite::new(waybill::concurrency::Choice::All, &Default::default(), None);
+    let count = || async {
+        let (n,): (i64,) = waybill::db::query_as("SELECT count(*) FROM shipment_requests")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        n
+    };
+    let before = count().await;
+    let target = conn.write_target().expect("not the sandbox: writes need a yes");
+    let mut other_host = target.clone();
+    other_host.host = "db.example.com".into();
+    let mut other_database = target.clone();
+    other_database.database = format!("{name}_other");
+    let token = CancellationToken::new();
+    for (what, confirmation) in [
+        ("no confirmation", None),
+        (
+            "a yes for another host",
+            Some(waybill::connection::Confirmation::given_for(other_host)),
+        ),
+        (
+            "a yes for another database",
+            Some(waybill::connection::Confirmation::given_for(other_database)),
+        ),
+    ] {
+        let e =
+            waybill::concurrency::view::run_and_save(&conn, &suite, confirmation.as_ref(), dir.path(), &|_| {}, &token)
+                .await
+                .unwrap_err();
+        assert_eq!(e.code(), "confirmation_needed", "{what}: {e}");
+        assert!(e.to_string().contains(&name), "names the database: {e}");
+    }
+    assert_eq!(count().await, before, "no test shipment was created");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no run was saved");
+}

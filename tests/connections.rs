@@ -12,7 +12,7 @@ use common::remote::remote;
 use tokio_util::sync::CancellationToken;
 use waybill::concurrency::{run, RunOptions, Scenario};
 use waybill::db::{self, begin_read_only, begin_write};
-use waybill::profiles::{Profile, TlsMode};
+use waybill::profiles::{LinkTls, Profile, TlsMode};
 use waybill::timeline::{self, TimelineFilter};
 use waybill::Error;
 
@@ -39,7 +39,7 @@ async fn verify_full_with_the_ca_file_connects_encrypted() {
     let r = remote();
     let db = r.open(&r.direct("postgres"), &r.owner_password).await.unwrap();
     let check = waybill::profiles::test_profile(&db).await.unwrap();
-    assert!(check.tls, "verify-full encrypts");
+    assert_eq!(check.tls, LinkTls::Encrypted, "verify-full encrypts");
     assert_eq!(check.user, "waybill_owner");
     assert_eq!(
         check.schema.missing_table.as_deref(),
@@ -61,7 +61,7 @@ async fn verify_full_without_the_ca_is_untrusted_and_require_still_encrypts() {
     p.tls = TlsMode::Require;
     let db = r.open(&p, &r.owner_password).await.unwrap();
     assert!(
-        waybill::profiles::test_profile(&db).await.unwrap().tls,
+        waybill::profiles::test_profile(&db).await.unwrap().tls == LinkTls::Encrypted,
         "require encrypts without verifying"
     );
 }
@@ -69,12 +69,34 @@ async fn verify_full_without_the_ca_is_untrusted_and_require_still_encrypts() {
 #[tokio::test]
 async fn tls_required_but_not_offered() {
     let r = remote();
-    // PgBouncer here offers no TLS.
-    let mut p = r.pooled("postgres");
+    // A server that answers "no TLS here" to the TLS request.
+    let peer = common::peer::start("127.0.0.1").await;
+    let mut p = Profile::new("plain", "127.0.0.1", peer.port, "postgres", "waybill_owner");
     p.tls = TlsMode::Require;
     let e = r.open(&p, &r.owner_password).await.unwrap_err();
     assert_eq!(e.code(), "tls_not_offered", "{e}");
-    assert!(e.to_string().contains(&format!("127.0.0.1:{}", r.pooler_port)), "{e}");
+    assert!(e.to_string().contains(&format!("127.0.0.1:{}", peer.port)), "{e}");
+    assert!(
+        peer.passwords.lock().unwrap().is_empty(),
+        "no password went out unencrypted"
+    );
+}
+
+#[tokio::test]
+async fn verify_full_refuses_a_certificate_issued_for_another_name() {
+    let r = remote();
+    // The same server, certificate and CA, reached as 127.0.0.2: the
+    // certificate names localhost and 127.0.0.1 only.
+    let mut p = r.direct("postgres");
+    p.host = "127.0.0.2".into();
+    let e = r.open(&p, &r.owner_password).await.unwrap_err();
+    assert_eq!(e.code(), "cert_untrusted", "{e}");
+    assert!(e.to_string().contains("127.0.0.2"), "names the host it reached: {e}");
+    assert!(e.to_string().contains("issued for another host name"), "{e}");
+    assert_no_secret(&e, &r.owner_password);
+    // The same server by a name the certificate carries is trusted.
+    p.host = "127.0.0.1".into();
+    r.open(&p, &r.owner_password).await.unwrap();
 }
 
 #[tokio::test]
@@ -163,6 +185,20 @@ async fn the_pooler_serves_the_timeline_and_the_concurrency_test() {
     let db = r.open(&r.pooled(&name), &r.owner_password).await.unwrap();
     let check = waybill::profiles::test_profile(&db).await.unwrap();
     assert_eq!(check.schema.missing_table, None);
+    assert_eq!(
+        check.tls,
+        LinkTls::Encrypted,
+        "through the pooler with verify-full, as users reach a pooler over a network"
+    );
+    // With `prefer`, the server only sees the pooler's own link: Waybill says
+    // it cannot tell, rather than report the pooler's link as ours.
+    let mut prefer = r.pooled(&name);
+    prefer.tls = TlsMode::Prefer;
+    let preferred = r.open(&prefer, &r.owner_password).await.unwrap();
+    assert_eq!(
+        waybill::profiles::test_profile(&preferred).await.unwrap().tls,
+        LinkTls::Unknown
+    );
 
     // Many statements in a row, from several client connections at once: the
     // pooler hands each transaction whichever server connection is free.
@@ -171,24 +207,26 @@ async fn the_pooler_serves_the_timeline_and_the_concurrency_test() {
     for s in shipments.iter().take(6) {
         let (db, key) = (db.clone(), s.id.to_string());
         tasks.spawn(async move {
-            let filter = TimelineFilter::default();
-            let mut before = None;
-            let mut seen = 0;
-            loop {
-                let page = timeline::page(&db, &key, &filter, before, 7).await?;
-                seen += page.entries.len();
-                before = page.next_before;
-                if before.is_none() {
-                    break;
-                }
-            }
-            timeline::facets(&db, &key).await?;
-            timeline::blame::blame(&db, &key).await?;
-            Ok::<_, Error>(seen)
+            let whole = whole_timeline(&db, &key).await;
+            let facets = timeline::facets(&db, &key).await.unwrap();
+            let blame = timeline::blame::blame(&db, &key).await.unwrap();
+            (
+                key,
+                serde_json::json!({ "timeline": whole, "facets": facets, "blame": blame }),
+            )
         });
     }
+    // Each answer is the one the server gives directly.
+    let direct = r.open(&r.direct(&name), &r.owner_password).await.unwrap();
     while let Some(done) = tasks.join_next().await {
-        assert!(done.unwrap().unwrap() > 0);
+        let (key, pooled) = done.unwrap();
+        assert!(!pooled["timeline"].as_array().unwrap().is_empty());
+        let expected = serde_json::json!({
+            "timeline": whole_timeline(&direct, &key).await,
+            "facets": timeline::facets(&direct, &key).await.unwrap(),
+            "blame": timeline::blame::blame(&direct, &key).await.unwrap(),
+        });
+        assert_eq!(pooled, expected, "shipment {key}: through the pooler, as directly");
     }
 
     let mut options = run_options(Scenario::RapidFire, "through PgBouncer");
@@ -294,16 +332,20 @@ async fn a_schema_under_another_name_is_mapped_directly_and_through_the_pooler()
     let e = waybill::shipments::search(&owner, "", 1).await.unwrap_err();
     assert_eq!(e.code(), "schema_missing", "{e}");
 
+    // Direct first, then through the pooler: the pooler's answers must be the
+    // direct connection's, not merely answers.
+    let mut seen: Vec<(String, serde_json::Value)> = Vec::new();
     for mut profile in [r.direct(&name), r.pooled(&name)] {
         profile.schema = Some("Audit".into());
         let db = r.open(&profile, &r.owner_password).await.unwrap();
-        let first = waybill::shipments::search(&db, "", 1).await.unwrap();
-        let page = timeline::page(&db, &first[0].id.to_string(), &TimelineFilter::default(), None, 5)
-            .await
-            .unwrap();
-        assert!(!page.entries.is_empty(), "{}", profile.name);
+        let listed = waybill::shipments::search(&db, "", 20).await.unwrap();
+        let key = listed[0].id.to_string();
+        let whole = whole_timeline(&db, &key).await;
+        assert!(!whole.is_empty(), "{}", profile.name);
+        let blame = waybill::timeline::blame::blame(&db, &key).await.unwrap();
+        let facets = timeline::facets(&db, &key).await.unwrap();
         let table = waybill::indexes::HistoryTable::in_schema(profile.schema.as_deref());
-        waybill::indexes::verify::verify(&db, &table).await.unwrap();
+        let verified = waybill::indexes::verify::verify(&db, &table).await.unwrap();
         // The concurrency test's calls find the tables too (through the
         // pooler each call's transaction sets the schema).
         let report = run(
@@ -315,6 +357,46 @@ async fn a_schema_under_another_name_is_mapped_directly_and_through_the_pooler()
         .await
         .unwrap();
         assert!(report.passed, "{}: {:#?}", profile.name, report.checks);
+        let mut versions: Vec<i32> = report.requests.iter().filter_map(|q| q.version).collect();
+        versions.sort();
+        let checks: Vec<(String, bool, bool)> = report
+            .checks
+            .iter()
+            .map(|c| (c.name.clone(), c.passed, c.meaningful))
+            .collect();
+        seen.push((
+            profile.name.clone(),
+            serde_json::json!({
+                "list": listed.iter().map(|s| s.id).collect::<Vec<_>>(),
+                "timeline": whole,
+                "blame": blame,
+                "facets": facets,
+                // Which index serves each expectation (sizes and scan counts
+                // move as the runs write and read).
+                "verify": verified.expected.iter().map(|e| (serde_json::to_value(&e.state).unwrap(), e.found.as_ref().map(|f| f.name.clone()))).collect::<Vec<_>>(),
+                "run": { "versions": versions, "checks": checks },
+            }),
+        ));
+    }
+    let (direct, pooled) = (&seen[0].1, &seen[1].1);
+    for part in ["list", "timeline", "blame", "facets", "verify", "run"] {
+        assert_eq!(pooled[part], direct[part], "{part}: through the pooler, as directly");
+    }
+}
+
+/// Every version of a shipment, page after page, as JSON.
+async fn whole_timeline(db: &db::Db, key: &str) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let mut before = None;
+    loop {
+        let page = timeline::page(db, key, &TimelineFilter::default(), before, 7)
+            .await
+            .unwrap();
+        out.extend(page.entries.iter().map(|e| serde_json::to_value(e).unwrap()));
+        before = page.next_before;
+        if before.is_none() {
+            return out;
+        }
     }
 }
 
@@ -466,4 +548,32 @@ fn the_test_services_keep_their_sockets_and_passwords_private() {
     for file in ["userlist.txt", "pgbouncer.ini", "server.key", "ca.key"] {
         assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
     }
+}
+
+/// The test server runs with PostgreSQL's stock `max_connections` (100), as
+/// most servers do: a stress run needing more is refused before it writes,
+/// saying how many it needs and how many are free.
+#[tokio::test]
+async fn a_run_the_server_cannot_take_is_refused_before_anything_is_written() {
+    let r = remote();
+    let name = r.seeded_db().await;
+    let db = r.open(&r.direct(&name), &r.owner_password).await.unwrap();
+    let (max,): (String,) = db::query_as("SHOW max_connections").fetch_one(&db).await.unwrap();
+    assert_eq!(max, "100", "the test server keeps the stock limit");
+    let shipments = || async {
+        let (n,): (i64,) = db::query_as("SELECT count(*) FROM shipment_requests")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        n
+    };
+    let before = shipments().await;
+    let mut options = run_options(Scenario::Stress, &name);
+    options.params.requests = 1000;
+    let e = run(&db, &options, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "not_enough_connections", "{e}");
+    assert!(e.to_string().contains("1001") && e.to_string().contains("100"), "{e}");
+    assert_eq!(shipments().await, before, "no test shipment was created");
 }

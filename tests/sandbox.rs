@@ -231,3 +231,34 @@ fn an_unreachable_data_directory_is_left_as_it_is() {
         std::fs::remove_dir_all(sandbox.root()).unwrap();
     }
 }
+
+/// What keeps the sandbox's trust login to its owner: the socket directory is
+/// the owner's alone, and the server refuses every TCP login, whatever the
+/// password (SQLSTATE 28000, rejected by pg_hba.conf).
+#[tokio::test]
+async fn only_the_private_socket_logs_in_tcp_logins_are_refused() {
+    use sqlx::ConnectOptions;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = home();
+    let sandbox = Sandbox::at(dir.path());
+    let _stop = Stopper(&sandbox);
+    let info = sandbox.start(&quiet).unwrap().info;
+    let socket_dir = std::fs::metadata(&info.socket_dir).unwrap();
+    assert_eq!(socket_dir.permissions().mode() & 0o777, 0o700, "{}", info.socket_dir);
+
+    let tcp = sqlx::postgres::PgConnectOptions::new()
+        .host("127.0.0.1")
+        .port(info.port)
+        .username(waybill::sandbox::SANDBOX_USER)
+        .password("anything")
+        .database("postgres")
+        .ssl_mode(sqlx::postgres::PgSslMode::Disable);
+    let e = tcp.connect().await.unwrap_err();
+    let code = e.as_database_error().and_then(|d| d.code()).map(|c| c.into_owned());
+    assert_eq!(code.as_deref(), Some("28000"), "{e}");
+
+    // The private socket itself works.
+    let mut conn = Sandbox::connect_options(&info, "postgres").connect().await.unwrap();
+    let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(one, 1);
+}

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use waybill::connection::Source;
 use waybill::error::{Error, Result};
 use waybill::profiles::manage::{self, SaveRequest};
-use waybill::profiles::{self, Config, Keyring, Password, Profile, TlsMode};
+use waybill::profiles::{self, Config, Keyring, LinkTls, Password, Profile, TlsMode};
 
 use super::connect::with_connection;
 use super::output::print_json;
@@ -219,7 +219,14 @@ async fn test(name: &str, json: bool) -> Result<ExitCode> {
         } else {
             say!("connected to {} as `{}`", conn.label(), check.user);
             say!("server     PostgreSQL {}", check.server_version);
-            say!("tls        {}", if check.tls { "encrypted" } else { "NOT encrypted" });
+            say!(
+                "tls        {}",
+                match check.tls {
+                    LinkTls::Encrypted => "encrypted",
+                    LinkTls::NotEncrypted => "NOT encrypted",
+                    LinkTls::Unknown => "unknown through the pooler (TLS mode `require` makes sure)",
+                }
+            );
             match &check.schema.missing_table {
                 Some(t) => {
                     say!("schema     missing table `{t}` (install it with `waybill --profile {name} migrate`)")

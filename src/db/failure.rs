@@ -85,8 +85,12 @@ impl Endpoint {
 fn tls_text(text: &str) -> Option<&'static str> {
     [
         ("UnknownIssuer", "signed by an authority this profile does not trust"),
+        // rustls names some reasons by their variant, others in words
+        // ("certificate not valid for name …", "certificate expired: …").
         ("NotValidForName", "issued for another host name"),
+        ("not valid for name", "issued for another host name"),
         ("Expired", "expired"),
+        ("certificate expired", "expired"),
         ("BadSignature", "bad signature"),
         ("invalid peer certificate", "invalid certificate"),
     ]

@@ -156,7 +156,7 @@ pub enum Error {
     #[error("{path} is not a valid profiles file ({reason}). Fix or move it; Waybill left it untouched.")]
     ProfilesFile { path: PathBuf, reason: String },
 
-    #[error("the OS keyring is not available ({reason}), so the password cannot be stored. Waybill never writes passwords to disk: type the password for this session only, or start a keyring (Secret Service, e.g. gnome-keyring) and try again.")]
+    #[error("the OS keyring is not available ({reason}). Waybill keeps passwords there and never on disk: type the password for this session only, or make a keyring available (a Secret Service such as gnome-keyring, unlocked) and try again.")]
     KeyringUnavailable { reason: String },
 
     #[error("profile `{profile}` has no password in the keyring{}. Type it for this session, or store it with the profile.", .reason.as_deref().map(|r| format!(" {r}")).unwrap_or_default())]

@@ -16,7 +16,7 @@ use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use crate::db::SessionRules;
 use crate::error::{Error, Field, Result};
 
-pub use open::{lookup_password, open_profile, test_profile, ProfileCheck};
+pub use open::{lookup_password, open_profile, test_profile, LinkTls, ProfileCheck};
 pub use secret::{load_bound, store_bound, Keyring, MemoryStore, Password, SecretStore, Stored};
 pub use store::{config_path, Config};
 

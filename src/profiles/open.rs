@@ -62,16 +62,45 @@ pub async fn open_profile(
 #[ts(export)]
 pub struct ProfileCheck {
     pub server_version: String,
-    pub tls: bool,
+    /// Whether Waybill's own link to the server (or pooler) is encrypted.
+    pub tls: LinkTls,
     pub user: String,
     pub schema: SchemaStatus,
     /// May this user add history rows (the concurrency test, the schema install)?
     pub can_write: bool,
 }
 
+/// Is the link encrypted? Asked of the server, `pg_stat_ssl` describes the
+/// connection the server sees: behind a pooler that is the pooler's own, not
+/// ours. So the TLS mode decides where it can: `require` and stricter cannot
+/// connect without TLS, `disable` never uses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum LinkTls {
+    Encrypted,
+    NotEncrypted,
+    /// TLS mode `prefer` through a pooler: the server cannot tell; only the mode
+    /// `require` (or stricter) makes sure.
+    Unknown,
+}
+
+impl LinkTls {
+    pub fn of(mode: sqlx::postgres::PgSslMode, pooler: bool, server_sees_ssl: bool) -> LinkTls {
+        use sqlx::postgres::PgSslMode::*;
+        match mode {
+            Require | VerifyCa | VerifyFull => LinkTls::Encrypted,
+            Disable => LinkTls::NotEncrypted,
+            Allow | Prefer if pooler => LinkTls::Unknown,
+            Allow | Prefer if server_sees_ssl => LinkTls::Encrypted,
+            Allow | Prefer => LinkTls::NotEncrypted,
+        }
+    }
+}
+
 pub async fn test_profile(db: &Db) -> Result<ProfileCheck> {
     let schema = schema::status(db).await?;
-    let (server_version, tls, user, can_write): (String, bool, String, bool) = db
+    let (server_version, server_sees_ssl, user, can_write): (String, bool, String, bool) = db
         .read(|r| async move {
             Ok(db::query_as(
                 "SELECT current_setting('server_version'),
@@ -87,9 +116,25 @@ pub async fn test_profile(db: &Db) -> Result<ProfileCheck> {
         .await?;
     Ok(ProfileCheck {
         server_version,
-        tls,
+        tls: LinkTls::of(db.connect_options().get_ssl_mode(), db.rules().pooler, server_sees_ssl),
         user,
         schema,
         can_write,
     })
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::LinkTls;
+    use sqlx::postgres::PgSslMode;
+
+    #[test]
+    fn the_mode_decides_where_it_can_and_a_pooler_hides_the_rest() {
+        assert_eq!(LinkTls::of(PgSslMode::VerifyFull, true, false), LinkTls::Encrypted);
+        assert_eq!(LinkTls::of(PgSslMode::Require, false, false), LinkTls::Encrypted);
+        assert_eq!(LinkTls::of(PgSslMode::Disable, false, true), LinkTls::NotEncrypted);
+        assert_eq!(LinkTls::of(PgSslMode::Prefer, true, true), LinkTls::Unknown);
+        assert_eq!(LinkTls::of(PgSslMode::Prefer, false, true), LinkTls::Encrypted);
+        assert_eq!(LinkTls::of(PgSslMode::Prefer, false, false), LinkTls::NotEncrypted);
+    }
 }

@@ -150,10 +150,17 @@ pub fn load_bound(store: &dyn SecretStore, profile: &str, target: &str) -> Resul
     })
 }
 
+/// What a locked keyring means for the user, whichever way the store says it.
+const LOCKED: &str =
+    "it is locked; unlock it (log in to the desktop session, or open Passwords and Keys) and try again";
+
 /// keyring's errors describe the store, never the secret.
 fn unavailable(error: keyring::Error) -> Error {
     let reason = match &error {
-        keyring::Error::NoStorageAccess(_) => "the keyring is locked or refused access".to_string(),
+        keyring::Error::NoStorageAccess(_) => LOCKED.to_string(),
+        // A Secret Service whose collection is locked, with no prompt to unlock
+        // it (no desktop session): "Cannot create an item in a locked collection".
+        keyring::Error::PlatformFailure(e) if e.to_string().contains("locked") => LOCKED.to_string(),
         keyring::Error::PlatformFailure(e) => format!("no Secret Service answered: {e}"),
         other => other.to_string(),
     };

@@ -40,10 +40,12 @@ impl Remote {
         p
     }
 
-    /// The same database through PgBouncer (transaction mode, no TLS).
+    /// The same database through PgBouncer (transaction mode), verifying it
+    /// with the same CA: the pooler offers TLS with the server's certificate.
     pub fn pooled(&self, database: &str) -> Profile {
-        let mut p = Profile::new("pooled", "127.0.0.1", self.pooler_port, database, "waybill_owner");
-        p.tls = TlsMode::Disable;
+        let mut p = Profile::new("pooled", "localhost", self.pooler_port, database, "waybill_owner");
+        p.tls = TlsMode::VerifyFull;
+        p.ca_file = Some(self.ca.clone());
         p.pooler = true;
         p
     }
