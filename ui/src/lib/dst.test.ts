@@ -3,17 +3,15 @@
 // package.json). Berlin's clocks went back at 03:00 CEST on 2026-10-25 (a day
 // of 25 hours: 02:00–03:00 happens twice) and forward at 02:00 CET on
 // 2026-03-29 (23 hours: 02:00–03:00 never happens).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fromInput, stamp, toInput, zoneName } from "./timeline";
 
-let saved: string | undefined;
+// Node applies a new TZ as soon as it is set; unstubbing restores the old one.
 beforeAll(() => {
-  saved = process.env.TZ;
-  process.env.TZ = "Europe/Berlin";
+  vi.stubEnv("TZ", "Europe/Berlin");
 });
 afterAll(() => {
-  if (saved === undefined) delete process.env.TZ;
-  else process.env.TZ = saved;
+  vi.unstubAllEnvs();
 });
 
 describe("local time across a change of the clocks (Europe/Berlin)", () => {
