@@ -56,6 +56,8 @@ test("one run at a time; Cancel stops a long run, and its report counts the requ
   const [requests] = await s.waitFor('[data-testid="param-requests"]');
   await s.clear(requests);
   await s.type(requests, "200000");
+  assert.equal(await s.run("return document.querySelector('[data-testid=param-requests]').value"), "200000");
+  // Run is reachable below four parameters in an 800-pixel window.
   await s.click((await s.$$('[data-testid="run"]'))[0]);
   await s.waitFor('[data-testid="run-progress"]', { timeout: 30_000 });
 

@@ -62,7 +62,9 @@ export class Session {
     return this.run("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim())", css);
   }
 
-  click(element) {
+  /** Clicks `element` after scrolling it to the middle of the view, as a person would look for it first. */
+  async click(element) {
+    await this.run("arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' })", { [ELEMENT]: element });
     return this.cmd("POST", `/element/${element}/click`, {});
   }
 

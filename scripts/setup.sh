@@ -24,8 +24,10 @@ if $with_test; then
   # the shell's native confirmation dialogs (outside the webview, where
   # WebDriver cannot reach); xclip reads what Copy link put on the clipboard;
   # shared-mime-info and gio (libglib2.0-bin) are how "Open" finds the
-  # application for a saved file.
-  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer xdotool xclip shared-mime-info libglib2.0-bin)
+  # application for a saved file; python3-xlib closes the window as a window
+  # manager does when a person clicks its close button (WM_DELETE_WINDOW:
+  # Xvfb has no window manager, and xdotool can only destroy a window).
+  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer xdotool xclip shared-mime-info libglib2.0-bin python3-xlib)
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

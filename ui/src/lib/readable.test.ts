@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldLabel, previewLine, rawValue, readValue } from "./readable";
+import { fieldLabel, notPerField, previewLine, rawValue, readValue } from "./readable";
 
 describe("values as people read them", () => {
   it("labels fields", () => {
@@ -40,5 +40,16 @@ describe("values as people read them", () => {
     );
     expect(line).toBe(`Status: Booked → In transit · Current location: Valencia, ES · Notes: x → ${"a".repeat(39)}… · +2 more`);
     expect(previewLine([{ field: "address", old: { a: 1 }, new: null }], 1, true)).toBe("Address: {…} → empty");
+  });
+});
+
+describe("changes not per field", () => {
+  it("are text, numbers and lists, not objects or nothing", () => {
+    expect(notPerField("moved by hand")).toBe(true);
+    expect(notPerField([1, 2])).toBe(true);
+    expect(notPerField(3)).toBe(true);
+    expect(notPerField({})).toBe(false);
+    expect(notPerField({ status: { old: "a", new: "b" } })).toBe(false);
+    expect(notPerField(null)).toBe(false);
   });
 });

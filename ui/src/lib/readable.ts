@@ -73,3 +73,9 @@ export function previewLine(
   if (rest > 0) parts.push(`+${rest} more`);
   return parts.join(" · ");
 }
+
+/** `changes` that name no fields: text, a number, a list. (An object, even an
+ *  empty one, is per field; `null` says nothing.) */
+export function notPerField(changes: unknown): boolean {
+  return changes !== null && changes !== undefined && (typeof changes !== "object" || Array.isArray(changes));
+}
