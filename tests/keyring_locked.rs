@@ -52,8 +52,20 @@ fn a_locked_keyring_is_named_with_what_to_do_and_nothing_hangs_or_leaks() {
     assert!(status.success(), "the script ran");
     let read = |step: &str, what: &str| std::fs::read_to_string(out.path().join(format!("{step}.{what}"))).unwrap();
     let rc = |step: &str| read(step, "rc").trim().parse::<i32>().unwrap();
+    // Every step's outcome, for the message of any assertion that fails.
+    let all: String = ["add", "unlocked", "locked", "add_locked"]
+        .iter()
+        .map(|step| {
+            format!(
+                "--- {step}: exit {}\n{}{}",
+                rc(step),
+                read(step, "out"),
+                read(step, "err")
+            )
+        })
+        .collect();
 
-    assert_eq!(rc("add"), 0, "{}", read("add", "err"));
+    assert_eq!(rc("add"), 0, "{all}");
     assert_eq!(
         rc("unlocked"),
         0,
@@ -70,9 +82,9 @@ fn a_locked_keyring_is_named_with_what_to_do_and_nothing_hangs_or_leaks() {
     );
 
     // Saving while locked keeps the profile, without the password, and says why.
-    assert_eq!(rc("add_locked"), 0, "{}", read("add_locked", "err"));
+    assert_eq!(rc("add_locked"), 0, "{all}");
     let warning = read("add_locked", "err");
-    assert!(warning.contains("it is locked"), "{warning}");
+    assert!(warning.contains("it is locked"), "{all}");
 
     // The password is nowhere: not in any output, not in Waybill's files.
     for step in ["add", "unlocked", "locked", "add_locked"] {

@@ -151,8 +151,7 @@ pub fn load_bound(store: &dyn SecretStore, profile: &str, target: &str) -> Resul
 }
 
 /// What a locked keyring means for the user, whichever way the store says it.
-const LOCKED: &str =
-    "it is locked; unlock it (log in to the desktop session, or open Passwords and Keys) and try again";
+const LOCKED: &str = "it is locked: log in to the desktop session, or unlock it in Passwords and Keys";
 
 /// keyring's errors describe the store, never the secret.
 fn unavailable(error: keyring::Error) -> Error {
