@@ -2,7 +2,8 @@
 # Sets everything up and runs every test: UI type checks and unit tests, the Rust
 # tests against a real PostgreSQL (started by the test harness itself) and the
 # test services (a TLS PostgreSQL and PgBouncer), with the real Secret Service,
-# the bindings freshness check, and the real desktop app end to end under Xvfb.
+# the bindings freshness check, the real desktop app end to end under Xvfb, and
+# the installable package (built, installed with apt, tested, removed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test
@@ -58,6 +59,9 @@ fi
 
 step "The desktop app end to end (tauri-driver + WebKitWebDriver under Xvfb)"
 with_keyring xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 e2e/
+
+step "The package: built (release), inspected, installed with apt, run from /usr/bin, removed"
+with_keyring ./scripts/test-package.sh
 
 echo
 echo "All tests passed in $(( $(date +%s) - started )) s. Screenshots: target/e2e/"

@@ -1,6 +1,7 @@
 //! Waybill's core: everything but the desktop window. The `waybill` CLI and the
 //! desktop shell both call these functions; this crate never depends on tauri.
 
+pub mod about;
 pub mod concurrency;
 pub mod connection;
 pub mod db;

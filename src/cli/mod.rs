@@ -34,7 +34,7 @@ pub use render::render;
 #[derive(Parser)]
 #[command(
     name = "waybill",
-    version,
+    version = waybill::about::LONG_VERSION,
     about = "Inspect the version history of shipments kept in PostgreSQL"
 )]
 pub struct Cli {

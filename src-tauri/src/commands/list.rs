@@ -2,6 +2,7 @@
 // invoke handler, build.rs into the app manifest (only these may be called),
 // and a test into the TypeScript wrappers and the capability file.
 commands! {
+    about::about,
     links::take_start_link,
     connections::open_active,
     connections::connect_profile,

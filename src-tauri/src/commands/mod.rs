@@ -1,6 +1,7 @@
 //! Command adapters, one file per area: take state, call one core function,
 //! map the error. `list.rs` is the one list of them.
 
+pub mod about;
 pub mod concurrency;
 pub mod connections;
 pub mod files;

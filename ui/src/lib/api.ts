@@ -4,6 +4,7 @@
 
 export * from "./bindings/commands";
 export { toIpcError } from "./ipc";
+export type { About } from "./bindings/About";
 export type { ActivityChart } from "./bindings/ActivityChart";
 export type { ActorCursor } from "./bindings/ActorCursor";
 export type { ActorPage } from "./bindings/ActorPage";

@@ -2,6 +2,7 @@
 // src-tauri/src/bindings.rs when the Rust tests run. Do not edit.
 
 import { call, channel } from "../ipc";
+import type { About } from "./About";
 import type { ActivityChart } from "./ActivityChart";
 import type { ActorCursor } from "./ActorCursor";
 import type { ActorPage } from "./ActorPage";
@@ -43,6 +44,10 @@ import type { TimelineFilter } from "./TimelineFilter";
 import type { TimelineFormat } from "./TimelineFormat";
 import type { TimelinePage } from "./TimelinePage";
 import type { VersionDetail } from "./VersionDetail";
+
+export function about(): Promise<About> {
+  return call("about");
+}
 
 /** The route of the link the app was started with, once (then `null`). */
 export function takeStartLink(): Promise<string | null> {
