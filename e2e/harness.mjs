@@ -38,9 +38,12 @@ export async function startApp({ home, args = [], prepare } = {}) {
   });
   const base = `http://127.0.0.1:${port}`;
   await waitForDriver(base, driver);
+  // When the app was launched (WebKitWebDriver starts it for the new session), for start-up timings.
+  const launchedAt = performance.now();
   const session = await Session.create(base, app, args);
   return {
     session,
+    launchedAt,
     dataHome,
     env,
     async screenshot(name) {
@@ -71,7 +74,8 @@ export async function startApp({ home, args = [], prepare } = {}) {
       } catch {}
       // The app stops the sandbox it started when it exits normally; a killed app
       // cannot, so make sure no server outlives the test.
-      execFileSync(cli, ["sandbox", "stop", "--force"], { env, stdio: "inherit" });
+      // (A benchmark that started the sandbox itself keeps it: WAYBILL_KEEP_SANDBOX=1.)
+      if (!process.env.WAYBILL_KEEP_SANDBOX) execFileSync(cli, ["sandbox", "stop", "--force"], { env, stdio: "inherit" });
       if (!home) rmSync(dataHome, { recursive: true, force: true });
     },
   };

@@ -2,6 +2,9 @@
 // at the shipment list, after opening a shipment's timeline, after scrolling
 // through it, and with a version's diff open. Run by the bench scripts under
 // a display (xvfb-run), with XDG_DATA_HOME pointing at their private sandbox.
+// Also the start-up times: from launching the app to the first shipment rows,
+// and from opening the shipment to its first timeline rows. WAYBILL_APP names
+// the binary, WAYBILL_BUILD its label in the table ("debug", "release").
 // Usage: node scripts/measure-app-memory.mjs SHIPMENT VERSION [SCROLL_ROWS…]
 
 import { readFileSync, readdirSync } from "node:fs";
@@ -41,29 +44,33 @@ function memory(pid, field) {
   return { mb: Math.round(total / 1024), parts: parts.join(", ") };
 }
 
-function appPid() {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (cmd.includes("waybill-desktop")) return Number(entry);
-    } catch {}
-  }
-  throw new Error("the app's process was not found");
-}
 
 const run = await startApp({ home: process.env.XDG_DATA_HOME });
 const s = run.session;
 const rows = [];
+const build = process.env.WAYBILL_BUILD ?? "release";
+
+/** Milliseconds from `since` until `css` matches, polled every 20 ms. */
+async function until(css, since) {
+  for (;;) {
+    if ((await s.$$(css)).length > 0) return Math.round(performance.now() - since);
+    if (performance.now() - since > 120_000) throw new Error(`${css} never appeared`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+const timings = [];
 const note = (what) => {
-  const now = memory(appPid(), "VmRSS");
-  const peak = memory(appPid(), "VmHWM");
+  const now = memory(run.appPid(), "VmRSS");
+  const peak = memory(run.appPid(), "VmHWM");
   rows.push(`| ${what} | ${now.mb} | ${peak.mb} | ${now.parts} |`);
 };
 try {
+  timings.push(`launch → first shipment rows: ${await until('[data-testid="shipment-row"]', run.launchedAt)} ms`);
   await s.waitFor('[data-testid="shipment-row"]', { count: 5, timeout: 120_000 });
   note("the shipment list");
+  const opened = performance.now();
   await s.run(`location.hash = "#/shipment/${shipment}"`);
+  timings.push(`open the shipment → first timeline rows: ${await until('[data-testid="version-row"]', opened)} ms`);
   await s.waitFor('[data-testid="version-row"]', { count: 5, timeout: 60_000 });
   note(`${shipment}'s timeline, first page`);
   for (const target of scrollTargets) {
@@ -87,6 +94,8 @@ try {
 } finally {
   await run.stop();
 }
-console.log("| app (release), SHP-BIG-1 | RSS now, MB | peak, MB | by process, MB |");
+console.log(`| app (${build}), ${shipment} | RSS now, MB | peak, MB | by process, MB |`);
 console.log("|---|---:|---:|---|");
 for (const row of rows) console.log(row);
+console.log();
+for (const t of timings) console.log(`- ${build}: ${t}`);
