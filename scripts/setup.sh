@@ -65,7 +65,8 @@ fi
 
 if $with_test; then
   # Pinned: a patch release of tauri-driver once broke suites.
-  if [ "$(tauri-driver --version 2>/dev/null || true)" != "tauri-driver 2.1.0" ]; then
+  # (tauri-driver has no --version: ask cargo what it installed.)
+  if ! cargo install --list 2>/dev/null | grep -qx 'tauri-driver v2.1.0:'; then
     say "Installing tauri-driver 2.1.0"
     cargo install tauri-driver --locked --version 2.1.0
   fi
