@@ -105,6 +105,22 @@ impl PidFile {
 
 /// Is `pid` a live PostgreSQL server? After a crash or reboot the pid in a stale
 /// `postmaster.pid` may belong to an unrelated process (common in containers).
+/// Still running: alive and not a zombie (a zombie has exited and only waits
+/// for its parent, which may be a container's init that never reaps it).
+pub fn is_running_process(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()) != Some("Z"),
+        // No /proc (macOS): ask the kernel whether the pid exists.
+        Err(_) => {
+            !Path::new("/proc/self").exists()
+                && matches!(
+                    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None),
+                    Ok(()) | Err(nix::errno::Errno::EPERM)
+                )
+        }
+    }
+}
+
 pub fn is_postgres_process(pid: i32) -> bool {
     use nix::sys::signal::kill;
     use nix::unistd::Pid;

@@ -249,9 +249,9 @@ impl Sandbox {
         if !cluster::is_cluster(&data) {
             return Ok(false);
         }
-        if self.live_pid_file().is_none() {
+        let Some(running) = self.live_pid_file() else {
             return Ok(false);
-        }
+        };
         let account = ServerAccount::detect()?;
         let bins = ServerBinaries::find(cluster::major_version(&data).as_deref())?;
         let out = self.pg_ctl(&bins, &account, &["stop", "-m", "fast", "-w", "-t", "60", "-s"], None)?;
@@ -260,6 +260,13 @@ impl Sandbox {
                 reason: format!("stopping failed: {}", self.failure_reason(&out)),
                 log: self.log_file(),
             });
+        }
+        // pg_ctl returns once the pid file is gone, which the server removes
+        // just before it exits: wait for the exit itself, so that "stopped"
+        // means no server process (a start right after finds the port free).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while cluster::is_running_process(running.pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
         Ok(true)
     }
