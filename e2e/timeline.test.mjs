@@ -78,6 +78,36 @@ test("a long timeline opens newest first and scrolls through keyset pages", asyn
   const sorted = [...deep].sort((a, b) => b - a);
   assert.deepEqual(deep, sorted, "newest first, without gaps in order");
   assert.equal(sorted[0] - sorted[sorted.length - 1], sorted.length - 1, "consecutive versions: no gaps or repeats");
+
+  // Past 1,000 rows the list holds a window: the rows far above are let go of…
+  const list = "document.querySelector('[data-testid=timeline]')";
+  const window = await s.until("the list to let go of the rows far above", async () => {
+    const state = await s.run(`const l = ${list}; l.scrollTop = l.scrollHeight;
+      return { loaded: Number(l.dataset.loaded), offset: Number(l.dataset.offset), reached: Number(l.dataset.reached) };`);
+    return state.reached >= 2_400 ? state : null;
+  }, 120_000);
+  assert.ok(window.offset >= 1_400, `rows above the window were let go of (${JSON.stringify(window)})`);
+  assert.ok(window.loaded <= 1_000, `at most 1,000 rows held (${window.loaded})`);
+  const bottom = await rowVersions(s);
+  assert.ok(Math.min(...bottom) <= longest.versions - 2_000, `deep rows drawn (${Math.min(...bottom)})`);
+  assert.equal(bottom[0] - bottom.at(-1), bottom.length - 1, "consecutive versions there");
+
+  // …and read again, in place, as the reader scrolls back up.
+  await s.run(`${list}.scrollTop = ${list}.scrollHeight / 2`);
+  // Rows are 30 px: the row at the top of the view is the list's row scrollTop / 30.
+  const atTop = longest.versions - Math.floor((await s.run(`return ${list}.scrollTop`)) / 30);
+  const middle = await s.until(`v${atTop}, at that place in the list, drawn again`, async () => {
+    const v = await rowVersions(s);
+    return v.includes(atTop) ? v : null;
+  }, 60_000);
+  assert.equal(middle[0] - middle.at(-1), middle.length - 1, "consecutive versions there");
+  await s.run(`${list}.scrollTop = 0`);
+  const again = await s.until("the newest versions again at the top", async () => {
+    const v = await rowVersions(s);
+    return v[0] === longest.versions ? v : null;
+  }, 60_000);
+  assert.equal(again[again.length - 1], longest.versions - again.length + 1, "consecutive versions from the newest");
+  assert.equal(Number(await s.run(`return ${list}.dataset.offset`)), 0, "the window is back at the top");
 });
 
 test("filters by actor and event type narrow the timeline and live in the URL", async () => {

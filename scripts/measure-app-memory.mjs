@@ -79,7 +79,7 @@ try {
     let still = 0;
     for (;;) {
       const count = await s.run(`const l = document.querySelector('[data-testid="timeline"]');
-        l.scrollTop = l.scrollHeight; return Number(l.dataset.loaded);`);
+        l.scrollTop = l.scrollHeight; return Number(l.dataset.reached);`);
       if (count >= target) break;
       still = count === last ? still + 1 : 0;
       if (still > 200) throw new Error(`scrolling stopped loading at ${count} versions`);

@@ -92,6 +92,133 @@ async fn keyset_pages_walk_every_filtered_version_exactly_once() {
     assert!(expected(&filters[5]).is_empty());
 }
 
+/// Every version above `from`, read upwards `limit` at a time as the app
+/// does on the way back up, in the list's order (newest first).
+async fn walk_up(db: &Db, key: &str, filter: &TimelineFilter, from: i32, limit: u32) -> Vec<i32> {
+    let mut seen = Vec::new();
+    let mut after = from;
+    loop {
+        let page = timeline::newer_page(db, key, filter, after, limit).await.unwrap();
+        assert!(page.entries.len() <= limit as usize);
+        assert!(
+            page.next_before.is_none(),
+            "a page read upwards does not look below itself"
+        );
+        let mut rows: Vec<i32> = page.entries.iter().map(|e| e.version_no).collect();
+        rows.extend(seen);
+        seen = rows;
+        match page.next_after {
+            Some(next) => {
+                assert_eq!(page.entries.len(), limit as usize, "only a full page has a next one");
+                assert_eq!(
+                    Some(next),
+                    seen.first().copied(),
+                    "the next page starts above the newest"
+                );
+                after = next;
+            }
+            None => return seen,
+        }
+    }
+}
+
+#[tokio::test]
+async fn reading_back_up_gives_exactly_the_rows_read_down() {
+    let (_, db, _) = fixture().await;
+    let filters = [
+        TimelineFilter::default(),
+        TimelineFilter {
+            actors: vec![id(BEN)],
+            ..Default::default()
+        },
+        TimelineFilter {
+            event_types: vec!["note_added".into()],
+            since: Some(t0() + Duration::minutes(30)),
+            ..Default::default()
+        },
+    ];
+    for filter in &filters {
+        let want = expected(filter);
+        for limit in [1, 2, 3, 100] {
+            // From below the oldest (version 0): the whole list, newest first.
+            assert_eq!(
+                walk_up(&db, "SHP-T-1", filter, 0, limit).await,
+                want,
+                "{filter:?} by {limit}"
+            );
+            // From any row: exactly the rows above it.
+            for (i, v) in want.iter().enumerate() {
+                assert_eq!(
+                    walk_up(&db, "SHP-T-1", filter, *v, limit).await,
+                    want[..i],
+                    "above v{v}"
+                );
+            }
+        }
+    }
+    let e = timeline::newer_page(&db, "SHP-T-1", &TimelineFilter::default(), -1, 10)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("Start above version"), "{e}");
+}
+
+#[tokio::test]
+async fn an_actors_changes_read_back_up_match_those_read_down_rows_without_a_time_included() {
+    let (_, db, shipment) = fixture().await;
+    // Other people's tables may leave the time empty: those rows sort newest
+    // (NULLS FIRST, newest first), and paging must cross them both ways.
+    sqlx::query("ALTER TABLE shipment_history ALTER COLUMN \"timestamp\" DROP NOT NULL")
+        .execute(&db)
+        .await
+        .unwrap();
+    let other = history(&db, "SHP-T-3", &steps()[..3]).await;
+    for (s, v) in [(shipment, 100), (shipment, 101), (other, 100)] {
+        sqlx::query(
+            "INSERT INTO shipment_history (shipment_id, version_no, event_type, actor_id, \"timestamp\", changes)
+             VALUES ($1, $2, 'note_added', $3, NULL, '{}')",
+        )
+        .bind(s)
+        .bind(v)
+        .bind(id(ANA))
+        .execute(&db)
+        .await
+        .unwrap();
+    }
+    let none = TimelineFilter::default();
+    let key = |e: &waybill::timeline::TimelineEntry| (e.shipment_id, e.version_no);
+    let everything: Vec<_> = actor::page(&db, ANA, &none, None, 1000)
+        .await
+        .unwrap()
+        .entries
+        .iter()
+        .map(key)
+        .collect();
+    assert_eq!(everything.iter().filter(|(_, v)| *v >= 100).count(), 3);
+    assert!(
+        everything[..3].iter().all(|(_, v)| *v >= 100),
+        "rows without a time come first"
+    );
+    for limit in [1, 2, 5] {
+        // Up from each row: exactly the rows above it, whatever the page size.
+        let rows = actor::page(&db, ANA, &none, None, 1000).await.unwrap().entries;
+        for (i, row) in rows.iter().enumerate() {
+            let mut seen: Vec<(Uuid, i32)> = Vec::new();
+            let mut after = actor::ActorCursor::of(row);
+            loop {
+                let page = actor::newer_page(&db, ANA, &none, &after, limit).await.unwrap();
+                let mut got: Vec<_> = page.entries.iter().map(key).collect();
+                got.extend(seen);
+                seen = got;
+                match page.newer {
+                    Some(next) => after = next,
+                    None => break,
+                }
+            }
+            assert_eq!(seen, everything[..i], "above row {i} by {limit}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn rows_carry_names_summaries_and_the_shipment() {
     let (_, db, shipment) = fixture().await;

@@ -12,7 +12,7 @@ use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::Value;
 use waybill::moment::Moment;
 
-use waybill::error::{Error, Result};
+use waybill::error::{Error, Field, Result};
 use waybill::plots::{self, Plot};
 use waybill::timeline::activity::{self, Scope};
 use waybill::timeline::actor::{self, ActorCursor};
@@ -91,6 +91,10 @@ pub struct TimelineArgs {
     /// Continue below this version (the next page's value is printed on stderr).
     #[arg(long, value_name = "VERSION", conflicts_with_all = ["from_version", "at"])]
     before_version: Option<i32>,
+    /// The page just above this version (newer ones, still listed newest first):
+    /// paging back up; the next value is printed on stderr.
+    #[arg(long, value_name = "VERSION", conflicts_with_all = ["before_version", "from_version", "at"])]
+    after_version: Option<i32>,
     /// Start at this version (it comes first, then older ones): "Go to version".
     #[arg(long, value_name = "VERSION", conflicts_with = "at")]
     from_version: Option<i32>,
@@ -112,6 +116,9 @@ pub struct ActorArgs {
     /// Continue after this cursor (printed on stderr after each page).
     #[arg(long, value_name = "CURSOR")]
     before: Option<String>,
+    /// The page just above this cursor (newer changes, still newest first): paging back up.
+    #[arg(long, value_name = "CURSOR", conflicts_with = "before")]
+    after: Option<String>,
     #[arg(long, value_enum, default_value_t = PageFormat::Table)]
     format: PageFormat,
 }
@@ -254,10 +261,22 @@ pub async fn timeline(source: &Source, args: TimelineArgs) -> Result<ExitCode> {
         };
         // Starting at a version is paging from just below the one after it.
         let before = from.map(|v| v.saturating_add(1)).or(args.before_version);
-        let page = timeline::page(conn.db(), &args.shipment, &filter, before, args.limit).await?;
-        let csv = PageRange {
-            before: before.map(PageStart::Version),
-            limit: args.limit,
+        let page = match args.after_version {
+            Some(after) => timeline::newer_page(conn.db(), &args.shipment, &filter, after, args.limit).await?,
+            None => timeline::page(conn.db(), &args.shipment, &filter, before, args.limit).await?,
+        };
+        // A page read upwards is, as CSV, the same rows read downwards from its newest.
+        let csv = match args.after_version {
+            Some(after) => PageRange {
+                before: Some(PageStart::Version(
+                    page.entries.first().map_or(after, |e| e.version_no).saturating_add(1),
+                )),
+                limit: page.entries.len() as u32,
+            },
+            None => PageRange {
+                before: before.map(PageStart::Version),
+                limit: args.limit,
+            },
         };
         print_page(
             conn,
@@ -270,6 +289,9 @@ pub async fn timeline(source: &Source, args: TimelineArgs) -> Result<ExitCode> {
         .await?;
         if let Some(next) = page.next_before {
             eprintln!("more: --before-version {next}");
+        }
+        if let Some(newer) = page.next_after {
+            eprintln!("more: --after-version {newer}");
         }
         Ok(if page.entries.is_empty() {
             no_match(&page.shipment.reference, &filter)
@@ -284,7 +306,18 @@ pub async fn actor(source: &Source, args: ActorArgs) -> Result<ExitCode> {
     with_connection(source, async |conn| {
         let (filter, tz, _) = build_filter(conn, &args.filter).await?;
         let before: Option<ActorCursor> = args.before.as_deref().map(str::parse).transpose()?;
-        let page = actor::page(conn.db(), &args.actor, &filter, before.as_ref(), args.limit).await?;
+        let after: Option<ActorCursor> = args.after.as_deref().map(str::parse).transpose()?;
+        if after.is_some() && matches!(args.format, PageFormat::Csv) {
+            // The export reads downwards only; a table or JSON shows the page.
+            return Err(Error::invalid(
+                Field::Cursor,
+                "--after pages back up, which CSV pages do not: use --format json, or --before for CSV pages",
+            ));
+        }
+        let page = match &after {
+            Some(after) => actor::newer_page(conn.db(), &args.actor, &filter, after, args.limit).await?,
+            None => actor::page(conn.db(), &args.actor, &filter, before.as_ref(), args.limit).await?,
+        };
         let csv = PageRange {
             before: before.clone().map(PageStart::Actor),
             limit: args.limit,
@@ -300,6 +333,9 @@ pub async fn actor(source: &Source, args: ActorArgs) -> Result<ExitCode> {
         .await?;
         if let Some(next) = &page.next {
             eprintln!("more: --before {next}");
+        }
+        if let Some(newer) = &page.newer {
+            eprintln!("more: --after {newer}");
         }
         Ok(if page.entries.is_empty() {
             no_match(&page.actor.label(), &filter)

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::timeline::{self, resolve, ShipmentRef, TimelineFilter};
+use crate::timeline::{self, resolve, Seek, ShipmentRef, TimelineFilter};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -88,21 +88,28 @@ impl AppQueries {
         let mut out = vec![
             (
                 "Timeline page (100 newest)".to_string(),
-                timeline::page_query(prefix, &self.shipment, self.with_actors, &none, None, 100),
+                timeline::page_query(prefix, &self.shipment, self.with_actors, &none, Seek::Older(None), 100),
             ),
             (
                 "Latest 1,000 versions".to_string(),
-                timeline::page_query(prefix, &self.shipment, self.with_actors, &none, None, 1000),
+                timeline::page_query(prefix, &self.shipment, self.with_actors, &none, Seek::Older(None), 1000),
             ),
             (
                 format!("Filter by event type ({})", self.event_type),
-                timeline::page_query(prefix, &self.shipment, self.with_actors, &by_type, None, 100),
+                timeline::page_query(
+                    prefix,
+                    &self.shipment,
+                    self.with_actors,
+                    &by_type,
+                    Seek::Older(None),
+                    100,
+                ),
             ),
         ];
         if let Some(actor) = self.actor {
             out.push((
                 "Actor view (100 newest by one actor)".to_string(),
-                timeline::actor::actor_query(prefix, actor, self.with_actors, &none, None, 100),
+                timeline::actor::actor_query(prefix, actor, self.with_actors, &none, Seek::Older(None), 100),
             ));
         }
         let blame = timeline::blame::blame_query(prefix, self.shipment.id, self.with_actors);

@@ -10,7 +10,7 @@ use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{check_limit, push_entries_from, EntryRow, TimelineEntry, TimelineFilter};
+use super::{check_limit, keyset_rows, push_entries_from, EntryRow, Seek, TimelineEntry, TimelineFilter};
 use crate::db::Db;
 use crate::error::{Error, Field, Result};
 use crate::moment::Moment;
@@ -86,8 +86,22 @@ impl FromStr for ActorCursor {
 pub struct ActorPage {
     pub actor: ActorRef,
     pub entries: Vec<TimelineEntry>,
-    /// Pass as `before` for the next, older page; none at the end.
+    /// Pass as `before` for the next, older page; none at the end (and none
+    /// on a page read with [`newer_page`]: its reader came from there).
     pub next: Option<ActorCursor>,
+    /// Pass as `after` for the next newer page ([`newer_page`] only).
+    pub newer: Option<ActorCursor>,
+}
+
+impl ActorCursor {
+    /// Where `entry` stands in the actor view's order.
+    pub fn of(entry: &TimelineEntry) -> ActorCursor {
+        ActorCursor {
+            timestamp: entry.timestamp,
+            shipment_id: entry.shipment_id,
+            version_no: entry.version_no,
+        }
+    }
 }
 
 /// Finds an actor by id, email or display name (case-insensitive). Without an
@@ -172,6 +186,28 @@ pub async fn page(
     before: Option<&ActorCursor>,
     limit: u32,
 ) -> Result<ActorPage> {
+    read_page(db, key, filter, Seek::Older(before), limit).await
+}
+
+/// The `limit` changes just newer than `after`, newest first: what a reader
+/// scrolling back up sees again after the app let those rows go.
+pub async fn newer_page(
+    db: &Db,
+    key: &str,
+    filter: &TimelineFilter,
+    after: &ActorCursor,
+    limit: u32,
+) -> Result<ActorPage> {
+    read_page(db, key, filter, Seek::Newer(after), limit).await
+}
+
+async fn read_page(
+    db: &Db,
+    key: &str,
+    filter: &TimelineFilter,
+    seek: Seek<&ActorCursor>,
+    limit: u32,
+) -> Result<ActorPage> {
     check_limit(limit)?;
     filter.validate()?;
     if !filter.actors.is_empty() {
@@ -185,23 +221,19 @@ pub async fn page(
             let mut tx = r.conn().await;
             let with_actors = crate::schema::has_actors(&mut tx).await?;
             let actor = resolve(&mut tx, key, with_actors).await?;
-            let mut q = actor_query("SELECT ", actor.id, with_actors, filter, before, limit);
+            let mut q = actor_query("SELECT ", actor.id, with_actors, filter, seek, limit);
             let rows: Vec<EntryRow> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
             Ok((actor, rows))
         })
         .await?;
-    let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
-    let next = if entries.len() > limit as usize {
-        entries.truncate(limit as usize);
-        entries.last().map(|e| ActorCursor {
-            timestamp: e.timestamp,
-            shipment_id: e.shipment_id,
-            version_no: e.version_no,
-        })
-    } else {
-        None
-    };
-    Ok(ActorPage { actor, entries, next })
+    let (entries, more) = keyset_rows(rows, limit, seek);
+    let edge = |e: Option<&TimelineEntry>| e.filter(|_| more).map(ActorCursor::of);
+    Ok(ActorPage {
+        actor,
+        next: matches!(seek, Seek::Older(_)).then(|| edge(entries.last())).flatten(),
+        newer: matches!(seek, Seek::Newer(_)).then(|| edge(entries.first())).flatten(),
+        entries,
+    })
 }
 
 /// ` AND …` keeping rows strictly older than `c` in (time, shipment, version)
@@ -229,13 +261,36 @@ pub(crate) fn push_before(q: &mut QueryBuilder<'_, sqlx::Postgres>, c: &ActorCur
     }
 }
 
+/// ` AND …` keeping rows strictly newer than `c`: the mirror of [`push_before`].
+fn push_after(q: &mut QueryBuilder<'_, sqlx::Postgres>, c: &ActorCursor) {
+    match c.timestamp {
+        // Rows without a time are the newest of all.
+        Some(t) => {
+            q.push(" AND ((h.\"timestamp\", h.shipment_id, h.version_no) > (")
+                .push_bind(t)
+                .push(", ")
+                .push_bind(c.shipment_id)
+                .push(", ")
+                .push_bind(c.version_no)
+                .push(") OR h.\"timestamp\" IS NULL)");
+        }
+        None => {
+            q.push(" AND h.\"timestamp\" IS NULL AND (h.shipment_id, h.version_no) > (")
+                .push_bind(c.shipment_id)
+                .push(", ")
+                .push_bind(c.version_no)
+                .push(")");
+        }
+    }
+}
+
 /// The query behind a page of the actor view, after `prefix` (`SELECT ` or `EXPLAIN … SELECT `).
 pub(crate) fn actor_query<'a>(
     prefix: &str,
     actor: Uuid,
     with_actors: bool,
     filter: &TimelineFilter,
-    before: Option<&ActorCursor>,
+    seek: Seek<&ActorCursor>,
     limit: u32,
 ) -> QueryBuilder<'a, sqlx::Postgres> {
     let mut q = QueryBuilder::new(prefix);
@@ -243,12 +298,18 @@ pub(crate) fn actor_query<'a>(
     push_entries_from(&mut q, with_actors, super::Reading::Page, "");
     q.push(" JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
         .push_bind(actor);
-    if let Some(c) = before {
-        push_before(&mut q, c);
+    match seek {
+        Seek::Older(Some(c)) => push_before(&mut q, c),
+        Seek::Newer(c) => push_after(&mut q, c),
+        Seek::Older(None) => {}
     }
     filter.push_sql(&mut q);
-    q.push(" ORDER BY h.\"timestamp\" DESC, h.shipment_id DESC, h.version_no DESC LIMIT ")
-        .push_bind(limit as i64 + 1);
+    // Reading upwards is the exact reverse: ASC puts NULLs last as DESC put them first.
+    let order = seek.order();
+    q.push(format!(
+        " ORDER BY h.\"timestamp\" {order}, h.shipment_id {order}, h.version_no {order} LIMIT "
+    ))
+    .push_bind(limit as i64 + 1);
     q
 }
 

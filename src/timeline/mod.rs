@@ -70,7 +70,31 @@ pub struct TimelinePage {
     pub shipment: ShipmentRef,
     pub entries: Vec<TimelineEntry>,
     /// Pass as `before_version` for the next, older page; none at the end.
+    /// A page read with [`newer_page`] leaves it empty: its reader came from there.
     pub next_before: Option<i32>,
+    /// Pass as `after_version` for the next newer page ([`newer_page`] only;
+    /// a newest-first page does not look above itself).
+    pub next_after: Option<i32>,
+}
+
+/// Where a keyset page starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seek<C> {
+    /// The newest rows, or those just older than a cursor: reading down.
+    Older(Option<C>),
+    /// Those just newer than a cursor: the app reading back up to rows its
+    /// window of pages let go of (see `ui/src/lib/pager.svelte.ts`).
+    Newer(C),
+}
+
+impl<C> Seek<C> {
+    /// The order a page is read in: newer pages read upwards, then turn round.
+    pub(crate) fn order(&self) -> &'static str {
+        match self {
+            Seek::Older(_) => "DESC",
+            Seek::Newer(_) => "ASC",
+        }
+    }
 }
 
 /// Counts a filter bar offers: who changed this shipment and which event types it has.
@@ -243,32 +267,59 @@ pub async fn page(
     before_version: Option<i32>,
     limit: u32,
 ) -> Result<TimelinePage> {
+    read_page(db, key, filter, Seek::Older(before_version), limit).await
+}
+
+/// The `limit` versions just newer than `after_version` (that match the
+/// filter), newest first like every page: what a reader scrolling back up
+/// sees again after the app let those rows go to keep its memory bounded.
+pub async fn newer_page(
+    db: &Db,
+    key: &str,
+    filter: &TimelineFilter,
+    after_version: i32,
+    limit: u32,
+) -> Result<TimelinePage> {
+    read_page(db, key, filter, Seek::Newer(after_version), limit).await
+}
+
+async fn read_page(db: &Db, key: &str, filter: &TimelineFilter, seek: Seek<i32>, limit: u32) -> Result<TimelinePage> {
     check_limit(limit)?;
     filter.validate()?;
-    if let Some(v) = before_version {
-        Error::check_range(Field::BeforeVersion, v.into(), 1, i32::MAX.into())?;
+    match seek {
+        Seek::Older(Some(v)) => Error::check_range(Field::BeforeVersion, v.into(), 1, i32::MAX.into())?,
+        Seek::Newer(v) => Error::check_range(Field::AfterVersion, v.into(), 0, i32::MAX.into())?,
+        Seek::Older(None) => {}
     }
     let (shipment, rows) = db
         .read(|r| async move {
             let mut conn = r.conn().await;
             let Resolved { shipment, with_actors } = resolve(&mut conn, key).await?;
-            let mut q = page_query("SELECT ", &shipment, with_actors, filter, before_version, limit);
+            let mut q = page_query("SELECT ", &shipment, with_actors, filter, seek, limit);
             let rows: Vec<EntryRow> = q.build_query_as().persistent(false).fetch_all(&mut *conn).await?;
             Ok((shipment, rows))
         })
         .await?;
-    let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
-    let next_before = if entries.len() > limit as usize {
-        entries.truncate(limit as usize);
-        entries.last().map(|e| e.version_no)
-    } else {
-        None
-    };
+    let (entries, more) = keyset_rows(rows, limit, seek);
+    let edge = |e: Option<&TimelineEntry>| e.map(|e| e.version_no).filter(|_| more);
     Ok(TimelinePage {
         shipment,
+        next_before: matches!(seek, Seek::Older(_)).then(|| edge(entries.last())).flatten(),
+        next_after: matches!(seek, Seek::Newer(_)).then(|| edge(entries.first())).flatten(),
         entries,
-        next_before,
     })
+}
+
+/// A page's rows newest first, and whether another page lies beyond them:
+/// the query reads one row more than `limit`, in `seek`'s direction.
+pub(crate) fn keyset_rows<C>(rows: Vec<EntryRow>, limit: u32, seek: Seek<C>) -> (Vec<TimelineEntry>, bool) {
+    let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
+    let more = entries.len() > limit as usize;
+    entries.truncate(limit as usize);
+    if matches!(seek, Seek::Newer(_)) {
+        entries.reverse();
+    }
+    (entries, more)
 }
 
 /// The query behind a timeline page, after `prefix` (`SELECT ` or `EXPLAIN … SELECT `):
@@ -278,7 +329,7 @@ pub(crate) fn page_query<'a>(
     shipment: &ShipmentRef,
     with_actors: bool,
     filter: &TimelineFilter,
-    before_version: Option<i32>,
+    seek: Seek<i32>,
     limit: u32,
 ) -> QueryBuilder<'a, Postgres> {
     let mut q = QueryBuilder::new(prefix);
@@ -286,12 +337,19 @@ pub(crate) fn page_query<'a>(
         .push("::text AS shipment_reference, ");
     push_entries_from(&mut q, with_actors, Reading::Page, "");
     q.push(" WHERE h.shipment_id = ").push_bind(shipment.id);
-    if let Some(v) = before_version {
-        q.push(" AND h.version_no < ").push_bind(v);
+    match seek {
+        Seek::Older(Some(v)) => {
+            q.push(" AND h.version_no < ").push_bind(v);
+        }
+        Seek::Newer(v) => {
+            q.push(" AND h.version_no > ").push_bind(v);
+        }
+        Seek::Older(None) => {}
     }
     filter.push_sql(&mut q);
     // One row more than asked tells whether another page exists, without a COUNT.
-    q.push(" ORDER BY h.version_no DESC LIMIT ").push_bind(limit as i64 + 1);
+    q.push(format!(" ORDER BY h.version_no {} LIMIT ", seek.order()))
+        .push_bind(limit as i64 + 1);
     q
 }
 

@@ -31,7 +31,14 @@ impl Statements {
         before_version: Option<i32>,
         limit: u32,
     ) -> QueryBuilder<'static, Postgres> {
-        super::page_query(prefix, &self.shipment, self.with_actors, filter, before_version, limit)
+        super::page_query(
+            prefix,
+            &self.shipment,
+            self.with_actors,
+            filter,
+            super::Seek::Older(before_version),
+            limit,
+        )
     }
 
     /// Who last changed each field, as [`super::blame::blame`] reads it.

@@ -28,6 +28,19 @@ pub async fn timeline_page(
     Ok(timeline::page(&state.db()?, &key, &filter, before_version, limit).await?)
 }
 
+/// The versions just newer than `after_version`, newest first: rows the
+/// window let go of, read again as the reader scrolls back up.
+#[command]
+pub async fn timeline_newer_page(
+    state: State<'_, AppState>,
+    key: String,
+    filter: TimelineFilter,
+    after_version: i32,
+    limit: u32,
+) -> Result<TimelinePage, IpcError> {
+    Ok(timeline::newer_page(&state.db()?, &key, &filter, after_version, limit).await?)
+}
+
 /// Every version that changed one field, newest first.
 #[command]
 pub async fn field_history(
@@ -80,6 +93,18 @@ pub async fn actor_page(
     limit: u32,
 ) -> Result<ActorPage, IpcError> {
     Ok(actor::page(&state.db()?, &key, &filter, before.as_ref(), limit).await?)
+}
+
+/// An actor's changes just newer than `after`, newest first (scrolling back up).
+#[command]
+pub async fn actor_newer_page(
+    state: State<'_, AppState>,
+    key: String,
+    filter: TimelineFilter,
+    after: ActorCursor,
+    limit: u32,
+) -> Result<ActorPage, IpcError> {
+    Ok(actor::newer_page(&state.db()?, &key, &filter, &after, limit).await?)
 }
 
 #[command]

@@ -5,6 +5,11 @@ import type { TimelineEntry } from "./TimelineEntry";
 
 export type ActorPage = { actor: ActorRef, entries: Array<TimelineEntry>, 
 /**
- * Pass as `before` for the next, older page; none at the end.
+ * Pass as `before` for the next, older page; none at the end (and none
+ * on a page read with [`newer_page`]: its reader came from there).
  */
-next: ActorCursor | null, };
+next: ActorCursor | null, 
+/**
+ * Pass as `after` for the next newer page ([`newer_page`] only).
+ */
+newer: ActorCursor | null, };

@@ -8,5 +8,11 @@ import type { TimelineEntry } from "./TimelineEntry";
 export type TimelinePage = { shipment: ShipmentRef, entries: Array<TimelineEntry>, 
 /**
  * Pass as `before_version` for the next, older page; none at the end.
+ * A page read with [`newer_page`] leaves it empty: its reader came from there.
  */
-next_before: number | null, };
+next_before: number | null, 
+/**
+ * Pass as `after_version` for the next newer page ([`newer_page`] only;
+ * a newest-first page does not look above itself).
+ */
+next_after: number | null, };

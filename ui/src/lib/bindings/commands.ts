@@ -152,6 +152,11 @@ export function timelinePage(key: string, filter: TimelineFilter, beforeVersion:
   return call("timeline_page", { key, filter, beforeVersion, limit });
 }
 
+/** The versions just newer than `after_version`, newest first: rows the window let go of, read again as the reader scrolls back up. */
+export function timelineNewerPage(key: string, filter: TimelineFilter, afterVersion: number, limit: number): Promise<TimelinePage> {
+  return call("timeline_newer_page", { key, filter, afterVersion, limit });
+}
+
 export function timelineFacets(key: string): Promise<Facets> {
   return call("timeline_facets", { key });
 }
@@ -179,6 +184,11 @@ export function versionAt(key: string, at: string): Promise<number> {
 
 export function actorPage(key: string, filter: TimelineFilter, before: ActorCursor | null, limit: number): Promise<ActorPage> {
   return call("actor_page", { key, filter, before, limit });
+}
+
+/** An actor's changes just newer than `after`, newest first (scrolling back up). */
+export function actorNewerPage(key: string, filter: TimelineFilter, after: ActorCursor, limit: number): Promise<ActorPage> {
+  return call("actor_newer_page", { key, filter, after, limit });
 }
 
 export function activityChart(scope: Scope, filter: TimelineFilter, timeZone: string): Promise<ActivityChart> {
