@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod history;
 pub mod indexes;
+pub mod integrity;
 pub mod logging;
 pub mod moment;
 pub mod paths;

@@ -30,6 +30,11 @@ impl Moment {
         self != Moment::INFINITY && self != Moment::NEG_INFINITY
     }
 
+    /// The UTC day it falls on, as days since 2000-01-01; none for ±infinity.
+    pub fn utc_day(self) -> Option<i64> {
+        self.is_finite().then(|| self.0.div_euclid(MICROS_PER_DAY))
+    }
+
     /// The moment as chrono holds it, when chrono can.
     pub fn to_utc(self) -> Option<DateTime<Utc>> {
         if !self.is_finite() {

@@ -26,12 +26,14 @@ pub struct AppState {
     config_path: PathBuf,
     /// The concurrency run in progress, if any: one at a time.
     run: Mutex<Option<CancellationToken>>,
+    /// The integrity scan in progress, if any: one at a time.
+    scan: Mutex<Option<CancellationToken>>,
 }
 
-/// The concurrency run in progress; frees the slot when dropped, whatever
-/// ended the run (an error, a panic, a cancel).
+/// Long work in progress (a concurrency run, an integrity scan); frees its
+/// slot when dropped, whatever ended the work (an error, a panic, a cancel).
 pub struct RunSlot<'a> {
-    state: &'a AppState,
+    slot: &'a Mutex<Option<CancellationToken>>,
     token: CancellationToken,
 }
 
@@ -43,7 +45,7 @@ impl RunSlot<'_> {
 
 impl Drop for RunSlot<'_> {
     fn drop(&mut self) {
-        *self.state.run.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.slot.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }
 
@@ -57,6 +59,7 @@ impl AppState {
             data_dir: waybill::paths::data_dir()?,
             config_path: waybill::profiles::config_path()?,
             run: Mutex::new(None),
+            scan: Mutex::new(None),
         })
     }
 
@@ -110,27 +113,29 @@ impl AppState {
     }
 
     pub fn begin_run(&self) -> Result<RunSlot<'_>, IpcError> {
-        let mut slot = self.run.lock().unwrap_or_else(|e| e.into_inner());
-        if slot.is_some() {
-            return Err(IpcError {
-                code: "run_in_progress".into(),
-                message: "A concurrency run is already in progress. Wait for it or cancel it.".into(),
-            });
-        }
-        let token = CancellationToken::new();
-        *slot = Some(token.clone());
-        Ok(RunSlot { state: self, token })
+        begin(
+            &self.run,
+            "run_in_progress",
+            "A concurrency run is already in progress. Wait for it or cancel it.",
+        )
     }
 
     /// Cancels the run in progress; false when there is none.
     pub fn cancel_run(&self) -> bool {
-        match &*self.run.lock().unwrap_or_else(|e| e.into_inner()) {
-            Some(token) => {
-                token.cancel();
-                true
-            }
-            None => false,
-        }
+        cancel(&self.run)
+    }
+
+    pub fn begin_scan(&self) -> Result<RunSlot<'_>, IpcError> {
+        begin(
+            &self.scan,
+            "scan_in_progress",
+            "An integrity scan is already in progress. Wait for it or cancel it.",
+        )
+    }
+
+    /// Cancels the integrity scan in progress; false when there is none.
+    pub fn cancel_scan(&self) -> bool {
+        cancel(&self.scan)
     }
 
     /// Gives the sandbox's leases back: the last user of a sandbox started on
@@ -143,5 +148,28 @@ impl AppState {
                 eprintln!("waybill: stopping the sandbox failed: {e}");
             }
         }
+    }
+}
+
+fn begin<'a>(slot: &'a Mutex<Option<CancellationToken>>, code: &str, busy: &str) -> Result<RunSlot<'a>, IpcError> {
+    let mut held = slot.lock().unwrap_or_else(|e| e.into_inner());
+    if held.is_some() {
+        return Err(IpcError {
+            code: code.into(),
+            message: busy.into(),
+        });
+    }
+    let token = CancellationToken::new();
+    *held = Some(token.clone());
+    Ok(RunSlot { slot, token })
+}
+
+fn cancel(slot: &Mutex<Option<CancellationToken>>) -> bool {
+    match &*slot.lock().unwrap_or_else(|e| e.into_inner()) {
+        Some(token) => {
+            token.cancel();
+            true
+        }
+        None => false,
     }
 }

@@ -13,6 +13,7 @@ macro_rules! say {
 mod concurrency;
 mod connect;
 mod indexes;
+mod integrity;
 mod output;
 mod profile;
 mod render;
@@ -136,6 +137,9 @@ enum Command {
     Indexes(indexes::IndexesArgs),
     /// EXPLAIN ANALYZE the app's own queries on a shipment: indexes used and times.
     Explain(indexes::ExplainArgs),
+    /// Audit the audit trail: duplicates, gaps, time order, snapshot drift, lost updates,
+    /// rows that disagree with their history (exit 0 clean, 1 findings, 2 bad input).
+    Integrity(integrity::IntegrityArgs),
     /// Show create_history_entry's source and prove it serializes (a rolled-back probe; exit 1 if not).
     CheckFunction(indexes::CheckFunctionArgs),
     /// Version assignments over a threshold, from the saved concurrency runs.
@@ -195,6 +199,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => timeline::export(&source, args).await,
         Command::FieldHistory(args) => timeline::field_history(&source, args).await,
         Command::Indexes(args) => indexes::indexes(&source, args).await,
+        Command::Integrity(args) => integrity::run(&source, args).await,
         Command::Explain(args) => indexes::explain(&source, args).await,
         Command::CheckFunction(args) => indexes::check_function(&source, args).await,
         Command::SlowAssignments(args) => indexes::slow_assignments(args),
@@ -215,6 +220,7 @@ async fn run_simple(source: Source, command: Command) -> Result<()> {
         | Command::Export(_)
         | Command::FieldHistory(_)
         | Command::Indexes(_)
+        | Command::Integrity(_)
         | Command::Explain(_)
         | Command::CheckFunction(_)
         | Command::SlowAssignments(_)

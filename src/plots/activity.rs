@@ -84,7 +84,8 @@ pub fn activity<DB: DrawingBackend>(
         .max(1) as f64
         * 1.1;
     let period = format!("{:?}", a.period).to_lowercase();
-    let caption = format!("{}: changes per {period} by event type", a.subject);
+    let (measure, grouping) = a.counts_of;
+    let caption = format!("{}: {measure} per {period} by {grouping}", a.subject);
     let mut chart = ChartBuilder::on(&plot_area)
         .caption(caption, title_font())
         .margin(14)
@@ -97,8 +98,8 @@ pub fn activity<DB: DrawingBackend>(
         .disable_x_mesh()
         .y_max_light_lines(1)
         .x_labels(bars.min(12))
-        .y_desc("changes")
-        .x_desc(format!("{period} ({}), {} changes in all", a.time_zone, a.total))
+        .y_desc(measure)
+        .x_desc(format!("{period} ({}), {} {measure} in all", a.time_zone, a.total))
         .label_style(label_font())
         .axis_desc_style(label_font())
         // Ticks fall on whole numbers, the bars' centres (plotters picks round

@@ -150,6 +150,12 @@ pub struct Activity {
     /// Changes left off the chart: their time is missing or `±infinity`.
     #[ts(type = "number")]
     pub untimed: i64,
+    /// What the bars count and what they are stacked by, for the chart's
+    /// words: "changes" by "event type" here, "findings" by "kind" for the
+    /// integrity scan's chart.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub counts_of: (&'static str, &'static str),
 }
 
 /// The counts with their chart, as the app shows them.
@@ -231,7 +237,9 @@ async fn load(tx: &mut PgConnection, scope: &Scope, filter: &TimelineFilter, tz:
 }
 
 /// Period × event type counts, with empty periods filled in and types by volume.
-fn tabulate(subject: String, tz: &str, period: Period, rows: Vec<(i32, String, i64)>) -> Activity {
+/// Bars from `(day since 2000, type, count)` rows in day order; a day inside
+/// a longer period counts in the period that holds it.
+pub(crate) fn tabulate(subject: String, tz: &str, period: Period, rows: Vec<(i32, String, i64)>) -> Activity {
     let mut totals: Vec<(String, i64)> = Vec::new();
     for (_, t, n) in &rows {
         match totals.iter_mut().find(|(name, _)| name == t) {
@@ -275,6 +283,7 @@ fn tabulate(subject: String, tz: &str, period: Period, rows: Vec<(i32, String, i
         total: totals.iter().map(|t| t.1).sum(),
         untimed: 0,
         bars: bars.into_iter().map(|(_, b)| b).collect(),
+        counts_of: ("changes", "event type"),
     }
 }
 

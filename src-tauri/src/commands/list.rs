@@ -46,4 +46,6 @@ commands! {
     health::explain_queries,
     health::check_function,
     health::slow_assignments,
+    integrity::run_integrity,
+    integrity::cancel_integrity,
 }

@@ -6,6 +6,7 @@ pub mod concurrency;
 pub mod connections;
 pub mod files;
 pub mod health;
+pub mod integrity;
 pub mod links;
 pub mod shipments;
 pub mod timeline;

@@ -53,6 +53,9 @@ describe("routes", () => {
     expect(formatRoute({ name: "concurrency" })).toBe("#/concurrency");
     expect(parseRoute("#/health")).toEqual({ name: "health" });
     expect(formatRoute({ name: "health" })).toBe("#/health");
+    expect(parseRoute("#/integrity")).toEqual({ name: "integrity", shipment: null });
+    const one = { name: "integrity", shipment: "SHP 1/2" } as const;
+    expect(parseRoute(formatRoute(one))).toEqual(one);
     expect(parseRoute("#/connections")).toEqual({ name: "connections" });
     expect(formatRoute({ name: "connections" })).toBe("#/connections");
   });

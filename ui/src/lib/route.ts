@@ -1,6 +1,7 @@
 // The window's place lives in the URL hash, so Back/Forward work and a view can
 // be reopened: `#/?q=text&status=…` (the list, see shipments.ts), `#/shipment/<id>?…` (its timeline, with
-// filters, tab and open version), `#/actor/<id>?…`, `#/concurrency`, `#/health` and `#/connections`.
+// filters, tab and open version), `#/actor/<id>?…`, `#/concurrency`, `#/health`,
+// `#/integrity[?shipment=<id or reference>]` and `#/connections`.
 
 import { formatList, parseList, type ListView } from "./shipments";
 import { defaultView, formatView, parseView, type TimelineView } from "./timeline";
@@ -11,6 +12,7 @@ export type Route =
   | { name: "actor"; id: string; view: TimelineView }
   | { name: "concurrency" }
   | { name: "health" }
+  | { name: "integrity"; shipment: string | null }
   | { name: "connections" };
 
 export function parseRoute(hash: string): Route {
@@ -23,6 +25,9 @@ export function parseRoute(hash: string): Route {
   }
   if (pathname === "/concurrency") {
     return { name: "concurrency" };
+  }
+  if (pathname === "/integrity") {
+    return { name: "integrity", shipment: new URLSearchParams(query).get("shipment") || null };
   }
   if (pathname === "/health" || pathname === "/connections") {
     return { name: pathname.slice(1) as "health" | "connections" };
@@ -37,6 +42,9 @@ export function formatRoute(route: Route): string {
   }
   if (route.name === "concurrency" || route.name === "health" || route.name === "connections") {
     return `#/${route.name}`;
+  }
+  if (route.name === "integrity") {
+    return route.shipment ? `#/integrity?${new URLSearchParams({ shipment: route.shipment })}` : "#/integrity";
   }
   const query = formatList(route.list);
   return query ? `#/?${query}` : "#/";

@@ -20,6 +20,8 @@ import type { Facets } from "./Facets";
 import type { FieldHistory } from "./FieldHistory";
 import type { FunctionCheck } from "./FunctionCheck";
 import type { IndexHealth } from "./IndexHealth";
+import type { IntegrityRequest } from "./IntegrityRequest";
+import type { IntegrityView } from "./IntegrityView";
 import type { PlanCheck } from "./PlanCheck";
 import type { Profile } from "./Profile";
 import type { ProfileCheck } from "./ProfileCheck";
@@ -33,6 +35,7 @@ import type { RunSummary } from "./RunSummary";
 import type { RunView } from "./RunView";
 import type { SaveOutcome } from "./SaveOutcome";
 import type { SaveProfile } from "./SaveProfile";
+import type { ScanProgress } from "./ScanProgress";
 import type { ScenarioInfo } from "./ScenarioInfo";
 import type { Scope } from "./Scope";
 import type { ShipmentDetail } from "./ShipmentDetail";
@@ -244,4 +247,13 @@ export function checkFunction(shipment: string | null): Promise<FunctionCheck> {
 
 export function slowAssignments(thresholdMs: number, offset: number, limit: number): Promise<SlowReport> {
   return call("slow_assignments", { thresholdMs, offset, limit });
+}
+
+/** Scans the history (read-only), streaming rows scanned; `cancel_integrity` stops it. */
+export function runIntegrity(request: IntegrityRequest, onProgress: (message: ScanProgress) => void): Promise<IntegrityView> {
+  return call("run_integrity", { request, onProgress: channel(onProgress) });
+}
+
+export function cancelIntegrity(): Promise<boolean> {
+  return call("cancel_integrity");
 }

@@ -1,0 +1,579 @@
+//! The integrity scan: audits the audit trail. One read-only pass over the
+//! history in (shipment, version) order finds what past races, bugs and hand
+//! edits left behind: duplicate versions, gaps, time going backwards,
+//! snapshots that are not their changes applied, lost updates (a change
+//! written from a stale copy, naming both writers), shipment rows that
+//! disagree with their latest snapshot; and, as information, orphaned history
+//! and actor ids no actor has. It never repairs anything.
+//!
+//! Memory is one shipment's state: rows come through a server-side cursor in
+//! batches, shipments through a second cursor merged alongside (both in id
+//! order), so the scan holds neither table. Nothing depends on a unique index:
+//! on a table without one, PostgreSQL sorts instead of walking the index.
+
+pub mod check;
+mod describe;
+pub mod junit;
+pub mod view;
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::PgConnection;
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::db::{Db, ReadLimit};
+use crate::error::{Error, Field, Result};
+use crate::moment::Moment;
+use check::{Row, ShipmentCheck};
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FindingKind {
+    DuplicateVersion,
+    Gap,
+    TimeOrder,
+    SnapshotDrift,
+    LostUpdate,
+    RowMismatch,
+    OrphanHistory,
+    UnknownActor,
+}
+
+impl FindingKind {
+    pub const ALL: [FindingKind; 8] = [
+        FindingKind::DuplicateVersion,
+        FindingKind::Gap,
+        FindingKind::TimeOrder,
+        FindingKind::SnapshotDrift,
+        FindingKind::LostUpdate,
+        FindingKind::RowMismatch,
+        FindingKind::OrphanHistory,
+        FindingKind::UnknownActor,
+    ];
+
+    /// Damage to the history, as opposed to information about it.
+    pub fn is_problem(self) -> bool {
+        !matches!(self, FindingKind::OrphanHistory | FindingKind::UnknownActor)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::DuplicateVersion => "Duplicate versions",
+            FindingKind::Gap => "Gaps",
+            FindingKind::TimeOrder => "Time order",
+            FindingKind::SnapshotDrift => "Snapshot drift",
+            FindingKind::LostUpdate => "Lost updates",
+            FindingKind::RowMismatch => "Shipment row differs from its history",
+            FindingKind::OrphanHistory => "History without a shipment",
+            FindingKind::UnknownActor => "Actor ids no actor has",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FindingKind::DuplicateVersion => "duplicate_version",
+            FindingKind::Gap => "gap",
+            FindingKind::TimeOrder => "time_order",
+            FindingKind::SnapshotDrift => "snapshot_drift",
+            FindingKind::LostUpdate => "lost_update",
+            FindingKind::RowMismatch => "row_mismatch",
+            FindingKind::OrphanHistory => "orphan_history",
+            FindingKind::UnknownActor => "unknown_actor",
+        }
+    }
+}
+
+/// Who wrote a version involved in a finding.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Writer {
+    pub version: i32,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub at: Option<Moment>,
+}
+
+/// One thing wrong (or worth knowing) about the history.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// `None` for an actor id no actor has.
+    pub shipment_id: Option<Uuid>,
+    pub shipment_reference: Option<String>,
+    /// The versions involved, oldest first (the missing ones, for a gap).
+    pub versions: Vec<i32>,
+    /// When it happened: the time of the version that did it.
+    pub at: Option<Moment>,
+    /// The writers of the versions involved (for a lost update: the one who
+    /// overwrote first, then the one overwritten).
+    pub writers: Vec<Writer>,
+    /// The field(s) concerned, for lost updates, drift and row differences.
+    pub field: Option<String>,
+    /// The values compared: for a lost update `[recorded old, actual]`; for
+    /// drift and a row difference `[field, expected, found]` per field.
+    #[ts(type = "unknown[]")]
+    pub values: Vec<Value>,
+    /// What is wrong and the evidence, in a sentence or two.
+    pub evidence: String,
+}
+
+/// How many findings of one kind.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct KindCount {
+    pub kind: FindingKind,
+    pub label: String,
+    pub problem: bool,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// What to scan.
+#[derive(Debug, Clone, Default, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct IntegrityRequest {
+    /// One shipment (id or reference), else all.
+    pub shipment: Option<String>,
+    /// Only shipments changed since then, and findings from then on (the
+    /// state before is still read, to check the first change after it).
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Findings kept in the report (counts stay exact beyond it).
+    pub max_findings: u32,
+}
+
+pub const DEFAULT_MAX_FINDINGS: u32 = 1000;
+pub const MAX_MAX_FINDINGS: u32 = 100_000;
+
+/// Rows scanned so far.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[ts(export)]
+pub struct ScanProgress {
+    #[ts(type = "number")]
+    pub rows: u64,
+    #[ts(type = "number")]
+    pub shipments: u64,
+    #[ts(type = "number")]
+    pub findings: u64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct IntegrityReport {
+    /// What was scanned, in words.
+    pub scope: String,
+    /// Whether (shipment_id, version_no) is unique by rule today.
+    pub unique_rule: bool,
+    #[ts(type = "number")]
+    pub rows: u64,
+    #[ts(type = "number")]
+    pub shipments: u64,
+    /// Every kind, with its count (zero included).
+    pub counts: Vec<KindCount>,
+    /// Problems first (by kind, then shipment and version), then information.
+    pub findings: Vec<Finding>,
+    /// More findings than `max_findings` were found: the list is cut, the counts are not.
+    pub truncated: bool,
+    /// The scan was cancelled: what it read so far.
+    pub cancelled: bool,
+    /// No damage found (information does not count).
+    pub clean: bool,
+    #[ts(type = "number")]
+    pub elapsed_ms: u64,
+}
+
+/// Rows per FETCH: a few MB at most, one round trip per batch.
+const BATCH: u32 = 5_000;
+
+/// Scans the history (see the module comment).
+pub async fn scan(
+    db: &Db,
+    request: &IntegrityRequest,
+    progress: &(dyn Fn(ScanProgress) + Sync),
+    cancel: &CancellationToken,
+) -> Result<IntegrityReport> {
+    Error::check_range(
+        Field::MaxFindings,
+        request.max_findings.into(),
+        1,
+        MAX_MAX_FINDINGS.into(),
+    )?;
+    let started = Instant::now();
+    let mut report = db
+        .read_with(ReadLimit::Export, |r| async move {
+            let mut conn = r.conn().await;
+            scan_in(&mut conn, request, progress, cancel).await
+        })
+        .await?;
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// The history's columns the checks read, in (shipment, version) order; the
+/// benchmark's floor reads exactly these columns without checking anything.
+pub const HISTORY_COLUMNS: &str =
+    "h.shipment_id, h.version_no, h.actor_id, h.\"timestamp\", h.changes::text, h.snapshot::text";
+
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    shipment_id: Uuid,
+    version_no: i32,
+    actor_id: Option<Uuid>,
+    timestamp: Option<Moment>,
+    changes: Option<String>,
+    snapshot: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ShipmentRow {
+    id: Uuid,
+    reference: Option<String>,
+    /// The row as JSON, without its id and bookkeeping columns.
+    current: Option<String>,
+}
+
+async fn scan_in(
+    conn: &mut PgConnection,
+    request: &IntegrityRequest,
+    progress: &(dyn Fn(ScanProgress) + Sync),
+    cancel: &CancellationToken,
+) -> Result<IntegrityReport> {
+    let with_actors = crate::schema::has_actors(conn).await?;
+    let unique_rule = unique_rule(conn).await?;
+    let shipment = match &request.shipment {
+        Some(key) => Some(crate::timeline::resolve(conn, key).await?.shipment),
+        None => None,
+    };
+    let since = request.since.map(Moment::from);
+    // Both cursors take the same shipments, in the same (uuid) order.
+    let mut which = String::new();
+    if shipment.is_some() {
+        which.push_str(" AND {id} = $1");
+    }
+    if since.is_some() {
+        which.push_str(&format!(
+            " AND {{id}} IN (SELECT c.shipment_id FROM shipment_history c WHERE c.\"timestamp\" >= ${})",
+            if shipment.is_some() { 2 } else { 1 }
+        ));
+    }
+    let history = format!(
+        "DECLARE waybill_integrity_history NO SCROLL CURSOR FOR
+         SELECT {HISTORY_COLUMNS} FROM shipment_history h WHERE true{}
+          ORDER BY h.shipment_id, h.version_no, h.\"timestamp\"",
+        which.replace("{id}", "h.shipment_id")
+    );
+    let shipments = format!(
+        "DECLARE waybill_integrity_shipments NO SCROLL CURSOR FOR
+         SELECT s.id, s.reference::text AS reference,
+                (to_jsonb(s) - 'id' - 'created_at' - 'updated_at')::text AS current
+           FROM shipment_requests s WHERE true{}
+          ORDER BY s.id",
+        which.replace("{id}", "s.id")
+    );
+    for sql in [&history, &shipments] {
+        let mut q = crate::db::query(sql);
+        if let Some(s) = &shipment {
+            q = q.bind(s.id);
+        }
+        if let Some(t) = since {
+            q = q.bind(t);
+        }
+        q.execute(&mut *conn).await?;
+    }
+
+    let mut found = Found::new(request.max_findings);
+    let mut actors: HashMap<Uuid, u64> = HashMap::new();
+    let mut shipment_rows: Vec<ShipmentRow> = Vec::new();
+    let mut shipment_at = 0;
+    let mut shipments_done = false;
+    let mut current: Option<(ShipmentCheck, u64)> = None;
+    let mut rows = 0u64;
+    let mut scanned = 0u64;
+    let mut cancelled = false;
+
+    'scan: loop {
+        if cancel.is_cancelled() {
+            cancelled = true;
+            break;
+        }
+        let batch: Vec<HistoryRow> =
+            crate::db::query_as(&format!("FETCH FORWARD {BATCH} FROM waybill_integrity_history"))
+                .fetch_all(&mut *conn)
+                .await?;
+        let last_batch = batch.len() < BATCH as usize;
+        for h in batch {
+            rows += 1;
+            if let Some(a) = h.actor_id {
+                *actors.entry(a).or_default() += 1;
+            }
+            if current.as_ref().is_none_or(|(c, _)| c.shipment_id() != h.shipment_id) {
+                if let Some((done, n)) = current.take() {
+                    let row = take_shipment(
+                        conn,
+                        done.shipment_id(),
+                        &mut shipment_rows,
+                        &mut shipment_at,
+                        &mut shipments_done,
+                    )
+                    .await?;
+                    found.add(done.finish(row.as_ref(), n), since);
+                    scanned += 1;
+                }
+                let reference = peek_reference(
+                    conn,
+                    h.shipment_id,
+                    &mut shipment_rows,
+                    &mut shipment_at,
+                    &mut shipments_done,
+                )
+                .await?;
+                current = Some((ShipmentCheck::new(h.shipment_id, reference), 0));
+            }
+            let (check, n) = current.as_mut().expect("set above");
+            *n += 1;
+            check.row(Row {
+                shipment_id: h.shipment_id,
+                version_no: h.version_no,
+                actor_id: h.actor_id,
+                timestamp: h.timestamp,
+                changes: parse(h.changes.as_deref()),
+                snapshot: h.snapshot.as_deref().map(|s| parse(Some(s))),
+            });
+        }
+        progress(ScanProgress {
+            rows,
+            shipments: scanned,
+            findings: found.total(),
+        });
+        if last_batch {
+            break 'scan;
+        }
+    }
+    if !cancelled {
+        if let Some((done, n)) = current.take() {
+            let row = take_shipment(
+                conn,
+                done.shipment_id(),
+                &mut shipment_rows,
+                &mut shipment_at,
+                &mut shipments_done,
+            )
+            .await?;
+            found.add(done.finish(row.as_ref(), n), since);
+            scanned += 1;
+        }
+    }
+    crate::db::query("CLOSE waybill_integrity_history")
+        .execute(&mut *conn)
+        .await?;
+    crate::db::query("CLOSE waybill_integrity_shipments")
+        .execute(&mut *conn)
+        .await?;
+    if with_actors && !cancelled {
+        found.add(unknown_actors(conn, &actors).await?, None);
+    }
+    let mut findings = found.kept;
+    findings.sort_by(|a, b| {
+        (!a.kind.is_problem(), a.kind, &a.shipment_reference, &a.versions).cmp(&(
+            !b.kind.is_problem(),
+            b.kind,
+            &b.shipment_reference,
+            &b.versions,
+        ))
+    });
+    if with_actors {
+        describe::name_writers(conn, &mut findings).await?;
+    }
+    for f in &mut findings {
+        describe::evidence(f);
+    }
+    let counts: Vec<KindCount> = FindingKind::ALL
+        .iter()
+        .map(|&kind| KindCount {
+            kind,
+            label: kind.label().to_string(),
+            problem: kind.is_problem(),
+            count: found.counts.get(&kind).copied().unwrap_or(0),
+        })
+        .collect();
+    let clean = counts.iter().all(|c| !c.problem || c.count == 0);
+    progress(ScanProgress {
+        rows,
+        shipments: scanned,
+        findings: found.total,
+    });
+    Ok(IntegrityReport {
+        scope: scope_words(shipment.as_ref().map(|s| s.reference.as_str()), request.since),
+        unique_rule,
+        rows,
+        shipments: scanned,
+        counts,
+        findings,
+        truncated: found.total > u64::from(found.max),
+        cancelled,
+        clean,
+        elapsed_ms: 0,
+    })
+}
+
+fn scope_words(shipment: Option<&str>, since: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    let mut words = match shipment {
+        Some(r) => format!("shipment {r}"),
+        None => "all shipments".to_string(),
+    };
+    if let Some(t) = since {
+        words.push_str(&format!(", changes since {}", t.to_rfc3339()));
+    }
+    words
+}
+
+/// `changes` or a snapshot as stored; text that is not JSON (or nests deeper
+/// than serde reads) counts as no value rather than stopping the scan.
+fn parse(text: Option<&str>) -> Value {
+    text.and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null)
+}
+
+/// The shipment row for `id` from the shipments cursor, which moves forward
+/// only: rows before `id` are shipments without history (nothing to check).
+async fn take_shipment(
+    conn: &mut PgConnection,
+    id: Uuid,
+    buffer: &mut Vec<ShipmentRow>,
+    at: &mut usize,
+    done: &mut bool,
+) -> Result<Option<Value>> {
+    let found = seek_shipment(conn, id, buffer, at, done).await?;
+    Ok(found.map(|i| parse(buffer[i].current.as_deref())))
+}
+
+async fn peek_reference(
+    conn: &mut PgConnection,
+    id: Uuid,
+    buffer: &mut Vec<ShipmentRow>,
+    at: &mut usize,
+    done: &mut bool,
+) -> Result<Option<String>> {
+    let found = seek_shipment(conn, id, buffer, at, done).await?;
+    Ok(found.and_then(|i| buffer[i].reference.clone()))
+}
+
+async fn seek_shipment(
+    conn: &mut PgConnection,
+    id: Uuid,
+    buffer: &mut Vec<ShipmentRow>,
+    at: &mut usize,
+    done: &mut bool,
+) -> Result<Option<usize>> {
+    loop {
+        while *at < buffer.len() && buffer[*at].id < id {
+            *at += 1;
+        }
+        if *at < buffer.len() {
+            return Ok((buffer[*at].id == id).then_some(*at));
+        }
+        if *done {
+            return Ok(None);
+        }
+        *buffer = crate::db::query_as(&format!("FETCH FORWARD {BATCH} FROM waybill_integrity_shipments"))
+            .fetch_all(&mut *conn)
+            .await?;
+        *at = 0;
+        *done = buffer.len() < BATCH as usize;
+    }
+}
+
+/// Whether a unique index or constraint covers exactly (shipment_id, version_no).
+async fn unique_rule(conn: &mut PgConnection) -> Result<bool> {
+    let (unique,): (bool,) = crate::db::query_as(
+        "SELECT EXISTS (
+           SELECT FROM pg_index i
+            WHERE i.indrelid = to_regclass('shipment_history') AND i.indisunique AND i.indpred IS NULL
+              AND (SELECT array_agg(a.attname::text ORDER BY k.n)
+                     FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n)
+                     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)
+                  = ARRAY['shipment_id', 'version_no'])",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(unique)
+}
+
+/// Actor ids seen in the history that the `actors` table does not have.
+async fn unknown_actors(conn: &mut PgConnection, seen: &HashMap<Uuid, u64>) -> Result<Vec<Finding>> {
+    let ids: Vec<Uuid> = seen.keys().copied().collect();
+    let unknown: Vec<(Uuid,)> = crate::db::query_as(
+        "SELECT u FROM unnest($1::uuid[]) u WHERE NOT EXISTS (SELECT FROM actors a WHERE a.id = u) ORDER BY u",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(unknown
+        .into_iter()
+        .map(|(id,)| Finding {
+            kind: FindingKind::UnknownActor,
+            shipment_id: None,
+            shipment_reference: None,
+            versions: Vec::new(),
+            at: None,
+            writers: vec![Writer {
+                version: 0,
+                actor_id: Some(id),
+                actor_name: None,
+                at: None,
+            }],
+            field: None,
+            values: Vec::new(),
+            evidence: format!(
+                "{id} wrote {} history rows; the actors table has no such actor",
+                seen[&id]
+            ),
+        })
+        .collect())
+}
+
+/// Findings kept up to a maximum, counted beyond it.
+struct Found {
+    kept: Vec<Finding>,
+    counts: HashMap<FindingKind, u64>,
+    total: u64,
+    max: u32,
+}
+
+impl Found {
+    fn new(max: u32) -> Found {
+        Found {
+            kept: Vec::new(),
+            counts: HashMap::new(),
+            total: 0,
+            max,
+        }
+    }
+
+    /// Adds a shipment's findings; with `since`, only those from then on
+    /// (the shipment row's state and orphans are about now, so they stay).
+    fn add(&mut self, findings: Vec<Finding>, since: Option<Moment>) {
+        for f in findings {
+            let before = matches!((since, f.at), (Some(s), Some(at)) if at < s);
+            let about_now = matches!(f.kind, FindingKind::RowMismatch | FindingKind::OrphanHistory);
+            if before && !about_now {
+                continue;
+            }
+            *self.counts.entry(f.kind).or_default() += 1;
+            self.total += 1;
+            if self.kept.len() < self.max as usize {
+                self.kept.push(f);
+            }
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.total
+    }
+}
