@@ -120,10 +120,10 @@ async fn each_kind_of_damage_is_found_with_its_evidence() {
         "UPDATE shipment_history SET changes = '{\"counter\": {\"old\": 7, \"new\": 9}}' WHERE version_no = 9",
     )
     .await;
-    // Drift: v5's snapshot edited by hand.
+    // Drift: v2's snapshot edited by hand (v3 and on were built from the real state).
     exec(
         &db,
-        "UPDATE shipment_history SET snapshot = '{\"counter\": 5, \"status\": \"delivered\"}' WHERE version_no = 5",
+        "UPDATE shipment_history SET snapshot = '{\"counter\": 2, \"status\": \"delivered\"}' WHERE version_no = 2",
     )
     .await;
     // The row changed without a history entry.
@@ -164,7 +164,7 @@ async fn each_kind_of_damage_is_found_with_its_evidence() {
     );
 
     let drift = find(FindingKind::SnapshotDrift);
-    assert_eq!(drift.versions, [5]);
+    assert_eq!(drift.versions, [2]);
     assert!(
         drift
             .evidence

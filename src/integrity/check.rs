@@ -84,12 +84,17 @@ pub struct ShipmentCheck {
     previous: Option<Row>,
     /// Versions already seen more than once, with every writer of each.
     duplicates: Vec<(i32, Vec<Writer>)>,
-    /// The previous version's stored snapshot, if it had one: what
-    /// `create_history_entry` builds the next snapshot from.
-    stored: Option<State>,
+    /// The previous version's stored snapshots (one, or one per row when
+    /// that version is duplicated): what `create_history_entry` builds this
+    /// version's snapshot from.
+    base: Vec<State>,
+    /// The snapshots stored so far under the current version number.
+    current: Vec<State>,
     /// The changes replayed (from the first stored snapshot on): what the
-    /// state is if every change was recorded.
+    /// state is if every change was recorded; `replay_base` is it before the
+    /// current version number.
     replay: State,
+    replay_base: State,
     /// Who last set each field and to what, for naming the writer whose change was lost.
     setters: HashMap<String, (Writer, Value)>,
     pub findings: Vec<Finding>,
@@ -102,8 +107,10 @@ impl ShipmentCheck {
             reference,
             previous: None,
             duplicates: Vec::new(),
-            stored: None,
+            base: Vec::new(),
+            current: Vec::new(),
             replay: State::default(),
+            replay_base: State::default(),
             setters: HashMap::new(),
             findings: Vec::new(),
         }
@@ -128,24 +135,37 @@ impl ShipmentCheck {
     }
 
     pub fn row(&mut self, row: Row) {
+        let duplicate = self.previous.as_ref().is_some_and(|p| p.version_no == row.version_no);
+        let after_gap = self
+            .previous
+            .as_ref()
+            .is_some_and(|p| row.version_no > p.version_no + 1);
+        if !duplicate {
+            self.base = std::mem::take(&mut self.current);
+            self.replay_base = self.replay.clone();
+        }
         self.numbering(&row);
-        self.lost_updates(&row);
-        self.drift(&row);
+        // Right after a gap the missing versions' changes are unknown: this
+        // row's snapshot rightly holds them, and an `old` value may be theirs.
+        // The gap is the finding; the state starts over from this row.
+        if after_gap {
+            self.setters.clear();
+        } else {
+            self.lost_updates(&row);
+            self.drift(&row);
+        }
         apply(&mut self.replay.fields, &row.changes);
-        self.stored = match &row.snapshot {
-            Some(Value::Object(snapshot)) => {
-                let stored = State {
-                    fields: snapshot.clone(),
-                    whole: true,
-                };
-                // The replay starts from the first whole state there is.
-                if !self.replay.whole {
-                    self.replay = stored.clone();
-                }
-                Some(stored)
+        if let Some(Value::Object(snapshot)) = &row.snapshot {
+            let stored = State {
+                fields: snapshot.clone(),
+                whole: true,
+            };
+            // The replay starts from the first whole state there is (and again after a gap).
+            if !self.replay.whole || after_gap {
+                self.replay = stored.clone();
             }
-            _ => None,
-        };
+            self.current.push(stored);
+        }
         if let Value::Object(changes) = &row.changes {
             for (field, change) in changes {
                 if let Some(new) = change.as_object().and_then(|c| c.get("new")) {
@@ -250,7 +270,7 @@ impl ShipmentCheck {
             let (setter, actual) = match self.setters.get(field) {
                 Some((w, v)) => (Some(w), v),
                 // A field the history never held is unknown, not lost.
-                None => match self.latest().fields.get(field) {
+                None => match self.before().fields.get(field) {
                     Some(v) => (None, v),
                     None => continue,
                 },
@@ -272,9 +292,14 @@ impl ShipmentCheck {
         }
     }
 
-    /// The state as the previous version left it: its stored snapshot, else the replay.
+    /// The state as the last row left it: its stored snapshot, else the replay.
     fn latest(&self) -> &State {
-        self.stored.as_ref().unwrap_or(&self.replay)
+        self.current.last().or(self.base.last()).unwrap_or(&self.replay)
+    }
+
+    /// The state before the current version: the previous stored snapshot, else the replay.
+    fn before(&self) -> &State {
+        self.base.last().unwrap_or(&self.replay_base)
     }
 
     /// A stored snapshot that is neither the previous snapshot with this
@@ -290,15 +315,15 @@ impl ShipmentCheck {
             apply(&mut next.fields, &row.changes);
             next.differences(stored)
         };
-        let from_stored = self.stored.as_ref().map(expect);
-        if from_stored.as_ref().is_some_and(Vec::is_empty) {
+        let from_stored: Vec<_> = self.base.iter().map(expect).collect();
+        if from_stored.iter().any(Vec::is_empty) {
             return;
         }
-        let from_replay = expect(&self.replay);
+        let from_replay = expect(&self.replay_base);
         if from_replay.is_empty() {
             return;
         }
-        let differ = from_stored.unwrap_or(from_replay);
+        let differ = from_stored.into_iter().next().unwrap_or(from_replay);
         let mut f = self.finding(
             FindingKind::SnapshotDrift,
             vec![row.version_no],
@@ -490,6 +515,63 @@ mod tests {
         let gap = f.iter().find(|f| f.kind == FindingKind::Gap).unwrap();
         assert_eq!(gap.versions, [1, 2]);
         assert_eq!(gap.evidence, "the history starts at v3 (v1–v2 missing)");
+    }
+
+    #[test]
+    fn a_gap_is_one_finding_not_also_drift_or_lost_updates_after_it() {
+        // v2 set the destination; v2 is gone, v3's snapshot holds its change,
+        // and v4 changes the destination from v2's value.
+        let rows = vec![
+            row(
+                1,
+                0,
+                json!({"destination": {"old": null, "new": "Oslo"}}),
+                Some(json!({"destination": "Oslo", "note": null})),
+            ),
+            row(
+                3,
+                2,
+                json!({"note": {"old": null, "new": "hi"}}),
+                Some(json!({"destination": "Bergen", "note": "hi"})),
+            ),
+            row(
+                4,
+                3,
+                json!({"destination": {"old": "Bergen", "new": "Molde"}}),
+                Some(json!({"destination": "Molde", "note": "hi"})),
+            ),
+        ];
+        assert_eq!(
+            kinds(&check(rows, None)),
+            [FindingKind::Gap, FindingKind::OrphanHistory]
+        );
+    }
+
+    #[test]
+    fn duplicated_versions_are_one_finding_whichever_twin_the_next_version_built_on() {
+        // Two writers both took v2 from v1's state; v3 was built on the first twin.
+        let rows = vec![
+            row(
+                1,
+                0,
+                json!({"a": {"old": null, "new": 1}}),
+                Some(json!({"a": 1, "b": 0})),
+            ),
+            row(2, 1, json!({"b": {"old": 0, "new": 5}}), Some(json!({"a": 1, "b": 5}))),
+            row(2, 1, json!({"a": {"old": 1, "new": 2}}), Some(json!({"a": 2, "b": 0}))),
+            row(
+                3,
+                2,
+                json!({"c": {"old": null, "new": true}}),
+                Some(json!({"a": 1, "b": 5, "c": true})),
+            ),
+        ];
+        let f = check(rows, None);
+        assert_eq!(
+            kinds(&f),
+            [FindingKind::DuplicateVersion, FindingKind::OrphanHistory],
+            "{f:#?}"
+        );
     }
 
     #[test]

@@ -76,6 +76,33 @@ impl FindingKind {
         }
     }
 
+    /// A word or two, for a chart's legend and a badge.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            FindingKind::DuplicateVersion => "Duplicates",
+            FindingKind::Gap => "Gap",
+            FindingKind::TimeOrder => "Time order",
+            FindingKind::SnapshotDrift => "Drift",
+            FindingKind::LostUpdate => "Lost update",
+            FindingKind::RowMismatch => "Row differs",
+            FindingKind::OrphanHistory => "Orphan",
+            FindingKind::UnknownActor => "Unknown actor",
+        }
+    }
+
+    /// One colour per kind on the chart (Okabe–Ito hues, as the activity chart's).
+    pub fn color_hex(self) -> &'static str {
+        match self {
+            FindingKind::DuplicateVersion => "#d55e00",
+            FindingKind::Gap => "#e69f00",
+            FindingKind::TimeOrder => "#56b4e9",
+            FindingKind::SnapshotDrift => "#cc79a7",
+            FindingKind::LostUpdate => "#0072b2",
+            FindingKind::RowMismatch => "#009e73",
+            FindingKind::OrphanHistory | FindingKind::UnknownActor => "#999999",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             FindingKind::DuplicateVersion => "duplicate_version",
@@ -131,6 +158,8 @@ pub struct Finding {
 pub struct KindCount {
     pub kind: FindingKind,
     pub label: String,
+    /// A word or two, for badges.
+    pub short_label: String,
     pub problem: bool,
     #[ts(type = "number")]
     pub count: u64,
@@ -399,6 +428,7 @@ async fn scan_in(
         .map(|&kind| KindCount {
             kind,
             label: kind.label().to_string(),
+            short_label: kind.short_label().to_string(),
             problem: kind.is_problem(),
             count: found.counts.get(&kind).copied().unwrap_or(0),
         })

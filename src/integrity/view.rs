@@ -5,7 +5,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::{scan, IntegrityReport, IntegrityRequest, ScanProgress};
+use super::{scan, FindingKind, IntegrityReport, IntegrityRequest, ScanProgress};
 use crate::db::Db;
 use crate::error::Result;
 use crate::plots::{self, Plot};
@@ -44,7 +44,7 @@ pub fn findings_chart(report: &IntegrityReport) -> Option<Activity> {
         .filter(|f| f.kind.is_problem())
         .filter_map(|f| {
             let day = f.at?.utc_day()?;
-            Some((i32::try_from(day).ok()?, f.kind.label().to_string(), 1))
+            Some((i32::try_from(day).ok()?, f.kind.short_label().to_string(), 1))
         })
         .collect();
     if rows.is_empty() {
@@ -54,5 +54,13 @@ pub fn findings_chart(report: &IntegrityReport) -> Option<Activity> {
     let span = i64::from(rows[rows.len() - 1].0 - rows[0].0);
     let mut chart = tabulate("Integrity findings".into(), "UTC", Period::for_span(span), rows);
     chart.counts_of = ("findings", "kind");
+    chart.colors = chart
+        .event_types
+        .iter()
+        .map(|label| {
+            let kind = FindingKind::ALL.iter().find(|k| k.short_label() == label);
+            kind.map_or("#999999", |k| k.color_hex()).to_string()
+        })
+        .collect();
     Some(chart)
 }

@@ -49,6 +49,20 @@ pub fn event_color_hex(event_type: &str) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
+/// The colour of layer `t`: the chart's own (`#rrggbb`), else its event type's.
+fn color_of(a: &Activity, t: usize) -> RGBColor {
+    let hex = a
+        .colors
+        .get(t)
+        .and_then(|c| c.strip_prefix('#'))
+        .filter(|c| c.len() == 6);
+    let channel = |hex: &str, i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    match hex.and_then(|h| Some(RGBColor(channel(h, 0)?, channel(h, 2)?, channel(h, 4)?))) {
+        Some(color) => color,
+        None => event_color(&a.event_types[t]),
+    }
+}
+
 /// Where the bars landed on the chart, in its pixels, so the window can lay
 /// hover and click targets over the drawing.
 #[derive(Debug, Clone, Default, Serialize, TS)]
@@ -116,8 +130,8 @@ pub fn activity<DB: DrawingBackend>(
             }
         })
         .draw()?;
-    for (t, name) in a.event_types.iter().enumerate() {
-        let color = event_color(name);
+    for t in 0..a.event_types.len() {
+        let color = color_of(a, t);
         let bars = a
             .bars
             .iter()
@@ -133,9 +147,9 @@ pub fn activity<DB: DrawingBackend>(
     }
     // The legend in its own column, in the order the layers stack (top layer first).
     let top_y = 52;
-    for (row, name) in a.event_types.iter().rev().enumerate() {
+    for (row, (t, name)) in a.event_types.iter().enumerate().rev().enumerate() {
         let y = top_y + 22 * row as i32;
-        legend_area.draw(&Rectangle::new([(8, y), (20, y + 12)], event_color(name).filled()))?;
+        legend_area.draw(&Rectangle::new([(8, y), (20, y + 12)], color_of(a, t).filled()))?;
         legend_area.draw(&Text::new(name.replace('_', " "), (28, y), label_font()))?;
     }
     let (width, height) = root.dim_in_pixel();

@@ -4,4 +4,8 @@ import type { FindingKind } from "./FindingKind";
 /**
  * How many findings of one kind.
  */
-export type KindCount = { kind: FindingKind, label: string, problem: boolean, count: number, };
+export type KindCount = { kind: FindingKind, label: string, 
+/**
+ * A word or two, for badges.
+ */
+short_label: string, problem: boolean, count: number, };
