@@ -58,11 +58,23 @@ async function until(css, since) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+/** Proportional set size, summed: each shared page (the GTK and WebKit
+ *  libraries all three processes map) counted once in all, not once per process. */
+function pss(pid) {
+  let kb = 0;
+  for (const p of family(pid)) {
+    try {
+      kb += Number(readFileSync(`/proc/${p}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+)/m)?.[1] ?? 0);
+    } catch {}
+  }
+  return Math.round(kb / 1024);
+}
+
 const timings = [];
 const note = (what) => {
   const now = memory(run.appPid(), "VmRSS");
   const peak = memory(run.appPid(), "VmHWM");
-  rows.push(`| ${what} | ${now.mb} | ${peak.mb} | ${now.parts} |`);
+  rows.push(`| ${what} | ${now.mb} | ${peak.mb} | ${pss(run.appPid())} | ${now.parts} |`);
 };
 try {
   timings.push(`launch → first shipment rows: ${await until('[data-testid="shipment-row"]', run.launchedAt)} ms`);
@@ -94,8 +106,8 @@ try {
 } finally {
   await run.stop();
 }
-console.log(`| app (${build}), ${shipment} | RSS now, MB | peak, MB | by process, MB |`);
-console.log("|---|---:|---:|---|");
+console.log(`| app (${build}), ${shipment} | RSS now, MB | peak, MB | PSS now, MB | RSS by process, MB |`);
+console.log("|---|---:|---:|---:|---|");
 for (const row of rows) console.log(row);
 console.log();
 for (const t of timings) console.log(`- ${build}: ${t}`);
