@@ -61,7 +61,7 @@ fn log_panics() {
 
 /// WebKitGTK composites pages on the GPU by default: for a window of tables
 /// and text that buys nothing visible and costs memory (measured: the web
-/// process at the shipment list 328 → 204 MB, a third of the app's total;
+/// process at the shipment list 328 → 204 MB, a fifth of the app's total;
 /// without a GPU, as under Xvfb or in a VM, the compositing is emulated in
 /// software). It also sidesteps the GPU drivers that leave the window blank.
 /// A user who wants it back sets `WEBKIT_DISABLE_COMPOSITING_MODE=0` (WebKit

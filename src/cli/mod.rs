@@ -12,11 +12,13 @@ macro_rules! say {
 
 mod concurrency;
 mod connect;
+mod follow;
 mod indexes;
 mod integrity;
 mod output;
 mod profile;
 mod render;
+mod simulate;
 mod timeline;
 
 use std::process::ExitCode;
@@ -172,6 +174,16 @@ enum SandboxAction {
     },
     /// Print the connection URL of the running sandbox (for psql).
     Url,
+    /// Keep writing realistic changes to the sandbox's shipments (through
+    /// create_history_entry), so that live views have something to show.
+    Simulate {
+        /// Changes per minute (1–6000).
+        #[arg(long, default_value_t = 30)]
+        rate: u32,
+        /// Stop after this many changes (default: until interrupted).
+        #[arg(long)]
+        count: Option<u64>,
+    },
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -200,6 +212,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::FieldHistory(args) => timeline::field_history(&source, args).await,
         Command::Indexes(args) => indexes::indexes(&source, args).await,
         Command::Integrity(args) => integrity::run(&source, args).await,
+        Command::Sandbox {
+            action: SandboxAction::Simulate { rate, count },
+        } => simulate::run(&source, rate, count).await.map(|()| ExitCode::SUCCESS),
         Command::Explain(args) => indexes::explain(&source, args).await,
         Command::CheckFunction(args) => indexes::check_function(&source, args).await,
         Command::SlowAssignments(args) => indexes::slow_assignments(args),
@@ -322,6 +337,7 @@ async fn sandbox(action: SandboxAction) -> Result<()> {
             let status = sandbox.status()?;
             output::sandbox_status(&status, json)
         }
+        SandboxAction::Simulate { .. } => unreachable!("handled in run"),
         SandboxAction::Url => match sandbox.status()? {
             SandboxStatus::Running(info) => {
                 say!("{}", Sandbox::url(&info));

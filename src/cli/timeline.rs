@@ -103,6 +103,10 @@ pub struct TimelineArgs {
     at: Option<String>,
     #[arg(long, value_enum, default_value_t = PageFormat::Table)]
     format: PageFormat,
+    /// Keep printing each new version as it is written, like `tail -f` (the page
+    /// first, oldest first; JSON as one object per line), until interrupted.
+    #[arg(long, conflicts_with_all = ["before_version", "after_version", "from_version", "at"])]
+    follow: bool,
 }
 
 #[derive(Debug, Args)]
@@ -251,6 +255,9 @@ fn no_match(what: &str, filter: &TimelineFilter) -> ExitCode {
 pub async fn timeline(source: &Source, args: TimelineArgs) -> Result<ExitCode> {
     with_connection(source, async |conn| {
         let (filter, tz, _) = build_filter(conn, &args.filter).await?;
+        if args.follow {
+            return super::follow::follow(conn, &args.shipment, &filter, tz, args.limit, args.format).await;
+        }
         let from = match (&args.from_version, &args.at) {
             (Some(v), _) => {
                 version::check_exists(conn.db(), &args.shipment, *v).await?;
@@ -392,36 +399,46 @@ async fn print_page(
                 return Ok(());
             }
             let many_shipments = entries.iter().any(|e| e.shipment_id != entries[0].shipment_id);
-            say!(
-                "{}VERSION  {:<23}  {:<18} {:<22} CHANGES",
-                if many_shipments { "SHIPMENT          " } else { "" },
-                format!("TIME ({tz})"),
-                "EVENT",
-                "ACTOR"
-            );
+            table_header(tz, many_shipments);
             for e in entries {
-                let shipment = if many_shipments {
-                    format!("{:<18}", e.shipment_reference)
-                } else {
-                    String::new()
-                };
-                let summary = if e.summary.is_empty() {
-                    e.description.clone().unwrap_or_default()
-                } else {
-                    e.summary.clone()
-                };
-                say!(
-                    "{shipment}{:>7}  {:<23}  {:<18} {:<22} {}",
-                    format!("v{}", e.version_no),
-                    short_time(e.timestamp, tz),
-                    e.event_type,
-                    clip(&actor_label(e), 22),
-                    summary.replace(['\r', '\n'], " ")
-                );
+                table_row(e, tz, many_shipments);
             }
             Ok(())
         }
     }
+}
+
+/// The table's column heads (with a shipment column when rows span shipments).
+pub(super) fn table_header(tz: Tz, many_shipments: bool) {
+    say!(
+        "{}VERSION  {:<23}  {:<18} {:<22} CHANGES",
+        if many_shipments { "SHIPMENT          " } else { "" },
+        format!("TIME ({tz})"),
+        "EVENT",
+        "ACTOR"
+    );
+}
+
+/// One version as a table row.
+pub(super) fn table_row(e: &TimelineEntry, tz: Tz, many_shipments: bool) {
+    let shipment = if many_shipments {
+        format!("{:<18}", e.shipment_reference)
+    } else {
+        String::new()
+    };
+    let summary = if e.summary.is_empty() {
+        e.description.clone().unwrap_or_default()
+    } else {
+        e.summary.clone()
+    };
+    say!(
+        "{shipment}{:>7}  {:<23}  {:<18} {:<22} {}",
+        format!("v{}", e.version_no),
+        short_time(e.timestamp, tz),
+        e.event_type,
+        clip(&actor_label(e), 22),
+        summary.replace(['\r', '\n'], " ")
+    );
 }
 
 /// `2026-11-02 10:00:00.000` in `tz`; `infinity`, years past 9999 and the

@@ -38,6 +38,7 @@ pub enum Field {
     Shipment,
     MaxFindings,
     CompareRun,
+    Rate,
 }
 
 impl Field {
@@ -78,6 +79,7 @@ impl Field {
             Field::Shipment => "Shipment",
             Field::MaxFindings => "Maximum findings",
             Field::CompareRun => "Run to compare with",
+            Field::Rate => "Changes per minute",
         }
     }
 
@@ -114,6 +116,7 @@ impl Field {
             Field::Shipment => "--shipment",
             Field::MaxFindings => "--max-findings",
             Field::CompareRun => "--compare",
+            Field::Rate => "--rate",
         }
     }
 }

@@ -231,6 +231,9 @@ pub enum Error {
     #[error("the unsafe control runs only on the sandbox, never on another database.")]
     UnsafeControlOutsideSandbox,
 
+    #[error("{what} runs only on the sandbox, never on another database.")]
+    SandboxOnly { what: &'static str },
+
     #[error("{scenario} writes to new shipments it creates; leave out the shipment.")]
     ScenarioNeedsNewShipments { scenario: &'static str },
 
@@ -325,6 +328,7 @@ impl Error {
             Error::ConfirmationNeeded { .. } => "confirmation_needed",
             Error::Cancelled { .. } => "cancelled",
             Error::UnsafeControlOutsideSandbox => "unsafe_control_outside_sandbox",
+            Error::SandboxOnly { .. } => "sandbox_only",
             Error::ScenarioNeedsNewShipments { .. } => "scenario_needs_new_shipments",
             Error::NotEnoughConnections { .. } => "not_enough_connections",
             Error::RunNotFound { .. } => "run_not_found",

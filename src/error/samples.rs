@@ -146,6 +146,7 @@ pub fn samples() -> Vec<Error> {
         Error::ConfirmationNeeded { target },
         Error::Cancelled { database: s("orders") },
         Error::UnsafeControlOutsideSandbox,
+        Error::SandboxOnly { what: "the simulator" },
         Error::ScenarioNeedsNewShipments {
             scenario: "Spread over shipments",
         },
@@ -245,9 +246,10 @@ mod tests {
             Error::Internal { .. } => 57,
             Error::ProfileInUse { .. } => 58,
             Error::SandboxInUse { .. } => 59,
+            Error::SandboxOnly { .. } => 60,
         }
     }
-    const KINDS: usize = 60;
+    const KINDS: usize = 61;
 
     #[test]
     fn there_is_one_sample_of_every_kind() {

@@ -12,6 +12,7 @@ mod binaries;
 mod cluster;
 mod lease;
 mod open;
+pub mod simulate;
 
 use std::fs::File;
 use std::os::unix::fs::PermissionsExt;

@@ -88,7 +88,7 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
                     &[("status", json!("cancelled"))],
                 )
             } else {
-                self.next_event(plan)
+                self.next_event(plan.eta)
             };
             let snapshot = Value::Object(self.state.clone());
             emit(Event {
@@ -127,7 +127,32 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
         self.change("created", format!("Shipment {} created", plan.reference), &fields)
     }
 
-    fn next_event(&mut self, plan: &ShipmentPlan) -> (&'static str, String, Map<String, Value>) {
+    /// Picks a shipment up where its history stands (its latest snapshot),
+    /// to write its next change (`waybill sandbox simulate`).
+    pub fn resume(rng: &'a mut R, actors: &'a [Uuid], state: Map<String, Value>) -> Self {
+        let status = state.get("status").and_then(Value::as_str).unwrap_or("");
+        let status_step = STATUS_FLOW
+            .iter()
+            .position(|s| *s == status)
+            .unwrap_or(STATUS_FLOW.len());
+        HistoryGenerator {
+            rng,
+            actors,
+            state,
+            status_step,
+        }
+    }
+
+    /// The next change of a resumed shipment: its event type, description and
+    /// `changes`, with the actor who makes it and the state after it.
+    pub fn next_change(&mut self) -> (&'static str, String, Map<String, Value>, Uuid, &Map<String, Value>) {
+        // A state without an ETA moves one from a week from now.
+        let (kind, description, changes) = self.next_event(Utc::now() + Duration::days(7));
+        let actor = self.actor();
+        (kind, description, changes, actor, &self.state)
+    }
+
+    fn next_event(&mut self, eta: DateTime<Utc>) -> (&'static str, String, Map<String, Value>) {
         let kind = EVENT_WEIGHTS
             .choose_weighted(self.rng, |e| e.1)
             .map(|e| e.0)
@@ -142,7 +167,7 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
                     &[("current_location", json!(city))],
                 )
             }
-            "eta_changed" => self.eta_changed(plan),
+            "eta_changed" => self.eta_changed(eta),
             "carrier_assigned" => {
                 let carrier = self.pick_other(CARRIERS, "carrier");
                 self.change(
@@ -204,14 +229,14 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
         )
     }
 
-    fn eta_changed(&mut self, plan: &ShipmentPlan) -> (&'static str, String, Map<String, Value>) {
+    fn eta_changed(&mut self, fallback: DateTime<Utc>) -> (&'static str, String, Map<String, Value>) {
         let eta = self
             .state
             .get("eta")
             .and_then(Value::as_str)
             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
             .map(|d| d.with_timezone(&Utc))
-            .unwrap_or(plan.eta);
+            .unwrap_or(fallback);
         // Earlier by up to a day or later by up to three, never by zero.
         let hours = self.rng.random_range(1..=96);
         let moved = eta + Duration::hours(if hours <= 24 { -hours } else { hours - 24 });

@@ -8,7 +8,7 @@
 
 mod catalog;
 mod copy;
-mod history;
+pub(crate) mod history;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use rand::seq::IndexedRandom;

@@ -106,6 +106,21 @@ export class Pager<Cursor> {
     });
   }
 
+  /** Rows newer than the list's first, read while it is shown (a live
+   *  timeline), put on top; the window's last rows go when it is full. Only
+   *  while the window holds the top of the list and nothing is loading: false
+   *  otherwise, and the caller keeps them. */
+  prepend(rows: TimelineEntry[]): boolean {
+    const source = this.#source;
+    if (this.offset !== 0 || this.loading || !source) return false;
+    if (rows.length === 0) return true;
+    const all = [...rows, ...this.entries];
+    const kept = all.slice(0, this.window);
+    if (kept.length < all.length) this.next = source.cursorOf(kept[kept.length - 1]);
+    this.entries = kept;
+    return true;
+  }
+
   /** Runs one fetch; its answer is applied only if no `first()` overtook it. */
   async #load(fetch: () => Promise<() => void>): Promise<void> {
     const mine = this.#request;

@@ -75,6 +75,20 @@ describe("pager", () => {
     expect(versions(pager)).toEqual([6, 4, 3, 2]);
   });
 
+  it("puts rows that arrived on top, keeping the window bounded and the way down exact", async () => {
+    const pager = new Pager<number>(4, 2);
+    const { all, source } = history(4, 2);
+    await pager.first(source);
+    all.unshift(6, 5);
+    expect(pager.prepend([entry(6), entry(5)])).toBe(true);
+    expect(versions(pager)).toEqual([6, 5, 4, 3]);
+    expect(pager.next).toBe(3);
+    await pager.more();
+    expect(versions(pager)).toEqual([4, 3, 2, 1]);
+    // Away from the top the rows are not taken: the caller keeps them for later.
+    expect(pager.prepend([entry(7)])).toBe(false);
+  });
+
   it("drops an answer that a newer start overtook, and keeps failures apart", async () => {
     const pager = new Pager<number>();
     const only = (entries: TimelineEntry[], older: Source<number>["older"] | null = null): Source<number> => ({

@@ -1,0 +1,121 @@
+//! `waybill sandbox simulate`: keeps writing realistic changes to the
+//! sandbox's shipments, as the people and integrations of a real system would,
+//! so that live timelines have something to show. Each change goes through
+//! `create_history_entry` and, in the same transaction, brings the shipment
+//! row up to date (the function records history; the row is the writer's to
+//! change): the integrity scan stays clean.
+
+use std::time::Duration;
+
+use rand::seq::IndexedRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Map, Value};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::error::{Error, Field, Result};
+use crate::seed::history::HistoryGenerator;
+
+/// Changes per minute the simulator may be asked for.
+pub const MAX_RATE: u32 = 6_000;
+
+/// One change written.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub reference: String,
+    pub version: i32,
+    pub event_type: &'static str,
+    pub description: String,
+}
+
+/// Writes `per_minute` changes a minute until `cancel`; returns how many.
+pub async fn simulate(
+    db: &Db,
+    per_minute: u32,
+    on_write: &(dyn Fn(&Written) + Sync),
+    cancel: &CancellationToken,
+) -> Result<u64> {
+    Error::check_range(Field::Rate, per_minute.into(), 1, MAX_RATE.into())?;
+    let actors: Vec<Uuid> = crate::db::query_as::<(Uuid,)>("SELECT id FROM actors ORDER BY id")
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    // Active shipments (not delivered or cancelled, not the concurrency test's).
+    let shipments: Vec<(Uuid, String)> = crate::db::query_as(
+        "SELECT id, reference FROM shipment_requests
+          WHERE status NOT IN ('delivered', 'cancelled') AND reference NOT LIKE 'WAYBILL-TEST-%'
+          ORDER BY updated_at DESC LIMIT 200",
+    )
+    .fetch_all(db)
+    .await?;
+    if actors.is_empty() || shipments.is_empty() {
+        return Err(Error::invalid(
+            Field::Rate,
+            "the sandbox has no active shipments or actors to simulate: `waybill seed --replace` fills it",
+        ));
+    }
+    let mut rng = ChaCha8Rng::from_os_rng();
+    let pause = Duration::from_millis(60_000 / u64::from(per_minute));
+    let mut written = 0;
+    while !cancel.is_cancelled() {
+        let (id, reference) = shipments.choose(&mut rng).expect("not empty").clone();
+        let change = crate::db::write_once(write_one(db, id, reference, &actors, &mut rng)).await?;
+        written += 1;
+        on_write(&change);
+        tokio::select! {
+            _ = cancel.cancelled() => break,
+            _ = tokio::time::sleep(pause) => {}
+        }
+    }
+    Ok(written)
+}
+
+async fn write_one(db: &Db, id: Uuid, reference: String, actors: &[Uuid], rng: &mut ChaCha8Rng) -> Result<Written> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let latest: Option<(Option<Value>,)> = crate::db::query_as(
+        "SELECT snapshot FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let state = match latest.and_then(|(s,)| s) {
+        Some(Value::Object(state)) => state,
+        _ => Map::new(),
+    };
+    let mut generator = HistoryGenerator::resume(rng, actors, state);
+    let (event_type, description, changes, actor, after) = generator.next_change();
+    let text = |field: &str| after.get(field).and_then(Value::as_str).map(str::to_string);
+    let (version,): (i32,) = crate::db::query_as("SELECT version_no FROM create_history_entry($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(event_type)
+        .bind(actor)
+        .bind(Value::Object(changes))
+        .bind(&description)
+        .fetch_one(&mut *tx)
+        .await?;
+    // The row takes the state the change recorded (its lock is held since the call).
+    crate::db::query(
+        "UPDATE shipment_requests
+            SET status = COALESCE($2, status), destination = COALESCE($3, destination),
+                carrier = $4, eta = $5::timestamptz, updated_at = now()
+          WHERE id = $1",
+    )
+    .bind(id)
+    .bind(text("status"))
+    .bind(text("destination"))
+    .bind(text("carrier"))
+    .bind(text("eta"))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Written {
+        reference,
+        version,
+        event_type,
+        description,
+    })
+}
