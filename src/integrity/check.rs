@@ -44,35 +44,53 @@ struct State {
 }
 
 impl State {
-    /// The fields on which `self` and `stored` differ: all of them when
-    /// `self` is whole, else only those `self` knows. `(field, self's, stored)`.
-    fn differences(&self, stored: &Map<String, Value>) -> Vec<(String, Value, Value)> {
-        let mut fields: Vec<&String> = if self.whole {
-            self.fields.keys().chain(stored.keys()).collect()
-        } else {
-            self.fields.keys().collect()
+    /// The fields on which this state with `changes` applied and `stored`
+    /// differ, `(field, expected, stored)` by field name: all fields when the
+    /// state is whole, else only those it or the changes know. Computed
+    /// without building the state after the change (this runs for every row).
+    fn differences_after(&self, changes: &Value, stored: &Map<String, Value>) -> Vec<(String, Value, Value)> {
+        let changed = |k: &str| match changes {
+            Value::Object(c) => c.get(k).and_then(|c| c.as_object()).and_then(|c| c.get("new")),
+            _ => None,
         };
-        fields.sort();
-        fields.dedup();
-        fields
-            .into_iter()
-            .filter_map(|k| {
-                let want = self.fields.get(k);
-                let got = stored.get(k);
-                let equal = match (want, got) {
-                    (Some(a), Some(b)) => same(a, b),
-                    (None, None) => true,
-                    _ => false,
-                };
-                (!equal).then(|| {
-                    (
-                        k.clone(),
-                        want.cloned().unwrap_or(Value::Null),
-                        got.cloned().unwrap_or(Value::Null),
-                    )
-                })
-            })
-            .collect()
+        let expected = |k: &str| changed(k).or_else(|| self.fields.get(k));
+        let mut out = Vec::new();
+        let mut check = |k: &String| {
+            let (want, got) = (expected(k), stored.get(k));
+            let equal = match (want, got) {
+                (Some(a), Some(b)) => same(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+            if !equal {
+                out.push((
+                    k.clone(),
+                    want.cloned().unwrap_or(Value::Null),
+                    got.cloned().unwrap_or(Value::Null),
+                ));
+            }
+        };
+        for k in self.fields.keys() {
+            check(k);
+        }
+        if let Value::Object(c) = changes {
+            for k in c
+                .keys()
+                .filter(|k| !self.fields.contains_key(*k) && changed(k).is_some())
+            {
+                check(k);
+            }
+        }
+        if self.whole {
+            for k in stored
+                .keys()
+                .filter(|k| !self.fields.contains_key(*k) && changed(k).is_none())
+            {
+                check(k);
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 }
 
@@ -134,7 +152,12 @@ impl ShipmentCheck {
         }
     }
 
-    pub fn row(&mut self, row: Row) {
+    pub fn row(&mut self, mut row: Row) {
+        // Moved out, not copied: this runs for every row of the table.
+        let snapshot = match row.snapshot.take() {
+            Some(Value::Object(fields)) => Some(fields),
+            _ => None,
+        };
         let duplicate = self.previous.as_ref().is_some_and(|p| p.version_no == row.version_no);
         let after_gap = self
             .previous
@@ -152,14 +175,13 @@ impl ShipmentCheck {
             self.setters.clear();
         } else {
             self.lost_updates(&row);
-            self.drift(&row);
+            if let Some(stored) = &snapshot {
+                self.drift(&row, stored);
+            }
         }
         apply(&mut self.replay.fields, &row.changes);
-        if let Some(Value::Object(snapshot)) = &row.snapshot {
-            let stored = State {
-                fields: snapshot.clone(),
-                whole: true,
-            };
+        if let Some(fields) = snapshot {
+            let stored = State { fields, whole: true };
             // The replay starts from the first whole state there is (and again after a gap).
             if !self.replay.whole || after_gap {
                 self.replay = stored.clone();
@@ -306,15 +328,8 @@ impl ShipmentCheck {
     /// version's changes applied (as `create_history_entry` builds it) nor
     /// the replayed changes: so one snapshot edited by hand is one finding,
     /// not also one for each version built on it.
-    fn drift(&mut self, row: &Row) {
-        let Some(Value::Object(stored)) = &row.snapshot else {
-            return;
-        };
-        let expect = |from: &State| {
-            let mut next = from.clone();
-            apply(&mut next.fields, &row.changes);
-            next.differences(stored)
-        };
+    fn drift(&mut self, row: &Row, stored: &Map<String, Value>) {
+        let expect = |from: &State| from.differences_after(&row.changes, stored);
         let from_stored: Vec<_> = self.base.iter().map(expect).collect();
         if from_stored.iter().any(Vec::is_empty) {
             return;

@@ -16,7 +16,7 @@ mod describe;
 pub mod junit;
 pub mod view;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -317,88 +317,65 @@ async fn scan_in(
         q.execute(&mut *conn).await?;
     }
 
-    let mut found = Found::new(request.max_findings);
-    let mut actors: HashMap<Uuid, u64> = HashMap::new();
-    let mut shipment_rows: Vec<ShipmentRow> = Vec::new();
-    let mut shipment_at = 0;
+    let mut scanner = Scanner {
+        found: Found::new(request.max_findings),
+        since,
+        actors: HashMap::new(),
+        current: None,
+        shipments: VecDeque::new(),
+        rows: 0,
+        scanned: 0,
+    };
     let mut shipments_done = false;
-    let mut current: Option<(ShipmentCheck, u64)> = None;
-    let mut rows = 0u64;
-    let mut scanned = 0u64;
     let mut cancelled = false;
-
-    'scan: loop {
+    // Two things at once on two cores: while a blocking thread parses and
+    // checks one batch, this task fetches the next (the server produces it,
+    // sqlx decodes it). The shipments a batch needs are fetched before it is
+    // handed over, so the checks themselves never wait on the database.
+    let mut batch = fetch_history(conn).await?;
+    loop {
+        let last = batch.len() < BATCH as usize;
+        if let Some(h) = batch.last() {
+            let upto = h.shipment_id;
+            while !shipments_done && scanner.shipments.back().is_none_or(|s| s.id < upto) {
+                let more: Vec<ShipmentRow> =
+                    crate::db::query_as(&format!("FETCH FORWARD {BATCH} FROM waybill_integrity_shipments"))
+                        .fetch_all(&mut *conn)
+                        .await?;
+                shipments_done = more.len() < BATCH as usize;
+                scanner.shipments.extend(more);
+            }
+        }
+        let checking = tokio::task::spawn_blocking(move || {
+            scanner.check(batch);
+            scanner
+        });
+        let next = if last { None } else { Some(fetch_history(conn).await) };
+        scanner = checking.await.map_err(Error::internal)?;
+        progress(ScanProgress {
+            rows: scanner.rows,
+            shipments: scanner.scanned,
+            findings: scanner.found.total,
+        });
+        match next {
+            None => break,
+            Some(next) => batch = next?,
+        }
         if cancel.is_cancelled() {
             cancelled = true;
             break;
         }
-        let batch: Vec<HistoryRow> =
-            crate::db::query_as(&format!("FETCH FORWARD {BATCH} FROM waybill_integrity_history"))
-                .fetch_all(&mut *conn)
-                .await?;
-        let last_batch = batch.len() < BATCH as usize;
-        for h in batch {
-            rows += 1;
-            if let Some(a) = h.actor_id {
-                *actors.entry(a).or_default() += 1;
-            }
-            if current.as_ref().is_none_or(|(c, _)| c.shipment_id() != h.shipment_id) {
-                if let Some((done, n)) = current.take() {
-                    let row = take_shipment(
-                        conn,
-                        done.shipment_id(),
-                        &mut shipment_rows,
-                        &mut shipment_at,
-                        &mut shipments_done,
-                    )
-                    .await?;
-                    found.add(done.finish(row.as_ref(), n), since);
-                    scanned += 1;
-                }
-                let reference = peek_reference(
-                    conn,
-                    h.shipment_id,
-                    &mut shipment_rows,
-                    &mut shipment_at,
-                    &mut shipments_done,
-                )
-                .await?;
-                current = Some((ShipmentCheck::new(h.shipment_id, reference), 0));
-            }
-            let (check, n) = current.as_mut().expect("set above");
-            *n += 1;
-            check.row(Row {
-                shipment_id: h.shipment_id,
-                version_no: h.version_no,
-                actor_id: h.actor_id,
-                timestamp: h.timestamp,
-                changes: parse(h.changes.as_deref()),
-                snapshot: h.snapshot.as_deref().map(|s| parse(Some(s))),
-            });
-        }
-        progress(ScanProgress {
-            rows,
-            shipments: scanned,
-            findings: found.total(),
-        });
-        if last_batch {
-            break 'scan;
-        }
     }
     if !cancelled {
-        if let Some((done, n)) = current.take() {
-            let row = take_shipment(
-                conn,
-                done.shipment_id(),
-                &mut shipment_rows,
-                &mut shipment_at,
-                &mut shipments_done,
-            )
-            .await?;
-            found.add(done.finish(row.as_ref(), n), since);
-            scanned += 1;
-        }
+        scanner.finish_shipment();
     }
+    let Scanner {
+        mut found,
+        actors,
+        rows,
+        scanned,
+        ..
+    } = scanner;
     crate::db::query("CLOSE waybill_integrity_history")
         .execute(&mut *conn)
         .await?;
@@ -470,52 +447,79 @@ fn parse(text: Option<&str>) -> Value {
     text.and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null)
 }
 
-/// The shipment row for `id` from the shipments cursor, which moves forward
-/// only: rows before `id` are shipments without history (nothing to check).
-async fn take_shipment(
-    conn: &mut PgConnection,
-    id: Uuid,
-    buffer: &mut Vec<ShipmentRow>,
-    at: &mut usize,
-    done: &mut bool,
-) -> Result<Option<Value>> {
-    let found = seek_shipment(conn, id, buffer, at, done).await?;
-    Ok(found.map(|i| parse(buffer[i].current.as_deref())))
+async fn fetch_history(conn: &mut PgConnection) -> Result<Vec<HistoryRow>> {
+    crate::db::query_as(&format!("FETCH FORWARD {BATCH} FROM waybill_integrity_history"))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(Into::into)
 }
 
-async fn peek_reference(
-    conn: &mut PgConnection,
-    id: Uuid,
-    buffer: &mut Vec<ShipmentRow>,
-    at: &mut usize,
-    done: &mut bool,
-) -> Result<Option<String>> {
-    let found = seek_shipment(conn, id, buffer, at, done).await?;
-    Ok(found.and_then(|i| buffer[i].reference.clone()))
+/// The scan's state between batches: the shipment being checked, the
+/// shipments fetched ahead (in id order), what was found, and counts.
+struct Scanner {
+    found: Found,
+    since: Option<Moment>,
+    actors: HashMap<Uuid, u64>,
+    /// The shipment being checked, its row as JSON (none: orphaned), its rows so far.
+    current: Option<(ShipmentCheck, Option<String>, u64)>,
+    shipments: VecDeque<ShipmentRow>,
+    rows: u64,
+    scanned: u64,
 }
 
-async fn seek_shipment(
-    conn: &mut PgConnection,
-    id: Uuid,
-    buffer: &mut Vec<ShipmentRow>,
-    at: &mut usize,
-    done: &mut bool,
-) -> Result<Option<usize>> {
-    loop {
-        while *at < buffer.len() && buffer[*at].id < id {
-            *at += 1;
+impl Scanner {
+    /// Parses and checks one batch of history rows (a blocking thread's work).
+    fn check(&mut self, batch: Vec<HistoryRow>) {
+        for h in batch {
+            self.rows += 1;
+            if let Some(a) = h.actor_id {
+                *self.actors.entry(a).or_default() += 1;
+            }
+            if self
+                .current
+                .as_ref()
+                .is_none_or(|(c, _, _)| c.shipment_id() != h.shipment_id)
+            {
+                self.finish_shipment();
+                let (reference, row) = self.shipment_row(h.shipment_id);
+                self.current = Some((ShipmentCheck::new(h.shipment_id, reference), row, 0));
+            }
+            let (check, _, n) = self.current.as_mut().expect("set above");
+            *n += 1;
+            check.row(Row {
+                shipment_id: h.shipment_id,
+                version_no: h.version_no,
+                actor_id: h.actor_id,
+                timestamp: h.timestamp,
+                changes: parse(h.changes.as_deref()),
+                snapshot: h.snapshot.as_deref().map(|s| parse(Some(s))),
+            });
         }
-        if *at < buffer.len() {
-            return Ok((buffer[*at].id == id).then_some(*at));
+    }
+
+    /// Checks the shipment row of the shipment just read, and keeps its findings.
+    fn finish_shipment(&mut self) {
+        if let Some((done, row, n)) = self.current.take() {
+            let row = row.map(|text| parse(Some(&text)));
+            self.found.add(done.finish(row.as_ref(), n), self.since);
+            self.scanned += 1;
         }
-        if *done {
-            return Ok(None);
+    }
+
+    /// The reference and row (as JSON text) of shipment `id`, if it exists.
+    /// The shipments come in id order, as the history does: those before `id`
+    /// have no history (nothing to check) and are let go of.
+    fn shipment_row(&mut self, id: Uuid) -> (Option<String>, Option<String>) {
+        while self.shipments.front().is_some_and(|s| s.id < id) {
+            self.shipments.pop_front();
         }
-        *buffer = crate::db::query_as(&format!("FETCH FORWARD {BATCH} FROM waybill_integrity_shipments"))
-            .fetch_all(&mut *conn)
-            .await?;
-        *at = 0;
-        *done = buffer.len() < BATCH as usize;
+        match self.shipments.front() {
+            Some(s) if s.id == id => {
+                let s = self.shipments.pop_front().expect("just seen");
+                (s.reference, Some(s.current.unwrap_or_default()))
+            }
+            _ => (None, None),
+        }
     }
 }
 
@@ -601,9 +605,5 @@ impl Found {
                 self.kept.push(f);
             }
         }
-    }
-
-    fn total(&self) -> u64 {
-        self.total
     }
 }
