@@ -339,18 +339,13 @@ impl ShipmentCheck {
             return;
         }
         let differ = from_stored.into_iter().next().unwrap_or(from_replay);
-        let mut f = self.finding(
+        let f = self.finding(
             FindingKind::SnapshotDrift,
             vec![row.version_no],
             row.timestamp,
             vec![row.writer()],
         );
-        f.field = Some(differ.iter().map(|d| d.0.as_str()).collect::<Vec<_>>().join(", "));
-        f.values = differ
-            .into_iter()
-            .flat_map(|(k, want, got)| [Value::String(k), want, got])
-            .collect();
-        self.findings.push(f);
+        self.findings.push(with_differences(f, differ));
     }
 
     /// The shipment row against the latest state, then the findings.
@@ -389,24 +384,29 @@ impl ShipmentCheck {
                     .collect();
                 if !differ.is_empty() {
                     let last = self.previous.as_ref().map(Row::writer);
-                    let mut f = self.finding(
+                    let f = self.finding(
                         FindingKind::RowMismatch,
                         last.iter().map(|w| w.version).collect(),
                         last.as_ref().and_then(|w| w.at),
                         last.into_iter().collect(),
                     );
-                    f.field = Some(differ.iter().map(|d| d.0.as_str()).collect::<Vec<_>>().join(", "));
-                    f.values = differ
-                        .into_iter()
-                        .flat_map(|(k, latest, now)| [Value::String(k), latest, now])
-                        .collect();
-                    self.findings.push(f);
+                    self.findings.push(with_differences(f, differ));
                 }
             }
             Some(_) => {}
         }
         self.findings
     }
+}
+
+/// A finding with the fields that differ: their names, and `[field, expected, found]` per field.
+fn with_differences(mut f: Finding, differ: Vec<(String, Value, Value)>) -> Finding {
+    f.field = Some(differ.iter().map(|d| d.0.as_str()).collect::<Vec<_>>().join(", "));
+    f.values = differ
+        .into_iter()
+        .flat_map(|(k, expected, found)| [Value::String(k), expected, found])
+        .collect();
+    f
 }
 
 /// The state after a change as `create_history_entry` builds its snapshot:

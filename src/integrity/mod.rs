@@ -166,7 +166,7 @@ pub struct KindCount {
 }
 
 /// What to scan.
-#[derive(Debug, Clone, Default, serde::Deserialize, TS)]
+#[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct IntegrityRequest {
     /// One shipment (id or reference), else all.
