@@ -41,6 +41,48 @@ async fn the_cli_mirrors_the_timeline() {
     );
     assert!(err.contains("more: --before-version 8"), "{err}");
 
+    // Paging back up: the page just above a version, still newest first, as a table, JSON or CSV.
+    let (code, out, err) = run(&[
+        "timeline",
+        "SHP-T-1",
+        "--after-version",
+        "4",
+        "--limit",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page: Value = serde_json::from_str(&out).unwrap();
+    let versions: Vec<i64> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["version_no"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, vec![7, 6, 5]);
+    assert!(err.contains("more: --after-version 7"), "{err}");
+    let (code, out, _) = run(&[
+        "timeline",
+        "SHP-T-1",
+        "--after-version",
+        "4",
+        "--limit",
+        "3",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0);
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("SHP-T-1,")).collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(rows[0].contains(",7,") && rows[2].contains(",5,"), "{out}");
+    let (code, out, _) = run(&["timeline", "SHP-T-1", "--after-version", "10", "--format", "csv"]);
+    assert_eq!(code, 1, "nothing above the newest");
+    assert!(
+        out.lines().any(|l| l.starts_with("shipment_reference,")) && !out.contains("SHP-T-1,"),
+        "{out}"
+    );
+
     let (code, _, err) = run(&["timeline", "SHP-T-1", "--event-type", "teleported"]);
     assert_eq!(code, 1, "nothing matched");
     assert!(err.contains("no versions match (event type teleported)"), "{err}");

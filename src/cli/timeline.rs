@@ -273,14 +273,17 @@ pub async fn timeline(source: &Source, args: TimelineArgs) -> Result<ExitCode> {
             None => timeline::page(conn.db(), &args.shipment, &filter, before, args.limit).await?,
         };
         // A page read upwards is, as CSV, the same rows read downwards from its newest.
-        let csv = match args.after_version {
-            Some(after) => PageRange {
-                before: Some(PageStart::Version(
-                    page.entries.first().map_or(after, |e| e.version_no).saturating_add(1),
-                )),
+        let csv = match (args.after_version, page.entries.first()) {
+            (Some(_), Some(newest)) => PageRange {
+                before: Some(PageStart::Version(newest.version_no.saturating_add(1))),
                 limit: page.entries.len() as u32,
             },
-            None => PageRange {
+            // Nothing above: the header alone (no version is below version 1).
+            (Some(_), None) => PageRange {
+                before: Some(PageStart::Version(1)),
+                limit: 1,
+            },
+            (None, _) => PageRange {
                 before: before.map(PageStart::Version),
                 limit: args.limit,
             },
