@@ -90,3 +90,14 @@ test("filters apply to new versions", async () => {
   assert.ok(!v.includes(note), `the note (v${note}) is filtered out: ${v}`);
   assert.equal(v[0], raised);
 });
+
+test("an actor's view shows their new changes on top, across shipments", async () => {
+  const s = run.session;
+  await s.run(`location.hash = "#/actor/${actor}"`);
+  await s.waitFor('[data-testid="version-row"]');
+  const v = write("note_added", "from the actor view");
+  const top = await s.until("the new change on top", async () =>
+    s.run(`const r = document.querySelector('[data-testid=version-row]');
+      return r && Number(r.dataset.version) === ${v} && r.hasAttribute('data-fresh') ? r.innerText : null;`), 15_000);
+  assert.match(top, new RegExp(shipment.reference));
+});
