@@ -56,6 +56,16 @@ test("the scan finds exactly the damage done, and a finding opens the timeline t
   const rowRow = texts.findIndex((t) => t.includes(edited.reference));
   assert.match(texts[rowRow], /carrier: history says .*, row says "Nobody Freight"/);
   await s.waitFor('[data-testid="integrity-chart"] svg');
+
+  // A kind's count filters the list to that kind; a second click shows all again.
+  const kindsListed = () => s.run("return [...document.querySelectorAll('[data-testid=integrity-finding]')].map((r) => r.dataset.kind)");
+  await s.click((await s.$$('[data-testid="integrity-counts"] tr[data-kind="gap"] td'))[0]);
+  assert.deepEqual(await s.until("only the gap listed", async () => {
+    const k = await kindsListed();
+    return k.length === 1 ? k : null;
+  }), ["gap"]);
+  await s.click((await s.$$('[data-testid="integrity-counts"] tr[data-kind="gap"] td'))[0]);
+  await s.until("both listed again", async () => (await kindsListed()).length === 2);
   console.log(`screenshot: ${await run.screenshot("integrity.png")}`);
 
   // A cell, not the row: WebKitWebDriver finds no point to click on a <tr>.
@@ -80,4 +90,19 @@ test("a shipment's page checks that shipment only", async () => {
   const found = await counts(s);
   assert.equal(found.row_mismatch, 1);
   assert.equal(found.gap, 0, "the other shipment's gap is not in this scan");
+});
+
+test("Cancel stops a scan and says what it covered; a date narrows it to what changed since", async () => {
+  const s = run.session;
+  await s.run('location.hash = "#/integrity"');
+  await s.click((await s.waitFor('[data-testid="integrity-run"]'))[0]);
+  await s.click((await s.waitFor('[data-testid="integrity-cancel"]'))[0]);
+  const [verdict] = await s.waitFor('[data-testid="integrity-verdict"]', { timeout: 60_000 });
+  assert.match(await s.text(verdict), /Cancelled: what was read so far/);
+
+  const [since] = await s.$$('[data-testid="integrity-since"]');
+  await s.type(since, "2999-01-01");
+  await s.click((await s.$$('[data-testid="integrity-run"]'))[0]);
+  await s.until("the narrowed scan's verdict", async () => /changes since 2999/.test(await s.text((await s.$$('[data-testid="integrity-verdict"]'))[0])), 60_000);
+  assert.match(await s.text((await s.$$('[data-testid="integrity-verdict"]'))[0]), /No damage found in 0 rows of 0 shipments/);
 });

@@ -158,6 +158,38 @@ async fn the_simulator_writes_realistic_changes_that_leave_the_history_clean() {
     assert!(report.clean && report.findings.is_empty(), "{:#?}", report.findings);
 }
 
+#[tokio::test]
+async fn the_simulator_leaves_finished_shipments_and_the_concurrency_tests_alone() {
+    let (_, db) = common::migrated_db().await;
+    let options = waybill::seed::SeedOptions {
+        rows: 2_000,
+        seed: 5,
+        replace: false,
+    };
+    waybill::seed::seed(&db, &options, &waybill::progress::ignore)
+        .await
+        .unwrap();
+    // Every demo shipment finished; the one active shipment is a concurrency test's.
+    sqlx::query("UPDATE shipment_requests SET status = 'delivered'")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO shipment_requests (reference, title, status, origin, destination)
+         VALUES ('TEST-0000ABCD-001', $1, 'test', 'Hamburg, DE', 'Oslo, NO')",
+    )
+    .bind(waybill::concurrency::TEST_TITLE)
+    .execute(&db)
+    .await
+    .unwrap();
+    // Were anything written, the first write stops it (and the error below is missing).
+    let cancel = CancellationToken::new();
+    let e = waybill::sandbox::simulate::simulate(&db, 6000, &|_| cancel.cancel(), &cancel)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("no active shipments"), "{e}");
+}
+
 #[test]
 fn the_simulator_writes_only_to_the_sandbox() {
     let home = common::home();

@@ -6,6 +6,16 @@ mod common;
 use common::timeline::fixture;
 use serde_json::{json, Value};
 
+/// The versions of a JSON page, in its order.
+fn versions_of(page: &Value) -> Vec<i64> {
+    page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["version_no"].as_i64().unwrap())
+        .collect()
+}
+
 /// The CLI on the same fixture: what scripts rely on (exit codes, JSON, one-line errors).
 #[tokio::test]
 async fn the_cli_mirrors_the_timeline() {
@@ -25,12 +35,7 @@ async fn the_cli_mirrors_the_timeline() {
     ]);
     assert_eq!(code, 0);
     let page: Value = serde_json::from_str(&out).unwrap();
-    let versions: Vec<i64> = page["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["version_no"].as_i64().unwrap())
-        .collect();
+    let versions = versions_of(&page);
     assert_eq!(versions, vec![10, 4]);
 
     let (code, out, err) = run(&["timeline", "SHP-T-1", "--limit", "3", "--utc"]);
@@ -54,12 +59,7 @@ async fn the_cli_mirrors_the_timeline() {
     ]);
     assert_eq!(code, 0, "{err}");
     let page: Value = serde_json::from_str(&out).unwrap();
-    let versions: Vec<i64> = page["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["version_no"].as_i64().unwrap())
-        .collect();
+    let versions = versions_of(&page);
     assert_eq!(versions, vec![7, 6, 5]);
     assert!(err.contains("more: --after-version 7"), "{err}");
     let (code, out, _) = run(&[

@@ -332,16 +332,13 @@ async fn scan_in(
     // checks one batch, this task fetches the next (the server produces it,
     // sqlx decodes it). The shipments a batch needs are fetched before it is
     // handed over, so the checks themselves never wait on the database.
-    let mut batch = fetch_history(conn).await?;
+    let mut batch: Vec<HistoryRow> = fetch(conn, "waybill_integrity_history").await?;
     loop {
         let last = batch.len() < BATCH as usize;
         if let Some(h) = batch.last() {
             let upto = h.shipment_id;
             while !shipments_done && scanner.shipments.back().is_none_or(|s| s.id < upto) {
-                let more: Vec<ShipmentRow> =
-                    crate::db::query_as(&format!("FETCH FORWARD {BATCH} FROM waybill_integrity_shipments"))
-                        .fetch_all(&mut *conn)
-                        .await?;
+                let more: Vec<ShipmentRow> = fetch(conn, "waybill_integrity_shipments").await?;
                 shipments_done = more.len() < BATCH as usize;
                 scanner.shipments.extend(more);
             }
@@ -350,7 +347,11 @@ async fn scan_in(
             scanner.check(batch);
             scanner
         });
-        let next = if last { None } else { Some(fetch_history(conn).await) };
+        let next = if last {
+            None
+        } else {
+            Some(fetch(conn, "waybill_integrity_history").await)
+        };
         scanner = checking.await.map_err(Error::internal)?;
         progress(ScanProgress {
             rows: scanner.rows,
@@ -447,11 +448,14 @@ fn parse(text: Option<&str>) -> Value {
     text.and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null)
 }
 
-async fn fetch_history(conn: &mut PgConnection) -> Result<Vec<HistoryRow>> {
-    crate::db::query_as(&format!("FETCH FORWARD {BATCH} FROM waybill_integrity_history"))
+/// The next batch of one of the scan's cursors.
+async fn fetch<T>(conn: &mut PgConnection, cursor: &str) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    Ok(crate::db::query_as(&format!("FETCH FORWARD {BATCH} FROM {cursor}"))
         .fetch_all(&mut *conn)
-        .await
-        .map_err(Into::into)
+        .await?)
 }
 
 /// The scan's state between batches: the shipment being checked, the

@@ -44,12 +44,14 @@ pub async fn simulate(
         .into_iter()
         .map(|(id,)| id)
         .collect();
-    // Active shipments (not delivered or cancelled, not the concurrency test's).
+    // Active shipments: not delivered or cancelled, and not the concurrency
+    // test's (recognised by its label, as everywhere else).
     let shipments: Vec<(Uuid, String)> = crate::db::query_as(
         "SELECT id, reference FROM shipment_requests
-          WHERE status NOT IN ('delivered', 'cancelled') AND reference NOT LIKE 'WAYBILL-TEST-%'
+          WHERE status NOT IN ('delivered', 'cancelled') AND title IS DISTINCT FROM $1
           ORDER BY updated_at DESC LIMIT 200",
     )
+    .bind(crate::concurrency::TEST_TITLE)
     .fetch_all(db)
     .await?;
     if actors.is_empty() || shipments.is_empty() {
