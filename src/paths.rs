@@ -54,3 +54,47 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         .write_all(bytes)
         .map_err(Error::io(format!("writing {}", path.display())))
 }
+
+/// Gives the complete file `partial` its name in `dir`: `{stem}.{ext}`, or
+/// `{stem} (2).{ext}`, `(3)`… when taken. A hard link fails if the name is
+/// taken (a rename would replace it): the first free name wins, even against
+/// another save racing for it. `partial` is gone afterwards, whatever happens.
+pub fn publish_unique(partial: &Path, dir: &Path, stem: &str, ext: &str) -> Result<PathBuf> {
+    for n in 1u32.. {
+        let name = if n == 1 {
+            format!("{stem}.{ext}")
+        } else {
+            format!("{stem} ({n}).{ext}")
+        };
+        let path = dir.join(name);
+        match std::fs::hard_link(partial, &path) {
+            Ok(()) => {
+                std::fs::remove_file(partial).ok();
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                std::fs::remove_file(partial).ok();
+                return Err(Error::io(format!("saving {}", path.display()))(e));
+            }
+        }
+    }
+    unreachable!("some name is free")
+}
+
+/// Text fit for a file name: letters, digits and a few marks, nothing a file
+/// system or a shell minds; at most 120 characters.
+pub fn file_name_safe(text: &str) -> String {
+    let safe: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || " -_+.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(120)
+        .collect();
+    safe.trim().to_string()
+}

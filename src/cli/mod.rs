@@ -16,6 +16,7 @@ mod follow;
 mod indexes;
 mod integrity;
 mod output;
+mod overview;
 mod profile;
 mod render;
 mod simulate;
@@ -133,6 +134,9 @@ enum Command {
     Actor(timeline::ActorArgs),
     /// Changes per day by event type, for a shipment or an actor (table, JSON or a plot).
     Activity(timeline::ActivityArgs),
+    /// The whole operation over a time range: changes per day by event type, the most active
+    /// people and shipments, exceptions (still open), time in each status; --html writes a report.
+    Overview(overview::OverviewArgs),
     /// Stream a filtered timeline as CSV or JSON, with its filters and time zone written in.
     Export(timeline::ExportArgs),
     /// Verify the expected indexes (exit 0 all present, 1 some missing); --apply, --advise, --sql.
@@ -209,6 +213,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Actor(args) => timeline::actor(&source, args).await,
         Command::Activity(args) => timeline::activity(&source, args).await,
         Command::Export(args) => timeline::export(&source, args).await,
+        Command::Overview(args) => overview::run(&source, args).await,
         Command::FieldHistory(args) => timeline::field_history(&source, args).await,
         Command::Indexes(args) => indexes::indexes(&source, args).await,
         Command::Integrity(args) => integrity::run(&source, args).await,
@@ -233,6 +238,7 @@ async fn run_simple(source: Source, command: Command) -> Result<()> {
         | Command::Actor(_)
         | Command::Activity(_)
         | Command::Export(_)
+        | Command::Overview(_)
         | Command::FieldHistory(_)
         | Command::Indexes(_)
         | Command::Integrity(_)

@@ -39,7 +39,7 @@ pub struct ZoneArgs {
 }
 
 impl ZoneArgs {
-    fn name(&self) -> String {
+    pub(super) fn name(&self) -> String {
         match (&self.tz, self.utc) {
             (_, true) => "UTC".into(),
             (Some(tz), _) => tz.clone(),

@@ -4,6 +4,7 @@
 
 mod activity;
 mod concurrency;
+mod overview;
 
 pub use activity::{event_color_hex, ActivityLayout};
 
@@ -32,10 +33,12 @@ pub enum Plot<'a> {
     Compare(&'a RunReport, &'a RunReport, chrono_tz::Tz),
     /// Changes per day by event type, for a shipment or an actor.
     Activity(&'a Activity),
+    /// The overview's time in each status (median and 90th percentile).
+    StatusTimes(&'a crate::overview::Overview),
 }
 
 impl Plot<'_> {
-    /// A short name for files: `latency`, `distribution`, `waterfall`, `compare`.
+    /// A short name for files: `latency`, `distribution`, `waterfall`, `compare`…
     pub fn name(&self) -> &'static str {
         match self {
             Plot::Latency(_) => "latency",
@@ -43,6 +46,7 @@ impl Plot<'_> {
             Plot::Waterfall(_) => "waterfall",
             Plot::Compare(..) => "compare",
             Plot::Activity(_) => "activity",
+            Plot::StatusTimes(_) => "status-times",
         }
     }
 
@@ -53,6 +57,7 @@ impl Plot<'_> {
             Plot::Waterfall(r) => concurrency::waterfall(root, r),
             Plot::Compare(a, b, tz) => concurrency::compare(root, a, b, tz),
             Plot::Activity(a) => activity::activity(root, a).map(|_| ()),
+            Plot::StatusTimes(o) => overview::status_times(root, o),
         };
         drawn
             .and_then(|()| root.present())

@@ -73,7 +73,7 @@ impl Period {
     }
 
     /// PostgreSQL's `date_trunc` unit.
-    fn unit(self) -> &'static str {
+    pub(crate) fn unit(self) -> &'static str {
         match self {
             Period::Day => "day",
             Period::Week => "week",
@@ -240,6 +240,19 @@ async fn load(tx: &mut PgConnection, scope: &Scope, filter: &TimelineFilter, tz:
 /// Bars from `(day since 2000, type, count)` rows in day order; a day inside
 /// a longer period counts in the period that holds it.
 pub(crate) fn tabulate(subject: String, tz: &str, period: Period, rows: Vec<(i32, String, i64)>) -> Activity {
+    tabulate_between(subject, tz, period, rows, None)
+}
+
+/// As `tabulate`, with bars at least from the period starting `bounds.0` to
+/// the one starting `bounds.1` (days since 2000): a chart of a time range
+/// shows its quiet ends too.
+pub(crate) fn tabulate_between(
+    subject: String,
+    tz: &str,
+    period: Period,
+    rows: Vec<(i32, String, i64)>,
+    bounds: Option<(i64, i64)>,
+) -> Activity {
     let mut totals: Vec<(String, i64)> = Vec::new();
     for (_, t, n) in &rows {
         match totals.iter_mut().find(|(name, _)| name == t) {
@@ -250,10 +263,16 @@ pub(crate) fn tabulate(subject: String, tz: &str, period: Period, rows: Vec<(i32
     totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let event_types: Vec<String> = totals.iter().map(|t| t.0.clone()).collect();
     let mut bars: Vec<(i64, ActivityBar)> = Vec::new();
-    if let (Some(first), Some(last)) = (
-        rows.first().map(|r| i64::from(r.0)),
-        rows.last().map(|r| i64::from(r.0)),
-    ) {
+    let first = rows.first().map(|r| i64::from(r.0));
+    let last = rows.last().map(|r| i64::from(r.0));
+    let (first, last) = match bounds {
+        Some((from, to)) => (
+            Some(first.map_or(from, |f| f.min(from))),
+            Some(last.map_or(to, |l| l.max(to))),
+        ),
+        None => (first, last),
+    };
+    if let (Some(first), Some(last)) = (first, last) {
         let mut start = first;
         // Bounded by the period's choice; the cap guards the arithmetic.
         while start <= last && bars.len() <= 2 * MAX_BARS as usize {

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::IpcError;
 
 /// Extensions of what Waybill saves there.
-const SAVED: [&str; 5] = ["csv", "json", "png", "svg", "xml"];
+const SAVED: [&str; 6] = ["csv", "html", "json", "png", "svg", "xml"];
 
 /// `path`, if it is a file Waybill could have saved in `dir`.
 pub fn saved_file(dir: &Path, path: &str) -> Result<PathBuf, IpcError> {

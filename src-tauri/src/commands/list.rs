@@ -48,4 +48,6 @@ commands! {
     health::slow_assignments,
     integrity::run_integrity,
     integrity::cancel_integrity,
+    overview::load_overview,
+    overview::save_overview_report,
 }

@@ -8,6 +8,7 @@ pub mod files;
 pub mod health;
 pub mod integrity;
 pub mod links;
+pub mod overview;
 pub mod shipments;
 pub mod timeline;
 

@@ -35,32 +35,11 @@ pub async fn export_to_dir(
     let stem = file_stem(db, request).await?;
     let partial = dir.join(format!(".{stem}.{}.partial", uuid::Uuid::new_v4().simple()));
     let rows = write_partial(db, request, &partial, progress).await?;
-    let ext = request.format.extension();
-    // A hard link fails if the name is taken (a rename would replace it): the
-    // first free name wins, even against another export racing for it.
-    for n in 1u32.. {
-        let name = if n == 1 {
-            format!("{stem}.{ext}")
-        } else {
-            format!("{stem} ({n}).{ext}")
-        };
-        let path = dir.join(name);
-        match std::fs::hard_link(&partial, &path) {
-            Ok(()) => {
-                std::fs::remove_file(&partial).ok();
-                return Ok(ExportedFile {
-                    path: path.display().to_string(),
-                    rows,
-                });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                std::fs::remove_file(&partial).ok();
-                return Err(Error::io(format!("saving {}", path.display()))(e));
-            }
-        }
-    }
-    unreachable!("some name is free")
+    let path = crate::paths::publish_unique(&partial, dir, &stem, request.format.extension())?;
+    Ok(ExportedFile {
+        path: path.display().to_string(),
+        rows,
+    })
 }
 
 /// What the file is about, fit for a file name.
@@ -97,20 +76,7 @@ async fn file_stem(db: &Db, request: &ExportRequest) -> Result<String> {
         parts.push(format!("until {}", until.format("%Y-%m-%d")));
     }
     parts.push(Utc::now().format("%Y-%m-%d %H%M").to_string());
-    let text = parts.join(" ");
-    // Letters, digits and a few marks; nothing a file system or a shell minds.
-    let safe: String = text
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || " -_+.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(120)
-        .collect();
-    Ok(safe.trim().to_string())
+    Ok(crate::paths::file_name_safe(&parts.join(" ")))
 }
 
 /// Exports into the file `path` (see the module comment).

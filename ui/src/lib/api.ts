@@ -31,6 +31,9 @@ export type { FunctionCheck } from "./bindings/FunctionCheck";
 export type { IndexHealth } from "./bindings/IndexHealth";
 export type { IntegrityView } from "./bindings/IntegrityView";
 export type { IpcError } from "./bindings/IpcError";
+export type { Overview } from "./bindings/Overview";
+export type { OverviewRange } from "./bindings/OverviewRange";
+export type { OverviewView } from "./bindings/OverviewView";
 export type { ParamInfo } from "./bindings/ParamInfo";
 export type { ParamKey } from "./bindings/ParamKey";
 export type { Params } from "./bindings/Params";
@@ -64,6 +67,7 @@ export type { TlsMode } from "./bindings/TlsMode";
 export type { VersionDetail } from "./bindings/VersionDetail";
 export type { WriteTarget } from "./bindings/WriteTarget";
 export type { JsonValue } from "./bindings/serde_json/JsonValue";
+export type { SavedReport } from "./bindings/SavedReport";
 
 /** SVG text as an image source (the CSP allows data: images, not inline markup). */
 export function svgSource(svg: string): string {

@@ -1,7 +1,7 @@
 // The window's place lives in the URL hash, so Back/Forward work and a view can
 // be reopened: `#/?q=text&status=…` (the list, see shipments.ts), `#/shipment/<id>?…` (its timeline, with
 // filters, tab and open version), `#/actor/<id>?…`, `#/concurrency`, `#/health`,
-// `#/integrity[?shipment=<id or reference>]` and `#/connections`.
+// `#/integrity[?shipment=<id or reference>]`, `#/overview` and `#/connections`.
 
 import { formatList, parseList, type ListView } from "./shipments";
 import { defaultView, formatView, parseView, type TimelineView } from "./timeline";
@@ -12,6 +12,7 @@ export type Route =
   | { name: "actor"; id: string; view: TimelineView }
   | { name: "concurrency" }
   | { name: "health" }
+  | { name: "overview" }
   | { name: "integrity"; shipment: string | null }
   | { name: "connections" };
 
@@ -29,8 +30,8 @@ export function parseRoute(hash: string): Route {
   if (pathname === "/integrity") {
     return { name: "integrity", shipment: new URLSearchParams(query).get("shipment") || null };
   }
-  if (pathname === "/health" || pathname === "/connections") {
-    return { name: pathname.slice(1) as "health" | "connections" };
+  if (pathname === "/health" || pathname === "/connections" || pathname === "/overview") {
+    return { name: pathname.slice(1) as "health" | "connections" | "overview" };
   }
   return { name: "list", list: parseList(query) };
 }
@@ -40,7 +41,7 @@ export function formatRoute(route: Route): string {
     const query = formatView(route.view);
     return `#/${route.name}/${encodeURIComponent(route.id)}${query ? `?${query}` : ""}`;
   }
-  if (route.name === "concurrency" || route.name === "health" || route.name === "connections") {
+  if (route.name === "concurrency" || route.name === "health" || route.name === "connections" || route.name === "overview") {
     return `#/${route.name}`;
   }
   if (route.name === "integrity") {

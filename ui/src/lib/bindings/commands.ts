@@ -22,6 +22,8 @@ import type { FunctionCheck } from "./FunctionCheck";
 import type { IndexHealth } from "./IndexHealth";
 import type { IntegrityRequest } from "./IntegrityRequest";
 import type { IntegrityView } from "./IntegrityView";
+import type { OverviewRequest } from "./OverviewRequest";
+import type { OverviewView } from "./OverviewView";
 import type { PlanCheck } from "./PlanCheck";
 import type { Profile } from "./Profile";
 import type { ProfileCheck } from "./ProfileCheck";
@@ -35,6 +37,7 @@ import type { RunSummary } from "./RunSummary";
 import type { RunView } from "./RunView";
 import type { SaveOutcome } from "./SaveOutcome";
 import type { SaveProfile } from "./SaveProfile";
+import type { SavedReport } from "./SavedReport";
 import type { ScanProgress } from "./ScanProgress";
 import type { ScenarioInfo } from "./ScenarioInfo";
 import type { Scope } from "./Scope";
@@ -256,4 +259,14 @@ export function runIntegrity(request: IntegrityRequest, onProgress: (message: Sc
 
 export function cancelIntegrity(): Promise<boolean> {
   return call("cancel_integrity");
+}
+
+/** The managers' overview of a time range, with its charts. */
+export function loadOverview(request: OverviewRequest): Promise<OverviewView> {
+  return call("load_overview", { request });
+}
+
+/** Reads the overview of `request` and saves it as an HTML report with a PNG of each chart into the Downloads folder (chosen here, never by the window). */
+export function saveOverviewReport(request: OverviewRequest): Promise<SavedReport> {
+  return call("save_overview_report", { request });
 }
