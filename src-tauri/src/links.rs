@@ -31,7 +31,8 @@ pub fn route(url: &Url) -> Option<String> {
     match (view, key.is_empty()) {
         ("shipment" | "actor", false) if !key.contains('/') => Some(format!("#/{view}/{key}{query}")),
         ("shipments", true) => Some(format!("#/{query}")),
-        ("concurrency" | "health" | "connections", true) => Some(format!("#/{view}")),
+        ("concurrency" | "health" | "connections" | "overview", true) => Some(format!("#/{view}")),
+        ("integrity", true) => Some(format!("#/integrity{query}")),
         _ => None,
     }
 }
@@ -98,6 +99,11 @@ mod tests {
         );
         assert_eq!(r("waybill://shipments?q=Valencia").as_deref(), Some("#/?q=Valencia"));
         assert_eq!(r("waybill://health").as_deref(), Some("#/health"));
+        assert_eq!(r("waybill://overview").as_deref(), Some("#/overview"));
+        assert_eq!(
+            r("waybill://integrity?shipment=SHP-2026-000001").as_deref(),
+            Some("#/integrity?shipment=SHP-2026-000001")
+        );
         // Markup in a search arrives as percent-encoded text, never as markup.
         assert_eq!(
             r("waybill://shipment/x?q=<script>").as_deref(),

@@ -53,6 +53,8 @@ describe("routes", () => {
     expect(formatRoute({ name: "concurrency" })).toBe("#/concurrency");
     expect(parseRoute("#/health")).toEqual({ name: "health" });
     expect(formatRoute({ name: "health" })).toBe("#/health");
+    expect(parseRoute("#/overview")).toEqual({ name: "overview" });
+    expect(formatRoute({ name: "overview" })).toBe("#/overview");
     expect(parseRoute("#/integrity")).toEqual({ name: "integrity", shipment: null });
     const one = { name: "integrity", shipment: "SHP 1/2" } as const;
     expect(parseRoute(formatRoute(one))).toEqual(one);
