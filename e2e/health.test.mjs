@@ -1,20 +1,22 @@
 // The Database health screen on the real app: every expected index present on
 // a fresh sandbox; drop one behind the app's back, and Apply (after a
 // confirmation naming the database) brings it back; the advisor's plan check,
-// the app's query plans, and the function probe.
+// the app's query plans, and the function probe; production monitoring shows
+// the sandbox's assignment times and a real lock wait on a shipment.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cli, startApp } from "./harness.mjs";
 
 let run;
 let psql;
+let url;
 before(async () => {
   run = await startApp();
   await run.session.waitFor('[data-testid="shipment-row"]', { timeout: 120_000 });
   const env = { ...process.env, XDG_DATA_HOME: run.dataHome };
-  const url = execFileSync(cli, ["sandbox", "url"], { env }).toString().trim();
+  url = execFileSync(cli, ["sandbox", "url"], { env }).toString().trim();
   psql = (sql) => execFileSync("psql", [url, "-qAtc", sql]).toString();
 });
 after(async () => {
@@ -73,4 +75,33 @@ test("the advisor's plan check, the app's query plans and the function probe", a
   assert.match(await s.text(verdict), /✓ .*serializes: the second call waited/);
   await s.run("document.querySelector('[data-testid=probe-verdict]').scrollIntoView({ block: 'center' })");
   console.log(`screenshot: ${await run.screenshot("health.png")}`);
+});
+
+test("production monitoring shows who holds a locked shipment and who waits", async () => {
+  const s = run.session;
+  const [id, reference] = psql("SELECT id, reference FROM shipment_requests ORDER BY reference LIMIT 1").trim().split("|");
+  // A session holds the shipment's row (and sleeps); a writer saving a change to it waits.
+  const holder = spawn("psql", [url, "-qAtc", `BEGIN; SELECT 1 FROM shipment_requests WHERE id = '${id}' FOR UPDATE; SELECT pg_sleep(60);`],
+    { env: { ...process.env, PGAPPNAME: "stuck-editor" }, stdio: "ignore" });
+  await new Promise((r) => setTimeout(r, 500));
+  const writer = spawn("psql", [url, "-qAtc", `SELECT create_history_entry('${id}', 'note_added', NULL, '{}'::jsonb, 'waited')`],
+    { env: { ...process.env, PGAPPNAME: "saving-writer" }, stdio: "ignore" });
+  const written = new Promise((r) => writer.on("exit", r));
+  try {
+    await s.run("location.hash = '#/health'");
+    const [wait] = await s.waitFor('[data-testid="monitor-wait"]', { timeout: 30_000 });
+    const text = await s.text(wait);
+    assert.match(text, new RegExp(`${reference} is locked by pid \\d+ \\(stuck-editor`));
+    assert.match(text, /1 waiting/);
+    assert.match(text, /saving-writer/);
+    assert.equal((await s.$$('[data-testid="monitor-assignment"] tbody tr')).length, 2, "the sandbox has both statistics sources");
+    await s.run("document.querySelector('[data-testid=monitor-wait]').scrollIntoView({ block: 'center' })");
+    console.log(`screenshot: ${await run.screenshot("monitor.png")}`);
+  } finally {
+    psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'stuck-editor'");
+    await written;
+    holder.kill();
+  }
+  // Once the holder is gone the writer saves, and the wait disappears.
+  await s.waitFor('[data-testid="monitor-no-waits"]', { timeout: 30_000 });
 });

@@ -11,6 +11,7 @@ pub mod indexes;
 pub mod integrity;
 pub mod logging;
 pub mod moment;
+pub mod monitor;
 pub mod overview;
 pub mod paths;
 pub mod plots;

@@ -15,6 +15,7 @@ mod connect;
 mod follow;
 mod indexes;
 mod integrity;
+mod monitor;
 mod output;
 mod overview;
 mod profile;
@@ -146,6 +147,9 @@ enum Command {
     /// Audit the audit trail: duplicates, gaps, time order, snapshot drift, lost updates,
     /// rows that disagree with their history (exit 0 clean, 1 findings, 2 bad input).
     Integrity(integrity::IntegrityArgs),
+    /// Production monitoring from the server's statistics: version assignment times (100 ms line),
+    /// the slowest statements on the history tables, and who waits for a locked shipment.
+    Monitor(monitor::MonitorArgs),
     /// Show create_history_entry's source and prove it serializes (a rolled-back probe; exit 1 if not).
     CheckFunction(indexes::CheckFunctionArgs),
     /// Version assignments over a threshold, from the saved concurrency runs.
@@ -214,6 +218,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Activity(args) => timeline::activity(&source, args).await,
         Command::Export(args) => timeline::export(&source, args).await,
         Command::Overview(args) => overview::run(&source, args).await,
+        Command::Monitor(args) => monitor::run(&source, args).await,
         Command::FieldHistory(args) => timeline::field_history(&source, args).await,
         Command::Indexes(args) => indexes::indexes(&source, args).await,
         Command::Integrity(args) => integrity::run(&source, args).await,
@@ -239,6 +244,7 @@ async fn run_simple(source: Source, command: Command) -> Result<()> {
         | Command::Activity(_)
         | Command::Export(_)
         | Command::Overview(_)
+        | Command::Monitor(_)
         | Command::FieldHistory(_)
         | Command::Indexes(_)
         | Command::Integrity(_)

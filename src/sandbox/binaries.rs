@@ -21,6 +21,15 @@ impl ServerBinaries {
         self.bindir.join(name)
     }
 
+    /// Whether the server can load the extension library `name` (it sits in
+    /// `lib/` beside `bin/` in Debian's and PGDG's layouts). A preload of a
+    /// missing library would stop the server from starting.
+    pub fn has_library(&self, name: &str) -> bool {
+        self.bindir
+            .parent()
+            .is_some_and(|dir| dir.join("lib").join(format!("{name}.so")).is_file())
+    }
+
     /// Finds the server programs; `wanted_major` (from an existing cluster's
     /// PG_VERSION) is preferred, since a cluster only runs under its own major version.
     pub fn find(wanted_major: Option<&str>) -> Result<ServerBinaries> {

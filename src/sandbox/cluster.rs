@@ -33,8 +33,20 @@ fn conf_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-pub fn write_settings(account: &ServerAccount, data: &Path, port: u16, socket_dir: &Path) -> Result<()> {
-    let text = format!(
+/// The settings a DBA would make for `waybill monitor` (see the README): the
+/// sandbox has them whenever its server has pg_stat_statements, so production
+/// monitoring has something to show out of the box.
+const MONITORING: &str = "shared_preload_libraries = 'pg_stat_statements'\n\
+                          track_functions = 'pl'\n";
+
+pub fn write_settings(
+    account: &ServerAccount,
+    data: &Path,
+    port: u16,
+    socket_dir: &Path,
+    monitoring: bool,
+) -> Result<()> {
+    let mut text = format!(
         "# Written by Waybill before each start of the sandbox; edits are overwritten.\n\
          port = {port}\n\
          listen_addresses = '127.0.0.1'\n\
@@ -44,6 +56,9 @@ pub fn write_settings(account: &ServerAccount, data: &Path, port: u16, socket_di
          logging_collector = off\n",
         socket = conf_quote(&socket_dir.to_string_lossy()),
     );
+    if monitoring {
+        text.push_str(MONITORING);
+    }
     account.write(&data.join(SETTINGS_FILE), &text)
 }
 
@@ -162,7 +177,7 @@ mod tests {
     #[test]
     fn reads_the_configured_port_back() {
         let dir = tempfile::tempdir().unwrap();
-        write_settings(&ServerAccount::Current, dir.path(), 6543, Path::new("/tmp/x")).unwrap();
+        write_settings(&ServerAccount::Current, dir.path(), 6543, Path::new("/tmp/x"), true).unwrap();
         assert_eq!(configured_port(dir.path()), Some(6543));
     }
 }

@@ -169,7 +169,13 @@ impl Sandbox {
                 Some(p) if cluster::port_is_free(p) => p,
                 _ => cluster::free_port()?,
             };
-            cluster::write_settings(&account, &data, port, &self.socket_dir())?;
+            cluster::write_settings(
+                &account,
+                &data,
+                port,
+                &self.socket_dir(),
+                bins.has_library("pg_stat_statements"),
+            )?;
             let out = self.pg_ctl(
                 &bins,
                 &account,
@@ -194,7 +200,13 @@ impl Sandbox {
             if !last_reason.contains("could not bind") && !last_reason.contains("already in use") {
                 break;
             }
-            cluster::write_settings(&account, &data, cluster::free_port()?, &self.socket_dir())?;
+            cluster::write_settings(
+                &account,
+                &data,
+                cluster::free_port()?,
+                &self.socket_dir(),
+                bins.has_library("pg_stat_statements"),
+            )?;
         }
         Err(Error::SandboxStart {
             reason: last_reason,

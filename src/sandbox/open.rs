@@ -74,6 +74,7 @@ async fn prepare(info: &SandboxInfo, seed_demo: bool, progress: ProgressFn<'_>) 
     let db = db::connect(Sandbox::connect_options(info, SANDBOX_DATABASE), 16).await?;
     progress(Progress::step("Applying the schema"));
     schema::migrate(&db).await?;
+    enable_monitoring(&db).await;
     if seed_demo && seed::is_empty(&db).await? {
         // Another process may be seeding right now; seed() serializes on a lock
         // and reports NotEmpty to the one that comes second.
@@ -83,4 +84,22 @@ async fn prepare(info: &SandboxInfo, seed_demo: bool, progress: ProgressFn<'_>) 
         }
     }
     Ok(db)
+}
+
+/// Creates pg_stat_statements in the sandbox's database when its server
+/// preloads it (see `cluster::write_settings`), so `waybill monitor` shows the
+/// sandbox's statements. Monitoring is a nicety: the sandbox opens without it.
+async fn enable_monitoring(db: &crate::db::Db) {
+    let created = crate::db::query(
+        "DO $$ BEGIN
+           IF current_setting('shared_preload_libraries') ~ 'pg_stat_statements' THEN
+             CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+           END IF;
+         END $$",
+    )
+    .execute(db)
+    .await;
+    if let Err(e) = created {
+        tracing::warn!("pg_stat_statements could not be created in the sandbox: {e}");
+    }
 }

@@ -97,3 +97,10 @@ pub async fn slow_assignments(
         limit as usize,
     )?)
 }
+
+/// Production monitoring: assignment times, slow statements and lock waits,
+/// from the server's statistics (read-only).
+#[command]
+pub async fn monitor(state: State<'_, AppState>) -> Result<waybill::monitor::MonitorReport, IpcError> {
+    Ok(waybill::monitor::monitor(&state.db()?).await?)
+}

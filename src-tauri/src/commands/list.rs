@@ -46,6 +46,7 @@ commands! {
     health::explain_queries,
     health::check_function,
     health::slow_assignments,
+    health::monitor,
     integrity::run_integrity,
     integrity::cancel_integrity,
     overview::load_overview,

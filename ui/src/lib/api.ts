@@ -31,6 +31,7 @@ export type { FunctionCheck } from "./bindings/FunctionCheck";
 export type { IndexHealth } from "./bindings/IndexHealth";
 export type { IntegrityView } from "./bindings/IntegrityView";
 export type { IpcError } from "./bindings/IpcError";
+export type { MonitorReport } from "./bindings/MonitorReport";
 export type { Overview } from "./bindings/Overview";
 export type { OverviewRange } from "./bindings/OverviewRange";
 export type { OverviewView } from "./bindings/OverviewView";

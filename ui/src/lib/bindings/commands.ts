@@ -22,6 +22,7 @@ import type { FunctionCheck } from "./FunctionCheck";
 import type { IndexHealth } from "./IndexHealth";
 import type { IntegrityRequest } from "./IntegrityRequest";
 import type { IntegrityView } from "./IntegrityView";
+import type { MonitorReport } from "./MonitorReport";
 import type { OverviewRequest } from "./OverviewRequest";
 import type { OverviewView } from "./OverviewView";
 import type { PlanCheck } from "./PlanCheck";
@@ -250,6 +251,11 @@ export function checkFunction(shipment: string | null): Promise<FunctionCheck> {
 
 export function slowAssignments(thresholdMs: number, offset: number, limit: number): Promise<SlowReport> {
   return call("slow_assignments", { thresholdMs, offset, limit });
+}
+
+/** Production monitoring: assignment times, slow statements and lock waits, from the server's statistics (read-only). */
+export function monitor(): Promise<MonitorReport> {
+  return call("monitor");
 }
 
 /** Scans the history (read-only), streaming rows scanned; `cancel_integrity` stops it. */
