@@ -109,7 +109,7 @@ pub(super) async fn waits(conn: &mut PgConnection) -> Result<Vec<LockWait>> {
     let rows = shipment_rows(conn, &pids).await?;
 
     let mut groups: Vec<LockWait> = Vec::new();
-    for (&pid, _) in &blockers {
+    for &pid in blockers.keys() {
         let holder_pid = head(pid);
         let (Some(waiter), Some(holder)) = (sessions.get(&pid), sessions.get(&holder_pid)) else {
             continue; // Gone between the two reads.

@@ -102,9 +102,9 @@ pub fn html(o: &Overview) -> Result<String> {
         tz = esc(&o.time_zone),
         made = esc(&minutes(&o.made_at)),
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<section class=\"figures\">{}{}{}{}{}</section>\n",
+        "<section class=\"figures\">{}{}{}{}{}</section>",
         figure("changes", o.changes),
         figure("shipments changed", o.shipments_changed),
         figure("people and integrations", o.actors_active),
@@ -117,7 +117,7 @@ pub fn html(o: &Overview) -> Result<String> {
              Database health in Waybill offers one.</p>\n",
         );
     }
-    let _ = write!(h, "<section><h2>Changes by event type</h2>{activity}</section>\n");
+    let _ = writeln!(h, "<section><h2>Changes by event type</h2>{activity}</section>");
 
     h.push_str("<section><h2>Time in each status</h2>");
     if let Some(svg) = status {

@@ -60,12 +60,20 @@ pub async fn simulate(
             "the sandbox has no active shipments or actors to simulate: `waybill seed --replace` fills it",
         ));
     }
+    let mut shipments = shipments;
     let mut rng = ChaCha8Rng::from_os_rng();
     let pause = Duration::from_millis(60_000 / u64::from(per_minute));
     let mut written = 0;
     while !cancel.is_cancelled() {
-        let (id, reference) = shipments.choose(&mut rng).expect("not empty").clone();
-        let change = crate::db::write_once(write_one(db, id, reference, &actors, &mut rng)).await?;
+        let Some((id, reference)) = shipments.choose(&mut rng).cloned() else {
+            // Every one of them has been delivered since the start.
+            break;
+        };
+        let Some(change) = crate::db::write_once(write_one(db, id, reference, &actors, &mut rng)).await? else {
+            // Delivered (by this simulator) or cancelled: it changes no more.
+            shipments.retain(|s| s.0 != id);
+            continue;
+        };
         written += 1;
         on_write(&change);
         tokio::select! {
@@ -76,7 +84,14 @@ pub async fn simulate(
     Ok(written)
 }
 
-async fn write_one(db: &Db, id: Uuid, reference: String, actors: &[Uuid], rng: &mut ChaCha8Rng) -> Result<Written> {
+/// Writes the shipment's next change; None (nothing written) once it is finished.
+async fn write_one(
+    db: &Db,
+    id: Uuid,
+    reference: String,
+    actors: &[Uuid],
+    rng: &mut ChaCha8Rng,
+) -> Result<Option<Written>> {
     let mut tx = crate::db::begin_write(db).await?;
     let latest: Option<(Option<Value>,)> = crate::db::query_as(
         "SELECT snapshot FROM shipment_history WHERE shipment_id = $1 ORDER BY version_no DESC LIMIT 1",
@@ -89,7 +104,9 @@ async fn write_one(db: &Db, id: Uuid, reference: String, actors: &[Uuid], rng: &
         _ => Map::new(),
     };
     let mut generator = HistoryGenerator::resume(rng, actors, state);
-    let (event_type, description, changes, actor, after) = generator.next_change();
+    let Some((event_type, description, changes, actor, after)) = generator.next_change(chrono::Utc::now()) else {
+        return Ok(None);
+    };
     let text = |field: &str| after.get(field).and_then(Value::as_str).map(str::to_string);
     let (version,): (i32,) = crate::db::query_as("SELECT version_no FROM create_history_entry($1, $2, $3, $4, $5)")
         .bind(id)
@@ -103,7 +120,7 @@ async fn write_one(db: &Db, id: Uuid, reference: String, actors: &[Uuid], rng: &
     crate::db::query(
         "UPDATE shipment_requests
             SET status = COALESCE($2, status), destination = COALESCE($3, destination),
-                carrier = $4, eta = $5::timestamptz, updated_at = now()
+                carrier = $4, eta = $5::timestamptz, title = COALESCE($6, title), updated_at = now()
           WHERE id = $1",
     )
     .bind(id)
@@ -111,13 +128,14 @@ async fn write_one(db: &Db, id: Uuid, reference: String, actors: &[Uuid], rng: &
     .bind(text("destination"))
     .bind(text("carrier"))
     .bind(text("eta"))
+    .bind(text("title"))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Written {
+    Ok(Some(Written {
         reference,
         version,
         event_type,
         description,
-    })
+    }))
 }

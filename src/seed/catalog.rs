@@ -127,10 +127,6 @@ pub const STATUS_FLOW: &[&str] = &[
     "delivered",
 ];
 
-/// Statuses a long-lived shipment moves between after its first delivery
-/// (recurring or multi-leg freight).
-pub const CYCLE_STATUSES: &[&str] = &["in_transit", "at_hub", "at_customs", "on_hold", "out_for_delivery"];
-
 pub const DOCUMENTS: &[&str] = &[
     "Commercial invoice",
     "Bill of lading",

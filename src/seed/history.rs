@@ -1,8 +1,15 @@
 //! Generating one shipment's history: every event's `changes` turn the previous
 //! `snapshot` into the next one, so replaying the changes from version 1
 //! reproduces every snapshot (a test checks exactly that).
+//!
+//! Histories read like real ones: a shipment goes booked → picked up → in
+//! transit → at customs → out for delivery → delivered (or is cancelled), its
+//! status changes spread over its life; exceptions are raised and resolved;
+//! reroutes are their own event; ETAs move by hours or days; and changes
+//! happen mostly in working hours on weekdays. Recurring freight (the very
+//! long histories) goes through the same legs again and again.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use serde_json::{json, Map, Value};
@@ -21,38 +28,116 @@ pub struct Event {
     pub snapshot: Value,
 }
 
+/// How a shipment's history ends (at the time of seeding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Delivered, a little after its last status change.
+    Delivered,
+    /// Cancelled at the customer's request (its last event).
+    Cancelled,
+    /// Still on its way: it has come `steps` steps along the status flow.
+    Active { steps: usize },
+    /// Recurring freight: the legs of the flow over and over, up to now.
+    Recurring,
+}
+
 /// A shipment's fixed facts, chosen before its history.
 pub struct ShipmentPlan {
     pub id: Uuid,
     pub reference: String,
-    pub title: String,
+    pub goods: String,
     pub origin: &'static str,
     pub destination: &'static str,
     pub created_at: DateTime<Utc>,
     pub eta: DateTime<Utc>,
     pub versions: u32,
-    /// The time span the history covers, ending before `now`.
+    /// The time span the history covers from `created_at`, ending before now.
     pub span: Duration,
-    /// Whether its last event cancels it.
-    pub cancelled: bool,
+    pub ending: Ending,
 }
 
-/// Event types and their weights after version 1.
+impl ShipmentPlan {
+    pub fn title(&self) -> String {
+        title(&self.goods, self.origin, self.destination)
+    }
+}
+
+/// `Coffee beans, 12 pallets: Santos → Hamburg`.
+fn title(goods: &str, origin: &str, destination: &str) -> String {
+    format!("{goods}: {} → {}", city(origin), city(destination))
+}
+
+fn city(c: &str) -> &str {
+    c.split(',').next().unwrap_or(c)
+}
+
+/// Events between status changes, and their weights.
 const EVENT_WEIGHTS: &[(&str, u32)] = &[
-    ("location_updated", 30),
-    ("status_changed", 24),
-    ("eta_changed", 12),
-    ("document_attached", 12),
-    ("note_added", 12),
-    ("carrier_assigned", 6),
-    ("exception_raised", 4),
+    ("location_updated", 34),
+    ("eta_changed", 14),
+    ("document_attached", 14),
+    ("note_added", 14),
+    ("carrier_assigned", 3),
+    ("rerouted", 3),
+    ("exception_raised", 5),
 ];
+
+/// How much activity an hour sees: full in working hours (07–19 UTC) on
+/// weekdays, a little at night and at weekends (integrations, night shifts).
+pub fn activity_weight(t: DateTime<Utc>) -> f64 {
+    let weekend = matches!(t.weekday(), Weekday::Sat | Weekday::Sun);
+    let working = (7..19).contains(&t.hour());
+    match (weekend, working) {
+        (false, true) => 1.0,
+        (false, false) => 0.08,
+        (true, true) => 0.15,
+        (true, false) => 0.04,
+    }
+}
+
+/// `n` strictly increasing moments from `start` over `span`, as dense as the
+/// activity of each hour: version 1 at `start`, the rest drawn along the
+/// cumulative activity (evenly spaced with jitter, so none can pass the end).
+pub fn working_times(rng: &mut impl Rng, start: DateTime<Utc>, span: Duration, n: u32) -> Vec<DateTime<Utc>> {
+    let hours = (span.num_minutes() / 60).max(1) as usize;
+    let mut cumulative = Vec::with_capacity(hours + 1);
+    cumulative.push(0.0);
+    let mut total = 0.0;
+    for h in 0..hours {
+        total += activity_weight(start + Duration::hours(h as i64));
+        cumulative.push(total);
+    }
+    let mut times = Vec::with_capacity(n as usize);
+    times.push(start);
+    let slots = f64::from(n.max(2) - 1);
+    for i in 1..n {
+        let target = (f64::from(i - 1) + rng.random_range(0.05..0.95)) / slots * total;
+        let hour = cumulative
+            .partition_point(|c| *c <= target)
+            .saturating_sub(1)
+            .min(hours - 1);
+        let within = (target - cumulative[hour]) / (cumulative[hour + 1] - cumulative[hour]).max(f64::EPSILON);
+        let at = start
+            + Duration::hours(hour as i64)
+            + Duration::milliseconds((within.clamp(0.0, 1.0) * 3_600_000.0) as i64);
+        // Strictly after the one before (two can fall in the same millisecond).
+        let floor = *times.last().expect("version 1") + Duration::milliseconds(1);
+        times.push(at.max(floor));
+    }
+    times
+}
 
 pub struct HistoryGenerator<'a, R: Rng> {
     rng: &'a mut R,
     actors: &'a [Uuid],
     state: Map<String, Value>,
-    status_step: usize,
+    /// How far along the flow the shipment is (an index into STATUS_FLOW).
+    step: usize,
+    /// The status an open exception interrupted, to go back to when it is resolved.
+    interrupted: Option<String>,
+    /// The ETA the shipment was booked with: later ETAs stay within days of it.
+    planned_eta: Option<DateTime<Utc>>,
+    recurring: bool,
 }
 
 impl<'a, R: Rng> HistoryGenerator<'a, R> {
@@ -61,34 +146,54 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
             rng,
             actors,
             state: Map::new(),
-            status_step: 0,
+            step: 0,
+            interrupted: None,
+            planned_eta: None,
+            recurring: false,
         }
     }
 
     /// Calls `emit` for each event of the shipment, oldest first.
     pub fn generate(&mut self, plan: &ShipmentPlan, mut emit: impl FnMut(Event)) {
-        // Each version gets its own slot of the span and a jittered moment in it:
-        // timestamps follow versions and never pass the end of the span.
-        let slot_ms = (plan.span.num_milliseconds() / plan.versions.max(1) as i64).max(2);
-        for version_no in 1..=plan.versions {
-            let offset = (version_no as i64 - 1) * slot_ms
-                + if version_no == 1 {
-                    0
-                } else {
-                    self.rng.random_range(0..slot_ms / 2)
-                };
-            let at = plan.created_at + Duration::milliseconds(offset);
-            let last = version_no == plan.versions;
+        let times = working_times(self.rng, plan.created_at, plan.span, plan.versions);
+        let n = plan.versions;
+        self.planned_eta = Some(plan.eta);
+        self.recurring = plan.ending == Ending::Recurring;
+        // Which versions move the status along, spread over the history.
+        let flow_steps = STATUS_FLOW.len() - 1;
+        let (steps, last_status) = match plan.ending {
+            // Delivered a little before the end: proof of delivery and notes follow.
+            Ending::Delivered => (flow_steps, n.saturating_sub(n / 12).max(2)),
+            Ending::Cancelled => (self.rng.random_range(0..flow_steps - 1), n.saturating_sub(1)),
+            Ending::Active { steps } => (steps, n),
+            Ending::Recurring => (0, n),
+        };
+        let steps = steps.min(last_status.saturating_sub(1) as usize);
+        let status_at = |k: usize| {
+            2 + ((k as u32 * last_status.saturating_sub(1)) / steps.max(1) as u32).min(last_status.saturating_sub(2))
+        };
+        let mut next_status = 1;
+        for (i, at) in times.into_iter().enumerate() {
+            let version_no = i as u32 + 1;
             let (event_type, description, changes) = if version_no == 1 {
                 self.created(plan)
-            } else if last && plan.cancelled {
-                self.change(
+            } else if version_no == n && plan.ending == Ending::Cancelled {
+                self.set_status(
                     "cancelled",
+                    "status_changed",
                     "Cancelled at the customer's request".into(),
-                    &[("status", json!("cancelled"))],
                 )
+            } else if next_status <= steps && version_no >= status_at(next_status) {
+                // An open exception is resolved first; the step comes with the next version.
+                if self.interrupted.is_none() {
+                    next_status += 1;
+                }
+                self.advance(at)
+            } else if self.recurring && self.rng.random_bool(0.12) {
+                self.advance(at)
             } else {
-                self.next_event(plan.eta)
+                let finished = next_status > steps && plan.ending == Ending::Delivered;
+                self.between(at, finished)
             };
             let snapshot = Value::Object(self.state.clone());
             emit(Event {
@@ -112,7 +217,7 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
     fn created(&mut self, plan: &ShipmentPlan) -> (&'static str, String, Map<String, Value>) {
         let fields = [
             ("reference", json!(plan.reference)),
-            ("title", json!(plan.title)),
+            ("title", json!(plan.title())),
             ("status", json!(STATUS_FLOW[0])),
             ("origin", json!(plan.origin)),
             ("destination", json!(plan.destination)),
@@ -131,35 +236,96 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
     /// to write its next change (`waybill sandbox simulate`).
     pub fn resume(rng: &'a mut R, actors: &'a [Uuid], state: Map<String, Value>) -> Self {
         let status = state.get("status").and_then(Value::as_str).unwrap_or("");
-        let status_step = STATUS_FLOW
-            .iter()
-            .position(|s| *s == status)
-            .unwrap_or(STATUS_FLOW.len());
+        let step = STATUS_FLOW.iter().position(|s| *s == status).unwrap_or(2);
+        let interrupted = (status == "exception").then(|| "in_transit".to_string());
         HistoryGenerator {
             rng,
             actors,
             state,
-            status_step,
+            step,
+            interrupted,
+            planned_eta: None,
+            recurring: false,
         }
     }
 
-    /// The next change of a resumed shipment: its event type, description and
-    /// `changes`, with the actor who makes it and the state after it.
-    pub fn next_change(&mut self) -> (&'static str, String, Map<String, Value>, Uuid, &Map<String, Value>) {
-        // A state without an ETA moves one from a week from now.
-        let (kind, description, changes) = self.next_event(Utc::now() + Duration::days(7));
+    /// The next change of a resumed shipment at `at`: its event type,
+    /// description and `changes`, with the actor who makes it and the state
+    /// after it. None for a shipment that is delivered or cancelled.
+    pub fn next_change(
+        &mut self,
+        at: DateTime<Utc>,
+    ) -> Option<(&'static str, String, Map<String, Value>, Uuid, &Map<String, Value>)> {
+        let status = self.state.get("status").and_then(Value::as_str).unwrap_or("");
+        if status == "delivered" || status == "cancelled" {
+            return None;
+        }
+        let (kind, description, changes) = if self.rng.random_bool(0.2) {
+            self.advance(at)
+        } else {
+            self.between(at, false)
+        };
         let actor = self.actor();
-        (kind, description, changes, actor, &self.state)
+        Some((kind, description, changes, actor, &self.state))
     }
 
-    fn next_event(&mut self, eta: DateTime<Utc>) -> (&'static str, String, Map<String, Value>) {
+    /// The next status change: an open exception resolved, else one step along
+    /// the flow (recurring freight starts its next leg after a delivery).
+    fn advance(&mut self, at: DateTime<Utc>) -> (&'static str, String, Map<String, Value>) {
+        if let Some(back) = self.interrupted.take() {
+            let what = self.text("exception").unwrap_or_default();
+            let mut out = self.set_status(&back, "status_changed", format!("Resolved: {what}"));
+            out.2
+                .extend(self.change("", String::new(), &[("exception", Value::Null)]).2);
+            return out;
+        }
+        if self.step + 1 >= STATUS_FLOW.len() {
+            if !self.recurring {
+                return self.note();
+            }
+            // The next leg of recurring freight: picked up again, a new ETA.
+            self.step = 1;
+            let eta = at + Duration::days(self.rng.random_range(3..12));
+            let mut out = self.set_status(STATUS_FLOW[1], "status_changed", "Next leg: picked up".into());
+            out.2
+                .extend(self.change("", String::new(), &[("eta", json!(eta.to_rfc3339()))]).2);
+            return out;
+        }
+        self.step += 1;
+        let next = STATUS_FLOW[self.step];
+        let current = self.text("status").unwrap_or_default();
+        let description = format!("Status: {} → {}", words(&current), words(next));
+        let mut out = self.set_status(next, "status_changed", description);
+        // Where the shipment is follows from its status.
+        let place = match next {
+            "picked_up" => self.text("origin"),
+            "out_for_delivery" | "delivered" => self.text("destination"),
+            _ => None,
+        };
+        if let Some(place) = place {
+            out.2
+                .extend(self.change("", String::new(), &[("current_location", json!(place))]).2);
+        }
+        out
+    }
+
+    /// An event between status changes; once `finished` (delivered) only
+    /// paperwork and notes.
+    fn between(&mut self, at: DateTime<Utc>, finished: bool) -> (&'static str, String, Map<String, Value>) {
+        if finished {
+            return if self.rng.random_bool(0.5) {
+                self.document(Some("Proof of delivery"))
+            } else {
+                self.note()
+            };
+        }
         let kind = EVENT_WEIGHTS
             .choose_weighted(self.rng, |e| e.1)
             .map(|e| e.0)
             .unwrap_or("note_added");
+        let on_the_way = self.step >= 1 && self.step + 1 < STATUS_FLOW.len();
         match kind {
-            "status_changed" => self.status_changed(),
-            "location_updated" => {
+            "location_updated" if on_the_way => {
                 let city = self.pick_other(CITIES, "current_location");
                 self.change(
                     "location_updated",
@@ -167,8 +333,8 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
                     &[("current_location", json!(city))],
                 )
             }
-            "eta_changed" => self.eta_changed(eta),
-            "carrier_assigned" => {
+            "eta_changed" => self.eta_changed(at),
+            "carrier_assigned" if self.state.get("carrier").is_none_or(Value::is_null) || self.rng.random_bool(0.2) => {
                 let carrier = self.pick_other(CARRIERS, "carrier");
                 self.change(
                     "carrier_assigned",
@@ -176,84 +342,105 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
                     &[("carrier", json!(carrier))],
                 )
             }
-            "document_attached" => {
-                let doc = *DOCUMENTS.choose(self.rng).unwrap();
-                let count = self.state.get("documents").and_then(Value::as_i64).unwrap_or(0) + 1;
-                self.change(
-                    "document_attached",
-                    format!("{doc} attached"),
-                    &[("documents", json!(count)), ("last_document", json!(doc))],
-                )
-            }
-            "exception_raised" => {
+            "rerouted" if self.step + 2 < STATUS_FLOW.len() => self.rerouted(at),
+            "exception_raised" if self.interrupted.is_none() && self.step + 1 < STATUS_FLOW.len() => {
                 let what = self.pick_other(EXCEPTIONS, "exception");
+                self.interrupted = self.text("status");
                 self.change(
                     "exception_raised",
                     what.to_string(),
                     &[("status", json!("exception")), ("exception", json!(what))],
                 )
             }
-            _ => {
-                let note = self.pick_other(NOTES, "last_note");
-                self.change("note_added", format!("Note: {note}"), &[("last_note", json!(note))])
-            }
+            "document_attached" => self.document(None),
+            _ => self.note(),
         }
     }
 
-    fn status_changed(&mut self) -> (&'static str, String, Map<String, Value>) {
-        let current = self
-            .state
-            .get("status")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let next = if self.status_step + 1 < STATUS_FLOW.len() {
-            self.status_step += 1;
-            STATUS_FLOW[self.status_step]
-        } else {
-            loop {
-                let s = *CYCLE_STATUSES.choose(self.rng).unwrap();
-                if s != current {
-                    break s;
-                }
-            }
-        };
-        let mut fields = vec![("status", json!(next))];
-        if current == "exception" {
-            fields.push(("exception", Value::Null));
-        }
+    fn set_status(
+        &mut self,
+        status: &str,
+        event_type: &'static str,
+        description: String,
+    ) -> (&'static str, String, Map<String, Value>) {
+        self.change(event_type, description, &[("status", json!(status))])
+    }
+
+    fn document(&mut self, which: Option<&'static str>) -> (&'static str, String, Map<String, Value>) {
+        let doc = which.unwrap_or_else(|| *DOCUMENTS.choose(self.rng).unwrap());
+        let count = self.state.get("documents").and_then(Value::as_i64).unwrap_or(0) + 1;
         self.change(
-            "status_changed",
-            format!("Status: {} → {}", words(&current), words(next)),
-            &fields,
+            "document_attached",
+            format!("{doc} attached"),
+            &[("documents", json!(count)), ("last_document", json!(doc))],
         )
     }
 
-    fn eta_changed(&mut self, fallback: DateTime<Utc>) -> (&'static str, String, Map<String, Value>) {
-        let eta = self
-            .state
-            .get("eta")
-            .and_then(Value::as_str)
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+    fn note(&mut self) -> (&'static str, String, Map<String, Value>) {
+        let note = self.pick_other(NOTES, "last_note");
+        self.change("note_added", format!("Note: {note}"), &[("last_note", json!(note))])
+    }
+
+    fn eta(&self) -> Option<DateTime<Utc>> {
+        self.text("eta")
+            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
             .map(|d| d.with_timezone(&Utc))
-            .unwrap_or(fallback);
-        // Earlier by up to a day or later by up to three, never by zero.
-        let hours = self.rng.random_range(1..=96);
-        let moved = eta + Duration::hours(if hours <= 24 { -hours } else { hours - 24 });
-        if self.rng.random_bool(0.2) {
-            // Rerouting: the delivery address changes along with the ETA.
-            let destination = self.pick_other(CITIES, "destination");
-            let fields = [("destination", json!(destination)), ("eta", json!(moved.to_rfc3339()))];
-            self.change("eta_changed", format!("Rerouted to {destination}"), &fields)
+    }
+
+    /// The ETA moves by hours or a day or two, never to before `at` and never
+    /// more than ten days past what was planned (a drifting ETA gets corrected).
+    fn eta_changed(&mut self, at: DateTime<Utc>) -> (&'static str, String, Map<String, Value>) {
+        let eta = self.eta().unwrap_or(at + Duration::days(5));
+        let hours = self.rng.random_range(1..=36);
+        let moved = if self.rng.random_bool(0.45) {
+            eta - Duration::hours(hours)
         } else {
-            let text = format!("ETA moved to {}", moved.format("%Y-%m-%d %H:%M UTC"));
-            self.change("eta_changed", text, &[("eta", json!(moved.to_rfc3339()))])
-        }
+            eta + Duration::hours(hours)
+        };
+        let floor = at + Duration::hours(2);
+        let ceiling = self
+            .planned_eta
+            .map_or(at + Duration::days(20), |p| p + Duration::days(10))
+            .max(floor + Duration::days(2));
+        let moved = moved.clamp(floor, ceiling);
+        let moved = if moved == eta { eta + Duration::hours(1) } else { moved };
+        let text = format!("ETA moved to {}", moved.format("%Y-%m-%d %H:%M UTC"));
+        self.change("eta_changed", text, &[("eta", json!(moved.to_rfc3339()))])
+    }
+
+    /// A new destination (never the origin), the title's route with it, and a
+    /// later ETA.
+    fn rerouted(&mut self, at: DateTime<Utc>) -> (&'static str, String, Map<String, Value>) {
+        let origin = self.text("origin").unwrap_or_default();
+        let current = self.text("destination").unwrap_or_default();
+        let destination = loop {
+            let c = *CITIES.choose(self.rng).unwrap();
+            if c != origin && c != current {
+                break c;
+            }
+        };
+        let goods = self
+            .text("title")
+            .and_then(|t| t.split(": ").next().map(str::to_string))
+            .unwrap_or_default();
+        let eta = self.eta().unwrap_or(at).max(at) + Duration::hours(self.rng.random_range(12..72));
+        // The new route is the plan now: later ETAs stay within days of it.
+        self.planned_eta = Some(eta);
+        let fields = [
+            ("destination", json!(destination)),
+            ("title", json!(title(&goods, &origin, destination))),
+            ("eta", json!(eta.to_rfc3339())),
+        ];
+        self.change("rerouted", format!("Rerouted to {destination}"), &fields)
+    }
+
+    fn text(&self, field: &str) -> Option<String> {
+        self.state.get(field).and_then(Value::as_str).map(str::to_string)
     }
 
     /// A value from `choices` different from the field's current one.
     fn pick_other(&mut self, choices: &[&'static str], field: &str) -> &'static str {
-        let current = self.state.get(field).and_then(Value::as_str).map(str::to_string);
+        let current = self.text(field);
         loop {
             let c = *choices.choose(self.rng).unwrap();
             if current.as_deref() != Some(c) {
@@ -285,4 +472,125 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
 /// `out_for_delivery` → `out for delivery`, for descriptions people read.
 fn words(code: &str) -> String {
     code.replace('_', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn activity_follows_working_hours_and_weekdays() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        // Four weeks from a Monday.
+        let start = DateTime::parse_from_rfc3339("2026-11-02T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let times = working_times(&mut rng, start, Duration::days(28), 20_000);
+        assert!(times.windows(2).all(|w| w[0] < w[1]), "strictly increasing");
+        assert!(*times.last().unwrap() < start + Duration::days(28));
+        let working = times
+            .iter()
+            .filter(|t| !matches!(t.weekday(), Weekday::Sat | Weekday::Sun) && (7..19).contains(&t.hour()))
+            .count();
+        // Weekday working hours are 60 of 168 hours a week, yet most changes.
+        assert!(
+            working as f64 / times.len() as f64 > 0.8,
+            "{working} of {}",
+            times.len()
+        );
+    }
+
+    fn plan(ending: Ending, versions: u32) -> ShipmentPlan {
+        let created_at = DateTime::parse_from_rfc3339("2026-10-01T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        ShipmentPlan {
+            id: Uuid::nil(),
+            reference: "SHP-1".into(),
+            goods: "Wine, 4 pallets".into(),
+            origin: "Valencia, ES",
+            destination: "Hamburg, DE",
+            created_at,
+            eta: created_at + Duration::days(10),
+            versions,
+            span: Duration::days(12),
+            ending,
+        }
+    }
+
+    fn run(plan: &ShipmentPlan, seed: u64) -> Vec<Event> {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let actors = [Uuid::nil()];
+        let mut events = Vec::new();
+        HistoryGenerator::new(&mut rng, &actors).generate(plan, |e| events.push(e));
+        events
+    }
+
+    #[test]
+    fn a_delivered_shipment_goes_through_the_flow_in_order_and_resolves_its_exceptions() {
+        for seed in 0..40 {
+            let events = run(&plan(Ending::Delivered, 40), seed);
+            let statuses: Vec<&str> = events
+                .iter()
+                .filter_map(|e| e.changes.get("status").and_then(|c| c["new"].as_str()))
+                .filter(|s| *s != "exception")
+                .collect();
+            let mut flow: Vec<&str> = statuses.clone();
+            flow.dedup();
+            let expected: Vec<&str> = STATUS_FLOW.to_vec();
+            // Resolutions go back to the status the exception interrupted.
+            let progress: Vec<&str> = flow.iter().copied().fold(Vec::new(), |mut seen: Vec<&str>, s| {
+                if !seen.contains(&s) {
+                    seen.push(s);
+                }
+                seen
+            });
+            assert_eq!(progress, expected, "seed {seed}: {statuses:?}");
+            let last = events.last().unwrap();
+            assert_eq!(last.snapshot["status"], "delivered", "seed {seed}");
+            assert_eq!(
+                last.snapshot["exception"],
+                Value::Null,
+                "seed {seed}: every exception resolved"
+            );
+            assert_eq!(last.snapshot["current_location"], last.snapshot["destination"]);
+        }
+    }
+
+    #[test]
+    fn reroutes_are_their_own_event_and_etas_move_by_hours_or_days() {
+        let mut reroutes = 0;
+        for seed in 0..60 {
+            let events = run(&plan(Ending::Active { steps: 3 }, 120), seed);
+            for e in &events {
+                if e.changes.contains_key("destination") && e.version_no > 1 {
+                    assert_eq!(e.event_type, "rerouted");
+                    reroutes += 1;
+                    assert_ne!(e.snapshot["destination"], e.snapshot["origin"]);
+                    let to = city(e.snapshot["destination"].as_str().unwrap()).to_string();
+                    assert!(e.snapshot["title"].as_str().unwrap().ends_with(&format!("→ {to}")));
+                }
+                if e.event_type == "eta_changed" {
+                    let eta = |v: &Value| {
+                        DateTime::parse_from_rfc3339(v.as_str().unwrap())
+                            .unwrap()
+                            .with_timezone(&Utc)
+                    };
+                    let new = eta(&e.changes["eta"]["new"]);
+                    let moved = new - eta(&e.changes["eta"]["old"]);
+                    // By hours or days; an ETA already passed is set a little after now.
+                    let caught_up = new > e.at && new - e.at <= Duration::hours(38);
+                    assert!(moved.num_days().abs() <= 3 || caught_up, "{moved:?}");
+                }
+            }
+            // No drift over years: within days of the plan (reroutes add up to three days each).
+            let last = events.last().unwrap();
+            let last_eta = DateTime::parse_from_rfc3339(last.snapshot["eta"].as_str().unwrap()).unwrap();
+            let reroutes_here = events.iter().filter(|e| e.event_type == "rerouted").count() as i64;
+            let bound = plan(Ending::Delivered, 1).eta + Duration::days(12 + 3 * reroutes_here);
+            assert!(last_eta.with_timezone(&Utc) < bound.max(last.at + Duration::days(3)));
+        }
+        assert!(reroutes > 0);
+    }
 }

@@ -1,6 +1,7 @@
 -- After a bulk load: each shipment row takes the state of its latest version.
 UPDATE shipment_requests s
    SET status      = h.snapshot ->> 'status',
+       title       = h.snapshot ->> 'title',
        destination = h.snapshot ->> 'destination',
        carrier     = h.snapshot ->> 'carrier',
        eta         = (h.snapshot ->> 'eta')::timestamptz,

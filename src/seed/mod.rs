@@ -22,7 +22,7 @@ use crate::error::{Error, Field, Result};
 use crate::progress::{Progress, ProgressFn};
 use catalog::*;
 use copy::CsvCopy;
-use history::{HistoryGenerator, ShipmentPlan};
+use history::{Ending, HistoryGenerator, ShipmentPlan};
 
 pub const DEFAULT_ROWS: u32 = 100_000;
 pub const MAX_ROWS: u32 = 20_000_000;
@@ -166,10 +166,11 @@ async fn seed_rows(db: &Db, options: &SeedOptions, progress: ProgressFn<'_>) -> 
     .await?;
     for p in &plans {
         let (id, eta, created) = (p.id.to_string(), p.eta.to_rfc3339(), p.created_at.to_rfc3339());
+        let title = p.title();
         copy.row(&[
             Some(&id),
             Some(&p.reference),
-            Some(&p.title),
+            Some(&title),
             Some(STATUS_FLOW[0]),
             Some(p.origin),
             Some(p.destination),
@@ -243,29 +244,64 @@ fn plan(index: usize, versions: u32, now: DateTime<Utc>, rng: &mut impl Rng) -> 
             break c;
         }
     };
-    // Long histories reach further back; all end before `now`.
-    let days = if versions > 1000 { 180 } else { rng.random_range(2..120) };
-    let created_at = now - Duration::days(days) - Duration::minutes(rng.random_range(0..1440));
-    let span = (now - created_at) * 4 / 5;
-    let goods = *GOODS.choose(rng).unwrap();
-    let pack = *PACKAGING.choose(rng).unwrap();
-    let city = |c: &str| c.split(',').next().unwrap_or(c).to_string();
+    let goods = format!(
+        "{}, {} {}",
+        GOODS.choose(rng).unwrap(),
+        rng.random_range(1..40),
+        PACKAGING.choose(rng).unwrap()
+    );
+    // Bookings are made in working hours, mostly.
+    let booked = |rng: &mut dyn rand::RngCore, days_ago: i64| loop {
+        let t = now - Duration::days(days_ago) - Duration::minutes(rng.random_range(0..1440));
+        if rng.random_bool(history::activity_weight(t)) {
+            break t;
+        }
+    };
+    let (created_at, eta, span, ending) = if versions > 1000 {
+        // Recurring freight with a tracking integration: about forty changes a
+        // day, for as long as that takes (a few months to a few years).
+        let days = i64::from(versions / 40).clamp(120, 1500);
+        let created_at = booked(rng, days);
+        let eta = created_at + Duration::days(rng.random_range(3..12));
+        (created_at, eta, (now - created_at) * 19 / 20, Ending::Recurring)
+    } else {
+        let days_ago = rng.random_range(2..120);
+        let created_at = booked(rng, days_ago);
+        let transit = Duration::days(rng.random_range(3..21));
+        let eta = created_at + transit;
+        let elapsed = now - created_at;
+        if eta + Duration::days(1) < now {
+            // Delivered around its ETA (or cancelled on the way), paperwork a few days after.
+            let ending = if rng.random_bool(0.04) {
+                Ending::Cancelled
+            } else {
+                Ending::Delivered
+            };
+            let span = transit + Duration::hours(rng.random_range(-24..96));
+            (
+                created_at,
+                eta,
+                span.clamp(Duration::hours(2), elapsed * 19 / 20),
+                ending,
+            )
+        } else {
+            // On its way: as far along the flow as its time so far says.
+            let steps = (elapsed.num_minutes() * (STATUS_FLOW.len() as i64 - 1) / transit.num_minutes().max(1))
+                .clamp(0, STATUS_FLOW.len() as i64 - 2) as usize;
+            (created_at, eta, elapsed * 19 / 20, Ending::Active { steps })
+        }
+    };
     ShipmentPlan {
         id: random_uuid(rng),
         reference: format!("SHP-{}-{:06}", created_at.format("%Y"), index + 1),
-        title: format!(
-            "{goods}, {} {pack}: {} → {}",
-            rng.random_range(1..40),
-            city(origin),
-            city(destination)
-        ),
+        goods,
         origin,
         destination,
         created_at,
-        eta: created_at + Duration::days(rng.random_range(5..40)),
+        eta,
         versions,
         span,
-        cancelled: versions < 1000 && rng.random_bool(0.04),
+        ending,
     }
 }
 
