@@ -105,3 +105,22 @@ test("production monitoring shows who holds a locked shipment and who waits", as
   // Once the holder is gone the writer saves, and the wait disappears.
   await s.waitFor('[data-testid="monitor-no-waits"]', { timeout: 30_000 });
 });
+
+test("the overview's optional index is offered, and created after a confirmation naming the database", async () => {
+  const s = run.session;
+  await s.run("location.hash = '#/health'");
+  await s.click((await s.$$('[data-testid="refresh"]'))[0]);
+  const [offer] = await s.waitFor('[data-testid="optional-index"][data-state="missing"]', { timeout: 30_000 });
+  assert.match(await s.text(offer), /INCLUDE \(shipment_id, actor_id, event_type\)/);
+  assert.match(await s.text(offer), /Measured on 2,000,000 rows/);
+  await s.click((await s.$$('[data-testid="optional-create"]'))[0]);
+  const [confirm] = await s.waitFor('[data-testid="optional-confirm"]');
+  assert.match(await s.text(confirm), /in database waybill \(sandbox\)/);
+  await s.click((await s.$$('[data-testid="optional-yes"]'))[0]);
+  await s.waitFor('[data-testid="optional-index"][data-state="present"]', { timeout: 60_000 });
+  assert.equal(psql("SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_shipment_history_timestamp'").trim(), "1");
+  // The overview no longer says it reads without the index.
+  await s.run("location.hash = '#/overview'");
+  await s.waitFor('[data-testid="overview-span"]', { timeout: 60_000 });
+  assert.equal((await s.$$('[data-testid="overview-no-index"]')).length, 0);
+});

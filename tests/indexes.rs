@@ -479,3 +479,56 @@ async fn an_apply_waiting_for_another_gives_up_after_the_lock_timeout() {
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     drop(holder);
 }
+
+#[tokio::test]
+async fn the_optional_index_is_only_offered_and_created_when_asked() {
+    let (name, db) = common::migrated_db().await;
+    // A plain index on "timestamp" is not the optional one (it covers nothing).
+    exec(&db, "CREATE INDEX plain_ts ON shipment_history (\"timestamp\")").await;
+    let h = verify::verify(&db, &table()).await.unwrap();
+    assert_eq!(h.optional.len(), 1);
+    assert_eq!(h.optional[0].state, IndexState::Missing);
+    assert!(h.all_present, "an optional index missing is no health problem");
+    assert!(h.others.iter().any(|o| o.name == "plain_ts"));
+    // Applying the expected ones leaves it alone.
+    let report = apply::apply(&db, &table(), false, &|_| {}).await.unwrap();
+    assert!(report.created.is_empty());
+    assert_eq!(report.health.optional[0].state, IndexState::Missing);
+
+    let report = apply::apply_optional(&db, &table(), &|_| {}).await.unwrap();
+    assert_eq!(report.created, ["idx_shipment_history_timestamp"]);
+    let o = &report.health.optional[0];
+    assert_eq!(o.state, IndexState::Present);
+    assert!(o
+        .found
+        .as_ref()
+        .unwrap()
+        .definition
+        .contains("INCLUDE (shipment_id, actor_id, event_type)"));
+    assert!(!report
+        .health
+        .others
+        .iter()
+        .any(|x| x.name == "idx_shipment_history_timestamp"));
+    // Twice changes nothing; the CLI says so.
+    assert!(apply::apply_optional(&db, &table(), &|_| {})
+        .await
+        .unwrap()
+        .created
+        .is_empty());
+    let home = common::home();
+    let (code, out, err) = common::waybill_cli(&name, home.path(), &["indexes", "--apply", "--optional", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("nothing to create: the optional index is there"), "{out}");
+    // The overview knows it is served now.
+    let o = waybill::overview::overview(
+        &db,
+        &waybill::overview::OverviewRequest {
+            range: waybill::overview::OverviewRange::Last7Days,
+            time_zone: "UTC".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(o.time_indexed);
+}

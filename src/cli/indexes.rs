@@ -31,6 +31,10 @@ pub struct IndexesArgs {
     /// With --apply: also rebuild invalid indexes left by a failed concurrent build.
     #[arg(long, requires = "apply")]
     rebuild_invalid: bool,
+    /// With --apply: create the optional index for the overview instead (on "timestamp",
+    /// covering the columns the overview counts; see the README for what it costs and gains).
+    #[arg(long, requires = "apply", conflicts_with = "rebuild_invalid")]
+    optional: bool,
     /// Print the SQL --apply would run (for the table's owner), and change nothing.
     #[arg(long, conflicts_with = "apply")]
     sql: bool,
@@ -136,6 +140,22 @@ fn print_health(h: &IndexHealth, label: &str) {
             ),
         }
     }
+    for e in &h.optional {
+        match (e.state, &e.found) {
+            (IndexState::Present, Some(f)) => say!(
+                "  ✅ optional {:<43} {:<36} {:>7}  {}",
+                e.expected.definition,
+                f.name,
+                bytes(f.size_bytes),
+                usage(f)
+            ),
+            _ => say!(
+                "  ·  optional, not created: {} ({}): `waybill indexes --apply --optional`",
+                e.expected.definition,
+                e.expected.purpose
+            ),
+        }
+    }
     for o in &h.others {
         say!(
             "  ·  other: {} ({}, {}, {})",
@@ -208,12 +228,17 @@ pub async fn indexes(source: &Source, args: IndexesArgs) -> Result<ExitCode> {
                 }
                 ApplyProgress::Finished { index, ms } => eprintln!("  {index} done in {:.1} s", ms as f64 / 1000.0),
             };
-            let report = apply::apply(conn.db(), &table, args.rebuild_invalid, &progress).await?;
+            let report = if args.optional {
+                apply::apply_optional(conn.db(), &table, &progress).await?
+            } else {
+                apply::apply(conn.db(), &table, args.rebuild_invalid, &progress).await?
+            };
             for name in &report.skipped_invalid {
                 eprintln!("skipped: {name} is invalid (a concurrent build failed); rebuild it with --rebuild-invalid");
             }
             if !args.json {
                 match (report.created.len(), report.rebuilt.len()) {
+                    (0, 0) if args.optional => say!("nothing to create: the optional index is there"),
                     (0, 0) => say!("nothing to create: every expected index is there"),
                     (c, r) => say!("created {c}, rebuilt {r}"),
                 }

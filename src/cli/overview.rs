@@ -113,7 +113,7 @@ fn print(o: &Overview) {
         o.exceptions.open
     );
     if !o.time_indexed {
-        say!("(read without an index on \"timestamp\": `waybill indexes --advise` offers one)");
+        say!("(read without an index on \"timestamp\": `waybill indexes --apply --optional` creates one)");
     }
     let a = &o.activity;
     say!();

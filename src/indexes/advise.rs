@@ -221,6 +221,7 @@ mod tests {
             columns: cols.iter().map(|c| Some(c.0.to_string())).collect(),
             descending: cols.iter().map(|c| c.1).collect(),
             plain_btree: true,
+            included: Vec::new(),
         }
     }
 

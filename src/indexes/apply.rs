@@ -8,7 +8,7 @@ use serde::Serialize;
 use sqlx::Connection;
 use ts_rs::TS;
 
-use super::expected::{ExpectedIndex, EXPECTED};
+use super::expected::{ExpectedIndex, EXPECTED, OPTIONAL};
 use super::verify::{verify, IndexHealth, IndexState};
 use super::{permission_error, quote_ident_if_needed, HistoryTable};
 use crate::db::Db;
@@ -88,6 +88,7 @@ fn name_for(e: &ExpectedIndex, health: &IndexHealth) -> String {
             || health
                 .expected
                 .iter()
+                .chain(&health.optional)
                 .filter_map(|s| s.found.as_ref())
                 .any(|f| f.name == n)
     };
@@ -124,9 +125,37 @@ pub async fn apply(
 ) -> Result<ApplyReport> {
     // CREATE INDEX CONCURRENTLY cannot run in a transaction: a plain session
     // connection, which a transaction pooler cannot give (nor the advisory lock).
+    run(db, table, Work::Expected { rebuild_invalid }, progress).await
+}
+
+/// Creates the optional indexes (`OPTIONAL`) that are missing. Callers
+/// confirm first on a database that is not the sandbox.
+pub async fn apply_optional(
+    db: &Db,
+    table: &HistoryTable,
+    progress: &(dyn Fn(ApplyProgress) + Sync),
+) -> Result<ApplyReport> {
+    run(db, table, Work::Optional, progress).await
+}
+
+/// Which indexes an apply builds.
+#[derive(Clone, Copy)]
+enum Work {
+    /// The missing expected ones (and the invalid ones, when asked).
+    Expected { rebuild_invalid: bool },
+    /// The missing optional ones.
+    Optional,
+}
+
+async fn run(
+    db: &Db,
+    table: &HistoryTable,
+    work: Work,
+    progress: &(dyn Fn(ApplyProgress) + Sync),
+) -> Result<ApplyReport> {
     db.require_session("building indexes")?;
     let mut conn = db.acquire().await?.detach();
-    let result = crate::db::write_once(apply_on(&mut conn, db, table, rebuild_invalid, progress)).await;
+    let result = crate::db::write_once(apply_on(&mut conn, db, table, work, progress)).await;
     conn.close().await.ok();
     result
 }
@@ -135,7 +164,7 @@ async fn apply_on(
     conn: &mut sqlx::PgConnection,
     db: &Db,
     table: &HistoryTable,
-    rebuild_invalid: bool,
+    work: Work,
     progress: &(dyn Fn(ApplyProgress) + Sync),
 ) -> Result<ApplyReport> {
     // A second apply waits here, then finds the work done. It polls with a
@@ -169,8 +198,16 @@ async fn apply_on(
         skipped_invalid: Vec::new(),
         health: before.clone(),
     };
-    for status in &before.expected {
-        let Some(e) = EXPECTED.iter().find(|e| e.name == status.expected.name) else {
+    let (statuses, rebuild_invalid) = match work {
+        Work::Expected { rebuild_invalid } => (&before.expected, rebuild_invalid),
+        Work::Optional => (&before.optional, false),
+    };
+    for status in statuses {
+        let Some(e) = EXPECTED
+            .iter()
+            .chain(&OPTIONAL)
+            .find(|e| e.name == status.expected.name)
+        else {
             continue;
         };
         match status.state {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::PgConnection;
 use ts_rs::TS;
 
-use super::expected::{ExpectedIndex, ExpectedInfo, EXPECTED};
+use super::expected::{ExpectedIndex, ExpectedInfo, EXPECTED, OPTIONAL};
 use super::HistoryTable;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -69,6 +69,8 @@ pub struct IndexHealth {
     #[ts(type = "number")]
     pub rows_estimate: i64,
     pub expected: Vec<ExpectedStatus>,
+    /// The indexes Waybill offers beside them (`OPTIONAL`), and whether they are there.
+    pub optional: Vec<ExpectedStatus>,
     /// Indexes on the table that match no expected definition.
     pub others: Vec<FoundIndex>,
     #[ts(type = "number")]
@@ -95,6 +97,8 @@ pub(crate) struct Actual {
     pub found: FoundIndex,
     /// Key columns in order; `None` for an expression.
     pub columns: Vec<Option<String>>,
+    /// Columns stored beside the keys (`INCLUDE`).
+    pub included: Vec<Option<String>>,
     pub descending: Vec<bool>,
     /// A plain B-tree: no predicate, no expressions.
     pub plain_btree: bool,
@@ -105,6 +109,10 @@ impl Actual {
         self.plain_btree
             && (!e.unique || self.found.unique)
             && self.columns.len() == e.keys.len()
+            && self.included.len() == e.include.len()
+            && e.include
+                .iter()
+                .all(|c| self.included.iter().any(|i| i.as_deref() == Some(*c)))
             && self
                 .columns
                 .iter()
@@ -165,7 +173,9 @@ pub(crate) async fn actual_indexes(conn: &mut PgConnection, table: &HistoryTable
         .into_iter()
         .map(|r| {
             let keys = r.key_count.max(0) as usize;
+            let included = r.columns.iter().skip(keys).cloned().collect();
             Actual {
+                included,
                 columns: r.columns.into_iter().take(keys).collect(),
                 descending: r.descending.into_iter().take(keys).collect(),
                 plain_btree: r.plain_btree,
@@ -204,10 +214,10 @@ pub(crate) async fn require_table(conn: &mut PgConnection, table: &HistoryTable)
 }
 
 /// Pairs each expected index with the best actual match: valid first, then the expected name.
-pub(crate) fn classify(actual: &[Actual]) -> (Vec<ExpectedStatus>, Vec<FoundIndex>) {
+pub(crate) fn classify(actual: &[Actual]) -> (Vec<ExpectedStatus>, Vec<ExpectedStatus>, Vec<FoundIndex>) {
     let mut used = vec![false; actual.len()];
     let mut statuses = Vec::new();
-    for e in &EXPECTED {
+    for e in EXPECTED.iter().chain(&OPTIONAL) {
         let best = actual
             .iter()
             .enumerate()
@@ -237,7 +247,8 @@ pub(crate) fn classify(actual: &[Actual]) -> (Vec<ExpectedStatus>, Vec<FoundInde
         .filter(|(_, u)| !**u)
         .map(|(a, _)| a.found.clone())
         .collect();
-    (statuses, others)
+    let optional = statuses.split_off(EXPECTED.len());
+    (statuses, optional, others)
 }
 
 /// The expected indexes' state, sizes and usage.
@@ -256,7 +267,7 @@ pub async fn verify(db: &Db, table: &HistoryTable) -> Result<IndexHealth> {
         })
         .await?;
     let index_bytes = actual.iter().map(|a| a.found.size_bytes).sum();
-    let (expected, others) = classify(&actual);
+    let (expected, optional, others) = classify(&actual);
     let all_present = expected.iter().all(|e| e.state == IndexState::Present);
     Ok(IndexHealth {
         database,
@@ -265,6 +276,7 @@ pub async fn verify(db: &Db, table: &HistoryTable) -> Result<IndexHealth> {
         rows_estimate,
         verdict: super::verdict::verdict(&expected),
         expected,
+        optional,
         others,
         index_bytes,
         stats_since,

@@ -16,12 +16,30 @@ use crate::timeline::activity::tabulate_between;
 const IN_RANGE: &str = r#"h."timestamp" >= $1 AND h."timestamp" < $2
     AND NOT EXISTS (SELECT FROM shipment_requests t WHERE t.id = h.shipment_id AND t.title = $4)"#;
 
-/// Changes per period by event type; `$5` is the period (`day`, `week`…).
-fn activity_sql() -> String {
+/// One pass over the range for the counts: changes per period and event type
+/// (every group), the ten most active actors and the ten most changed
+/// shipments, with how many actors and shipments there were in all. `$5` is
+/// the period (`day`, `week`…). Grouping sets read the range once, where a
+/// query per figure would read it four times; with the optional index (its
+/// key and INCLUDE columns are all these read) the read is an index-only scan.
+fn counts_sql() -> String {
     format!(
-        r#"SELECT (date_trunc($5, h."timestamp" AT TIME ZONE $3)::date - DATE '2000-01-01')::int,
-                  h.event_type, count(*)
-             FROM shipment_history h WHERE {IN_RANGE} GROUP BY 1, 2 ORDER BY 1, 2"#
+        r#"WITH r AS (
+             SELECT (date_trunc($5, h."timestamp" AT TIME ZONE $3)::date - DATE '2000-01-01')::int AS day,
+                    h.event_type, h.actor_id, h.shipment_id
+               FROM shipment_history h WHERE {IN_RANGE}
+           ), g AS (
+             SELECT GROUPING(day, event_type) AS by_day, GROUPING(actor_id) AS by_actor,
+                    day, event_type, actor_id, shipment_id, count(*) AS n
+               FROM r GROUP BY GROUPING SETS ((day, event_type), (actor_id), (shipment_id))
+           ), ranked AS (
+             SELECT g.*,
+                    row_number() OVER (PARTITION BY by_day, by_actor ORDER BY n DESC, actor_id, shipment_id) AS rank,
+                    count(COALESCE(actor_id, shipment_id)) OVER (PARTITION BY by_day, by_actor) AS groups
+               FROM g
+           )
+           SELECT by_day, by_actor, day, event_type, actor_id, shipment_id, n, groups
+             FROM ranked WHERE by_day = 0 OR rank <= {TOP}"#
     )
 }
 
@@ -31,33 +49,11 @@ const BOUNDS: &str = r#"SELECT (date_trunc($4, $1 AT TIME ZONE $3)::date - DATE 
     (date_trunc($4, ($2 - interval '1 microsecond') AT TIME ZONE $3)::date - DATE '2000-01-01')::int,
     current_database()::text"#;
 
-fn totals_sql() -> String {
-    format!("SELECT count(*), count(DISTINCT h.shipment_id), count(DISTINCT h.actor_id) FROM shipment_history h WHERE {IN_RANGE}")
-}
+/// Names of the most active actors (`$1`), when the database has an `actors` table.
+const ACTOR_NAMES: &str = "SELECT id, display_name, email FROM actors WHERE id = ANY($1)";
 
-fn top_actors_sql(with_actors: bool) -> String {
-    let (name, join) = if with_actors {
-        ("a.display_name, a.email", "LEFT JOIN actors a ON a.id = top.actor_id")
-    } else {
-        ("NULL::text, NULL::text", "")
-    };
-    format!(
-        r#"SELECT top.actor_id, {name}, top.n FROM (
-             SELECT h.actor_id, count(*) AS n FROM shipment_history h WHERE {IN_RANGE}
-              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP}) top {join}
-            ORDER BY top.n DESC, top.actor_id"#
-    )
-}
-
-fn top_shipments_sql() -> String {
-    format!(
-        r#"SELECT s.id, s.reference, s.title, s.status, top.n FROM (
-             SELECT h.shipment_id, count(*) AS n FROM shipment_history h WHERE {IN_RANGE}
-              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP}) top
-             JOIN shipment_requests s ON s.id = top.shipment_id
-            ORDER BY top.n DESC, s.reference"#
-    )
-}
+/// The most changed shipments' references (`$1`).
+const SHIPMENT_NAMES: &str = "SELECT id, reference, title, status FROM shipment_requests WHERE id = ANY($1)";
 
 /// Exceptions raised in the range; one is open while no later version of its
 /// shipment has changed the status (the change that resolves it).
@@ -73,38 +69,45 @@ fn exceptions_cte() -> String {
     )
 }
 
+/// Per reason: raised, open, and the open ones (newest first), in one read.
 fn reasons_sql() -> String {
     format!(
-        "{} SELECT reason, count(*), count(*) FILTER (WHERE open) FROM e GROUP BY 1 ORDER BY 2 DESC, 1",
-        exceptions_cte()
-    )
-}
-
-fn open_list_sql() -> String {
-    format!(
-        r#"{} SELECT e.shipment_id, s.reference, e.version_no, e."timestamp", e.reason
-             FROM e JOIN shipment_requests s ON s.id = e.shipment_id
-            WHERE e.open ORDER BY e."timestamp" DESC, s.reference LIMIT {OPEN_LISTED}"#,
+        r#"{} SELECT reason, count(*), count(*) FILTER (WHERE open),
+                  array_agg(shipment_id ORDER BY "timestamp" DESC) FILTER (WHERE open),
+                  array_agg(version_no ORDER BY "timestamp" DESC) FILTER (WHERE open),
+                  array_agg("timestamp" ORDER BY "timestamp" DESC) FILTER (WHERE open)
+             FROM e GROUP BY 1 ORDER BY 2 DESC, 1"#,
         exceptions_cte()
     )
 }
 
 /// Stays that ended in the range: each status change in the range closes the
-/// stay its `old` status began at the shipment's previous status change.
+/// stay its `old` status began at the shipment's previous status change. The
+/// previous one is the row before it among the range's status changes
+/// (`lag`), and only for a shipment's first change in the range is it looked
+/// up before the range (one index probe per shipment, not per change).
 /// Times out of order (a stay of negative length) and infinite times are left out.
 fn stays_sql() -> String {
     format!(
-        r#"SELECT h.changes -> 'status' ->> 'old' AS status, count(*),
-                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM h."timestamp" - p."timestamp")) / 3600,
-                  percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM h."timestamp" - p."timestamp")) / 3600
-             FROM shipment_history h
-             CROSS JOIN LATERAL (
-                   SELECT y."timestamp" FROM shipment_history y
-                    WHERE y.shipment_id = h.shipment_id AND y.version_no < h.version_no
-                      AND y.changes ? 'status'
-                    ORDER BY y.version_no DESC LIMIT 1) p
-            WHERE {IN_RANGE} AND h.changes ? 'status' AND h.changes -> 'status' ->> 'old' IS NOT NULL
-              AND isfinite(p."timestamp") AND h."timestamp" >= p."timestamp"
+        r#"WITH s AS (
+             SELECT h.shipment_id, h.version_no, h."timestamp" AS at, h.changes -> 'status' ->> 'old' AS old
+               FROM shipment_history h WHERE {IN_RANGE} AND h.changes ? 'status'
+           ), prior AS (
+             SELECT f.shipment_id, p.version_no, p."timestamp" AS at, NULL::text AS old
+               FROM (SELECT shipment_id, min(version_no) AS v FROM s GROUP BY 1) f
+              CROSS JOIN LATERAL (
+                    SELECT y.version_no, y."timestamp" FROM shipment_history y
+                     WHERE y.shipment_id = f.shipment_id AND y.version_no < f.v AND y.changes ? 'status'
+                     ORDER BY y.version_no DESC LIMIT 1) p
+           ), stays AS (
+             SELECT old, at - lag(at) OVER w AS took, lag(at) OVER w AS entered
+               FROM (SELECT * FROM s UNION ALL SELECT * FROM prior) x
+             WINDOW w AS (PARTITION BY shipment_id ORDER BY version_no)
+           )
+           SELECT old, count(*),
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM took)) / 3600,
+                  percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM took)) / 3600
+             FROM stays WHERE old IS NOT NULL AND isfinite(entered) AND took >= interval '0'
             GROUP BY 1"#
     )
 }
@@ -144,6 +147,11 @@ pub(super) async fn load(
             $q.bind(since).bind(until).bind(tz).bind(test)
         };
     }
+    // The range's groups fit in memory (the default 4 MB spills them to disk):
+    // for this transaction only.
+    crate::db::query("SET LOCAL work_mem = '64MB'")
+        .execute(&mut *conn)
+        .await?;
     let with_actors = crate::schema::has_actors(conn).await?;
     let (first, last, database): (i32, i32, String) = query_as(BOUNDS)
         .bind(since)
@@ -152,63 +160,118 @@ pub(super) async fn load(
         .bind(period.unit())
         .fetch_one(&mut *conn)
         .await?;
-    let sql = activity_sql();
-    let rows: Vec<(i32, String, i64)> = bound!(query_as(&sql)).bind(period.unit()).fetch_all(&mut *conn).await?;
+    let sql = counts_sql();
+    type CountRow = (
+        i32,
+        i32,
+        Option<i32>,
+        Option<String>,
+        Option<Uuid>,
+        Option<Uuid>,
+        i64,
+        i64,
+    );
+    let rows: Vec<CountRow> = bound!(query_as(&sql)).bind(period.unit()).fetch_all(&mut *conn).await?;
+    let mut per_day = Vec::new();
+    let (mut actors, mut shipments) = (Vec::new(), Vec::new());
+    let (mut actors_active, mut shipments_changed) = (0, 0);
+    for (by_day, by_actor, day, event_type, actor, shipment, n, groups) in rows {
+        match (by_day, by_actor, day, event_type, shipment) {
+            (0, _, Some(day), Some(event_type), _) => per_day.push((day, event_type, n)),
+            (_, 0, ..) => {
+                actors.push((actor, n));
+                actors_active = groups;
+            }
+            (_, _, _, _, Some(shipment)) => {
+                shipments.push((shipment, n));
+                shipments_changed = groups;
+            }
+            _ => {}
+        }
+    }
+    let changes = per_day.iter().map(|r| r.2).sum();
     let activity = tabulate_between(
         "All shipments".into(),
         tz,
         period,
-        rows,
+        per_day,
         Some((first.into(), last.into())),
     );
 
-    let sql = totals_sql();
-    let (changes, shipments_changed, actors_active): (i64, i64, i64) =
-        bound!(query_as(&sql)).fetch_one(&mut *conn).await?;
-
-    let sql = top_actors_sql(with_actors);
-    let top_actors = bound!(query_as::<(Option<Uuid>, Option<String>, Option<String>, i64)>(&sql))
-        .fetch_all(&mut *conn)
-        .await?
+    let ids: Vec<Uuid> = actors.iter().filter_map(|a| a.0).collect();
+    let names: Vec<(Uuid, String, String)> = if with_actors && !ids.is_empty() {
+        query_as(ACTOR_NAMES).bind(&ids).fetch_all(&mut *conn).await?
+    } else {
+        Vec::new()
+    };
+    let top_actors = actors
         .into_iter()
-        .map(|(id, name, email, changes)| ActiveActor {
-            id,
-            name,
-            email,
-            changes,
+        .map(|(id, changes)| {
+            let known = names.iter().find(|n| Some(n.0) == id);
+            ActiveActor {
+                id,
+                name: known.map(|n| n.1.clone()),
+                email: known.map(|n| n.2.clone()),
+                changes,
+            }
         })
         .collect();
 
-    let sql = top_shipments_sql();
-    let top_shipments = bound!(query_as::<(Uuid, String, String, String, i64)>(&sql))
-        .fetch_all(&mut *conn)
-        .await?
+    let ids: Vec<Uuid> = shipments.iter().map(|s| s.0).collect();
+    let rows: Vec<(Uuid, String, String, String)> = query_as(SHIPMENT_NAMES).bind(&ids).fetch_all(&mut *conn).await?;
+    let mut top_shipments: Vec<BusyShipment> = shipments
         .into_iter()
-        .map(|(id, reference, title, status, changes)| BusyShipment {
-            id,
-            reference,
-            title,
-            status,
-            changes,
+        .filter_map(|(id, changes)| {
+            let (_, reference, title, status) = rows.iter().find(|r| r.0 == id)?.clone();
+            Some(BusyShipment {
+                id,
+                reference,
+                title,
+                status,
+                changes,
+            })
         })
         .collect();
+    top_shipments.sort_by(|a, b| b.changes.cmp(&a.changes).then(a.reference.cmp(&b.reference)));
 
     let sql = reasons_sql();
-    let reasons: Vec<ExceptionReason> = bound!(query_as::<(String, i64, i64)>(&sql))
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|(reason, raised, open)| ExceptionReason { reason, raised, open })
-        .collect();
+    type ReasonRow = (
+        String,
+        i64,
+        i64,
+        Option<Vec<Uuid>>,
+        Option<Vec<i32>>,
+        Option<Vec<DateTime<Utc>>>,
+    );
+    let rows: Vec<ReasonRow> = bound!(query_as(&sql)).fetch_all(&mut *conn).await?;
+    let mut open: Vec<(DateTime<Utc>, Uuid, i32, String)> = Vec::new();
+    let mut reasons = Vec::new();
+    for (reason, raised, open_count, ids, versions, times) in rows {
+        let listed = ids
+            .unwrap_or_default()
+            .into_iter()
+            .zip(versions.unwrap_or_default())
+            .zip(times.unwrap_or_default());
+        open.extend(listed.map(|((id, v), at)| (at, id, v, reason.clone())));
+        reasons.push(ExceptionReason {
+            reason,
+            raised,
+            open: open_count,
+        });
+    }
+    open.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    open.truncate(OPEN_LISTED as usize);
+    let ids: Vec<Uuid> = open.iter().map(|o| o.1).collect();
+    let names: Vec<(Uuid, String, String, String)> = query_as(SHIPMENT_NAMES).bind(&ids).fetch_all(&mut *conn).await?;
     let tz_parsed = crate::timeline::time::zone(tz)?;
-    let sql = open_list_sql();
-    let open_list = bound!(query_as::<(Uuid, String, i32, DateTime<Utc>, String)>(&sql))
-        .fetch_all(&mut *conn)
-        .await?
+    let open_list = open
         .into_iter()
-        .map(|(shipment_id, reference, version, at, reason)| OpenException {
+        .map(|(at, shipment_id, version, reason)| OpenException {
             shipment_id,
-            reference,
+            reference: names
+                .iter()
+                .find(|n| n.0 == shipment_id)
+                .map_or_else(|| shipment_id.to_string(), |n| n.1.clone()),
             version,
             raised_at: crate::timeline::time::format_time(at, tz_parsed),
             reason,

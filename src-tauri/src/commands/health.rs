@@ -42,6 +42,25 @@ pub async fn apply_indexes(
     Ok(apply::apply(current.db(), &current.history_table(), rebuild_invalid, &report).await?)
 }
 
+/// Creates the optional index for the overview concurrently, streaming the
+/// build's progress. Outside the sandbox the shell asks first, naming the database.
+#[command]
+pub async fn apply_optional_index(
+    state: State<'_, AppState>,
+    app: AppHandle,
+    on_progress: Channel<ApplyProgress>,
+) -> Result<ApplyReport, IpcError> {
+    let current = state.current()?;
+    confirm_write(
+        &app,
+        &current,
+        "Create the optional index for the overview (concurrently: writers keep writing)",
+    )
+    .await?;
+    let report = |p: ApplyProgress| drop(on_progress.send(p));
+    Ok(apply::apply_optional(current.db(), &current.history_table(), &report).await?)
+}
+
 #[command]
 pub async fn index_advice(state: State<'_, AppState>) -> Result<Advice, IpcError> {
     let current = state.current()?;

@@ -10,6 +10,10 @@ export type IndexHealth = { database: string, table: HistoryTable, table_bytes: 
  */
 rows_estimate: number, expected: Array<ExpectedStatus>, 
 /**
+ * The indexes Waybill offers beside them (`OPTIONAL`), and whether they are there.
+ */
+optional: Array<ExpectedStatus>, 
+/**
  * Indexes on the table that match no expected definition.
  */
 others: Array<FoundIndex>, index_bytes: number, 

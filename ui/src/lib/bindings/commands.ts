@@ -231,6 +231,11 @@ export function applyIndexes(rebuildInvalid: boolean, onProgress: (message: Appl
   return call("apply_indexes", { rebuildInvalid, onProgress: channel(onProgress) });
 }
 
+/** Creates the optional index for the overview concurrently, streaming the build's progress. Outside the sandbox the shell asks first, naming the database. */
+export function applyOptionalIndex(onProgress: (message: ApplyProgress) => void): Promise<ApplyReport> {
+  return call("apply_optional_index", { onProgress: channel(onProgress) });
+}
+
 export function indexAdvice(): Promise<Advice> {
   return call("index_advice");
 }
