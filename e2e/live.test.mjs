@@ -101,3 +101,60 @@ test("an actor's view shows their new changes on top, across shipments", async (
       return r && Number(r.dataset.version) === ${v} && r.hasAttribute('data-fresh') ? r.innerText : null;`), 15_000);
   assert.match(top, new RegExp(shipment.reference));
 });
+
+/** The list's references, top first, and which are marked new. */
+const listRows = (s) =>
+  s.run("return [...document.querySelectorAll('[data-testid=shipment-row]')].map((r) => [r.querySelector('td').textContent.trim(), r.dataset.fresh === 'true'])");
+
+test("the shipment list follows changes: the changed shipments come on top, marked, or wait behind a pill", async () => {
+  const s = run.session;
+  await s.run("location.hash = '#/'");
+  await s.waitFor('[data-testid="shipment-row"]', { count: 5, timeout: 60_000 });
+  // What the simulator writes (through create_history_entry, the row updated with it).
+  const written = execFileSync(cli, ["sandbox", "simulate", "--rate", "600", "--count", "3"], { env: run.env })
+    .toString().trim().split("\n").map((line) => line.split(" ")[0]);
+  assert.equal(written.length, 3);
+  const rows = await s.until("the last one written on top", async () => {
+    const r = await listRows(s);
+    return r[0]?.[0] === written[2] && r[0][1] ? r : null;
+  }, 15_000);
+  const top = rows.slice(0, new Set(written).size).map((r) => r[0]);
+  assert.deepEqual(new Set(top), new Set(written), "every shipment written is on top");
+  assert.ok(rows.slice(0, top.length).every((r) => r[1]), "and marked new");
+
+  // A reader who moved down the list keeps their place: a pill says what changed.
+  await s.run("document.body.focus()");
+  await s.keys("\uE015"); // ArrowDown: the second row is chosen
+  const before = (await listRows(s)).map((r) => r[0]);
+  const more = execFileSync(cli, ["sandbox", "simulate", "--rate", "600", "--count", "1"], { env: run.env })
+    .toString().trim().split(" ")[0];
+  const [pill] = await s.waitFor('[data-testid="updated-shipments"]', { timeout: 15_000 });
+  assert.match(await s.text(pill), /↑ 1 shipment updated/);
+  assert.deepEqual((await listRows(s)).map((r) => r[0]), before, "nothing moved under the reader");
+  await s.click(pill);
+  await s.until("the change on top", async () => (await listRows(s))[0]?.[0] === more, 5_000);
+});
+
+test("Simulate activity on the sandbox writes changes until switched off", async () => {
+  const s = run.session;
+  await s.run("location.hash = '#/'");
+  const [rate] = await s.waitFor('[data-testid="simulator-rate"]', { timeout: 30_000 });
+  await s.run("const r = document.querySelector('[data-testid=simulator-rate]'); r.value = '600'; r.dispatchEvent(new Event('change'))");
+  const count = () => Number(psql("SELECT count(*) FROM shipment_history")[0]);
+  const start = count();
+  await s.click((await s.$$('[data-testid="simulator-switch"]'))[0]);
+  const status = await s.until("a few written", async () => {
+    const [el] = await s.$$('[data-testid="simulator-status"]');
+    const text = el ? await s.text(el) : "";
+    return Number(text.match(/^(\d+) written/)?.[1] ?? 0) >= 3 ? text : null;
+  }, 20_000);
+  assert.match(status, /SHP-\d{4}-\d{6} v\d+ /);
+  await s.until("the list shows what it wrote", async () => (await listRows(s)).some((r) => r[1]), 15_000);
+  await s.click((await s.$$('[data-testid="simulator-switch"]'))[0]);
+  await s.until("switched off", async () => (await s.$$('[data-testid="simulator-status"]')).length === 0, 10_000);
+  const stopped = count();
+  assert.ok(stopped >= start + 3, `${stopped - start} changes written`);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(count(), stopped, "nothing written after it was switched off");
+  assert.ok(rate);
+});

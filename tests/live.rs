@@ -124,7 +124,7 @@ async fn the_simulator_writes_realistic_changes_that_leave_the_history_clean() {
         6000,
         &|w| {
             let mut seen = seen.lock().unwrap();
-            seen.push((w.reference.clone(), w.version, w.event_type));
+            seen.push((w.reference.clone(), w.version, w.event_type.clone()));
             if seen.len() == 40 {
                 cancel.cancel();
             }
@@ -140,7 +140,7 @@ async fn the_simulator_writes_realistic_changes_that_leave_the_history_clean() {
         .unwrap();
     assert_eq!(after.0 - before.0, 40);
     let seen = seen.into_inner().unwrap();
-    let kinds: std::collections::HashSet<_> = seen.iter().map(|s| s.2).collect();
+    let kinds: std::collections::HashSet<_> = seen.iter().map(|s| s.2.clone()).collect();
     assert!(kinds.len() >= 3, "several kinds of change: {kinds:?}");
     // Through create_history_entry, with the row brought up to date: nothing for the scan to find.
     let report = integrity::scan(

@@ -28,6 +28,8 @@ pub struct AppState {
     run: Mutex<Option<CancellationToken>>,
     /// The integrity scan in progress, if any: one at a time.
     scan: Mutex<Option<CancellationToken>>,
+    /// The sandbox simulator, while it writes: one at a time.
+    simulation: Mutex<Option<CancellationToken>>,
 }
 
 /// Long work in progress (a concurrency run, an integrity scan); frees its
@@ -60,6 +62,7 @@ impl AppState {
             config_path: waybill::profiles::config_path()?,
             run: Mutex::new(None),
             scan: Mutex::new(None),
+            simulation: Mutex::new(None),
         })
     }
 
@@ -136,6 +139,24 @@ impl AppState {
     /// Cancels the integrity scan in progress; false when there is none.
     pub fn cancel_scan(&self) -> bool {
         cancel(&self.scan)
+    }
+
+    pub fn begin_simulation(&self) -> Result<RunSlot<'_>, IpcError> {
+        begin(
+            &self.simulation,
+            "simulation_in_progress",
+            "The simulator is already writing to the sandbox.",
+        )
+    }
+
+    /// Stops the simulator; false when it was not running.
+    pub fn stop_simulation(&self) -> bool {
+        cancel(&self.simulation)
+    }
+
+    /// Whether the simulator is writing.
+    pub fn simulating(&self) -> bool {
+        self.simulation.lock().unwrap_or_else(|e| e.into_inner()).is_some()
     }
 
     /// Gives the sandbox's leases back: the last user of a sandbox started on

@@ -22,11 +22,12 @@ use crate::seed::history::HistoryGenerator;
 pub const MAX_RATE: u32 = 6_000;
 
 /// One change written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Written {
     pub reference: String,
     pub version: i32,
-    pub event_type: &'static str,
+    pub event_type: String,
     pub description: String,
 }
 
@@ -135,7 +136,7 @@ async fn write_one(
     Ok(Some(Written {
         reference,
         version,
-        event_type,
+        event_type: event_type.to_string(),
         description,
     }))
 }

@@ -559,6 +559,26 @@ mod tests {
     }
 
     #[test]
+    fn a_resumed_shipment_moves_on_until_delivered_and_then_changes_no_more() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let actors = [Uuid::nil()];
+        let mut state = Map::new();
+        state.insert("status".into(), json!("out_for_delivery"));
+        state.insert("destination".into(), json!("Hamburg, DE"));
+        let mut g = HistoryGenerator::resume(&mut rng, &actors, state);
+        let now = Utc::now();
+        let mut delivered = false;
+        for _ in 0..200 {
+            match g.next_change(now) {
+                Some((_, _, _, _, after)) => delivered |= after["status"] == "delivered",
+                None => break,
+            }
+        }
+        assert!(delivered, "out for delivery, then delivered");
+        assert!(g.next_change(now).is_none(), "a delivered shipment changes no more");
+    }
+
+    #[test]
     fn reroutes_are_their_own_event_and_etas_move_by_hours_or_days() {
         let mut reroutes = 0;
         for seed in 0..60 {

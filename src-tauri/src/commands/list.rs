@@ -52,4 +52,7 @@ commands! {
     integrity::cancel_integrity,
     overview::load_overview,
     overview::save_overview_report,
+    simulator::start_simulation,
+    simulator::stop_simulation,
+    simulator::simulation_running,
 }

@@ -10,6 +10,7 @@ pub mod integrity;
 pub mod links;
 pub mod overview;
 pub mod shipments;
+pub mod simulator;
 pub mod timeline;
 
 use crate::IpcError;

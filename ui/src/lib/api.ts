@@ -69,6 +69,7 @@ export type { VersionDetail } from "./bindings/VersionDetail";
 export type { WriteTarget } from "./bindings/WriteTarget";
 export type { JsonValue } from "./bindings/serde_json/JsonValue";
 export type { SavedReport } from "./bindings/SavedReport";
+export type { Written } from "./bindings/Written";
 
 /** SVG text as an image source (the CSP allows data: images, not inline markup). */
 export function svgSource(svg: string): string {

@@ -51,6 +51,7 @@ import type { TimelineFilter } from "./TimelineFilter";
 import type { TimelineFormat } from "./TimelineFormat";
 import type { TimelinePage } from "./TimelinePage";
 import type { VersionDetail } from "./VersionDetail";
+import type { Written } from "./Written";
 
 export function about(): Promise<About> {
   return call("about");
@@ -280,4 +281,19 @@ export function loadOverview(request: OverviewRequest): Promise<OverviewView> {
 /** Reads the overview of `request` and saves it as an HTML report with a PNG of each chart into the Downloads folder (chosen here, never by the window). */
 export function saveOverviewReport(request: OverviewRequest): Promise<SavedReport> {
   return call("save_overview_report", { request });
+}
+
+/** Writes realistic changes to the sandbox, about `rate` a minute, each one sent as it is written (the window counts them), until `stop_simulation`. The sandbox only. */
+export function startSimulation(rate: number, onWrite: (message: Written) => void): Promise<null> {
+  return call("start_simulation", { rate, onWrite: channel(onWrite) });
+}
+
+/** Stops the simulator; false when it was not running. */
+export function stopSimulation(): Promise<boolean> {
+  return call("stop_simulation");
+}
+
+/** Whether the simulator is writing (a window reloaded while it runs). */
+export function simulationRunning(): Promise<boolean> {
+  return call("simulation_running");
 }
