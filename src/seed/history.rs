@@ -9,7 +9,7 @@
 //! happen mostly in working hours on weekdays. Recurring freight (the very
 //! long histories) goes through the same legs again and again.
 
-use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, DurationRound, Timelike, Utc, Weekday};
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use serde_json::{json, Map, Value};
@@ -285,7 +285,7 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
             }
             // The next leg of recurring freight: picked up again, a new ETA.
             self.step = 1;
-            let eta = at + Duration::days(self.rng.random_range(3..12));
+            let eta = to_minute(at + Duration::days(self.rng.random_range(3..12)));
             let mut out = self.set_status(STATUS_FLOW[1], "status_changed", "Next leg: picked up".into());
             out.2
                 .extend(self.change("", String::new(), &[("eta", json!(eta.to_rfc3339()))]).2);
@@ -403,7 +403,7 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
             .map_or(at + Duration::days(20), |p| p + Duration::days(10))
             .max(floor + Duration::days(2));
         let moved = moved.clamp(floor, ceiling);
-        let moved = if moved == eta { eta + Duration::hours(1) } else { moved };
+        let moved = to_minute(if moved == eta { eta + Duration::hours(1) } else { moved });
         let text = format!("ETA moved to {}", moved.format("%Y-%m-%d %H:%M UTC"));
         self.change("eta_changed", text, &[("eta", json!(moved.to_rfc3339()))])
     }
@@ -423,7 +423,7 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
             .text("title")
             .and_then(|t| t.split(": ").next().map(str::to_string))
             .unwrap_or_default();
-        let eta = self.eta().unwrap_or(at).max(at) + Duration::hours(self.rng.random_range(12..72));
+        let eta = to_minute(self.eta().unwrap_or(at).max(at) + Duration::hours(self.rng.random_range(12..72)));
         // The new route is the plan now: later ETAs stay within days of it.
         self.planned_eta = Some(eta);
         let fields = [
@@ -467,6 +467,12 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
         }
         (event_type, description, changes)
     }
+}
+
+/// An ETA as people give them, to the minute (and as `timestamptz` keeps it:
+/// a nanosecond one would differ from the row it is copied to).
+fn to_minute(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.duration_trunc(Duration::minutes(1)).unwrap_or(t)
 }
 
 /// `out_for_delivery` → `out for delivery`, for descriptions people read.
