@@ -183,6 +183,22 @@ async fn fixture() -> (String, Db) {
     (name, db)
 }
 
+/// The fixture's range, Oct 24 to Oct 27 in Berlin.
+async fn the_range(db: &Db) -> waybill::overview::Overview {
+    overview::overview(db, &berlin("2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00"))
+        .await
+        .unwrap()
+}
+
+/// Each bar's first day and its number of changes.
+fn days(o: &waybill::overview::Overview) -> Vec<(String, i64)> {
+    o.activity
+        .bars
+        .iter()
+        .map(|b| (b.start.clone(), b.counts.iter().sum()))
+        .collect()
+}
+
 fn berlin(since: &str, until: &str) -> OverviewRequest {
     OverviewRequest {
         range: OverviewRange::Custom {
@@ -196,16 +212,9 @@ fn berlin(since: &str, until: &str) -> OverviewRequest {
 #[tokio::test]
 async fn counts_days_in_the_viewers_zone_across_a_dst_change() {
     let (_, db) = fixture().await;
-    let o = overview::overview(&db, &berlin("2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00"))
-        .await
-        .unwrap();
-    let days: Vec<(&str, i64)> = o
-        .activity
-        .bars
-        .iter()
-        .map(|b| (b.start.as_str(), b.counts.iter().sum()))
-        .collect();
-    assert_eq!(days, [("2026-10-24", 1), ("2026-10-25", 2), ("2026-10-26", 3)]);
+    let o = the_range(&db).await;
+    let expected = [("2026-10-24", 1), ("2026-10-25", 2), ("2026-10-26", 3)];
+    assert_eq!(days(&o), expected.map(|(d, n)| (d.to_string(), n)));
     assert_eq!((o.changes, o.shipments_changed, o.actors_active), (6, 2, 2));
     assert!(!o.activity.event_types.contains(&"concurrency_test".to_string()));
     assert_eq!(o.since, "2026-10-24T00:00:00.000+02:00");
@@ -225,29 +234,19 @@ async fn counts_days_in_the_viewers_zone_across_a_dst_change() {
     )
     .await
     .unwrap();
-    let days: Vec<(&str, i64)> = utc
-        .activity
-        .bars
-        .iter()
-        .map(|b| (b.start.as_str(), b.counts.iter().sum()))
-        .collect();
-    assert_eq!(
-        days,
-        [
-            ("2026-10-23", 1),
-            ("2026-10-24", 1),
-            ("2026-10-25", 2),
-            ("2026-10-26", 2)
-        ]
-    );
+    let expected = [
+        ("2026-10-23", 1),
+        ("2026-10-24", 1),
+        ("2026-10-25", 2),
+        ("2026-10-26", 2),
+    ];
+    assert_eq!(days(&utc), expected.map(|(d, n)| (d.to_string(), n)));
 }
 
 #[tokio::test]
 async fn knows_who_and_what_changed_most_and_which_exceptions_are_open() {
     let (_, db) = fixture().await;
-    let o = overview::overview(&db, &berlin("2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00"))
-        .await
-        .unwrap();
+    let o = the_range(&db).await;
     let actors: Vec<(Option<&str>, i64)> = o.top_actors.iter().map(|a| (a.name.as_deref(), a.changes)).collect();
     assert_eq!(actors, [(Some("Ana Lima"), 4), (Some("Ben Okafor"), 2)]);
     let shipments: Vec<(&str, i64)> = o
@@ -277,9 +276,7 @@ async fn knows_who_and_what_changed_most_and_which_exceptions_are_open() {
 #[tokio::test]
 async fn measures_time_in_each_status_from_the_status_changes() {
     let (_, db) = fixture().await;
-    let o = overview::overview(&db, &berlin("2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00"))
-        .await
-        .unwrap();
+    let o = the_range(&db).await;
     let of = |name: &str| o.statuses.iter().find(|s| s.status == name).unwrap();
     // Booked: A 25.5 h, B 59.5 h. percentile_cont interpolates: median 42.5, p90 25.5 + 0.9 × 34.
     let booked = of("booked");
@@ -328,9 +325,7 @@ async fn an_empty_range_and_bad_input_say_so() {
 #[tokio::test]
 async fn the_report_is_one_self_contained_file_with_its_charts() {
     let (_, db) = fixture().await;
-    let o = overview::overview(&db, &berlin("2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00"))
-        .await
-        .unwrap();
+    let o = the_range(&db).await;
     let dir = tempfile::tempdir().unwrap();
     let saved = overview::report::save_to_dir(&o, dir.path()).unwrap();
     let html = std::fs::read_to_string(&saved.html).unwrap();

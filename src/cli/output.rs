@@ -30,6 +30,26 @@ pub fn progress_to_stderr(p: Progress) {
     }
 }
 
+/// An activity chart as a table: a line per bar (`quiet` ones too, or not),
+/// with its total and its counts by event type.
+pub(super) fn print_bars(a: &waybill::timeline::activity::Activity, quiet: bool) {
+    say!(
+        "{:<10}  {:>6}  BY EVENT TYPE",
+        format!("{:?}", a.period).to_uppercase(),
+        "TOTAL"
+    );
+    for d in a.bars.iter().filter(|d| quiet || d.counts.iter().any(|c| *c > 0)) {
+        let parts: Vec<String> = a
+            .event_types
+            .iter()
+            .zip(&d.counts)
+            .filter(|(_, c)| **c > 0)
+            .map(|(t, c)| format!("{t} {c}"))
+            .collect();
+        say!("{}  {:>6}  {}", d.start, d.counts.iter().sum::<i64>(), parts.join(", "));
+    }
+}
+
 pub(super) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(Error::internal)?;
     println!("{text}");

@@ -115,23 +115,8 @@ fn print(o: &Overview) {
     if !o.time_indexed {
         say!("(read without an index on \"timestamp\": `waybill indexes --apply --optional` creates one)");
     }
-    let a = &o.activity;
     say!();
-    say!(
-        "{:<10}  {:>6}  BY EVENT TYPE",
-        format!("{:?}", a.period).to_uppercase(),
-        "TOTAL"
-    );
-    for d in &a.bars {
-        let parts: Vec<String> = a
-            .event_types
-            .iter()
-            .zip(&d.counts)
-            .filter(|(_, c)| **c > 0)
-            .map(|(t, c)| format!("{t} {c}"))
-            .collect();
-        say!("{}  {:>6}  {}", d.start, d.counts.iter().sum::<i64>(), parts.join(", "));
-    }
+    super::output::print_bars(&o.activity, true);
     say!();
     say!("{:<44}  {:>7}", "MOST ACTIVE", "CHANGES");
     for x in &o.top_actors {

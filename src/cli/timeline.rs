@@ -697,21 +697,7 @@ pub async fn activity(source: &Source, args: ActivityArgs) -> Result<ExitCode> {
             print_json(&a)?;
         } else {
             say!("{}: {} changes ({})", a.subject, a.total, a.time_zone);
-            say!(
-                "{:<10}  {:>6}  BY EVENT TYPE",
-                format!("{:?}", a.period).to_uppercase(),
-                "TOTAL"
-            );
-            for d in a.bars.iter().filter(|d| d.counts.iter().any(|c| *c > 0)) {
-                let parts: Vec<String> = a
-                    .event_types
-                    .iter()
-                    .zip(&d.counts)
-                    .filter(|(_, c)| **c > 0)
-                    .map(|(t, c)| format!("{t} {c}"))
-                    .collect();
-                say!("{}  {:>6}  {}", d.start, d.counts.iter().sum::<i64>(), parts.join(", "));
-            }
+            super::output::print_bars(&a, false);
             if a.untimed > 0 {
                 say!(
                     "{} changes have no usable time (missing or ±infinity) and are not by {:?}",

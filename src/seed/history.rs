@@ -165,7 +165,8 @@ impl<'a, R: Rng> HistoryGenerator<'a, R> {
             // Delivered a little before the end: proof of delivery and notes follow.
             Ending::Delivered => (flow_steps, n.saturating_sub(n / 12).max(2)),
             Ending::Cancelled => (self.rng.random_range(0..flow_steps - 1), n.saturating_sub(1)),
-            Ending::Active { steps } => (steps, n),
+            // Its latest step a while ago: what happened since (an exception, say) is still open.
+            Ending::Active { steps } => (steps, n.saturating_sub(n / 5).max(2)),
             Ending::Recurring => (0, n),
         };
         let steps = steps.min(last_status.saturating_sub(1) as usize);

@@ -27,6 +27,8 @@ use history::{Ending, HistoryGenerator, ShipmentPlan};
 pub const DEFAULT_ROWS: u32 = 100_000;
 pub const MAX_ROWS: u32 = 20_000_000;
 const ACTORS: usize = 200;
+/// About how many changes a day a typical shipment sees at most.
+const CHANGES_A_DAY: i64 = 6;
 /// Advisory lock key held while seeding ("waybill" in ASCII).
 const SEED_LOCK: i64 = 0x0077_6179_6269_6c6c;
 
@@ -265,9 +267,12 @@ fn plan(index: usize, versions: u32, now: DateTime<Utc>, rng: &mut impl Rng) -> 
         let eta = created_at + Duration::days(rng.random_range(3..12));
         (created_at, eta, (now - created_at) * 19 / 20, Ending::Recurring)
     } else {
-        let days_ago = rng.random_range(2..120);
+        // A shipment changes a few times a day at most: a long history is an
+        // old one (and a long trip), never a week-old booking with 300 changes.
+        let at_least = ((i64::from(versions) + CHANGES_A_DAY - 1) / CHANGES_A_DAY).max(2);
+        let days_ago = rng.random_range(at_least..=at_least.max(120));
         let created_at = booked(rng, days_ago);
-        let transit = Duration::days(rng.random_range(3..21));
+        let transit = Duration::days(rng.random_range(3..21).max(at_least * 3 / 4));
         let eta = created_at + transit;
         let elapsed = now - created_at;
         if eta + Duration::days(1) < now {
