@@ -111,6 +111,9 @@ pub(super) async fn waits(conn: &mut PgConnection) -> Result<Vec<LockWait>> {
     let mut groups: Vec<LockWait> = Vec::new();
     for &pid in blockers.keys() {
         let holder_pid = head(pid);
+        if holder_pid == pid {
+            continue; // Its lock was let go between the two reads: nobody holds it up now.
+        }
         let (Some(waiter), Some(holder)) = (sessions.get(&pid), sessions.get(&holder_pid)) else {
             continue; // Gone between the two reads.
         };
