@@ -45,6 +45,8 @@ test("the overview shows the CLI's figures, and its rows open shipments", async 
   const refs = await s.run("return [...document.querySelectorAll('[data-testid=overview-shipments] tbody tr td:first-child')].map((c) => c.textContent.trim())");
   assert.deepEqual(refs, expected.top_shipments.map((x) => x.reference));
   console.log(`screenshot: ${await run.screenshot("overview.png")}`);
+  await s.run("document.querySelector('[data-testid=overview-statuses]').scrollIntoView({ block: 'start' })");
+  console.log(`screenshot: ${await run.screenshot("overview-details.png")}`);
 
   // The busiest shipment opens its timeline.
   await s.click((await s.$$('[data-testid="overview-shipments"] tbody tr td'))[0]);
