@@ -97,6 +97,10 @@ test("production monitoring shows who holds a locked shipment and who waits", as
     assert.equal((await s.$$('[data-testid="monitor-assignment"] tbody tr')).length, 2, "the sandbox has both statistics sources");
     await s.run("document.querySelector('[data-testid=monitor-wait]').scrollIntoView({ block: 'center' })");
     console.log(`screenshot: ${await run.screenshot("monitor.png")}`);
+    // The locked shipment opens its timeline.
+    await s.click((await s.$$('[data-testid="monitor-wait"] button.link'))[0]);
+    await s.until("the locked shipment's timeline", async () => (await s.run("return location.hash")).startsWith(`#/shipment/${id}`));
+    await s.run("location.hash = '#/health'");
   } finally {
     psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'stuck-editor'");
     await written;

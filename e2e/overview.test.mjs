@@ -72,6 +72,31 @@ test("the overview shows the CLI's figures, and its rows open shipments", async 
   }
 });
 
+test("the last 24 hours in UTC show the CLI's figures for the same range", async () => {
+  const s = run.session;
+  await s.run("location.hash = '#/overview'");
+  await s.waitFor('[data-testid="overview-figures"]', { timeout: 60_000 });
+  // The range rolls with the clock: a change may leave it between two reads,
+  // so the window's figure is the CLI's just before or just after.
+  const day = () => JSON.parse(execFileSync(cli, ["overview", "--last", "24h", "--utc", "--json"], { env: run.env }).toString()).changes;
+  const before = day();
+  await s.click((await s.$$('[data-testid="range-last24_hours"]'))[0]);
+  await s.click((await s.$$('[data-testid="overview-utc"]'))[0]);
+  const expected = { changes: [before, day()] };
+  await s.until("the 24-hour figures in UTC", async () => {
+    const [span] = await s.$$('[data-testid="overview-span"]');
+    const [changes] = await s.$$('[data-testid="overview-changes"]');
+    if (!span || !changes) return null;
+    const text = await s.text(span);
+    const n = Number((await s.text(changes)).replace(/\D/g, ""));
+    return /\(UTC\)/.test(text) && expected.changes.includes(n) ? text : null;
+  }, 60_000);
+  // The range is 24 hours long, in UTC.
+  const span = await s.text((await s.$$('[data-testid="overview-span"]'))[0]);
+  const [from, to] = span.match(/\d{4}-\d\d-\d\d \d\d:\d\d/g).map((t) => Date.parse(`${t.replace(" ", "T")}:00Z`));
+  assert.ok(Math.abs(to - from - 24 * 3600_000) <= 60_000, span);
+});
+
 test("a custom range takes dates; a bad one is refused before any read", async () => {
   const s = run.session;
   await s.run("location.hash = '#/overview'");

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use waybill::connection::Source;
 use waybill::error::Result;
-use waybill::monitor::{self, MonitorReport};
+use waybill::monitor::{self, MonitorReport, Session};
 
 use super::connect::with_connection;
 use super::output::print_json;
@@ -27,6 +27,20 @@ pub async fn run(source: &Source, args: MonitorArgs) -> Result<ExitCode> {
         print(&report);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `psql from 10.0.0.5`, `no application name`: which program, from where.
+fn who(s: &Session) -> String {
+    let app = if s.application.is_empty() {
+        "no application name"
+    } else {
+        &s.application
+    };
+    if s.client.is_empty() {
+        app.to_string()
+    } else {
+        format!("{app} from {}", s.client)
+    }
 }
 
 fn ms(v: Option<f64>) -> String {
@@ -89,38 +103,15 @@ fn print(r: &MonitorReport) {
             .map_or("a lock".to_string(), |s| format!("shipment {}", s.reference));
         let h = &w.holder;
         say!(
-            "  {what} is held by pid {} ({}{}, user {}, {}) for {:.1} s",
+            "  {what} is held by pid {} ({}, user {}, {}) for {:.1} s",
             h.pid,
-            if h.application.is_empty() {
-                "no application name"
-            } else {
-                &h.application
-            },
-            if h.client.is_empty() {
-                String::new()
-            } else {
-                format!(" from {}", h.client)
-            },
+            who(h),
             h.user,
             h.state,
             h.for_ms / 1000.0
         );
         for x in &w.waiters {
-            say!(
-                "    waiting {:.1} s: pid {} ({}{})",
-                x.for_ms / 1000.0,
-                x.pid,
-                if x.application.is_empty() {
-                    "no application name"
-                } else {
-                    &x.application
-                },
-                if x.client.is_empty() {
-                    String::new()
-                } else {
-                    format!(" from {}", x.client)
-                },
-            );
+            say!("    waiting {:.1} s: pid {} ({})", x.for_ms / 1000.0, x.pid, who(x));
         }
     }
     if !r.sees_all {

@@ -9,6 +9,7 @@
 mod catalog;
 mod copy;
 pub(crate) mod history;
+mod times;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use rand::seq::IndexedRandom;
@@ -255,7 +256,7 @@ fn plan(index: usize, versions: u32, now: DateTime<Utc>, rng: &mut impl Rng) -> 
     // Bookings are made in working hours, mostly.
     let booked = |rng: &mut dyn rand::RngCore, days_ago: i64| loop {
         let t = now - Duration::days(days_ago) - Duration::minutes(rng.random_range(0..1440));
-        if rng.random_bool(history::activity_weight(t)) {
+        if rng.random_bool(times::activity_weight(t)) {
             break t;
         }
     };

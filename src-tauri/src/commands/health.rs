@@ -22,43 +22,31 @@ pub async fn index_health(state: State<'_, AppState>) -> Result<IndexHealth, Ipc
     Ok(verify::verify(current.db(), &current.history_table()).await?)
 }
 
-/// Creates the missing indexes concurrently, streaming the build's progress.
-/// Outside the sandbox the shell asks first, naming the database.
+/// Creates the missing expected indexes (or, with `optional`, the overview's
+/// optional one) concurrently, streaming the build's progress. Outside the
+/// sandbox the shell asks first, naming the database.
 #[command]
 pub async fn apply_indexes(
     state: State<'_, AppState>,
     app: AppHandle,
     rebuild_invalid: bool,
+    optional: bool,
     on_progress: Channel<ApplyProgress>,
 ) -> Result<ApplyReport, IpcError> {
     let current = state.current()?;
-    confirm_write(
-        &app,
-        &current,
-        "Create the missing indexes (concurrently: writers keep writing)",
-    )
-    .await?;
+    let action = if optional {
+        "Create the optional index for the overview (concurrently: writers keep writing)"
+    } else {
+        "Create the missing indexes (concurrently: writers keep writing)"
+    };
+    confirm_write(&app, &current, action).await?;
     let report = |p: ApplyProgress| drop(on_progress.send(p));
-    Ok(apply::apply(current.db(), &current.history_table(), rebuild_invalid, &report).await?)
-}
-
-/// Creates the optional index for the overview concurrently, streaming the
-/// build's progress. Outside the sandbox the shell asks first, naming the database.
-#[command]
-pub async fn apply_optional_index(
-    state: State<'_, AppState>,
-    app: AppHandle,
-    on_progress: Channel<ApplyProgress>,
-) -> Result<ApplyReport, IpcError> {
-    let current = state.current()?;
-    confirm_write(
-        &app,
-        &current,
-        "Create the optional index for the overview (concurrently: writers keep writing)",
-    )
-    .await?;
-    let report = |p: ApplyProgress| drop(on_progress.send(p));
-    Ok(apply::apply_optional(current.db(), &current.history_table(), &report).await?)
+    let (db, table) = (current.db(), &current.history_table());
+    Ok(if optional {
+        apply::apply_optional(db, table, &report).await?
+    } else {
+        apply::apply(db, table, rebuild_invalid, &report).await?
+    })
 }
 
 #[command]

@@ -41,7 +41,6 @@ commands! {
     files::open_saved_file,
     health::index_health,
     health::apply_indexes,
-    health::apply_optional_index,
     health::index_advice,
     health::check_index_plans,
     health::explain_queries,

@@ -227,14 +227,9 @@ export function indexHealth(): Promise<IndexHealth> {
   return call("index_health");
 }
 
-/** Creates the missing indexes concurrently, streaming the build's progress. Outside the sandbox the shell asks first, naming the database. */
-export function applyIndexes(rebuildInvalid: boolean, onProgress: (message: ApplyProgress) => void): Promise<ApplyReport> {
-  return call("apply_indexes", { rebuildInvalid, onProgress: channel(onProgress) });
-}
-
-/** Creates the optional index for the overview concurrently, streaming the build's progress. Outside the sandbox the shell asks first, naming the database. */
-export function applyOptionalIndex(onProgress: (message: ApplyProgress) => void): Promise<ApplyReport> {
-  return call("apply_optional_index", { onProgress: channel(onProgress) });
+/** Creates the missing expected indexes (or, with `optional`, the overview's optional one) concurrently, streaming the build's progress. Outside the sandbox the shell asks first, naming the database. */
+export function applyIndexes(rebuildInvalid: boolean, optional: boolean, onProgress: (message: ApplyProgress) => void): Promise<ApplyReport> {
+  return call("apply_indexes", { rebuildInvalid, optional, onProgress: channel(onProgress) });
 }
 
 export function indexAdvice(): Promise<Advice> {
