@@ -419,3 +419,78 @@ async fn the_cli_prints_writes_the_report_and_refuses_a_bad_range() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("must end after it starts"), "{err}");
 }
+
+#[tokio::test]
+async fn odd_values_are_left_out_not_fatal() {
+    let (_, db) = fixture().await;
+    let c = common::new_shipment(&db, "OV-ODD").await;
+    // A status change at -infinity (before everything), one at +infinity (after
+    // everything), no actor, and `changes` that are not an object.
+    let at_minus = status(None, "booked");
+    version(&db, c, 1, "created", ANA, "-infinity", "created", at_minus).await;
+    sqlx::query("UPDATE shipment_history SET actor_id = NULL WHERE shipment_id = $1")
+        .bind(c)
+        .execute(&db)
+        .await
+        .unwrap();
+    version(
+        &db,
+        c,
+        2,
+        "status_changed",
+        BEN,
+        "2026-10-25T10:00:00Z",
+        "moved",
+        status(Some("booked"), "in_transit"),
+    )
+    .await;
+    version(
+        &db,
+        c,
+        3,
+        "note_added",
+        BEN,
+        "2026-10-25T11:00:00Z",
+        "odd",
+        json!(["not", "an object"]),
+    )
+    .await;
+    version(
+        &db,
+        c,
+        4,
+        "status_changed",
+        BEN,
+        "infinity",
+        "later",
+        status(Some("in_transit"), "delivered"),
+    )
+    .await;
+    let o = the_range(&db).await;
+    // The fixture's 6 plus the two finite ones in the range.
+    assert_eq!(o.changes, 8);
+    let booked = o.statuses.iter().find(|s| s.status == "booked").unwrap();
+    assert_eq!(
+        booked.stays, 2,
+        "a stay that began at -infinity has no length: left out"
+    );
+}
+
+#[tokio::test]
+async fn the_overview_reads_through_stock_pgbouncer() {
+    let remote = common::remote::remote();
+    let name = remote.seeded_db().await;
+    let request = OverviewRequest {
+        range: OverviewRange::Last30Days,
+        time_zone: "UTC".into(),
+    };
+    let mut figures = Vec::new();
+    for profile in [remote.direct(&name), remote.pooled(&name)] {
+        let db = remote.open(&profile, &remote.owner_password).await.unwrap();
+        let o = overview::overview(&db, &request).await.unwrap();
+        figures.push((o.changes, o.exceptions.raised, o.statuses.len()));
+        db.close().await;
+    }
+    assert!(figures[0].0 > 0, "the seeded data changed in the last 30 days");
+    assert_eq!(figures[0], figures[1], "the same figures through the pooler");
+}

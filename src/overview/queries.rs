@@ -100,14 +100,15 @@ fn stays_sql() -> String {
                      WHERE y.shipment_id = f.shipment_id AND y.version_no < f.v AND y.changes ? 'status'
                      ORDER BY y.version_no DESC LIMIT 1) p
            ), stays AS (
-             SELECT old, at - lag(at) OVER w AS took, lag(at) OVER w AS entered
+             -- PostgreSQL refuses to subtract an infinite time: such a stay has no length.
+             SELECT old, CASE WHEN isfinite(lag(at) OVER w) THEN at - lag(at) OVER w END AS took
                FROM (SELECT * FROM s UNION ALL SELECT * FROM prior) x
              WINDOW w AS (PARTITION BY shipment_id ORDER BY version_no)
            )
            SELECT old, count(*),
                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM took)) / 3600,
                   percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM took)) / 3600
-             FROM stays WHERE old IS NOT NULL AND isfinite(entered) AND took >= interval '0'
+             FROM stays WHERE old IS NOT NULL AND took >= interval '0'
             GROUP BY 1"#
     )
 }
