@@ -56,7 +56,7 @@ async function openConnections(s) {
 
 const WRITE_COMMANDS = {
   install_schema: {},
-  apply_indexes: { rebuildInvalid: false },
+  apply_indexes: { rebuildInvalid: false, optional: false },
   check_index_plans: { shipment: null },
   check_function: { shipment: null },
   run_concurrency: { request: { choice: { kind: "all" }, params: null, shipment: null, self_test: false } },
