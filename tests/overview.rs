@@ -274,6 +274,37 @@ async fn knows_who_and_what_changed_most_and_which_exceptions_are_open() {
 }
 
 #[tokio::test]
+async fn an_exception_resolved_after_the_range_is_not_open() {
+    let (_, db) = fixture().await;
+    // Up to Oct 26 12:00 Berlin (10:00 UTC + 1 h): B's exception (raised at 11:00 Berlin) is
+    // in the range, the status change that resolved it (13:00 Berlin) is not.
+    let o = overview::overview(&db, &berlin("2026-10-24T00:00:00+02:00", "2026-10-26T12:00:00+01:00"))
+        .await
+        .unwrap();
+    let e = &o.exceptions;
+    assert_eq!((e.raised, e.open), (2, 1), "{e:?}");
+    assert_eq!(e.open_list.len(), 1);
+    assert_eq!(e.open_list[0].reference, "OV-A");
+    // B's stay in `exception` ended after the range: not counted.
+    assert!(o.statuses.iter().all(|s| s.status != "exception" || s.stays == 0));
+}
+
+#[tokio::test]
+async fn a_long_range_counts_by_week_in_the_viewers_zone() {
+    let (_, db) = fixture().await;
+    // 103 weeks (too many days for a chart): bars are weeks, Monday to Monday in Berlin.
+    let o = overview::overview(&db, &berlin("2025-01-06T00:00:00+01:00", "2026-12-28T00:00:00+01:00"))
+        .await
+        .unwrap();
+    let busy: Vec<(String, i64)> = days(&o).into_iter().filter(|d| d.1 > 0).collect();
+    // Oct 19–25 has A's v1–v3 and B's v1 (Oct 24 00:30); Oct 26 on has the rest but B's v4
+    // (Oct 27 00:30, the same week).
+    assert_eq!(busy, [("2026-10-19".to_string(), 4), ("2026-10-26".to_string(), 4)]);
+    assert_eq!(o.activity.bars.len(), 103);
+    assert_eq!(o.activity.bars[0].start, "2025-01-06");
+}
+
+#[tokio::test]
 async fn measures_time_in_each_status_from_the_status_changes() {
     let (_, db) = fixture().await;
     let o = the_range(&db).await;

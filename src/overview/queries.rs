@@ -1,7 +1,14 @@
 //! The overview's SQL, one statement per figure, all in the caller's read-only
-//! transaction. Every statement takes the same first parameters: `$1` since,
-//! `$2` until (exclusive), `$3` the time zone, `$4` the concurrency test's
-//! shipment title (left out).
+//! transaction. The range statements take the same first parameters: `$1`
+//! since, `$2` until (exclusive), `$3` the concurrency test's shipments (left
+//! out).
+//!
+//! What makes a 30-day overview of a big table fast (measured in
+//! `scripts/bench-overview.sh`): no JIT (PostgreSQL compiles these
+//! statements for longer than they run), periods found by comparing with
+//! their start times (not by converting 460,000 times to the viewer's zone),
+//! and each history row in the range read at most twice: once from the
+//! optional index for the counts, once from the table for the status changes.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -12,42 +19,50 @@ use crate::db::query_as;
 use crate::timeline::activity::tabulate_between;
 
 /// History rows in the range, concurrency test shipments left out. Written so
-/// that an index on `"timestamp"` can serve the range.
-const IN_RANGE: &str = r#"h."timestamp" >= $1 AND h."timestamp" < $2
-    AND NOT EXISTS (SELECT FROM shipment_requests t WHERE t.id = h.shipment_id AND t.title = $4)"#;
+/// that an index on `"timestamp"` can serve the range, and the test's
+/// shipments are a parameter (`<> ALL` of a parameter is hashed, where a join
+/// to the shipments would run for every row).
+const IN_RANGE: &str = r#"h."timestamp" >= $1 AND h."timestamp" < $2 AND h.shipment_id <> ALL($3)"#;
+
+/// The concurrency test's shipments (`$1` their title).
+const TEST_SHIPMENTS: &str = "SELECT COALESCE(array_agg(id), '{}') FROM shipment_requests WHERE title = $1";
+
+/// The periods of the range, as the start of each in the zone and one past
+/// the last (`$1` since, `$2` until, `$3` the time zone, `$4` the period:
+/// `day`, `week`…), with their days since 2000-01-01 (how the activity chart
+/// names them); and the database's name.
+const PERIODS: &str = r#"SELECT array_agg(s AT TIME ZONE $3 ORDER BY s),
+       array_agg((s::date - DATE '2000-01-01')::int ORDER BY s),
+       current_database()::text
+  FROM generate_series(date_trunc($4, $1 AT TIME ZONE $3),
+                       date_trunc($4, ($2 - interval '1 microsecond') AT TIME ZONE $3) + ('1 ' || $4)::interval,
+                       ('1 ' || $4)::interval) s"#;
 
 /// One pass over the range for the counts: changes per period and event type
 /// (every group), the ten most active actors and the ten most changed
-/// shipments, with how many actors and shipments there were in all. `$5` is
-/// the period (`day`, `week`…). Grouping sets read the range once, where a
+/// shipments, with how many actors and shipments there were in all. `$4` is
+/// the periods' start times: a row's period is found by `width_bucket`
+/// (a binary search) in them. Grouping sets read the range once, where a
 /// query per figure would read it four times; with the optional index (its
 /// key and INCLUDE columns are all these read) the read is an index-only scan.
 fn counts_sql() -> String {
     format!(
-        r#"WITH r AS (
-             SELECT (date_trunc($5, h."timestamp" AT TIME ZONE $3)::date - DATE '2000-01-01')::int AS day,
-                    h.event_type, h.actor_id, h.shipment_id
-               FROM shipment_history h WHERE {IN_RANGE}
-           ), g AS (
-             SELECT GROUPING(day, event_type) AS by_day, GROUPING(actor_id) AS by_actor,
-                    day, event_type, actor_id, shipment_id, count(*) AS n
-               FROM r GROUP BY GROUPING SETS ((day, event_type), (actor_id), (shipment_id))
+        r#"WITH g AS (
+             SELECT GROUPING(period, event_type) AS by_period, GROUPING(actor_id) AS by_actor,
+                    period, event_type, actor_id, shipment_id, count(*) AS n
+               FROM (SELECT width_bucket(h."timestamp", $4) AS period, h.event_type, h.actor_id, h.shipment_id
+                       FROM shipment_history h WHERE {IN_RANGE}) r
+              GROUP BY GROUPING SETS ((period, event_type), (actor_id), (shipment_id))
            ), ranked AS (
              SELECT g.*,
-                    row_number() OVER (PARTITION BY by_day, by_actor ORDER BY n DESC, actor_id, shipment_id) AS rank,
-                    count(COALESCE(actor_id, shipment_id)) OVER (PARTITION BY by_day, by_actor) AS groups
+                    row_number() OVER (PARTITION BY by_period, by_actor ORDER BY n DESC, actor_id, shipment_id) AS rank,
+                    count(COALESCE(actor_id, shipment_id)) OVER (PARTITION BY by_period, by_actor) AS groups
                FROM g
            )
-           SELECT by_day, by_actor, day, event_type, actor_id, shipment_id, n, groups
-             FROM ranked WHERE by_day = 0 OR rank <= {TOP}"#
+           SELECT by_period, by_actor, period, event_type, actor_id, shipment_id, n, groups
+             FROM ranked WHERE by_period = 0 OR rank <= {TOP}"#
     )
 }
-
-/// The first and last period of the range (the bars' bounds): `$1` since,
-/// `$2` until, `$3` the time zone, `$4` the period.
-const BOUNDS: &str = r#"SELECT (date_trunc($4, $1 AT TIME ZONE $3)::date - DATE '2000-01-01')::int,
-    (date_trunc($4, ($2 - interval '1 microsecond') AT TIME ZONE $3)::date - DATE '2000-01-01')::int,
-    current_database()::text"#;
 
 /// Names of the most active actors (`$1`), when the database has an `actors` table.
 const ACTOR_NAMES: &str = "SELECT id, display_name, email FROM actors WHERE id = ANY($1)";
@@ -55,63 +70,60 @@ const ACTOR_NAMES: &str = "SELECT id, display_name, email FROM actors WHERE id =
 /// The most changed shipments' references (`$1`).
 const SHIPMENT_NAMES: &str = "SELECT id, reference, title, status FROM shipment_requests WHERE id = ANY($1)";
 
-/// Exceptions raised in the range; one is open while no later version of its
-/// shipment has changed the status (the change that resolves it).
-fn exceptions_cte() -> String {
-    format!(
-        r#"WITH e AS (
-             SELECT h.shipment_id, h.version_no, h."timestamp", COALESCE(h.description, '') AS reason,
-                    NOT EXISTS (SELECT FROM shipment_history r
-                                 WHERE r.shipment_id = h.shipment_id AND r.version_no > h.version_no
-                                   AND r.changes ? 'status') AS open
-               FROM shipment_history h
-              WHERE h.event_type = 'exception_raised' AND {IN_RANGE})"#
-    )
-}
-
-/// Per reason: raised, open, and the open ones (newest first), in one read.
-fn reasons_sql() -> String {
-    format!(
-        r#"{} SELECT reason, count(*), count(*) FILTER (WHERE open),
-                  array_agg(shipment_id ORDER BY "timestamp" DESC) FILTER (WHERE open),
-                  array_agg(version_no ORDER BY "timestamp" DESC) FILTER (WHERE open),
-                  array_agg("timestamp" ORDER BY "timestamp" DESC) FILTER (WHERE open)
-             FROM e GROUP BY 1 ORDER BY 2 DESC, 1"#,
-        exceptions_cte()
-    )
-}
-
-/// Stays that ended in the range: each status change in the range closes the
-/// stay its `old` status began at the shipment's previous status change. The
-/// previous one is the row before it among the range's status changes
-/// (`lag`), and only for a shipment's first change in the range is it looked
-/// up before the range (one index probe per shipment, not per change).
-/// Times out of order (a stay of negative length) and infinite times are left out.
-fn stays_sql() -> String {
-    format!(
-        r#"WITH s AS (
-             SELECT h.shipment_id, h.version_no, h."timestamp" AS at, h.changes -> 'status' ->> 'old' AS old
-               FROM shipment_history h WHERE {IN_RANGE} AND h.changes ? 'status'
-           ), prior AS (
-             SELECT f.shipment_id, p.version_no, p."timestamp" AS at, NULL::text AS old
-               FROM (SELECT shipment_id, min(version_no) AS v FROM s GROUP BY 1) f
-              CROSS JOIN LATERAL (
-                    SELECT y.version_no, y."timestamp" FROM shipment_history y
-                     WHERE y.shipment_id = f.shipment_id AND y.version_no < f.v AND y.changes ? 'status'
-                     ORDER BY y.version_no DESC LIMIT 1) p
-           ), stays AS (
-             -- PostgreSQL refuses to subtract an infinite time: such a stay has no length.
-             SELECT old, CASE WHEN isfinite(lag(at) OVER w) THEN at - lag(at) OVER w END AS took
-               FROM (SELECT * FROM s UNION ALL SELECT * FROM prior) x
-             WINDOW w AS (PARTITION BY shipment_id ORDER BY version_no)
-           )
-           SELECT old, count(*),
-                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM took)) / 3600,
-                  percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM took)) / 3600
-             FROM stays WHERE old IS NOT NULL AND took >= interval '0'
-            GROUP BY 1"#
-    )
-}
+/// The status changes and exceptions of the range, read once for two figures;
+/// one row per stayed-in status, then one per exception reason (`kind`).
+///
+/// Stays: each status change in the range closes the stay its `old` status
+/// began at the shipment's previous status change: the one before it in the
+/// range (`lag`), or, for a shipment's first in the range only, the one an
+/// index probe finds before the range. Times out of order (a stay of negative
+/// length) and infinite times are left out.
+///
+/// Exceptions: one is open while no later version of its shipment has changed
+/// the status (the change that resolves it). A later status change in the
+/// range settles that from what was read (`last_moved`); only the others
+/// (the open ones, and any resolved after the range) are probed.
+///
+/// Both windows sort the same way (the shipment, then its versions), so the
+/// rows are sorted once.
+const EVENTS_SQL: &str = r#"WITH e AS (
+  SELECT h.shipment_id, h.version_no, h."timestamp" AS at, h.event_type = 'exception_raised' AS raised,
+         h.changes ? 'status' AS moved, h.changes -> 'status' ->> 'old' AS old, h.description,
+         lag(h."timestamp") OVER (PARTITION BY h.shipment_id, h.changes ? 'status' ORDER BY h.version_no) AS prev_at,
+         max(h.version_no) FILTER (WHERE h.changes ? 'status') OVER (PARTITION BY h.shipment_id) AS last_moved
+    FROM shipment_history h
+   WHERE h."timestamp" >= $1 AND h."timestamp" < $2 AND h.shipment_id <> ALL($3)
+     AND (h.changes ? 'status' OR h.event_type = 'exception_raised')
+), t AS MATERIALIZED (
+  SELECT shipment_id, version_no, at, raised, old, description, last_moved,
+         CASE WHEN moved THEN COALESCE(prev_at, (
+              SELECT y."timestamp" FROM shipment_history y
+               WHERE y.shipment_id = e.shipment_id AND y.version_no < e.version_no AND y.changes ? 'status'
+               ORDER BY y.version_no DESC LIMIT 1)) END AS began
+    FROM e
+), stays AS (
+  -- PostgreSQL refuses to subtract an infinite time: such a stay has no length.
+  SELECT old, CASE WHEN isfinite(began) AND isfinite(at) THEN at - began END AS took
+    FROM t WHERE old IS NOT NULL
+), ex AS MATERIALIZED (
+  SELECT shipment_id, version_no, at, COALESCE(description, '') AS reason,
+         CASE WHEN last_moved > version_no THEN false ELSE NOT EXISTS (
+              SELECT FROM shipment_history r
+               WHERE r.shipment_id = t.shipment_id AND r.version_no > t.version_no AND r.changes ? 'status') END AS open
+    FROM t WHERE raised
+)
+SELECT 'stay' AS kind, old AS name, count(*) AS n, 0::bigint AS open,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM took)) / 3600,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM took)) / 3600,
+       NULL::uuid[], NULL::int[], NULL::timestamptz[]
+  FROM stays WHERE took >= interval '0' GROUP BY old
+UNION ALL
+SELECT 'reason', reason, count(*), count(*) FILTER (WHERE open), NULL, NULL,
+       array_agg(shipment_id ORDER BY at DESC) FILTER (WHERE open),
+       array_agg(version_no ORDER BY at DESC) FILTER (WHERE open),
+       array_agg(at ORDER BY at DESC) FILTER (WHERE open)
+  FROM ex GROUP BY reason
+ ORDER BY 1, 3 DESC, 2"#;
 
 /// Shipments in each status now; `$1` the concurrency test's title.
 const NOW_SQL: &str = "SELECT status, count(*) FROM shipment_requests WHERE title IS DISTINCT FROM $1 GROUP BY 1";
@@ -135,32 +147,46 @@ const STATUS_ORDER: &[&str] = &[
     "cancelled",
 ];
 
-pub(super) async fn load(
+/// A stay row: the status, how many stays ended, their median and 90th
+/// percentile in hours.
+pub(super) type Stays = Vec<(String, i64, Option<f64>, Option<f64>)>;
+
+/// What both reads set first: the range's groups fit in memory (the default
+/// 4 MB spills them to disk), and JIT compiling these statements takes longer
+/// than running them (700 ms of a 30-day overview): for this transaction
+/// only. Then the concurrency test's shipments, to leave out.
+async fn prepare(conn: &mut PgConnection) -> Result<Vec<Uuid>> {
+    for setting in ["SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off"] {
+        crate::db::query(setting).execute(&mut *conn).await?;
+    }
+    let (tests,): (Vec<Uuid>,) = query_as(TEST_SHIPMENTS)
+        .bind(crate::concurrency::TEST_TITLE)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(tests)
+}
+
+/// Everything but the exceptions and the stays: the counts, who and what
+/// changed most, where shipments are now. `statuses` holds only the "now"
+/// counts; `merge_statuses` adds the stays.
+pub(super) async fn counts(
     conn: &mut PgConnection,
     since: DateTime<Utc>,
     until: DateTime<Utc>,
     tz: &str,
     period: Period,
 ) -> Result<Overview> {
-    let test = crate::concurrency::TEST_TITLE;
-    macro_rules! bound {
-        ($q:expr) => {
-            $q.bind(since).bind(until).bind(tz).bind(test)
-        };
-    }
-    // The range's groups fit in memory (the default 4 MB spills them to disk):
-    // for this transaction only.
-    crate::db::query("SET LOCAL work_mem = '64MB'")
-        .execute(&mut *conn)
-        .await?;
+    let tests = prepare(conn).await?;
     let with_actors = crate::schema::has_actors(conn).await?;
-    let (first, last, database): (i32, i32, String) = query_as(BOUNDS)
+    let (starts, days, database): (Vec<DateTime<Utc>>, Vec<i32>, String) = query_as(PERIODS)
         .bind(since)
         .bind(until)
         .bind(tz)
         .bind(period.unit())
         .fetch_one(&mut *conn)
         .await?;
+    // `starts` ends with the start of the period after the range.
+    let (first, last) = (days[0], days[days.len().saturating_sub(2)]);
     let sql = counts_sql();
     type CountRow = (
         i32,
@@ -172,13 +198,24 @@ pub(super) async fn load(
         i64,
         i64,
     );
-    let rows: Vec<CountRow> = bound!(query_as(&sql)).bind(period.unit()).fetch_all(&mut *conn).await?;
+    let rows: Vec<CountRow> = query_as(&sql)
+        .bind(since)
+        .bind(until)
+        .bind(&tests)
+        .bind(&starts)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut per_day = Vec::new();
     let (mut actors, mut shipments) = (Vec::new(), Vec::new());
     let (mut actors_active, mut shipments_changed) = (0, 0);
-    for (by_day, by_actor, day, event_type, actor, shipment, n, groups) in rows {
-        match (by_day, by_actor, day, event_type, shipment) {
-            (0, _, Some(day), Some(event_type), _) => per_day.push((day, event_type, n)),
+    for (by_period, by_actor, bucket, event_type, actor, shipment, n, groups) in rows {
+        match (by_period, by_actor, bucket, event_type, shipment) {
+            // Buckets count from 1; every row in the range has one.
+            (0, _, Some(bucket), Some(event_type), _) => {
+                if let Some(day) = usize::try_from(bucket - 1).ok().and_then(|i| days.get(i)) {
+                    per_day.push((*day, event_type, n));
+                }
+            }
             (_, 0, ..) => {
                 actors.push((actor, n));
                 actors_active = groups;
@@ -190,6 +227,7 @@ pub(super) async fn load(
             _ => {}
         }
     }
+    per_day.sort_by_key(|r| r.0);
     let changes = per_day.iter().map(|r| r.2).sum();
     let activity = tabulate_between(
         "All shipments".into(),
@@ -235,19 +273,68 @@ pub(super) async fn load(
         .collect();
     top_shipments.sort_by(|a, b| b.changes.cmp(&a.changes).then(a.reference.cmp(&b.reference)));
 
-    let sql = reasons_sql();
-    type ReasonRow = (
+    let now: Vec<(String, i64)> = query_as(NOW_SQL)
+        .bind(crate::concurrency::TEST_TITLE)
+        .fetch_all(&mut *conn)
+        .await?;
+    let statuses = merge_statuses(Vec::new(), now);
+
+    let (time_indexed,): (bool,) = query_as(TIME_INDEXED).fetch_one(&mut *conn).await?;
+    Ok(Overview {
+        since: String::new(),
+        until: String::new(),
+        time_zone: tz.to_string(),
+        database,
+        made_at: String::new(),
+        activity,
+        changes,
+        shipments_changed,
+        actors_active,
+        top_actors,
+        top_shipments,
+        exceptions: Exceptions::default(),
+        statuses,
+        time_indexed,
+        took_ms: 0,
+    })
+}
+
+/// The exceptions raised in the range and the stays that ended in it, from one
+/// read of the range's status changes.
+pub(super) async fn events(
+    conn: &mut PgConnection,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    tz: &str,
+) -> Result<(Exceptions, Stays)> {
+    let tests = prepare(conn).await?;
+    type EventRow = (
+        String,
         String,
         i64,
         i64,
+        Option<f64>,
+        Option<f64>,
         Option<Vec<Uuid>>,
         Option<Vec<i32>>,
         Option<Vec<DateTime<Utc>>>,
     );
-    let rows: Vec<ReasonRow> = bound!(query_as(&sql)).fetch_all(&mut *conn).await?;
+    let rows: Vec<EventRow> = query_as(EVENTS_SQL)
+        .bind(since)
+        .bind(until)
+        .bind(&tests)
+        .fetch_all(&mut *conn)
+        .await?;
+    let (mut stays, mut rows_by_reason) = (Vec::new(), Vec::new());
+    for (kind, name, n, open, median, p90, ids, versions, times) in rows {
+        match kind.as_str() {
+            "stay" => stays.push((name, n, median, p90)),
+            _ => rows_by_reason.push((name, n, open, ids, versions, times)),
+        }
+    }
     let mut open: Vec<(DateTime<Utc>, Uuid, i32, String)> = Vec::new();
     let mut reasons = Vec::new();
-    for (reason, raised, open_count, ids, versions, times) in rows {
+    for (reason, raised, open_count, ids, versions, times) in rows_by_reason {
         let listed = ids
             .unwrap_or_default()
             .into_iter()
@@ -278,41 +365,23 @@ pub(super) async fn load(
             reason,
         })
         .collect();
-    let exceptions = Exceptions {
-        raised: reasons.iter().map(|r| r.raised).sum(),
-        open: reasons.iter().map(|r| r.open).sum(),
-        reasons,
-        open_list,
-    };
-
-    let sql = stays_sql();
-    let stays: Vec<(String, i64, Option<f64>, Option<f64>)> = bound!(query_as(&sql)).fetch_all(&mut *conn).await?;
-    let now: Vec<(String, i64)> = query_as(NOW_SQL).bind(test).fetch_all(&mut *conn).await?;
-    let statuses = merge_statuses(stays, now);
-
-    let (time_indexed,): (bool,) = query_as(TIME_INDEXED).fetch_one(&mut *conn).await?;
-    Ok(Overview {
-        since: String::new(),
-        until: String::new(),
-        time_zone: tz.to_string(),
-        database,
-        made_at: String::new(),
-        activity,
-        changes,
-        shipments_changed,
-        actors_active,
-        top_actors,
-        top_shipments,
-        exceptions,
-        statuses,
-        time_indexed,
-        took_ms: 0,
-    })
+    Ok((
+        Exceptions {
+            raised: reasons.iter().map(|r| r.raised).sum(),
+            open: reasons.iter().map(|r| r.open).sum(),
+            reasons,
+            open_list,
+        },
+        stays,
+    ))
 }
 
 /// One row per status that had stays in the range or has shipments now, in
 /// the order shipments go through them.
-fn merge_statuses(stays: Vec<(String, i64, Option<f64>, Option<f64>)>, now: Vec<(String, i64)>) -> Vec<StatusTime> {
+pub(super) fn merge_statuses(
+    stays: Vec<(String, i64, Option<f64>, Option<f64>)>,
+    now: Vec<(String, i64)>,
+) -> Vec<StatusTime> {
     let mut out: Vec<StatusTime> = stays
         .into_iter()
         .map(|(status, stays, median_hours, p90_hours)| StatusTime {
