@@ -2,10 +2,10 @@
 //! day by event type, who and what changed most, exceptions raised (and how
 //! many are still open), and how long shipments stay in each status.
 //!
-//! Everything is computed by PostgreSQL, in two read-only transactions side by
-//! side (the counts; the exceptions and stays, from the status changes; each
-//! statement sees the database as it was when it started, as in any read
-//! committed transaction): days in
+//! Everything is computed by PostgreSQL, in two read-only transactions run
+//! side by side: the counts, and the exceptions and stays (both from the
+//! status changes). Like any two statements of a read committed transaction,
+//! the two may see the database a moment apart. Days are in
 //! the viewer's time zone (its time zone database, so days across a daylight
 //! saving change have 23 or 25 hours), percentiles with `percentile_cont`. The
 //! concurrency test's own shipments are left out, as in the shipment list.

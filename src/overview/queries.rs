@@ -1,5 +1,5 @@
-//! The overview's SQL, one statement per figure, all in the caller's read-only
-//! transaction. The range statements take the same first parameters: `$1`
+//! The overview's SQL, for its two reads (`counts`, `events`), each run in a
+//! read-only transaction of its own by the caller. The range statements take the same first parameters: `$1`
 //! since, `$2` until (exclusive), `$3` the concurrency test's shipments (left
 //! out).
 //!
