@@ -2,7 +2,7 @@
 // the driver, the WebKitWebDriver it spawned, and the sandbox the app started.
 
 import { spawn, execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Session } from "./webdriver.mjs";
@@ -46,10 +46,16 @@ export async function startApp({ home, args = [], prepare } = {}) {
     launchedAt,
     dataHome,
     env,
+    /** A picture of the window as the X server shows it (WebKitWebDriver's
+     *  own screenshot hangs when the page is drawn without GPU compositing,
+     *  as Waybill draws it), cut to the window. */
     async screenshot(name) {
       mkdirSync(screenshots, { recursive: true });
       const file = join(screenshots, name);
-      writeFileSync(file, await session.screenshot());
+      const { x, y, width, height } = await session.rect();
+      // Let the last change reach the screen.
+      await new Promise((r) => setTimeout(r, 150));
+      execFileSync("import", ["-window", "root", "-crop", `${width}x${height}+${x}+${y}`, "+repage", file]);
       return file;
     },
     /** The app's own process (started by WebKitWebDriver), found by its binary and data home. */

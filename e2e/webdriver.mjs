@@ -97,8 +97,9 @@ export class Session {
     await this.cmd("DELETE", "/actions");
   }
 
-  async screenshot() {
-    return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
+  /** The window's position and size on the screen. */
+  rect() {
+    return this.cmd("GET", "/window/rect");
   }
 
   close() {

@@ -26,8 +26,10 @@ if $with_test; then
   # shared-mime-info and gio (libglib2.0-bin) are how "Open" finds the
   # application for a saved file; python3-xlib closes the window as a window
   # manager does when a person clicks its close button (WM_DELETE_WINDOW:
-  # Xvfb has no window manager, and xdotool can only destroy a window).
-  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer xdotool xclip shared-mime-info libglib2.0-bin python3-xlib)
+  # Xvfb has no window manager, and xdotool can only destroy a window);
+  # ImageMagick's import takes the screenshots from the X server (WebKitWebDriver's
+  # own hang with the app's drawing mode; see draw_without_gpu_compositing).
+  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer xdotool xclip shared-mime-info libglib2.0-bin python3-xlib imagemagick)
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
