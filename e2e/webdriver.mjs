@@ -30,7 +30,13 @@ export class Session {
   async waitFor(css, { count = 1, timeout = 30_000 } = {}) {
     const until = Date.now() + timeout;
     for (;;) {
-      const found = await this.$$(css);
+      // An element removed while WebKitWebDriver was building its handle (the
+      // page changing under the lookup, as after a navigation) is "stale":
+      // look again, as a person would.
+      const found = await this.$$(css).catch((e) => {
+        if (/stale element/i.test(e.message)) return [];
+        throw e;
+      });
       if (found.length >= count) return found;
       if (Date.now() > until) throw new Error(`timed out after ${timeout} ms waiting for ${count} × ${css}`);
       await new Promise((r) => setTimeout(r, 200));
