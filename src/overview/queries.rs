@@ -1,7 +1,7 @@
-//! The overview's SQL, for its two reads (`counts`, `events`), each run in a
-//! read-only transaction of its own by the caller. The range statements take the same first parameters: `$1`
-//! since, `$2` until (exclusive), `$3` the concurrency test's shipments (left
-//! out).
+//! The overview's SQL, for its two reads (`counts`, `events`), each run by
+//! the caller in a read-only transaction of its own. The range statements
+//! take the same first parameters: `$1` since, `$2` until (exclusive), `$3`
+//! the concurrency test's shipments (left out).
 //!
 //! What makes a 30-day overview of a big table fast (measured in
 //! `scripts/bench-overview.sh`): no JIT (PostgreSQL compiles these
@@ -86,13 +86,15 @@ const SHIPMENT_NAMES: &str = "SELECT id, reference, title, status FROM shipment_
 ///
 /// Both windows sort the same way (the shipment, then its versions), so the
 /// rows are sorted once.
-const EVENTS_SQL: &str = r#"WITH e AS (
+fn events_sql() -> String {
+    format!(
+        r#"WITH e AS (
   SELECT h.shipment_id, h.version_no, h."timestamp" AS at, h.event_type = 'exception_raised' AS raised,
          h.changes ? 'status' AS moved, h.changes -> 'status' ->> 'old' AS old, h.description,
          lag(h."timestamp") OVER (PARTITION BY h.shipment_id, h.changes ? 'status' ORDER BY h.version_no) AS prev_at,
          max(h.version_no) FILTER (WHERE h.changes ? 'status') OVER (PARTITION BY h.shipment_id) AS last_moved
     FROM shipment_history h
-   WHERE h."timestamp" >= $1 AND h."timestamp" < $2 AND h.shipment_id <> ALL($3)
+   WHERE {IN_RANGE}
      AND (h.changes ? 'status' OR h.event_type = 'exception_raised')
 ), t AS MATERIALIZED (
   SELECT shipment_id, version_no, at, raised, old, description, last_moved,
@@ -123,7 +125,9 @@ SELECT 'reason', reason, count(*), count(*) FILTER (WHERE open), NULL, NULL,
        array_agg(version_no ORDER BY at DESC) FILTER (WHERE open),
        array_agg(at ORDER BY at DESC) FILTER (WHERE open)
   FROM ex GROUP BY reason
- ORDER BY 1, 3 DESC, 2"#;
+ ORDER BY 1, 3 DESC, 2"#
+    )
+}
 
 /// Shipments in each status now; `$1` the concurrency test's title.
 const NOW_SQL: &str = "SELECT status, count(*) FROM shipment_requests WHERE title IS DISTINCT FROM $1 GROUP BY 1";
@@ -319,7 +323,8 @@ pub(super) async fn events(
         Option<Vec<i32>>,
         Option<Vec<DateTime<Utc>>>,
     );
-    let rows: Vec<EventRow> = query_as(EVENTS_SQL)
+    let sql = events_sql();
+    let rows: Vec<EventRow> = query_as(&sql)
         .bind(since)
         .bind(until)
         .bind(&tests)
