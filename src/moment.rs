@@ -30,6 +30,11 @@ impl Moment {
         self != Moment::INFINITY && self != Moment::NEG_INFINITY
     }
 
+    /// Microseconds since 2000-01-01 UTC (`i64::MAX` / `i64::MIN` for ±infinity).
+    pub fn micros(self) -> i64 {
+        self.0
+    }
+
     /// The UTC day it falls on, as days since 2000-01-01; none for ±infinity.
     pub fn utc_day(self) -> Option<i64> {
         self.is_finite().then(|| self.0.div_euclid(MICROS_PER_DAY))

@@ -167,18 +167,16 @@ async fn fixture() -> (String, Db) {
     .fetch_one(&db)
     .await
     .unwrap();
+    // Its status changes and its exception would show in the stays and the
+    // exceptions were it not left out.
     for v in 1..=5 {
-        version(
-            &db,
-            t,
-            v,
-            "concurrency_test",
-            BEN,
-            "2026-10-25T12:00:00Z",
-            "test",
-            json!({}),
-        )
-        .await;
+        let (event, changes) = match v {
+            2 => ("status_changed", status(Some("booked"), "in_transit")),
+            3 => ("status_changed", status(Some("in_transit"), "booked")),
+            4 => ("exception_raised", json!({})),
+            _ => ("concurrency_test", json!({})),
+        };
+        version(&db, t, v, event, BEN, "2026-10-25T12:00:00Z", "test", changes).await;
     }
     (name, db)
 }

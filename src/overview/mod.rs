@@ -2,14 +2,17 @@
 //! day by event type, who and what changed most, exceptions raised (and how
 //! many are still open), and how long shipments stay in each status.
 //!
-//! Everything is computed by PostgreSQL, in two read-only transactions run
-//! side by side: the counts, and the exceptions and stays (both from the
-//! status changes). Like any two statements of a read committed transaction,
-//! the two may see the database a moment apart. Days are in
-//! the viewer's time zone (its time zone database, so days across a daylight
-//! saving change have 23 or 25 hours), percentiles with `percentile_cont`. The
-//! concurrency test's own shipments are left out, as in the shipment list.
+//! Two reads, each a read-only transaction, run side by side: the counts
+//! (computed by PostgreSQL), and the exceptions and stays (PostgreSQL finds
+//! the range's status changes and exceptions; Waybill follows each
+//! shipment's in version order). Like any two statements of a read committed
+//! transaction, the two may see the database a moment apart. Days are in the
+//! viewer's time zone (its time zone database, so days across a daylight
+//! saving change have 23 or 25 hours), percentiles as PostgreSQL's
+//! `percentile_cont` computes them. The concurrency test's own shipments are
+//! left out, as in the shipment list.
 
+mod events;
 mod queries;
 pub mod report;
 
@@ -226,14 +229,14 @@ pub async fn overview(db: &Db, request: &OverviewRequest) -> Result<Overview> {
     let period = Period::for_span((until - since).num_days());
     // The counts and the status changes are each a read of the whole range:
     // side by side, on two connections, they take as long as the slower one.
+    // The counts and the status changes are each a read of the whole range:
+    // side by side, on two connections, they take as long as the slower one.
+    let tests = tokio::sync::OnceCell::new();
     let counts = db.read(|r| {
-        let tz_name = tz_name.clone();
-        async move { queries::counts(&mut *r.conn().await, since, until, &tz_name, period).await }
+        let (tz_name, tests) = (tz_name.clone(), &tests);
+        async move { queries::counts(&mut *r.conn().await, since, until, &tz_name, period, tests).await }
     });
-    let events = db.read(|r| {
-        let tz_name = tz_name.clone();
-        async move { queries::events(&mut *r.conn().await, since, until, &tz_name).await }
-    });
+    let events = events::events(db, since, until, &tz_name, &tests);
     let (mut o, (exceptions, stays)) = tokio::try_join!(counts, events)?;
     let in_status = o.statuses.iter().map(|s| (s.status.clone(), s.now)).collect();
     o.statuses = queries::merge_statuses(stays, in_status);

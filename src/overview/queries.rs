@@ -1,7 +1,7 @@
-//! The overview's SQL, for its two reads (`counts`, `events`), each run by
-//! the caller in a read-only transaction of its own. The range statements
-//! take the same first parameters: `$1` since, `$2` until (exclusive), `$3`
-//! the concurrency test's shipments (left out).
+//! The overview's counts (one of its two reads, run by the caller in a
+//! read-only transaction of its own; `events.rs` is the other) and what both
+//! share. The range statements take the same first parameters: `$1` since,
+//! `$2` until (exclusive), `$3` the concurrency test's shipments (left out).
 //!
 //! What makes a 30-day overview of a big table fast (measured in
 //! `scripts/bench-overview.sh`): no JIT (PostgreSQL compiles these
@@ -12,17 +12,25 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use super::*;
 use crate::db::query_as;
 use crate::timeline::activity::tabulate_between;
 
-/// History rows in the range, concurrency test shipments left out. Written so
-/// that an index on `"timestamp"` can serve the range, and the test's
-/// shipments are a parameter (`<> ALL` of a parameter is hashed, where a join
-/// to the shipments would run for every row).
-const IN_RANGE: &str = r#"h."timestamp" >= $1 AND h."timestamp" < $2 AND h.shipment_id <> ALL($3)"#;
+/// History rows in the range, written so that an index on `"timestamp"` can
+/// serve it.
+macro_rules! in_time {
+    () => {
+        r#"h."timestamp" >= $1 AND h."timestamp" < $2"#
+    };
+}
+pub(super) const IN_TIME: &str = in_time!();
+
+/// …and the concurrency test's shipments left out: a parameter (`<> ALL` of a
+/// parameter is hashed, where a join to the shipments would run for every row).
+const IN_RANGE: &str = concat!(in_time!(), " AND h.shipment_id <> ALL($3)");
 
 /// The concurrency test's shipments (`$1` their title).
 const TEST_SHIPMENTS: &str = "SELECT COALESCE(array_agg(id), '{}') FROM shipment_requests WHERE title = $1";
@@ -68,66 +76,7 @@ fn counts_sql() -> String {
 const ACTOR_NAMES: &str = "SELECT id, display_name, email FROM actors WHERE id = ANY($1)";
 
 /// The most changed shipments' references (`$1`).
-const SHIPMENT_NAMES: &str = "SELECT id, reference, title, status FROM shipment_requests WHERE id = ANY($1)";
-
-/// The status changes and exceptions of the range, read once for two figures;
-/// one row per stayed-in status, then one per exception reason (`kind`).
-///
-/// Stays: each status change in the range closes the stay its `old` status
-/// began at the shipment's previous status change: the one before it in the
-/// range (`lag`), or, for a shipment's first in the range only, the one an
-/// index probe finds before the range. Times out of order (a stay of negative
-/// length) and infinite times are left out.
-///
-/// Exceptions: one is open while no later version of its shipment has changed
-/// the status (the change that resolves it). A later status change in the
-/// range settles that from what was read (`last_moved`); only the others
-/// (the open ones, and any resolved after the range) are probed.
-///
-/// Both windows sort the same way (the shipment, then its versions), so the
-/// rows are sorted once.
-fn events_sql() -> String {
-    format!(
-        r#"WITH e AS (
-  SELECT h.shipment_id, h.version_no, h."timestamp" AS at, h.event_type = 'exception_raised' AS raised,
-         h.changes ? 'status' AS moved, h.changes -> 'status' ->> 'old' AS old, h.description,
-         lag(h."timestamp") OVER (PARTITION BY h.shipment_id, h.changes ? 'status' ORDER BY h.version_no) AS prev_at,
-         max(h.version_no) FILTER (WHERE h.changes ? 'status') OVER (PARTITION BY h.shipment_id) AS last_moved
-    FROM shipment_history h
-   WHERE {IN_RANGE}
-     AND (h.changes ? 'status' OR h.event_type = 'exception_raised')
-), t AS MATERIALIZED (
-  SELECT shipment_id, version_no, at, raised, old, description, last_moved,
-         CASE WHEN moved THEN COALESCE(prev_at, (
-              SELECT y."timestamp" FROM shipment_history y
-               WHERE y.shipment_id = e.shipment_id AND y.version_no < e.version_no AND y.changes ? 'status'
-               ORDER BY y.version_no DESC LIMIT 1)) END AS began
-    FROM e
-), stays AS (
-  -- PostgreSQL refuses to subtract an infinite time: such a stay has no length.
-  SELECT old, CASE WHEN isfinite(began) AND isfinite(at) THEN at - began END AS took
-    FROM t WHERE old IS NOT NULL
-), ex AS MATERIALIZED (
-  SELECT shipment_id, version_no, at, COALESCE(description, '') AS reason,
-         CASE WHEN last_moved > version_no THEN false ELSE NOT EXISTS (
-              SELECT FROM shipment_history r
-               WHERE r.shipment_id = t.shipment_id AND r.version_no > t.version_no AND r.changes ? 'status') END AS open
-    FROM t WHERE raised
-)
-SELECT 'stay' AS kind, old AS name, count(*) AS n, 0::bigint AS open,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM took)) / 3600,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM took)) / 3600,
-       NULL::uuid[], NULL::int[], NULL::timestamptz[]
-  FROM stays WHERE took >= interval '0' GROUP BY old
-UNION ALL
-SELECT 'reason', reason, count(*), count(*) FILTER (WHERE open), NULL, NULL,
-       array_agg(shipment_id ORDER BY at DESC) FILTER (WHERE open),
-       array_agg(version_no ORDER BY at DESC) FILTER (WHERE open),
-       array_agg(at ORDER BY at DESC) FILTER (WHERE open)
-  FROM ex GROUP BY reason
- ORDER BY 1, 3 DESC, 2"#
-    )
-}
+pub(super) const SHIPMENT_NAMES: &str = "SELECT id, reference, title, status FROM shipment_requests WHERE id = ANY($1)";
 
 /// Shipments in each status now; `$1` the concurrency test's title.
 const NOW_SQL: &str = "SELECT status, count(*) FROM shipment_requests WHERE title IS DISTINCT FROM $1 GROUP BY 1";
@@ -157,17 +106,27 @@ pub(super) type Stays = Vec<(String, i64, Option<f64>, Option<f64>)>;
 
 /// What both reads set first: the range's groups fit in memory (the default
 /// 4 MB spills them to disk), and JIT compiling these statements takes longer
-/// than running them (700 ms of a 30-day overview): for this transaction
-/// only. Then the concurrency test's shipments, to leave out.
-async fn prepare(conn: &mut PgConnection) -> Result<Vec<Uuid>> {
+/// than running them (700 ms of a 30-day overview): for this transaction only.
+pub(super) async fn prepare(conn: &mut PgConnection) -> Result<()> {
     for setting in ["SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off"] {
         crate::db::query(setting).execute(&mut *conn).await?;
     }
-    let (tests,): (Vec<Uuid>,) = query_as(TEST_SHIPMENTS)
-        .bind(crate::concurrency::TEST_TITLE)
-        .fetch_one(&mut *conn)
+    Ok(())
+}
+
+/// The concurrency test's shipments, to leave out: read once for both reads
+/// (a scan of the shipments), by whichever needs them first, on its connection.
+pub(super) async fn test_shipments<'a>(conn: &mut PgConnection, known: &'a OnceCell<Vec<Uuid>>) -> Result<&'a [Uuid]> {
+    let ids = known
+        .get_or_try_init(|| async {
+            let (ids,): (Vec<Uuid>,) = query_as(TEST_SHIPMENTS)
+                .bind(crate::concurrency::TEST_TITLE)
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok::<_, Error>(ids)
+        })
         .await?;
-    Ok(tests)
+    Ok(ids)
 }
 
 /// Everything but the exceptions and the stays: the counts, who and what
@@ -179,8 +138,10 @@ pub(super) async fn counts(
     until: DateTime<Utc>,
     tz: &str,
     period: Period,
+    tests: &OnceCell<Vec<Uuid>>,
 ) -> Result<Overview> {
-    let tests = prepare(conn).await?;
+    prepare(conn).await?;
+    let tests = test_shipments(conn, tests).await?;
     let with_actors = crate::schema::has_actors(conn).await?;
     let (starts, days, database): (Vec<DateTime<Utc>>, Vec<i32>, String) = query_as(PERIODS)
         .bind(since)
@@ -205,7 +166,7 @@ pub(super) async fn counts(
     let rows: Vec<CountRow> = query_as(&sql)
         .bind(since)
         .bind(until)
-        .bind(&tests)
+        .bind(tests)
         .bind(&starts)
         .fetch_all(&mut *conn)
         .await?;
@@ -301,84 +262,6 @@ pub(super) async fn counts(
         time_indexed,
         took_ms: 0,
     })
-}
-
-/// The exceptions raised in the range and the stays that ended in it, from one
-/// read of the range's status changes.
-pub(super) async fn events(
-    conn: &mut PgConnection,
-    since: DateTime<Utc>,
-    until: DateTime<Utc>,
-    tz: &str,
-) -> Result<(Exceptions, Stays)> {
-    let tests = prepare(conn).await?;
-    type EventRow = (
-        String,
-        String,
-        i64,
-        i64,
-        Option<f64>,
-        Option<f64>,
-        Option<Vec<Uuid>>,
-        Option<Vec<i32>>,
-        Option<Vec<DateTime<Utc>>>,
-    );
-    let sql = events_sql();
-    let rows: Vec<EventRow> = query_as(&sql)
-        .bind(since)
-        .bind(until)
-        .bind(&tests)
-        .fetch_all(&mut *conn)
-        .await?;
-    let (mut stays, mut rows_by_reason) = (Vec::new(), Vec::new());
-    for (kind, name, n, open, median, p90, ids, versions, times) in rows {
-        match kind.as_str() {
-            "stay" => stays.push((name, n, median, p90)),
-            _ => rows_by_reason.push((name, n, open, ids, versions, times)),
-        }
-    }
-    let mut open: Vec<(DateTime<Utc>, Uuid, i32, String)> = Vec::new();
-    let mut reasons = Vec::new();
-    for (reason, raised, open_count, ids, versions, times) in rows_by_reason {
-        let listed = ids
-            .unwrap_or_default()
-            .into_iter()
-            .zip(versions.unwrap_or_default())
-            .zip(times.unwrap_or_default());
-        open.extend(listed.map(|((id, v), at)| (at, id, v, reason.clone())));
-        reasons.push(ExceptionReason {
-            reason,
-            raised,
-            open: open_count,
-        });
-    }
-    open.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    open.truncate(OPEN_LISTED as usize);
-    let ids: Vec<Uuid> = open.iter().map(|o| o.1).collect();
-    let names: Vec<(Uuid, String, String, String)> = query_as(SHIPMENT_NAMES).bind(&ids).fetch_all(&mut *conn).await?;
-    let tz_parsed = crate::timeline::time::zone(tz)?;
-    let open_list = open
-        .into_iter()
-        .map(|(at, shipment_id, version, reason)| OpenException {
-            shipment_id,
-            reference: names
-                .iter()
-                .find(|n| n.0 == shipment_id)
-                .map_or_else(|| shipment_id.to_string(), |n| n.1.clone()),
-            version,
-            raised_at: crate::timeline::time::format_time(at, tz_parsed),
-            reason,
-        })
-        .collect();
-    Ok((
-        Exceptions {
-            raised: reasons.iter().map(|r| r.raised).sum(),
-            open: reasons.iter().map(|r| r.open).sum(),
-            reasons,
-            open_list,
-        },
-        stays,
-    ))
 }
 
 /// One row per status that had stays in the range or has shipments now, in
