@@ -481,22 +481,36 @@ async fn an_apply_waiting_for_another_gives_up_after_the_lock_timeout() {
 }
 
 #[tokio::test]
-async fn the_optional_index_is_only_offered_and_created_when_asked() {
+async fn the_optional_indexes_are_only_offered_and_created_when_asked() {
     let (name, db) = common::migrated_db().await;
-    // A plain index on "timestamp" is not the optional one (it covers nothing).
+    // A plain index on "timestamp" is not the optional one (it covers nothing), nor is
+    // one on the status index's columns without its condition.
     exec(&db, "CREATE INDEX plain_ts ON shipment_history (\"timestamp\")").await;
+    exec(
+        &db,
+        "CREATE INDEX every_version ON shipment_history (shipment_id, version_no) INCLUDE (\"timestamp\")",
+    )
+    .await;
     let h = verify::verify(&db, &table()).await.unwrap();
-    assert_eq!(h.optional.len(), 1);
-    assert_eq!(h.optional[0].state, IndexState::Missing);
+    assert_eq!(h.optional.len(), 2);
+    assert!(
+        h.optional.iter().all(|o| o.state == IndexState::Missing),
+        "{:?}",
+        h.optional
+    );
     assert!(h.all_present, "an optional index missing is no health problem");
     assert!(h.others.iter().any(|o| o.name == "plain_ts"));
-    // Applying the expected ones leaves it alone.
+    assert!(h.others.iter().any(|o| o.name == "every_version"));
+    // Applying the expected ones leaves them alone.
     let report = apply::apply(&db, &table(), false, &|_| {}).await.unwrap();
     assert!(report.created.is_empty());
     assert_eq!(report.health.optional[0].state, IndexState::Missing);
 
     let report = apply::apply_optional(&db, &table(), &|_| {}).await.unwrap();
-    assert_eq!(report.created, ["idx_shipment_history_timestamp"]);
+    assert_eq!(
+        report.created,
+        ["idx_shipment_history_timestamp", "idx_shipment_history_status_changes"]
+    );
     let o = &report.health.optional[0];
     assert_eq!(o.state, IndexState::Present);
     assert!(o
@@ -505,11 +519,21 @@ async fn the_optional_index_is_only_offered_and_created_when_asked() {
         .unwrap()
         .definition
         .contains("INCLUDE (shipment_id, actor_id, event_type)"));
+    // The partial one is recognised by its condition as PostgreSQL prints it back.
+    let status = &report.health.optional[1];
+    assert_eq!(status.state, IndexState::Present);
+    let found = status.found.as_ref().unwrap();
+    assert_eq!(found.name, "idx_shipment_history_status_changes");
+    assert!(
+        found.definition.ends_with("WHERE (changes ? 'status'::text)"),
+        "{}",
+        found.definition
+    );
     assert!(!report
         .health
         .others
         .iter()
-        .any(|x| x.name == "idx_shipment_history_timestamp"));
+        .any(|x| x.name.starts_with("idx_shipment_history_")));
     // Twice changes nothing; the CLI says so.
     assert!(apply::apply_optional(&db, &table(), &|_| {})
         .await
@@ -519,7 +543,10 @@ async fn the_optional_index_is_only_offered_and_created_when_asked() {
     let home = common::home();
     let (code, out, err) = common::waybill_cli(&name, home.path(), &["indexes", "--apply", "--optional", "--yes"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("nothing to create: the optional index is there"), "{out}");
+    assert!(
+        out.contains("nothing to create: the optional indexes are there"),
+        "{out}"
+    );
     // The overview knows it is served now.
     let o = waybill::overview::overview(
         &db,

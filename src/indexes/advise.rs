@@ -221,6 +221,8 @@ mod tests {
             columns: cols.iter().map(|c| Some(c.0.to_string())).collect(),
             descending: cols.iter().map(|c| c.1).collect(),
             plain_btree: true,
+            btree_on_columns: true,
+            predicate: None,
             included: Vec::new(),
         }
     }

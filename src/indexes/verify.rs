@@ -102,11 +102,16 @@ pub(crate) struct Actual {
     pub descending: Vec<bool>,
     /// A plain B-tree: no predicate, no expressions.
     pub plain_btree: bool,
+    /// A B-tree on columns (no expressions), whatever its predicate…
+    pub btree_on_columns: bool,
+    /// …which is this, as PostgreSQL prints it (`(changes ? 'status'::text)`).
+    pub predicate: Option<String>,
 }
 
 impl Actual {
     pub fn matches(&self, e: &ExpectedIndex) -> bool {
-        self.plain_btree
+        self.btree_on_columns
+            && self.predicate.as_deref() == e.predicate
             && (!e.unique || self.found.unique)
             && self.columns.len() == e.keys.len()
             && self.included.len() == e.include.len()
@@ -128,7 +133,8 @@ struct Row {
     definition: String,
     is_unique: bool,
     is_valid: bool,
-    plain_btree: bool,
+    btree_on_columns: bool,
+    predicate: Option<String>,
     key_count: i32,
     columns: Vec<Option<String>>,
     descending: Vec<bool>,
@@ -146,7 +152,8 @@ pub(crate) async fn actual_indexes(conn: &mut PgConnection, table: &HistoryTable
                 pg_get_indexdef(c.oid) AS definition,
                 i.indisunique AS is_unique,
                 i.indisvalid AS is_valid,
-                am.amname = 'btree' AND i.indpred IS NULL AND i.indexprs IS NULL AS plain_btree,
+                am.amname = 'btree' AND i.indexprs IS NULL AS btree_on_columns,
+                pg_get_expr(i.indpred, i.indrelid) AS predicate,
                 i.indnkeyatts::int AS key_count,
                 ARRAY(SELECT a.attname::text
                         FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n)
@@ -178,7 +185,9 @@ pub(crate) async fn actual_indexes(conn: &mut PgConnection, table: &HistoryTable
                 included,
                 columns: r.columns.into_iter().take(keys).collect(),
                 descending: r.descending.into_iter().take(keys).collect(),
-                plain_btree: r.plain_btree,
+                plain_btree: r.btree_on_columns && r.predicate.is_none(),
+                btree_on_columns: r.btree_on_columns,
+                predicate: r.predicate,
                 found: FoundIndex {
                     name: r.name,
                     definition: r.definition,

@@ -8,7 +8,8 @@
 //! statements for longer than they run), periods found by comparing with
 //! their start times (not by converting 460,000 times to the viewer's zone),
 //! and each history row in the range read at most twice: once from the
-//! optional index for the counts, once from the table for the status changes.
+//! optional "timestamp" index for the counts, once from the table for the
+//! status changes (`events.rs`).
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;

@@ -23,7 +23,7 @@ pub async fn index_health(state: State<'_, AppState>) -> Result<IndexHealth, Ipc
 }
 
 /// Creates the missing expected indexes (or, with `optional`, the overview's
-/// optional one) concurrently, streaming the build's progress. Outside the
+/// optional ones) concurrently, streaming the build's progress. Outside the
 /// sandbox the shell asks first, naming the database.
 #[command]
 pub async fn apply_indexes(
@@ -35,7 +35,7 @@ pub async fn apply_indexes(
 ) -> Result<ApplyReport, IpcError> {
     let current = state.current()?;
     let action = if optional {
-        "Create the optional index for the overview (concurrently: writers keep writing)"
+        "Create the optional indexes for the overview (concurrently: writers keep writing)"
     } else {
         "Create the missing indexes (concurrently: writers keep writing)"
     };

@@ -3,4 +3,12 @@
 /**
  * An expected index as the UI and JSON show it.
  */
-export type ExpectedInfo = { name: string, definition: string, unique: boolean, purpose: string, };
+export type ExpectedInfo = { name: string, definition: string, unique: boolean, purpose: string, 
+/**
+ * For an optional one: what it gains, as measured on 2,000,000 rows.
+ */
+benefit: string | null, 
+/**
+ * About how many bytes it takes per history row (0: not estimated).
+ */
+bytes_per_row: number, };

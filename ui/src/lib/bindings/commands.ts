@@ -227,7 +227,7 @@ export function indexHealth(): Promise<IndexHealth> {
   return call("index_health");
 }
 
-/** Creates the missing expected indexes (or, with `optional`, the overview's optional one) concurrently, streaming the build's progress. Outside the sandbox the shell asks first, naming the database. */
+/** Creates the missing expected indexes (or, with `optional`, the overview's optional ones) concurrently, streaming the build's progress. Outside the sandbox the shell asks first, naming the database. */
 export function applyIndexes(rebuildInvalid: boolean, optional: boolean, onProgress: (message: ApplyProgress) => void): Promise<ApplyReport> {
   return call("apply_indexes", { rebuildInvalid, optional, onProgress: channel(onProgress) });
 }
