@@ -229,8 +229,7 @@ pub async fn overview(db: &Db, request: &OverviewRequest) -> Result<Overview> {
     let period = Period::for_span((until - since).num_days());
     // The counts and the status changes are each a read of the whole range:
     // side by side, on two connections, they take as long as the slower one.
-    // The counts and the status changes are each a read of the whole range:
-    // side by side, on two connections, they take as long as the slower one.
+    // The concurrency test's shipments are read once, for both.
     let tests = tokio::sync::OnceCell::new();
     let counts = db.read(|r| {
         let (tz_name, tests) = (tz_name.clone(), &tests);
