@@ -6,9 +6,10 @@
 //! ~100,000 rows by shipment and version takes PostgreSQL's tuple sort and
 //! two window passes ~250 ms of a 30-day overview of 2,000,000 rows, and a
 //! few milliseconds here. What the range alone cannot settle is then looked
-//! up in one statement: the status change before a shipment's first in the
-//! range (where its stay began), and, for an exception with no status change
-//! after it in the range, whether one came later.
+//! up, in one statement on each of two connections (half the questions
+//! each): the status change before a shipment's first in the range (where
+//! its stay began), and, for an exception with no status change after it in
+//! the range, whether one came later.
 
 use std::collections::{HashMap, HashSet};
 

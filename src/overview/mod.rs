@@ -5,8 +5,9 @@
 //! Two reads, each a read-only transaction, run side by side: the counts
 //! (computed by PostgreSQL), and the exceptions and stays (PostgreSQL finds
 //! the range's status changes and exceptions; Waybill follows each
-//! shipment's in version order). Like any two statements of a read committed
-//! transaction, the two may see the database a moment apart. Days are in the
+//! shipment's in version order, and hands half of the look-ups this leaves
+//! to a third read-only transaction). Like any two statements of a read
+//! committed transaction, they may see the database a moment apart. Days are in the
 //! viewer's time zone (its time zone database, so days across a daylight
 //! saving change have 23 or 25 hours), percentiles as PostgreSQL's
 //! `percentile_cont` computes them. The concurrency test's own shipments are
