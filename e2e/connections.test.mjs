@@ -55,7 +55,7 @@ async function openConnections(s) {
 }
 
 const WRITE_COMMANDS = {
-  install_schema: {},
+  install_tables: {},
   apply_indexes: { rebuildInvalid: false, optional: false },
   check_index_plans: { shipment: null },
   check_function: { shipment: null },
@@ -199,12 +199,12 @@ test("a database without Waybill's tables offers to install them, naming the dat
 
   await openConnections(s);
   await s.click(await rowButton(s, "empty", "connect"));
-  const [banner] = await s.waitFor('[data-testid="schema-missing"]', { timeout: 30_000 });
+  const [banner] = await s.waitFor('[data-testid="tables-missing"]', { timeout: 30_000 });
   assert.match(await s.text(banner), new RegExp(`${empty} has no shipment_requests table`));
   assert.match(await topBar(s), /Remote\s*empty/);
 
   // The shell asks in a dialog of its own, outside the window, naming the database.
-  await s.click((await s.$$('[data-testid="install-schema"]'))[0]);
+  await s.click((await s.$$('[data-testid="install-tables"]'))[0]);
   let dialog = await waitForDialog(`Write to ${empty}`);
   assert.equal(dialog.title, `Write to ${empty}?`);
   screenshotDialog(dialog, join(root, "target/e2e/connections-install-dialog.png"));
@@ -217,13 +217,13 @@ test("a database without Waybill's tables offers to install them, naming the dat
   await refuseEveryWrite(s, empty);
   assert.equal(psqlOn(empty, "SELECT to_regclass('shipment_history') IS NULL"), "t", "still nothing written");
 
-  await s.click((await s.$$('[data-testid="install-schema"]'))[0]);
+  await s.click((await s.$$('[data-testid="install-tables"]'))[0]);
   dialog = await waitForDialog(`Write to ${empty}`);
   console.log(`screenshot: ${await run.screenshot("connections-install.png")}`);
   await answerDialog(dialog, "alt+w");
   const [notice] = await s.waitFor('[data-testid="notice"]', { timeout: 60_000 });
-  assert.match(await s.text(notice), new RegExp(`Installed Waybill's schema in ${empty}`));
-  assert.equal((await s.$$('[data-testid="schema-missing"]')).length, 0, "the banner is gone");
+  assert.match(await s.text(notice), new RegExp(`Installed Waybill's tables in ${empty}`));
+  assert.equal((await s.$$('[data-testid="tables-missing"]')).length, 0, "the banner is gone");
   assert.equal(psqlOn(empty, "SELECT to_regclass('shipment_history') IS NOT NULL"), "t", "the tables are there");
 
   // On a database where every one of them has something to write (a missing

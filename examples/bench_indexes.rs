@@ -11,9 +11,9 @@
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
-use waybill::indexes::advise;
-use waybill::indexes::apply;
-use waybill::indexes::HistoryTable;
+use waybill::domain::HistoryTable;
+use waybill::health::advise;
+use waybill::health::apply;
 
 const RUNS: usize = 30;
 const GUIDE: [&str; 5] = [

@@ -11,8 +11,8 @@
 use std::time::Instant;
 
 use serde_json::Value;
+use waybill::domain::TimelineFilter;
 use waybill::timeline::statements::Statements;
-use waybill::timeline::TimelineFilter;
 
 const ROUNDS: usize = 2_000;
 

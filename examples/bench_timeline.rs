@@ -12,10 +12,11 @@ use std::time::Instant;
 use serde_json::Value;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
+use waybill::domain::TimelineFilter;
 use waybill::timeline::activity::Scope;
 use waybill::timeline::export::{self, TimelineFormat};
 use waybill::timeline::statements::Statements;
-use waybill::timeline::{self, blame, TimelineFilter};
+use waybill::timeline::{self, blame};
 
 const RUNS: usize = 30;
 

@@ -28,8 +28,9 @@ if $with_test; then
   # manager does when a person clicks its close button (WM_DELETE_WINDOW:
   # Xvfb has no window manager, and xdotool can only destroy a window);
   # ImageMagick's import takes the screenshots from the X server (WebKitWebDriver's
-  # own hang with the app's drawing mode; see draw_without_gpu_compositing).
-  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer xdotool xclip shared-mime-info libglib2.0-bin python3-xlib imagemagick)
+  # own hang with the app's drawing mode; see draw_without_gpu_compositing);
+  # python3 runs the checks of the core's module layers and the UI's bindings.
+  packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer xdotool xclip shared-mime-info libglib2.0-bin python3 python3-xlib imagemagick)
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use crate::error::{Error, Result};
 
 pub fn log_dir() -> Result<PathBuf> {
-    Ok(crate::paths::data_dir()?.join("logs"))
+    Ok(crate::files::data_dir()?.join("logs"))
 }
 
 /// The log file, for messages that point to it (a bug report).
@@ -23,9 +23,9 @@ pub fn log_file() -> Result<PathBuf> {
 pub fn init() -> Result<PathBuf> {
     let dir = log_dir()?;
     if let Some(data) = dir.parent() {
-        crate::paths::data_home(data)?;
+        crate::files::data_home(data)?;
     }
-    crate::paths::private_dir(&dir)?;
+    crate::files::private_dir(&dir)?;
     let path = log_file()?;
     let file = std::fs::OpenOptions::new()
         .create(true)

@@ -6,9 +6,10 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::db::Db;
+use crate::domain::reads::{newest, TimelineEntry};
+use crate::domain::Moment;
+use crate::domain::{resolve, test_shipments};
 use crate::error::{Error, Field, Result};
-use crate::moment::Moment;
-use crate::timeline::{self, TimelineEntry, TimelineFilter};
 
 pub const MAX_LIMIT: u32 = 1000;
 
@@ -132,7 +133,7 @@ pub async fn find(db: &Db, query: &ShipmentQuery) -> Result<Vec<ShipmentSummary>
     }
     db.read(|r| async move {
         let mut tx = r.conn().await;
-        let with_actors = crate::schema::has_actors(&mut tx).await?;
+        let with_actors = crate::domain::actors::has_actors(&mut tx).await?;
         let mut q = QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE true"));
         let search = query.search.trim();
         if !search.is_empty() {
@@ -170,9 +171,7 @@ pub async fn find(db: &Db, query: &ShipmentQuery) -> Result<Vec<ShipmentSummary>
         if !query.include_test {
             // IS DISTINCT FROM: a shipment without a title or status is not a test one
             // (with `NOT (title = … AND …)` a NULL would hide it).
-            q.push(" AND (s.title IS DISTINCT FROM ")
-                .push_bind(crate::concurrency::TEST_TITLE)
-                .push(" OR s.status IS DISTINCT FROM 'test')");
+            q.push(" AND ").push(test_shipments::is_real("s"));
         }
         let descending = query.sort.descending_by_default() != query.reversed;
         // Ties (one status, one carrier) keep the most recently changed first.
@@ -212,25 +211,21 @@ pub struct ValueCount {
 pub async fn facets(db: &Db) -> Result<ShipmentFacets> {
     db.read(|r| async move {
         let mut tx = r.conn().await;
-        let statuses: Vec<ValueCount> = crate::db::query_as(
-            "SELECT COALESCE(status, '') AS value, count(*) AS count FROM shipment_requests
-              WHERE title IS DISTINCT FROM $1 OR status IS DISTINCT FROM 'test'
-              GROUP BY 1 ORDER BY 2 DESC, 1",
-        )
-        .bind(crate::concurrency::TEST_TITLE)
+        let (real, test) = (test_shipments::is_real("s"), test_shipments::is_test("s"));
+        let statuses: Vec<ValueCount> = crate::db::query_as(&format!(
+            "SELECT COALESCE(s.status, '') AS value, count(*) AS count FROM shipment_requests s
+              WHERE {real} GROUP BY 1 ORDER BY 2 DESC, 1"
+        ))
         .fetch_all(&mut *tx)
         .await?;
-        let carriers: Vec<ValueCount> = crate::db::query_as(
-            "SELECT carrier AS value, count(*) AS count FROM shipment_requests
-              WHERE carrier IS NOT NULL AND (title IS DISTINCT FROM $1 OR status IS DISTINCT FROM 'test')
-              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200",
-        )
-        .bind(crate::concurrency::TEST_TITLE)
+        let carriers: Vec<ValueCount> = crate::db::query_as(&format!(
+            "SELECT s.carrier AS value, count(*) AS count FROM shipment_requests s
+              WHERE s.carrier IS NOT NULL AND {real} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200"
+        ))
         .fetch_all(&mut *tx)
         .await?;
         let (test_shipments,): (i64,) =
-            crate::db::query_as("SELECT count(*) FROM shipment_requests WHERE title = $1 AND status = 'test'")
-                .bind(crate::concurrency::TEST_TITLE)
+            crate::db::query_as(&format!("SELECT count(*) FROM shipment_requests s WHERE {test}"))
                 .fetch_one(&mut *tx)
                 .await?;
         Ok(ShipmentFacets {
@@ -244,27 +239,21 @@ pub async fn facets(db: &Db) -> Result<ShipmentFacets> {
 
 /// One shipment by id or reference (case-insensitive), with its latest `recent` changes.
 pub async fn get(db: &Db, key: &str, recent: u32) -> Result<ShipmentDetail> {
-    let shipment = db
-        .read(|r| async move {
-            let mut conn = r.conn().await;
-            let id = timeline::resolve(&mut conn, key).await?.shipment.id;
-            let sql = format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE s.id = $1");
-            Ok(crate::db::query_as::<ShipmentSummary>(&sql)
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await?)
-        })
-        .await?;
-    let recent = match recent {
-        0 => Vec::new(),
-        n => {
-            let key = shipment.id.to_string();
-            timeline::page(db, &key, &TimelineFilter::default(), None, n.min(MAX_LIMIT))
-                .await?
-                .entries
-        }
-    };
-    Ok(ShipmentDetail { shipment, recent })
+    db.read(|r| async move {
+        let mut conn = r.conn().await;
+        let resolved = resolve(&mut conn, key).await?;
+        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE s.id = $1");
+        let shipment = crate::db::query_as::<ShipmentSummary>(&sql)
+            .bind(resolved.shipment.id)
+            .fetch_one(&mut *conn)
+            .await?;
+        let recent = match recent {
+            0 => Vec::new(),
+            n => newest(&mut conn, &resolved.shipment, resolved.with_actors, n.min(MAX_LIMIT)).await?,
+        };
+        Ok(ShipmentDetail { shipment, recent })
+    })
+    .await
 }
 
 /// Makes user text match literally inside LIKE/ILIKE (default escape is `\`).

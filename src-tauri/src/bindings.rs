@@ -93,11 +93,33 @@ fn write(path: &Path, text: &str) {
     }
 }
 
+/// The form labels of the fields (`labels.rs`), for the window's inputs.
+fn field_labels() -> String {
+    let mut out = String::from(
+        "// Generated from the shell's labels (src-tauri/src/labels.rs) by\n\
+         // src-tauri/src/bindings.rs when the Rust tests run. Do not edit.\n\n\
+         import type { Field } from \"./Field\";\n\n\
+         /** How the app labels each field, in its forms and its error messages. */\n\
+         export const FIELD_LABELS: Record<Field, string> = {\n",
+    );
+    for field in waybill::error::Field::ALL {
+        let name = serde_json::to_value(field).expect("a field serializes");
+        out.push_str(&format!(
+            "  {}: {:?},\n",
+            name.as_str().expect("as a string"),
+            crate::labels::field_label(field)
+        ));
+    }
+    out.push_str("};\n");
+    out
+}
+
 #[test]
 fn export_command_bindings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let specs = crate::command_specs();
     write(&root.join("../ui/src/lib/bindings/commands.ts"), &typescript(&specs));
+    write(&root.join("../ui/src/lib/bindings/labels.ts"), &field_labels());
     write(&root.join("capabilities/default.json"), &capabilities(&specs));
 }
 

@@ -26,9 +26,17 @@ impl From<Error> for IpcError {
     }
 }
 
-/// The core's message with the app's words for what to do next.
+/// The core's message with the app's words: a field by its form label, and
+/// what to do next.
 pub fn render(e: &Error) -> String {
-    let mut text = sentence(&e.to_string());
+    let mut text = e.to_string();
+    if let Error::OutOfRange { field, .. } | Error::InvalidField { field, .. } = e {
+        // The message starts with the field's plain name (see `error::Field`).
+        if let Some(rest) = text.strip_prefix(field.name()) {
+            text = format!("{}{rest}", crate::labels::field_label(*field));
+        }
+    }
+    let mut text = sentence(&text);
     if let Some(remedy) = e.remedy() {
         text.push(' ');
         text.push_str(&remedy_text(&remedy));
@@ -47,7 +55,9 @@ fn sentence(text: &str) -> String {
 
 fn remedy_text(remedy: &Remedy) -> String {
     match remedy {
-        Remedy::InstallSchema => "Open Connections and choose Install schema (it asks before writing).".into(),
+        Remedy::InstallTables => {
+            "Open Connections and choose Install Waybill's tables (it asks before writing).".into()
+        }
         Remedy::ConfirmWrite => "Confirm the write in the dialog that names the database.".into(),
         Remedy::OpenSandbox => "Open the sandbox from Connections.".into(),
         Remedy::ChooseProfile => "Choose one of the saved connections in Connections.".into(),
@@ -55,6 +65,7 @@ fn remedy_text(remedy: &Remedy) -> String {
         Remedy::FindShipment => "Search for it in the shipment list.".into(),
         Remedy::ChooseRun => "Open one from Past runs.".into(),
         Remedy::ReplaceData => "Demo data is loaded only into an empty database.".into(),
+        Remedy::LoadDemoData => "Load the demo data again from the command line to simulate more.".into(),
         Remedy::HandOverSql => "Copy SQL on Database health gives the statements to hand to them.".into(),
         Remedy::ReportBug => match waybill::logging::log_file() {
             Ok(path) => format!("Please report it with the log file {}.", path.display()),
@@ -92,10 +103,17 @@ mod tests {
             assert!(!text.contains("waybill "), "{}: {text}", e.code());
             assert!(!text.contains("terminal"), "{}: {text}", e.code());
         }
-        let e = Error::SchemaMissing {
+        let e = Error::TableMissing {
             database: "orders".into(),
             table: "shipment_history".into(),
         };
-        assert!(render(&e).contains("Install schema"));
+        assert!(render(&e).contains("Install Waybill's tables"));
+        let e = Error::OutOfRange {
+            field: waybill::error::Field::MaxMs,
+            min: 1,
+            max: 10,
+            got: 0,
+        };
+        assert_eq!(render(&e), "Acceptable time (ms) must be between 1 and 10, got 0.");
     }
 }

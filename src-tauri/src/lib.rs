@@ -5,6 +5,7 @@ mod commands;
 mod confirm;
 mod error;
 mod ipc;
+mod labels;
 mod links;
 mod navigation;
 mod state;

@@ -58,7 +58,7 @@ impl AppState {
             switching: tokio::sync::Mutex::new(()),
             sandbox_lease: Mutex::new(Vec::new()),
             secrets: Arc::new(Keyring),
-            data_dir: waybill::paths::data_dir()?,
+            data_dir: waybill::files::data_dir()?,
             config_path: waybill::profiles::config_path()?,
             run: Mutex::new(None),
             scan: Mutex::new(None),

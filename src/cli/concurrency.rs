@@ -6,19 +6,21 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use tokio_util::sync::CancellationToken;
 
-use waybill::concurrency::{self, runs, Choice, Overrides, RunProgress, RunReport, Suite};
+use waybill::concurrency::charts::{self, RunChart};
+use waybill::concurrency::{self, runs, Choice, Overrides, RunProgress, RunReport, SavedRun, Suite};
 use waybill::connection::{Connection, Source};
+use waybill::domain::time::{local_zone_name, zone};
 use waybill::error::{Error, Result};
-use waybill::plots::{self, Plot};
 
-use super::connect;
+use super::cancel::CtrlC;
 use super::output::print_json;
+use super::{connect, write};
 
 #[derive(Debug, Args)]
 pub struct ConcurrencyArgs {
-    /// concurrent, staggered, rapid-fire, stress, pool-exhaustion, first-version, spread, or all.
+    /// concurrent, staggered, rapid_fire, stress, pool_exhaustion, first_version, spread, or all
+    /// (`-` for `_` works too).
     #[arg(long, default_value = "concurrent")]
     scenario: String,
     /// Requests in the run (per shipment for spread).
@@ -33,7 +35,7 @@ pub struct ConcurrencyArgs {
     /// Delay between request starts, for staggered.
     #[arg(long, allow_hyphen_values = true)]
     delay_ms: Option<u32>,
-    /// Connections in the pool, for rapid-fire and pool-exhaustion.
+    /// Connections in the pool, for rapid_fire and pool_exhaustion.
     #[arg(long)]
     pool_size: Option<u32>,
     /// How long a request may wait for a pooled connection.
@@ -90,7 +92,7 @@ impl ConcurrencyArgs {
 }
 
 pub async fn run(source: &Source, args: ConcurrencyArgs) -> Result<ExitCode> {
-    let data_dir = waybill::paths::data_dir()?;
+    let data_dir = waybill::files::data_dir()?;
     if args.list {
         list(&data_dir, args.json)?;
         return Ok(ExitCode::SUCCESS);
@@ -106,7 +108,7 @@ pub async fn run(source: &Source, args: ConcurrencyArgs) -> Result<ExitCode> {
     suite.keep_test_shipments = args.keep;
     suite.validate()?;
     if let Some(plot) = &args.plot {
-        plots::write_check(plot)?;
+        write::check_chart_path(plot)?;
     }
     let earlier = args
         .compare
@@ -115,11 +117,11 @@ pub async fn run(source: &Source, args: ConcurrencyArgs) -> Result<ExitCode> {
         .transpose()?;
 
     let conn = connect::open(source, true).await?;
-    let result = run_on(&conn, &args, &suite).await;
+    let result = run_on(&conn, &args, &suite, &data_dir).await;
     conn.close().await?;
-    let reports = result?;
-    write_outputs(&args, &data_dir, &reports, earlier.as_ref())?;
-    Ok(if reports.iter().all(|r| r.passed) {
+    let saved = result?;
+    write_outputs(&args, &saved, earlier.as_ref())?;
+    Ok(if saved.iter().all(|s| s.report.passed) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -143,10 +145,8 @@ async fn cleanup(source: &Source, yes: bool) -> Result<ExitCode> {
     .await
 }
 
-async fn run_on(conn: &Connection, args: &ConcurrencyArgs, suite: &Suite) -> Result<Vec<RunReport>> {
-    if suite.unsafe_control && !conn.is_sandbox() {
-        return Err(Error::UnsafeControlOutsideSandbox);
-    }
+async fn run_on(conn: &Connection, args: &ConcurrencyArgs, suite: &Suite, data_dir: &Path) -> Result<Vec<SavedRun>> {
+    suite.check_target(conn)?;
     let on = args
         .shipment
         .as_deref()
@@ -158,65 +158,56 @@ async fn run_on(conn: &Connection, args: &ConcurrencyArgs, suite: &Suite) -> Res
     );
     let confirmation = connect::authorize(conn, args.yes, &what)?;
 
-    let cancel = CancellationToken::new();
-    let on_ctrl_c = cancel.clone();
-    let watcher = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\ncancelling: requests not yet sent are skipped, those in flight finish…");
-            on_ctrl_c.cancel();
-        }
-    });
-    let reports = concurrency::run_suite(conn, suite, confirmation.as_ref(), &progress_line, &cancel).await;
-    watcher.abort();
+    let ctrl_c = CtrlC::watch("cancelling: requests not yet sent are skipped, those in flight are stopped…");
+    let saved = concurrency::run_and_save(
+        conn,
+        suite,
+        confirmation.as_ref(),
+        data_dir,
+        &progress_line,
+        ctrl_c.token(),
+    )
+    .await;
     clear_progress_line();
-    reports
+    saved
 }
 
-fn write_outputs(
-    args: &ConcurrencyArgs,
-    data_dir: &Path,
-    reports: &[RunReport],
-    earlier: Option<&RunReport>,
-) -> Result<()> {
+fn write_outputs(args: &ConcurrencyArgs, saved: &[SavedRun], earlier: Option<&RunReport>) -> Result<()> {
+    let reports: Vec<RunReport> = saved.iter().map(|s| s.report.clone()).collect();
     if args.json {
-        let text = if let [one] = reports {
+        let text = if let [one] = reports.as_slice() {
             serde_json::to_string_pretty(one)
         } else {
-            serde_json::to_string_pretty(reports)
+            serde_json::to_string_pretty(&reports)
         };
         println!("{}", text.map_err(Error::internal)?);
     }
-    for report in reports {
+    for SavedRun { report, file } in saved {
         if !args.json {
             print_report(report);
         }
-        let saved = runs::save(data_dir, report)?;
-        eprintln!("saved as {} (id {})", saved.display(), &report.id[..8]);
+        eprintln!("saved as {} (id {})", file.display(), report.short_id());
         if let Some(base) = &args.plot {
-            let suffix = if reports.len() > 1 {
-                format!("-{}", report.scenario.to_possible_value_name())
+            let suffix = if saved.len() > 1 {
+                format!("-{}", report.scenario.name())
             } else {
                 String::new()
             };
             let mut written = Vec::new();
-            for plot in [
-                Plot::Latency(report),
-                Plot::Distribution(report),
-                Plot::Waterfall(report),
-            ] {
-                let extra = if matches!(plot, Plot::Latency(_)) {
+            for chart in RunChart::ALL {
+                let extra = if chart == RunChart::Latency {
                     String::new()
                 } else {
-                    format!("-{}", plot.name())
+                    format!("-{}", chart.name())
                 };
                 let path = sibling(base, &format!("{suffix}{extra}"));
-                plots::write(plot, &path)?;
+                write::chart(&chart.of(report), &path)?;
                 written.push(path.display().to_string());
             }
             if let Some(earlier) = earlier.filter(|e| runs::comparable(report, e).is_ok()) {
                 let path = sibling(base, &format!("{suffix}-compare"));
-                let tz = waybill::timeline::time::zone(&waybill::timeline::time::local_zone_name())?;
-                plots::write(Plot::Compare(report, earlier, tz), &path)?;
+                let tz = zone(&local_zone_name())?;
+                write::chart(&charts::compare(report, earlier, tz), &path)?;
                 written.push(path.display().to_string());
             }
             eprintln!("plots: {}", written.join(", "));
@@ -231,8 +222,8 @@ fn write_outputs(
     }
     if let Some(path) = &args.junit {
         let xml =
-            concurrency::junit::to_xml(reports).map_err(|e| Error::internal(format!("writing JUnit XML: {e}")))?;
-        std::fs::write(path, xml).map_err(Error::io(format!("writing {}", path.display())))?;
+            concurrency::junit::to_xml(&reports).map_err(|e| Error::internal(format!("writing JUnit XML: {e}")))?;
+        write::bytes(path, xml.as_bytes())?;
         eprintln!("JUnit report: {}", path.display());
     }
     Ok(())
@@ -365,7 +356,7 @@ fn print_comparison(run: &RunReport, earlier: &RunReport) {
     let (a, b) = (&run.stats, &earlier.stats);
     say!(
         "\nCompared with run {} ({}):",
-        &earlier.id[..8],
+        earlier.short_id(),
         earlier.started_at.format("%Y-%m-%d %H:%M:%S UTC")
     );
     say!("  {:<12} {:>12} {:>12}", "", "this run", "earlier");
@@ -402,7 +393,7 @@ fn list(data_dir: &Path, json: bool) -> Result<()> {
     for r in &runs {
         say!(
             "{:<10} {:<20} {:<24} {:>8} {:>9.2} {:>9.2}  {}",
-            &r.id[..8.min(r.id.len())],
+            r.id.chars().take(8).collect::<String>(),
             r.started_at.format("%Y-%m-%d %H:%M:%S"),
             r.title,
             r.requests,

@@ -11,9 +11,12 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 use waybill::connection::Connection;
+use waybill::domain::reads::{TimelineEntry, MAX_PAGE};
+use waybill::domain::TimelineFilter;
 use waybill::error::{Error, Field, Result};
-use waybill::timeline::{self, TimelineEntry, TimelineFilter, MAX_PAGE};
+use waybill::timeline;
 
+use super::cancel::CtrlC;
 use super::timeline::{table_header, table_row, PageFormat};
 
 /// How often to look: soon after something arrived, up to every few seconds while nothing does.
@@ -53,9 +56,10 @@ pub async fn follow(
         filter.describe(|id| id.to_string())
     );
     let mut delay = QUICK;
+    let ctrl_c = CtrlC::watch("");
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => return Ok(ExitCode::SUCCESS),
+            _ = ctrl_c.token().cancelled() => return Ok(ExitCode::SUCCESS),
             _ = tokio::time::sleep(delay) => {}
         }
         let mut found = false;

@@ -6,14 +6,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use tokio_util::sync::CancellationToken;
 use waybill::connection::Source;
+use waybill::domain::time::{local_zone_name, parse_time, zone};
 use waybill::error::{Error, Result};
 use waybill::integrity::{self, IntegrityReport, IntegrityRequest, ScanProgress};
-use waybill::plots::{self, Plot};
-use waybill::timeline::time::{local_zone_name, parse_time, zone};
 
+use super::cancel::CtrlC;
 use super::connect::with_connection;
+use super::write;
 
 #[derive(Debug, Args)]
 pub struct IntegrityArgs {
@@ -40,7 +40,7 @@ pub struct IntegrityArgs {
 
 pub async fn run(source: &Source, args: IntegrityArgs) -> Result<ExitCode> {
     if let Some(path) = &args.plot {
-        plots::write_check(path)?;
+        write::check_chart_path(path)?;
     }
     let since = match &args.since {
         Some(text) => Some(parse_time(text, zone(&local_zone_name())?, false)?),
@@ -52,16 +52,8 @@ pub async fn run(source: &Source, args: IntegrityArgs) -> Result<ExitCode> {
         max_findings: args.max_findings,
     };
     let report = with_connection(source, async |conn| {
-        let cancel = CancellationToken::new();
-        let on_ctrl_c = cancel.clone();
-        let watcher = tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\ncancelling: the report covers what was read so far…");
-                on_ctrl_c.cancel();
-            }
-        });
-        let report = integrity::scan(conn.db(), &request, &progress_line, &cancel).await;
-        watcher.abort();
+        let ctrl_c = CtrlC::watch("cancelling: the report covers what was read so far…");
+        let report = integrity::scan(conn.db(), &request, &progress_line, ctrl_c.token()).await;
         if std::io::stderr().is_terminal() {
             eprint!("\r{:70}\r", "");
         }
@@ -75,8 +67,8 @@ pub async fn run(source: &Source, args: IntegrityArgs) -> Result<ExitCode> {
     }
     if let Some(path) = &args.plot {
         match integrity::view::findings_chart(&report) {
-            Some(chart) => {
-                plots::write(Plot::Activity(&chart), path)?;
+            Some(findings) => {
+                write::chart(&integrity::view::findings_plot(&findings), path)?;
                 eprintln!("plot: {}", path.display());
             }
             None => eprintln!("no plot: no damage with a time to draw"),
@@ -84,7 +76,7 @@ pub async fn run(source: &Source, args: IntegrityArgs) -> Result<ExitCode> {
     }
     if let Some(path) = &args.junit {
         let xml = integrity::junit::to_xml(&report).map_err(|e| Error::internal(format!("writing JUnit XML: {e}")))?;
-        std::fs::write(path, xml).map_err(Error::io(format!("writing {}", path.display())))?;
+        write::bytes(path, xml.as_bytes())?;
         eprintln!("JUnit report: {}", path.display());
     }
     Ok(if report.clean && !report.cancelled {

@@ -10,10 +10,11 @@ macro_rules! say {
     };
 }
 
+mod cancel;
 mod concurrency;
 mod connect;
 mod follow;
-mod indexes;
+mod health;
 mod integrity;
 mod monitor;
 mod output;
@@ -22,6 +23,7 @@ mod profile;
 mod render;
 mod simulate;
 mod timeline;
+mod write;
 
 use std::process::ExitCode;
 
@@ -30,7 +32,7 @@ use clap::{Parser, Subcommand};
 use waybill::connection::Source;
 use waybill::error::Result;
 use waybill::sandbox::{Sandbox, SandboxStatus};
-use waybill::{schema, seed, shipments};
+use waybill::{install, seed, shipments};
 
 use connect::with_connection;
 pub use render::render;
@@ -141,9 +143,9 @@ enum Command {
     /// Stream a filtered timeline as CSV or JSON, with its filters and time zone written in.
     Export(timeline::ExportArgs),
     /// Verify the expected indexes (exit 0 all present, 1 some missing); --apply, --advise, --sql.
-    Indexes(indexes::IndexesArgs),
+    Indexes(health::IndexesArgs),
     /// EXPLAIN ANALYZE the app's own queries on a shipment: indexes used and times.
-    Explain(indexes::ExplainArgs),
+    Explain(health::ExplainArgs),
     /// Audit the audit trail: duplicates, gaps, time order, snapshot drift, lost updates,
     /// rows that disagree with their history (exit 0 clean, 1 findings, 2 bad input).
     Integrity(integrity::IntegrityArgs),
@@ -151,9 +153,9 @@ enum Command {
     /// the slowest statements on the history tables, and who waits for a locked shipment.
     Monitor(monitor::MonitorArgs),
     /// Show create_history_entry's source and prove it serializes (a rolled-back probe; exit 1 if not).
-    CheckFunction(indexes::CheckFunctionArgs),
+    CheckFunction(health::CheckFunctionArgs),
     /// Version assignments over a threshold, from the saved concurrency runs.
-    SlowAssignments(indexes::SlowArgs),
+    SlowAssignments(health::SlowArgs),
     /// Show one shipment (by id or reference) with its latest changes.
     Shipment {
         key: String,
@@ -220,14 +222,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Overview(args) => overview::run(&source, args).await,
         Command::Monitor(args) => monitor::run(&source, args).await,
         Command::FieldHistory(args) => timeline::field_history(&source, args).await,
-        Command::Indexes(args) => indexes::indexes(&source, args).await,
+        Command::Indexes(args) => health::indexes(&source, args).await,
         Command::Integrity(args) => integrity::run(&source, args).await,
         Command::Sandbox {
             action: SandboxAction::Simulate { rate, count },
         } => simulate::run(&source, rate, count).await.map(|()| ExitCode::SUCCESS),
-        Command::Explain(args) => indexes::explain(&source, args).await,
-        Command::CheckFunction(args) => indexes::check_function(&source, args).await,
-        Command::SlowAssignments(args) => indexes::slow_assignments(args),
+        Command::Explain(args) => health::explain(&source, args).await,
+        Command::CheckFunction(args) => health::check_function(&source, args).await,
+        Command::SlowAssignments(args) => health::slow_assignments(args),
         command => run_simple(source, command).await.map(|()| ExitCode::SUCCESS),
     }
 }
@@ -257,7 +259,7 @@ async fn run_simple(source: Source, command: Command) -> Result<()> {
             let conn = connect::open(&source, false).await?;
             let result = async {
                 connect::authorize(&conn, yes, "install or update Waybill's schema in")?;
-                schema::migrate(conn.db()).await
+                install::migrate(conn.db()).await
             }
             .await;
             conn.close().await?;
@@ -318,7 +320,7 @@ async fn sandbox(action: SandboxAction) -> Result<()> {
     let sandbox = Sandbox::default_location()?;
     match action {
         SandboxAction::Start => {
-            let opened = waybill::sandbox::open_sandbox(&sandbox, true, &output::progress_to_stderr).await?;
+            let opened = waybill::connection::open_sandbox(&sandbox, true, &output::progress_to_stderr).await?;
             opened.db.close().await;
             // Started by hand, it runs until stopped by hand.
             sandbox.keep_running()?;

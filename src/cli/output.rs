@@ -32,7 +32,7 @@ pub fn progress_to_stderr(p: Progress) {
 
 /// An activity chart as a table: a line per bar (`quiet` ones too, or not),
 /// with its total and its counts by event type.
-pub(super) fn print_bars(a: &waybill::timeline::activity::Activity, quiet: bool) {
+pub(super) fn print_bars(a: &waybill::domain::activity::Activity, quiet: bool) {
     say!(
         "{:<10}  {:>6}  BY EVENT TYPE",
         format!("{:?}", a.period).to_uppercase(),

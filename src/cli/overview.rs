@@ -6,11 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use waybill::connection::Source;
+use waybill::domain::time::{parse_time, zone};
 use waybill::error::Result;
 use waybill::overview::report::{hours, minutes};
 use waybill::overview::{self, Overview, OverviewRange, OverviewRequest};
-use waybill::plots::{self, Plot};
-use waybill::timeline::time::{parse_time, zone};
 
 use super::connect::with_connection;
 use super::output::print_json;
@@ -78,12 +77,12 @@ pub async fn run(source: &Source, args: OverviewArgs) -> Result<ExitCode> {
         eprintln!("report: {}", path.display());
     }
     if let Some(dir) = &args.charts {
-        let mut drawn = vec![(Plot::Activity(&o.activity), dir.join("activity.png"))];
-        if o.statuses.iter().any(|s| s.stays > 0) {
-            drawn.push((Plot::StatusTimes(&o), dir.join("status-times.png")));
+        let mut drawn = vec![(o.activity_chart(), dir.join("activity.png"))];
+        if let Some(status) = o.status_chart() {
+            drawn.push((status, dir.join("status-times.png")));
         }
-        for (plot, path) in drawn {
-            plots::write(plot, &path)?;
+        for (chart, path) in drawn {
+            super::write::chart(&chart, &path)?;
             eprintln!("chart: {}", path.display());
         }
     }

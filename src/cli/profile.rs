@@ -227,13 +227,13 @@ async fn test(name: &str, json: bool) -> Result<ExitCode> {
                     LinkTls::Unknown => "unknown through the pooler (TLS mode `require` makes sure)",
                 }
             );
-            match &check.schema.missing_table {
+            match &check.tables.missing_table {
                 Some(t) => {
                     say!("schema     missing table `{t}` (install it with `waybill --profile {name} migrate`)")
                 }
                 None => say!(
                     "schema     tables found{}",
-                    if check.schema.has_function {
+                    if check.tables.has_function {
                         ", create_history_entry found"
                     } else {
                         "; create_history_entry missing"

@@ -1,12 +1,12 @@
 //! Errors as the CLI says them: the core's message, the flag a bad value came
 //! from, and what to do next in terms of commands and flags.
 
-use waybill::error::{Error, Remedy};
+use waybill::error::{Error, Field, Remedy};
 
 pub fn render(e: &Error) -> String {
     let mut text = e.to_string();
     if let Error::OutOfRange { field, .. } | Error::InvalidField { field, .. } = e {
-        text = format!("{} ({})", text.trim_end_matches('.'), field.flag());
+        text = format!("{} ({})", text.trim_end_matches('.'), flag(*field));
     }
     if let Some(remedy) = e.remedy() {
         text.push(' ');
@@ -15,10 +15,47 @@ pub fn render(e: &Error) -> String {
     text
 }
 
+/// How the command line spells a field: its flag (or argument).
+pub fn flag(field: Field) -> &'static str {
+    match field {
+        Field::Limit | Field::PageSize => "--limit",
+        Field::BeforeVersion => "--before-version",
+        Field::AfterVersion => "--after-version",
+        Field::Version => "VERSION",
+        Field::Requests => "--requests",
+        Field::DelayMs => "--delay-ms",
+        Field::PoolSize => "--pool-size",
+        Field::AcquireTimeoutMs => "--acquire-timeout-ms",
+        Field::Shipments => "--shipments",
+        Field::MaxMs => "--max-ms",
+        Field::Rows => "--rows",
+        Field::ThresholdMs => "--threshold-ms",
+        Field::ProfileName => "NAME",
+        Field::Host | Field::Port | Field::Database | Field::User => "--url",
+        Field::ConnectTimeout => "--connect-timeout",
+        Field::StatementTimeout => "--statement-timeout",
+        Field::LockTimeout => "--lock-timeout",
+        Field::Schema => "--schema",
+        Field::TlsMode => "--tls",
+        Field::Table => "--table",
+        Field::Time => "--since/--until",
+        Field::TimeZone => "--tz",
+        Field::EventType => "--event-type",
+        Field::Filter => "--actor/--event-type",
+        Field::Cursor => "--before/--after",
+        Field::PlotFile => "--plot",
+        Field::Scenario => "--scenario",
+        Field::Shipment => "--shipment",
+        Field::MaxFindings => "--max-findings",
+        Field::CompareRun => "--compare",
+        Field::Rate => "--rate",
+    }
+}
+
 fn remedy_text(remedy: &Remedy) -> String {
     match remedy {
-        Remedy::InstallSchema => {
-            "Install Waybill's schema with `waybill migrate` (it asks before writing to a database that is not the sandbox).".into()
+        Remedy::InstallTables => {
+            "Install Waybill's tables with `waybill migrate` (it asks before writing to a database that is not the sandbox).".into()
         }
         Remedy::ConfirmWrite => "Run it at a terminal and type the database's name when asked, or pass --yes.".into(),
         Remedy::OpenSandbox => "Start it with `waybill sandbox start`.".into(),
@@ -29,6 +66,7 @@ fn remedy_text(remedy: &Remedy) -> String {
         Remedy::FindShipment => "Search with `waybill shipments --search TEXT`.".into(),
         Remedy::ChooseRun => "List them with `waybill concurrency --list`.".into(),
         Remedy::ReplaceData => "Pass --replace to delete them and load demo data instead.".into(),
+        Remedy::LoadDemoData => "Load the demo data again with `waybill seed --replace`.".into(),
         Remedy::HandOverSql => "`waybill indexes --sql` prints the statements to hand over.".into(),
         Remedy::ReportBug => match waybill::logging::log_file() {
             Ok(path) => format!("Please report it with the log file {}.", path.display()),
@@ -65,8 +103,8 @@ mod tests {
             max: 1000,
             got: 0,
         };
-        assert_eq!(render(&e), "Requests must be between 1 and 1000, got 0 (--requests)");
-        let e = Error::SchemaMissing {
+        assert_eq!(render(&e), "requests must be between 1 and 1000, got 0 (--requests)");
+        let e = Error::TableMissing {
             database: "orders".into(),
             table: "shipment_history".into(),
         };

@@ -2,6 +2,7 @@
 //! a verdict whose every check shows its evidence, latency numbers, and a
 //! self-test proving the checker can fail.
 
+pub mod charts;
 pub mod junit;
 mod lockwatch;
 pub mod report;
@@ -9,6 +10,7 @@ pub mod runner;
 pub mod runs;
 pub mod scenario;
 mod setup;
+pub mod slow;
 pub mod stats;
 pub mod suite;
 pub mod verdict;
@@ -17,5 +19,5 @@ pub mod view;
 pub use report::{Check, ErrorKind, RequestRecord, RunProgress, RunReport};
 pub use runner::{run, RunOptions};
 pub use scenario::{Params, Scenario};
-pub use setup::{remove_leftovers, TEST_TITLE};
-pub use suite::{run_suite, Choice, Overrides, Suite};
+pub use setup::remove_leftovers;
+pub use suite::{run_and_save, run_suite, Choice, Overrides, SavedRun, Suite};

@@ -111,6 +111,12 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// The id's first 8 characters, as lists and file names show it (whole
+    /// characters: an edited run file may hold any id).
+    pub fn short_id(&self) -> String {
+        self.id.chars().take(8).collect()
+    }
+
     pub fn scenario_title(&self) -> String {
         let title = self.scenario.title();
         if self.unsafe_control {

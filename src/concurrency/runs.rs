@@ -13,16 +13,18 @@ pub fn runs_dir(data_dir: &Path) -> PathBuf {
 /// Saves a report; returns its file.
 pub fn save(data_dir: &Path, report: &RunReport) -> Result<PathBuf> {
     let dir = runs_dir(data_dir);
-    crate::paths::data_home(data_dir)?;
-    crate::paths::private_dir(&dir)?;
-    let file = dir.join(format!(
-        "{}-{}.json",
-        report.started_at.format("%Y%m%dT%H%M%S"),
-        &report.id[..8]
-    ));
+    crate::files::data_home(data_dir)?;
+    crate::files::private_dir(&dir)?;
+    let stem = format!("{}-{}", report.started_at.format("%Y%m%dT%H%M%S"), report.short_id());
     let json = serde_json::to_vec(report).map_err(Error::internal)?;
-    crate::paths::write_private(&file, &json)?;
-    Ok(file)
+    crate::files::save(
+        crate::files::Destination::Folder {
+            dir: &dir,
+            stem: &stem,
+            ext: "json",
+        },
+        &json,
+    )
 }
 
 /// Reads a saved report by its file (the CLI's `--compare FILE`) or its run id.
@@ -99,7 +101,7 @@ pub fn comparable(run: &RunReport, earlier: &RunReport) -> Result<()> {
         return Ok(());
     }
     let refuse = |why: String| Err(Error::invalid(Field::CompareRun, why));
-    let when = |r: &RunReport| format!("run {} ({})", &r.id[..8.min(r.id.len())], r.scenario_title());
+    let when = |r: &RunReport| format!("run {} ({})", r.short_id(), r.scenario_title());
     if run.unsafe_control != earlier.unsafe_control {
         return refuse(format!(
             "{} and {} cannot be compared: one is a self-test of the checker against a deliberately unsafe assignment. Compare runs of the real function",

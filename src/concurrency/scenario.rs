@@ -13,7 +13,7 @@ pub const MAX_DELAY_MS: u32 = 60_000;
 pub const MAX_SHIPMENTS: u32 = 100;
 pub const MAX_ACQUIRE_TIMEOUT_MS: u32 = 600_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Scenario {
@@ -100,11 +100,24 @@ impl Scenario {
         }
     }
 
-    /// The name used on the command line and in file names (`rapid-fire`).
-    pub fn to_possible_value_name(self) -> String {
-        clap::ValueEnum::to_possible_value(&self)
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default()
+    /// Its one name, everywhere: the command line, file names, JSON (`rapid_fire`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Concurrent => "concurrent",
+            Scenario::Staggered => "staggered",
+            Scenario::RapidFire => "rapid_fire",
+            Scenario::Stress => "stress",
+            Scenario::PoolExhaustion => "pool_exhaustion",
+            Scenario::FirstVersion => "first_version",
+            Scenario::Spread => "spread",
+        }
+    }
+
+    /// A scenario by its name, in any case, with `-` read as `_` (as people
+    /// type `rapid-fire`).
+    pub fn parse(name: &str) -> Option<Scenario> {
+        let name = name.trim().to_ascii_lowercase().replace('-', "_");
+        Scenario::ALL.into_iter().find(|s| s.name() == name)
     }
 
     /// One sentence for the scenario picker.
@@ -256,6 +269,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_scenario_has_one_name_and_json_spells_it_so() {
+        for s in Scenario::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.name()));
+            assert_eq!(Scenario::parse(s.name()), Some(s));
+        }
+        assert_eq!(Scenario::parse("Rapid-Fire"), Some(Scenario::RapidFire));
+        assert_eq!(Scenario::parse("rapid fire"), None);
+    }
+
+    #[test]
     fn every_default_is_valid() {
         for s in Scenario::ALL {
             s.defaults().validate(s).unwrap_or_else(|e| panic!("{s:?}: {e}"));
@@ -295,7 +318,7 @@ mod tests {
         }
         .validate(rapid)
         .unwrap_err();
-        assert_eq!(err.to_string(), "Requests must be between 1 and 1000000, got 2000000.");
+        assert_eq!(err.to_string(), "requests must be between 1 and 1000000, got 2000000.");
         let stress = Scenario::Stress;
         assert!(Params {
             requests: 5,

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::report::TargetShipment;
 use crate::db::Db;
+use crate::domain::test_shipments;
 use crate::error::{Error, Result};
 
 /// The version-assignment function and the table it writes to.
@@ -25,6 +26,15 @@ pub const UNSAFE_CONTROL: Assignment = Assignment {
     history_table: "waybill_unsafe.shipment_history",
 };
 
+/// The rule for the checker's self-test: the deliberately unsafe control
+/// runs only on the sandbox, never on another database.
+pub fn check_unsafe_control(unsafe_control: bool, is_sandbox: bool) -> Result<()> {
+    if unsafe_control && !is_sandbox {
+        return Err(Error::UnsafeControlOutsideSandbox);
+    }
+    Ok(())
+}
+
 /// Installs the deliberately unsafe control. The caller must have checked that
 /// the database is the sandbox.
 pub async fn install_unsafe_control(db: &Db) -> Result<()> {
@@ -32,26 +42,20 @@ pub async fn install_unsafe_control(db: &Db) -> Result<()> {
     Ok(())
 }
 
-/// How a run labels the shipments it creates; leftovers are recognised by all
-/// of it, never guessed.
-pub const TEST_TITLE: &str = "Concurrency test shipment (created by Waybill)";
-const TEST_STATUS: &str = "test";
-/// `TEST-` and 8 capital hex digits of the run id, `-`, the shipment's number.
-const TEST_REFERENCE: &str = "^TEST-[0-9A-F]{8}-[0-9]{3}$";
-
 /// Creates `count` shipments labelled as test shipments, with no history.
 pub async fn create_test_shipments(db: &Db, run_id: &str, count: u32) -> Result<Vec<TargetShipment>> {
     let mut created = Vec::new();
     let mut tx = crate::db::begin_write(db).await?;
     for n in 1..=count {
-        let reference = format!("TEST-{}-{n:03}", &run_id[..8].to_uppercase());
+        let reference = test_shipments::reference(run_id, n);
         let (id,): (Uuid,) = crate::db::query_as(
             "INSERT INTO shipment_requests (reference, title, status, origin, destination)
-             VALUES ($1, $2, $3, 'Waybill', 'Waybill') RETURNING id",
+             VALUES ($1, $2, $3, $4, $4) RETURNING id",
         )
         .bind(&reference)
-        .bind(TEST_TITLE)
-        .bind(TEST_STATUS)
+        .bind(test_shipments::TITLE)
+        .bind(test_shipments::STATUS)
+        .bind(test_shipments::PLACE)
         .fetch_one(&mut *tx)
         .await?;
         created.push(TargetShipment {
@@ -79,17 +83,12 @@ pub async fn remove_leftovers(db: &Db) -> Result<u64> {
 async fn remove_labelled(db: &Db, only: Option<&[Uuid]>) -> Result<u64> {
     crate::db::write_once(async {
         let mut tx = crate::db::begin_write(db).await?;
-        let (ids,): (Vec<Uuid>,) = crate::db::query_as(
-            "SELECT COALESCE(array_agg(id), '{}') FROM shipment_requests
-              WHERE title = $1 AND status = $2 AND origin = 'Waybill' AND destination = 'Waybill'
-                AND reference ~ $3 AND ($4::uuid[] IS NULL OR id = ANY($4))",
-        )
-        .bind(TEST_TITLE)
-        .bind(TEST_STATUS)
-        .bind(TEST_REFERENCE)
-        .bind(only)
-        .fetch_one(&mut *tx)
-        .await?;
+        let sql = format!(
+            "SELECT COALESCE(array_agg(s.id), '{{}}') FROM shipment_requests s
+              WHERE {} AND ($1::uuid[] IS NULL OR s.id = ANY($1))",
+            test_shipments::is_test("s")
+        );
+        let (ids,): (Vec<Uuid>,) = crate::db::query_as(&sql).bind(only).fetch_one(&mut *tx).await?;
         // History first: another database's foreign key may not cascade.
         crate::db::query("DELETE FROM shipment_history WHERE shipment_id = ANY($1)")
             .bind(&ids)

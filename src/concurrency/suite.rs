@@ -2,6 +2,8 @@
 //! concurrency` start them: the plan (which scenarios, which parameters), the
 //! write rule re-checked before every run, and cancellation between runs.
 
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
@@ -22,16 +24,16 @@ pub enum Choice {
 }
 
 impl Choice {
-    /// `concurrent`, `rapid-fire`, … or `all`.
+    /// `concurrent`, `rapid_fire` (or `rapid-fire`), … or `all`.
     pub fn parse(name: &str) -> Result<Choice> {
-        if name.eq_ignore_ascii_case("all") {
+        if name.trim().eq_ignore_ascii_case("all") {
             return Ok(Choice::All);
         }
-        <Scenario as clap::ValueEnum>::from_str(name, true)
+        Scenario::parse(name)
             .map(Choice::One)
-            .map_err(|_| Error::UnknownScenario {
+            .ok_or_else(|| Error::UnknownScenario {
                 name: name.to_string(),
-                choices: Scenario::ALL.iter().map(|s| s.to_possible_value_name()).collect(),
+                choices: Scenario::ALL.iter().map(|s| s.name().to_string()).collect(),
             })
     }
 
@@ -44,8 +46,7 @@ impl Choice {
 }
 
 /// Parameters a user set; the rest are each scenario's defaults.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Overrides {
     pub requests: Option<u32>,
     pub delay_ms: Option<u32>,
@@ -116,6 +117,12 @@ impl Suite {
         }
     }
 
+    /// Whether the suite may run on `conn` (the self-test only on the
+    /// sandbox): front ends ask before they ask for a confirmation.
+    pub fn check_target(&self, conn: &Connection) -> Result<()> {
+        super::setup::check_unsafe_control(self.unsafe_control, conn.is_sandbox())
+    }
+
     /// Checks every run's parameters before the first one starts.
     pub fn validate(&self) -> Result<()> {
         self.runs.iter().try_for_each(|(s, p)| p.validate(*s))
@@ -136,6 +143,33 @@ impl Suite {
     }
 }
 
+/// A run's report and the file it was saved in (with the past runs).
+#[derive(Debug, Clone)]
+pub struct SavedRun {
+    pub report: RunReport,
+    pub file: PathBuf,
+}
+
+/// Runs the suite (see `run_suite`) and saves each report with the past runs,
+/// as the app's Run button and `waybill concurrency` both do.
+pub async fn run_and_save(
+    conn: &Connection,
+    suite: &Suite,
+    confirmation: Option<&Confirmation>,
+    data_dir: &Path,
+    progress: &(dyn Fn(RunProgress) + Send + Sync),
+    cancel: &CancellationToken,
+) -> Result<Vec<SavedRun>> {
+    let reports = run_suite(conn, suite, confirmation, progress, cancel).await?;
+    reports
+        .into_iter()
+        .map(|report| {
+            let file = super::runs::save(data_dir, &report)?;
+            Ok(SavedRun { report, file })
+        })
+        .collect()
+}
+
 /// Runs the suite in order. The write rule is checked again before every run
 /// (the connection it is given for must still be this one); a cancel stops
 /// the run in progress and skips the rest.
@@ -147,6 +181,7 @@ pub async fn run_suite(
     cancel: &CancellationToken,
 ) -> Result<Vec<RunReport>> {
     suite.validate()?;
+    suite.check_target(conn)?;
     let mut reports = Vec::new();
     let runs = suite.runs.len() as u32;
     for (n, (scenario, params)) in suite.runs.iter().enumerate() {

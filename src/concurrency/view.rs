@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::charts::{self, RunChart};
 use super::report::RunReport;
 use super::{junit, runs};
 use crate::error::{Error, Result};
-use crate::plots::{self, Plot};
+use crate::files::{self, Destination};
+use crate::plots::{self, ImageFormat};
 
 /// Per-request rows sent to the UI; the plots cover every request.
 pub const ROWS_SHOWN: usize = 200;
@@ -34,9 +36,9 @@ impl RunView {
         Ok(RunView {
             title: report.scenario_title(),
             request_count: report.requests.len() as u32,
-            latency_svg: plots::svg(Plot::Latency(report))?,
-            distribution_svg: plots::svg(Plot::Distribution(report))?,
-            waterfall_svg: plots::svg(Plot::Waterfall(report))?,
+            latency_svg: plots::svg(&RunChart::Latency.of(report))?,
+            distribution_svg: plots::svg(&RunChart::Distribution.of(report))?,
+            waterfall_svg: plots::svg(&RunChart::Waterfall.of(report))?,
             report: shown,
         })
     }
@@ -91,12 +93,7 @@ pub enum ExportFormat {
 /// Writes a run (or its latency plot) into `dir`; returns the file. The app
 /// picks `dir` itself (the Downloads folder), so the UI never names a path.
 pub fn export(report: &RunReport, format: ExportFormat, dir: &Path) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
-    let stem = format!(
-        "waybill-{}-{}",
-        report.scenario.to_possible_value_name(),
-        &report.id[..8]
-    );
+    let stem = format!("waybill-{}-{}", report.scenario.name(), report.short_id());
     let (ext, bytes) = match format {
         ExportFormat::Json => ("json", serde_json::to_vec_pretty(report).map_err(Error::internal)?),
         ExportFormat::Junit => (
@@ -105,12 +102,10 @@ pub fn export(report: &RunReport, format: ExportFormat, dir: &Path) -> Result<Pa
                 .map_err(Error::internal)?
                 .into_bytes(),
         ),
-        ExportFormat::Png => ("png", plots::png(Plot::Latency(report))?),
-        ExportFormat::Svg => ("svg", plots::svg(Plot::Latency(report))?.into_bytes()),
+        ExportFormat::Png => ("png", plots::image(&RunChart::Latency.of(report), ImageFormat::Png)?),
+        ExportFormat::Svg => ("svg", plots::image(&RunChart::Latency.of(report), ImageFormat::Svg)?),
     };
-    let file = dir.join(format!("{stem}.{ext}"));
-    crate::paths::write_private(&file, &bytes)?;
-    Ok(file)
+    files::save(Destination::Folder { dir, stem: &stem, ext }, &bytes)
 }
 
 /// The percentile curves of two comparable saved runs overlaid, as SVG, their
@@ -118,7 +113,7 @@ pub fn export(report: &RunReport, format: ExportFormat, dir: &Path) -> Result<Pa
 pub fn compare_svg(data_dir: &Path, run: &str, earlier: &str, tz: &str) -> Result<String> {
     let (a, b) = (runs::load_by_id(data_dir, run)?, runs::load_by_id(data_dir, earlier)?);
     runs::comparable(&a, &b)?;
-    plots::svg(Plot::Compare(&a, &b, crate::timeline::time::zone(tz)?))
+    plots::svg(&charts::compare(&a, &b, crate::domain::time::zone(tz)?))
 }
 
 /// A scenario as the app's picker shows it, with the parameters it uses.
@@ -139,7 +134,8 @@ pub struct ScenarioInfo {
 #[ts(export)]
 pub struct ParamInfo {
     pub key: super::scenario::ParamKey,
-    pub label: String,
+    /// The field, which the window labels its way.
+    pub field: crate::error::Field,
 }
 
 pub fn scenario_infos() -> Vec<ScenarioInfo> {
@@ -155,7 +151,7 @@ pub fn scenario_infos() -> Vec<ScenarioInfo> {
                 .into_iter()
                 .map(|key| ParamInfo {
                     key,
-                    label: key.field().label().to_string(),
+                    field: key.field(),
                 })
                 .collect(),
             needs_new_shipments: s.needs_new_shipments(),
@@ -189,7 +185,8 @@ impl RunRequest {
     }
 }
 
-/// Runs the suite, saves each report with the past runs, and returns what the app shows.
+/// Runs the suite, saves each report with the past runs (`suite::run_and_save`),
+/// and returns what the app shows.
 pub async fn run_and_save(
     conn: &crate::connection::Connection,
     suite: &super::Suite,
@@ -198,12 +195,9 @@ pub async fn run_and_save(
     progress: &(dyn Fn(super::RunProgress) + Send + Sync),
     cancel: &tokio_util::sync::CancellationToken,
 ) -> Result<Vec<RunView>> {
-    let reports = super::run_suite(conn, suite, confirmation, progress, cancel).await?;
-    reports
+    super::suite::run_and_save(conn, suite, confirmation, data_dir, progress, cancel)
+        .await?
         .iter()
-        .map(|report| {
-            runs::save(data_dir, report)?;
-            RunView::of(report)
-        })
+        .map(|saved| RunView::of(&saved.report))
         .collect()
 }

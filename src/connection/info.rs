@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::{Connection, Source};
 use crate::error::Result;
+use crate::install::TablesStatus;
 use crate::profiles::TlsMode;
-use crate::schema::SchemaStatus;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -19,13 +19,13 @@ pub struct ConnectionInfo {
     pub port: u16,
     pub tls: Option<TlsMode>,
     pub pooler: bool,
-    pub schema: SchemaStatus,
+    pub tables: TablesStatus,
 }
 
 impl Connection {
-    /// Describes the connection, with what its database holds of the schema.
+    /// Describes the connection, with what its database holds of Waybill's tables.
     pub async fn info(&self) -> Result<ConnectionInfo> {
-        let schema = crate::schema::status(&self.db).await?;
+        let tables = crate::install::status(&self.db).await?;
         let (host, port, tls, pooler) = match (&self.source, &self.sandbox, self.write_target()) {
             (Source::Sandbox(_), Some(info), _) => ("localhost".to_string(), info.port, None, false),
             (Source::Profile(p), _, _) => (p.host.clone(), p.port, Some(p.tls), p.pooler),
@@ -36,12 +36,12 @@ impl Connection {
             profile: self.source.profile_name().to_string(),
             sandbox: self.is_sandbox(),
             label: self.label(),
-            database: schema.database.clone(),
+            database: tables.database.clone(),
             host,
             port,
             tls,
             pooler,
-            schema,
+            tables,
         })
     }
 }

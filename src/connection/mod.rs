@@ -5,6 +5,7 @@
 
 mod confirm;
 mod info;
+mod open_sandbox;
 
 use std::sync::Arc;
 
@@ -12,13 +13,14 @@ use sqlx::postgres::PgConnectOptions;
 
 pub use confirm::Confirmation;
 pub use info::ConnectionInfo;
+pub use open_sandbox::{open_sandbox, OpenedSandbox};
 
 use crate::db::{self, Db, Endpoint};
+use crate::domain::HistoryTable;
 use crate::error::{Error, Result, WriteTarget};
-use crate::indexes::HistoryTable;
 use crate::profiles::{self, Config, Password, Profile, SecretStore, SANDBOX};
 use crate::progress::{Progress, ProgressFn};
-use crate::sandbox::{self, Lease, Sandbox, SandboxInfo};
+use crate::sandbox::{Lease, Sandbox, SandboxInfo, SANDBOX_DATABASE};
 
 /// Where a connection goes.
 #[derive(Debug, Clone)]
@@ -101,7 +103,7 @@ impl Source {
     /// `orders on db.example.com:5432 (prod)` or `orders on db.example.com:5432`.
     pub fn label(&self) -> String {
         match self {
-            Source::Sandbox(_) => format!("{} (sandbox)", sandbox::SANDBOX_DATABASE),
+            Source::Sandbox(_) => format!("{SANDBOX_DATABASE} (sandbox)"),
             Source::Profile(p) => p.label(),
             Source::Url(UrlSource(options)) => {
                 let e = Endpoint::of(options);
@@ -173,9 +175,21 @@ pub async fn open(
     options: OpenOptions,
     progress: ProgressFn<'_>,
 ) -> Result<Connection> {
+    let mut connection = open_source(source, secrets, options, progress).await?;
+    // Every read through it names a missing table of Waybill's (see `Db::read`).
+    connection.db = connection.db.requiring(&crate::install::REQUIRED_TABLES);
+    Ok(connection)
+}
+
+async fn open_source(
+    source: Source,
+    secrets: &Arc<dyn SecretStore>,
+    options: OpenOptions,
+    progress: ProgressFn<'_>,
+) -> Result<Connection> {
     match &source {
         Source::Sandbox(sandbox) => {
-            let opened = sandbox::open_sandbox(sandbox, options.seed_demo, progress).await?;
+            let opened = open_sandbox(sandbox, options.seed_demo, progress).await?;
             Ok(Connection {
                 db: opened.db,
                 sandbox: Some(opened.info),

@@ -68,6 +68,9 @@ pub struct Db {
     /// must run in a transaction there but set their own limits (the
     /// concurrency test's calls).
     begin_plain: Arc<str>,
+    /// The tables this connection's reads need, in the order to name them: a
+    /// read that fails on a missing relation says which of them is absent.
+    required: Arc<[String]>,
 }
 
 impl std::fmt::Debug for Db {
@@ -106,7 +109,19 @@ impl Db {
             read_suffix: schema.clone().into(),
             begin_write: begin_write.into(),
             begin_plain: format!("BEGIN{schema}").into(),
+            required: Arc::from([]),
         }
+    }
+
+    /// The same pool, whose reads need `tables` (see `first_missing`).
+    pub fn requiring(mut self, tables: &[&str]) -> Db {
+        self.required = tables.iter().map(|t| t.to_string()).collect();
+        self
+    }
+
+    /// The tables this connection's reads need.
+    pub fn required_tables(&self) -> &[String] {
+        &self.required
     }
 
     pub fn rules(&self) -> &SessionRules {
@@ -170,6 +185,18 @@ pub async fn connect_with(options: PgConnectOptions, max_connections: u32, rules
         .acquire_timeout(timeout.max(Duration::from_secs(10)))
         .connect_lazy_with(options);
     Ok(Db::new(pool, rules))
+}
+
+/// The database's name and the first of `tables` it lacks (in the search
+/// path), in one round trip.
+pub async fn first_missing(conn: &mut PgConnection, tables: &[String]) -> Result<(String, Option<String>)> {
+    Ok(query_as(
+        "SELECT current_database()::text,
+                (SELECT t FROM unnest($1::text[]) WITH ORDINALITY u(t, n) WHERE to_regclass(t) IS NULL ORDER BY n LIMIT 1)",
+    )
+    .bind(tables)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// A read-only transaction with the browsing time limit: everything that only

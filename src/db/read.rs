@@ -128,11 +128,20 @@ impl Db {
         let error = super::failure::classify(error, timeout_ms);
         let missing_table =
             matches!(&error, Error::Database(sqlx::Error::Database(db)) if db.code().as_deref() == Some("42P01"));
-        if missing_table {
-            if let Err(named) = crate::schema::check(self).await {
+        if missing_table && !self.required.is_empty() {
+            if let Some(named) = self.name_missing_table().await {
                 return named;
             }
         }
         error
+    }
+
+    /// `TableMissing` for the first required table the database lacks, if any.
+    async fn name_missing_table(&self) -> Option<Error> {
+        let mut tx = self.begin_read_limited(self.rules().statement_timeout_ms).await.ok()?;
+        match super::first_missing(&mut tx, &self.required).await.ok()? {
+            (database, Some(table)) => Some(Error::TableMissing { database, table }),
+            (_, None) => None,
+        }
     }
 }

@@ -1,8 +1,15 @@
-//! The inputs a user can get wrong, so that each front end can name them its
-//! own way: the app by the label of its form field, the CLI by its flag.
+//! The inputs a user can get wrong. The core names a field in plain words
+//! (`requests`, `page size`); each front end says it its own way: the app by
+//! the label of its form field (the shell's `labels.rs`), the CLI by its flag
+//! (`cli::render`).
 
-/// An input field. `Display` is the app's label; `flag` is the CLI's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use serde::Serialize;
+use ts_rs::TS;
+
+/// An input field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Field {
     Limit,
     PageSize,
@@ -42,87 +49,89 @@ pub enum Field {
 }
 
 impl Field {
-    /// How the app's forms label it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Field::Limit => "Number of results",
-            Field::PageSize => "Page size",
-            Field::BeforeVersion => "Start below version",
-            Field::AfterVersion => "Start above version",
-            Field::Version => "Version",
-            Field::Requests => "Requests",
-            Field::DelayMs => "Delay between starts (ms)",
-            Field::PoolSize => "Pool size (connections)",
-            Field::AcquireTimeoutMs => "Acquire timeout (ms)",
-            Field::Shipments => "Shipments",
-            Field::MaxMs => "Acceptable time (ms)",
-            Field::Rows => "Rows",
-            Field::ThresholdMs => "Threshold (ms)",
-            Field::ProfileName => "Name",
-            Field::Host => "Host",
-            Field::Port => "Port",
-            Field::Database => "Database",
-            Field::User => "User",
-            Field::ConnectTimeout => "Connect timeout (s)",
-            Field::StatementTimeout => "Statement timeout (ms)",
-            Field::LockTimeout => "Lock timeout (ms)",
-            Field::Schema => "Schema",
-            Field::TlsMode => "TLS",
-            Field::Table => "History table",
-            Field::Time => "Time",
-            Field::TimeZone => "Time zone",
-            Field::EventType => "Event type",
-            Field::Filter => "Filter",
-            Field::Cursor => "Cursor",
-            Field::PlotFile => "Plot file",
-            Field::Scenario => "Scenario",
-            Field::Shipment => "Shipment",
-            Field::MaxFindings => "Maximum findings",
-            Field::CompareRun => "Run to compare with",
-            Field::Rate => "Changes per minute",
-        }
-    }
+    pub const ALL: [Field; 35] = [
+        Field::Limit,
+        Field::PageSize,
+        Field::BeforeVersion,
+        Field::AfterVersion,
+        Field::Version,
+        Field::Requests,
+        Field::DelayMs,
+        Field::PoolSize,
+        Field::AcquireTimeoutMs,
+        Field::Shipments,
+        Field::MaxMs,
+        Field::Rows,
+        Field::ThresholdMs,
+        Field::ProfileName,
+        Field::Host,
+        Field::Port,
+        Field::Database,
+        Field::User,
+        Field::ConnectTimeout,
+        Field::StatementTimeout,
+        Field::LockTimeout,
+        Field::Schema,
+        Field::TlsMode,
+        Field::Table,
+        Field::Time,
+        Field::TimeZone,
+        Field::EventType,
+        Field::Filter,
+        Field::Cursor,
+        Field::PlotFile,
+        Field::Scenario,
+        Field::Shipment,
+        Field::MaxFindings,
+        Field::CompareRun,
+        Field::Rate,
+    ];
 
-    /// How the CLI spells it.
-    pub fn flag(self) -> &'static str {
+    /// In plain words, as messages name it (the start of a sentence is the
+    /// front end's to capitalise).
+    pub fn name(self) -> &'static str {
         match self {
-            Field::Limit | Field::PageSize => "--limit",
-            Field::BeforeVersion => "--before-version",
-            Field::AfterVersion => "--after-version",
-            Field::Version => "VERSION",
-            Field::Requests => "--requests",
-            Field::DelayMs => "--delay-ms",
-            Field::PoolSize => "--pool-size",
-            Field::AcquireTimeoutMs => "--acquire-timeout-ms",
-            Field::Shipments => "--shipments",
-            Field::MaxMs => "--max-ms",
-            Field::Rows => "--rows",
-            Field::ThresholdMs => "--threshold-ms",
-            Field::ProfileName => "NAME",
-            Field::Host | Field::Port | Field::Database | Field::User => "--url",
-            Field::ConnectTimeout => "--connect-timeout",
-            Field::StatementTimeout => "--statement-timeout",
-            Field::LockTimeout => "--lock-timeout",
-            Field::Schema => "--schema",
-            Field::TlsMode => "--tls",
-            Field::Table => "--table",
-            Field::Time => "--since/--until",
-            Field::TimeZone => "--tz",
-            Field::EventType => "--event-type",
-            Field::Filter => "--actor/--event-type",
-            Field::Cursor => "--before/--after",
-            Field::PlotFile => "--plot",
-            Field::Scenario => "--scenario",
-            Field::Shipment => "--shipment",
-            Field::MaxFindings => "--max-findings",
-            Field::CompareRun => "--compare",
-            Field::Rate => "--rate",
+            Field::Limit => "number of results",
+            Field::PageSize => "page size",
+            Field::BeforeVersion => "version to start below",
+            Field::AfterVersion => "version to start above",
+            Field::Version => "version",
+            Field::Requests => "requests",
+            Field::DelayMs => "delay between starts (ms)",
+            Field::PoolSize => "pool size (connections)",
+            Field::AcquireTimeoutMs => "acquire timeout (ms)",
+            Field::Shipments => "shipments",
+            Field::MaxMs => "acceptable time (ms)",
+            Field::Rows => "rows",
+            Field::ThresholdMs => "threshold (ms)",
+            Field::ProfileName => "profile name",
+            Field::Host => "host",
+            Field::Port => "port",
+            Field::Database => "database",
+            Field::User => "user",
+            Field::ConnectTimeout => "connect timeout (s)",
+            Field::StatementTimeout => "statement timeout (ms)",
+            Field::LockTimeout => "lock timeout (ms)",
+            Field::Schema => "schema",
+            Field::TlsMode => "TLS mode",
+            Field::Table => "history table",
+            Field::Time => "time",
+            Field::TimeZone => "time zone",
+            Field::EventType => "event type",
+            Field::Filter => "filter",
+            Field::Cursor => "cursor",
+            Field::PlotFile => "plot file",
+            Field::Scenario => "scenario",
+            Field::Shipment => "shipment",
+            Field::MaxFindings => "maximum findings",
+            Field::CompareRun => "run to compare with",
+            Field::Rate => "changes per minute",
         }
     }
 }
 
 impl std::fmt::Display for Field {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.label())
+        f.write_str(self.name())
     }
 }

@@ -43,8 +43,8 @@ impl std::fmt::Display for WriteTarget {
 /// What the user can do next, said differently by each front end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Remedy {
-    /// Install Waybill's schema in the open database.
-    InstallSchema,
+    /// Install Waybill's tables in the open database.
+    InstallTables,
     /// Confirm the write (naming the database).
     ConfirmWrite,
     /// Start or open the sandbox.
@@ -59,6 +59,8 @@ pub enum Remedy {
     ChooseRun,
     /// Replace the existing data.
     ReplaceData,
+    /// Load the demo data again (it has run out).
+    LoadDemoData,
     /// Hand the statements to someone allowed to run them.
     HandOverSql,
     /// A bug: report it with the log file.
@@ -163,7 +165,7 @@ pub enum Error {
     PasswordNeeded { profile: String, reason: Option<String> },
 
     #[error("database `{database}` has no `{table}` table.")]
-    SchemaMissing { database: String, table: String },
+    TableMissing { database: String, table: String },
 
     #[error("database `{database}` has no function `create_history_entry(uuid, text, uuid, jsonb, text)`, which the concurrency test calls.")]
     FunctionMissing { database: String },
@@ -234,6 +236,9 @@ pub enum Error {
     #[error("{what} runs only on the sandbox, never on another database.")]
     SandboxOnly { what: &'static str },
 
+    #[error("the sandbox has no active shipments or actors left to simulate: every demo shipment is delivered or cancelled.")]
+    NothingToSimulate,
+
     #[error("{scenario} writes to new shipments it creates; leave out the shipment.")]
     ScenarioNeedsNewShipments { scenario: &'static str },
 
@@ -290,7 +295,7 @@ impl Error {
             Error::UnknownHost { .. } => "unknown_host",
             Error::AuthFailed { .. } => "auth_failed",
             Error::DatabaseMissing { .. } => "database_missing",
-            Error::SchemaMissing { .. } => "schema_missing",
+            Error::TableMissing { .. } => "table_missing",
             Error::FunctionMissing { .. } => "function_missing",
             Error::ConnectTimeout { .. } => "connect_timeout",
             Error::TlsNotOffered { .. } => "tls_not_offered",
@@ -329,6 +334,7 @@ impl Error {
             Error::Cancelled { .. } => "cancelled",
             Error::UnsafeControlOutsideSandbox => "unsafe_control_outside_sandbox",
             Error::SandboxOnly { .. } => "sandbox_only",
+            Error::NothingToSimulate => "nothing_to_simulate",
             Error::ScenarioNeedsNewShipments { .. } => "scenario_needs_new_shipments",
             Error::NotEnoughConnections { .. } => "not_enough_connections",
             Error::RunNotFound { .. } => "run_not_found",
@@ -350,10 +356,11 @@ impl Error {
             Error::PasswordNeeded { profile, .. } => Remedy::StorePassword {
                 profile: profile.clone(),
             },
-            Error::SchemaMissing { .. } | Error::FunctionMissing { .. } => Remedy::InstallSchema,
+            Error::TableMissing { .. } | Error::FunctionMissing { .. } => Remedy::InstallTables,
             Error::ShipmentNotFound { .. } => Remedy::FindShipment,
             Error::RunNotFound { .. } => Remedy::ChooseRun,
             Error::NotEmpty { .. } => Remedy::ReplaceData,
+            Error::NothingToSimulate => Remedy::LoadDemoData,
             Error::ConfirmationNeeded { .. } => Remedy::ConfirmWrite,
             Error::PermissionDenied {
                 hand_over_sql: true, ..

@@ -92,7 +92,7 @@ pub fn samples() -> Vec<Error> {
             profile: s("prod"),
             reason: None,
         },
-        Error::SchemaMissing {
+        Error::TableMissing {
             database: s("orders"),
             table: s("shipment_history"),
         },
@@ -147,6 +147,7 @@ pub fn samples() -> Vec<Error> {
         Error::Cancelled { database: s("orders") },
         Error::UnsafeControlOutsideSandbox,
         Error::SandboxOnly { what: "the simulator" },
+        Error::NothingToSimulate,
         Error::ScenarioNeedsNewShipments {
             scenario: "Spread over shipments",
         },
@@ -214,7 +215,7 @@ mod tests {
             Error::ProfilesFile { .. } => 25,
             Error::KeyringUnavailable { .. } => 26,
             Error::PasswordNeeded { .. } => 27,
-            Error::SchemaMissing { .. } => 28,
+            Error::TableMissing { .. } => 28,
             Error::FunctionMissing { .. } => 29,
             Error::ShipmentNotFound { .. } => 30,
             Error::ActorNotFound { .. } => 31,
@@ -247,9 +248,10 @@ mod tests {
             Error::ProfileInUse { .. } => 58,
             Error::SandboxInUse { .. } => 59,
             Error::SandboxOnly { .. } => 60,
+            Error::NothingToSimulate => 61,
         }
     }
-    const KINDS: usize = 61;
+    const KINDS: usize = 62;
 
     #[test]
     fn there_is_one_sample_of_every_kind() {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::{Finding, FindingKind, Writer};
-use crate::moment::Moment;
+use crate::domain::Moment;
 
 /// One history row as the scan reads it.
 #[derive(Debug, Clone)]

@@ -8,8 +8,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{Finding, FindingKind, Writer};
+use crate::domain::changes::short;
 use crate::error::Result;
-use crate::timeline::diff::short;
 
 /// A value as evidence: text in quotes, so `"1"` and `1` read apart.
 fn shown(v: &Value) -> String {

@@ -16,6 +16,7 @@ mod describe;
 pub mod junit;
 pub mod view;
 
+use crate::plots::Color;
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
@@ -27,8 +28,8 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::db::{Db, ReadLimit};
+use crate::domain::Moment;
 use crate::error::{Error, Field, Result};
-use crate::moment::Moment;
 use check::{Row, ShipmentCheck};
 
 /// What a finding is about.
@@ -91,15 +92,15 @@ impl FindingKind {
     }
 
     /// One colour per kind on the chart (Okabe–Ito hues, as the activity chart's).
-    pub fn color_hex(self) -> &'static str {
+    pub fn color(self) -> Color {
         match self {
-            FindingKind::DuplicateVersion => "#d55e00",
-            FindingKind::Gap => "#e69f00",
-            FindingKind::TimeOrder => "#56b4e9",
-            FindingKind::SnapshotDrift => "#cc79a7",
-            FindingKind::LostUpdate => "#0072b2",
-            FindingKind::RowMismatch => "#009e73",
-            FindingKind::OrphanHistory | FindingKind::UnknownActor => "#999999",
+            FindingKind::DuplicateVersion => Color(0xd5, 0x5e, 0x00),
+            FindingKind::Gap => Color(0xe6, 0x9f, 0x00),
+            FindingKind::TimeOrder => Color(0x56, 0xb4, 0xe9),
+            FindingKind::SnapshotDrift => Color(0xcc, 0x79, 0xa7),
+            FindingKind::LostUpdate => Color(0x00, 0x72, 0xb2),
+            FindingKind::RowMismatch => Color(0x00, 0x9e, 0x73),
+            FindingKind::OrphanHistory | FindingKind::UnknownActor => Color(0x99, 0x99, 0x99),
         }
     }
 
@@ -274,10 +275,10 @@ async fn scan_in(
     progress: &(dyn Fn(ScanProgress) + Sync),
     cancel: &CancellationToken,
 ) -> Result<IntegrityReport> {
-    let with_actors = crate::schema::has_actors(conn).await?;
+    let with_actors = crate::domain::actors::has_actors(conn).await?;
     let unique_rule = unique_rule(conn).await?;
     let shipment = match &request.shipment {
-        Some(key) => Some(crate::timeline::resolve(conn, key).await?.shipment),
+        Some(key) => Some(crate::domain::resolve(conn, key).await?.shipment),
         None => None,
     };
     let since = request.since.map(Moment::from);

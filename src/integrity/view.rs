@@ -7,9 +7,9 @@ use ts_rs::TS;
 
 use super::{scan, FindingKind, IntegrityReport, IntegrityRequest, ScanProgress};
 use crate::db::Db;
+use crate::domain::activity::{tabulate, Activity, Period};
 use crate::error::Result;
-use crate::plots::{self, Plot};
-use crate::timeline::activity::{tabulate, Activity, Period};
+use crate::plots::{self, Chart, Color};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -27,9 +27,8 @@ pub async fn run(
     cancel: &CancellationToken,
 ) -> Result<IntegrityView> {
     let report = scan(db, request, progress, cancel).await?;
-    let chart = findings_chart(&report);
-    let chart_svg = match &chart {
-        Some(a) => Some(plots::svg(Plot::Activity(a))?),
+    let chart_svg = match findings_chart(&report) {
+        Some(a) => Some(plots::svg(&findings_plot(&a))?),
         None => None,
     };
     Ok(IntegrityView { report, chart_svg })
@@ -52,15 +51,18 @@ pub fn findings_chart(report: &IntegrityReport) -> Option<Activity> {
     }
     rows.sort();
     let span = i64::from(rows[rows.len() - 1].0 - rows[0].0);
-    let mut chart = tabulate("Integrity findings".into(), "UTC", Period::for_span(span), rows);
-    chart.counts_of = ("findings", "kind");
-    chart.colors = chart
-        .event_types
-        .iter()
-        .map(|label| {
-            let kind = FindingKind::ALL.iter().find(|k| k.short_label() == label);
-            kind.map_or("#999999", |k| k.color_hex()).to_string()
-        })
-        .collect();
-    Some(chart)
+    Some(tabulate(
+        "Integrity findings".into(),
+        "UTC",
+        Period::for_span(span),
+        rows,
+    ))
+}
+
+/// The findings per day by kind as a chart, each kind in its own colour.
+pub fn findings_plot(findings: &Activity) -> Chart {
+    Chart::Stacked(findings.chart("findings", "kind", |label| {
+        let kind = FindingKind::ALL.iter().find(|k| k.short_label() == label);
+        kind.map_or(Color(0x99, 0x99, 0x99), |k| k.color())
+    }))
 }

@@ -22,7 +22,7 @@ use uuid::Uuid;
 use super::queries::{prepare, test_shipments, Stays, IN_TIME, SHIPMENT_NAMES};
 use super::*;
 use crate::db::{query_as, Db};
-use crate::moment::Moment;
+use crate::domain::Moment;
 
 /// The range's status changes (`moved`, with the status they left) and
 /// exceptions (with their reason), in no particular order. The concurrency
@@ -374,7 +374,7 @@ async fn exceptions(conn: &mut PgConnection, raised: &[Raised], names: &Names, t
     let ids: Vec<Uuid> = open.iter().map(|o| o.shipment).collect();
     let references: Vec<(Uuid, String, String, String)> =
         query_as(SHIPMENT_NAMES).bind(&ids).fetch_all(&mut *conn).await?;
-    let tz = crate::timeline::time::zone(tz)?;
+    let tz = crate::domain::time::zone(tz)?;
     let open_list = open
         .into_iter()
         .map(|o| OpenException {

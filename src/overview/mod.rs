@@ -13,6 +13,7 @@
 //! `percentile_cont` computes them. The concurrency test's own shipments are
 //! left out, as in the shipment list.
 
+mod charts;
 mod events;
 mod queries;
 pub mod report;
@@ -25,9 +26,9 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::db::Db;
+use crate::domain::activity::{Activity, ActivityChart, Period};
+use crate::domain::time::{format_time, zone};
 use crate::error::{Error, Field, Result};
-use crate::timeline::activity::{Activity, ActivityChart, Period};
-use crate::timeline::time::{format_time, zone};
 
 /// Listed at most, for the most active actors and shipments.
 pub const TOP: i64 = 10;
@@ -251,18 +252,12 @@ pub async fn overview(db: &Db, request: &OverviewRequest) -> Result<Overview> {
 /// The overview with its charts, for the app.
 pub async fn view(db: &Db, request: &OverviewRequest) -> Result<OverviewView> {
     let overview = overview(db, request).await?;
-    let (svg, layout) = crate::plots::activity_svg(&overview.activity)?;
-    let status_svg = if overview.statuses.iter().any(|s| s.stays > 0) {
-        Some(crate::plots::svg(crate::plots::Plot::StatusTimes(&overview))?)
-    } else {
-        None
+    let status_svg = match overview.status_chart() {
+        Some(chart) => Some(crate::plots::svg(&chart)?),
+        None => None,
     };
     Ok(OverviewView {
-        activity: ActivityChart {
-            activity: overview.activity.clone(),
-            svg,
-            layout,
-        },
+        activity: ActivityChart::of_changes(overview.activity.clone())?,
         status_svg,
         overview,
     })

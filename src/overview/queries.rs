@@ -18,7 +18,8 @@ use uuid::Uuid;
 
 use super::*;
 use crate::db::query_as;
-use crate::timeline::activity::tabulate_between;
+use crate::domain::activity::tabulate_between;
+use crate::domain::vocabulary::status_rank;
 
 /// History rows in the range, written so that an index on `"timestamp"` can
 /// serve it.
@@ -33,8 +34,13 @@ pub(super) const IN_TIME: &str = in_time!();
 /// parameter is hashed, where a join to the shipments would run for every row).
 const IN_RANGE: &str = concat!(in_time!(), " AND h.shipment_id <> ALL($3)");
 
-/// The concurrency test's shipments (`$1` their title).
-const TEST_SHIPMENTS: &str = "SELECT COALESCE(array_agg(id), '{}') FROM shipment_requests WHERE title = $1";
+/// The concurrency test's shipments (by the whole label: see `domain::test_shipments`).
+fn test_shipments_sql() -> String {
+    format!(
+        "SELECT COALESCE(array_agg(s.id), '{{}}') FROM shipment_requests s WHERE {}",
+        crate::domain::test_shipments::is_test("s")
+    )
+}
 
 /// The periods of the range, as the start of each in the zone and one past
 /// the last (`$1` since, `$2` until, `$3` the time zone, `$4` the period:
@@ -79,27 +85,18 @@ const ACTOR_NAMES: &str = "SELECT id, display_name, email FROM actors WHERE id =
 /// The most changed shipments' references (`$1`).
 pub(super) const SHIPMENT_NAMES: &str = "SELECT id, reference, title, status FROM shipment_requests WHERE id = ANY($1)";
 
-/// Shipments in each status now; `$1` the concurrency test's title.
-const NOW_SQL: &str = "SELECT status, count(*) FROM shipment_requests WHERE title IS DISTINCT FROM $1 GROUP BY 1";
+/// Shipments in each status now, the concurrency test's left out.
+fn now_sql() -> String {
+    format!(
+        "SELECT s.status, count(*) FROM shipment_requests s WHERE {} GROUP BY 1",
+        crate::domain::test_shipments::is_real("s")
+    )
+}
 
 /// Whether some valid index on the history table starts with `"timestamp"`.
 const TIME_INDEXED: &str = r#"SELECT EXISTS (
     SELECT FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
      WHERE i.indrelid = 'shipment_history'::regclass AND i.indisvalid AND a.attname = 'timestamp')"#;
-
-/// The order shipments go through statuses; others after, by name.
-const STATUS_ORDER: &[&str] = &[
-    "booked",
-    "picked_up",
-    "in_transit",
-    "at_hub",
-    "at_customs",
-    "on_hold",
-    "exception",
-    "out_for_delivery",
-    "delivered",
-    "cancelled",
-];
 
 /// A stay row: the status, how many stays ended, their median and 90th
 /// percentile in hours.
@@ -120,10 +117,7 @@ pub(super) async fn prepare(conn: &mut PgConnection) -> Result<()> {
 pub(super) async fn test_shipments<'a>(conn: &mut PgConnection, known: &'a OnceCell<Vec<Uuid>>) -> Result<&'a [Uuid]> {
     let ids = known
         .get_or_try_init(|| async {
-            let (ids,): (Vec<Uuid>,) = query_as(TEST_SHIPMENTS)
-                .bind(crate::concurrency::TEST_TITLE)
-                .fetch_one(&mut *conn)
-                .await?;
+            let (ids,): (Vec<Uuid>,) = query_as(&test_shipments_sql()).fetch_one(&mut *conn).await?;
             Ok::<_, Error>(ids)
         })
         .await?;
@@ -143,7 +137,7 @@ pub(super) async fn counts(
 ) -> Result<Overview> {
     prepare(conn).await?;
     let tests = test_shipments(conn, tests).await?;
-    let with_actors = crate::schema::has_actors(conn).await?;
+    let with_actors = crate::domain::actors::has_actors(conn).await?;
     let (starts, days, database): (Vec<DateTime<Utc>>, Vec<i32>, String) = query_as(PERIODS)
         .bind(since)
         .bind(until)
@@ -239,10 +233,7 @@ pub(super) async fn counts(
         .collect();
     top_shipments.sort_by(|a, b| b.changes.cmp(&a.changes).then(a.reference.cmp(&b.reference)));
 
-    let now: Vec<(String, i64)> = query_as(NOW_SQL)
-        .bind(crate::concurrency::TEST_TITLE)
-        .fetch_all(&mut *conn)
-        .await?;
+    let now: Vec<(String, i64)> = query_as(&now_sql()).fetch_all(&mut *conn).await?;
     let statuses = merge_statuses(Vec::new(), now);
 
     let (time_indexed,): (bool,) = query_as(TIME_INDEXED).fetch_one(&mut *conn).await?;
@@ -293,8 +284,11 @@ pub(super) fn merge_statuses(
             }),
         }
     }
-    let rank = |s: &str| STATUS_ORDER.iter().position(|o| *o == s).unwrap_or(STATUS_ORDER.len());
-    out.sort_by(|a, b| rank(&a.status).cmp(&rank(&b.status)).then(a.status.cmp(&b.status)));
+    out.sort_by(|a, b| {
+        status_rank(&a.status)
+            .cmp(&status_rank(&b.status))
+            .then(a.status.cmp(&b.status))
+    });
     out
 }
 

@@ -10,8 +10,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::Overview;
-use crate::error::{Error, Result};
-use crate::plots::{self, Plot};
+use crate::error::Result;
+use crate::files::{self, Destination};
+use crate::plots;
 
 /// What "Save report" wrote.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -25,11 +26,9 @@ pub struct SavedReport {
 
 /// Saves the report and a PNG of each chart into `dir`, under names that say
 /// what they are (`Overview waybill 2026-11-24 to 2026-11-30 (made 1415).html`);
-/// it never replaces a file. Each file is written whole under a temporary name
-/// first, so a failure leaves no half file.
+/// it never replaces a file (see `files::save`).
 pub fn save_to_dir(o: &Overview, dir: &Path) -> Result<SavedReport> {
-    std::fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
-    let stem = crate::paths::file_name_safe(&format!(
+    let stem = crate::files::file_name_safe(&format!(
         "Overview {} {} to {} (made {})",
         o.database,
         o.since.get(..10).unwrap_or(""),
@@ -37,55 +36,32 @@ pub fn save_to_dir(o: &Overview, dir: &Path) -> Result<SavedReport> {
         o.made_at.get(11..16).unwrap_or("").replace(':', ""),
     ));
     let save = |stem: &str, ext: &str, bytes: &[u8]| -> Result<String> {
-        let partial = dir.join(format!(".{stem}.{}.partial", uuid::Uuid::new_v4().simple()));
-        if let Err(e) = crate::paths::write_private(&partial, bytes) {
-            std::fs::remove_file(&partial).ok();
-            return Err(e);
-        }
-        Ok(crate::paths::publish_unique(&partial, dir, stem, ext)?
-            .display()
-            .to_string())
+        let to = Destination::Folder { dir, stem, ext };
+        Ok(files::save(to, bytes)?.display().to_string())
     };
     let html = save(&stem, "html", html(o)?.as_bytes())?;
     let mut charts = vec![save(
         &format!("{stem} activity"),
         "png",
-        &plots::png(Plot::Activity(&o.activity))?,
+        &plots::png(&o.activity_chart())?,
     )?];
-    if o.statuses.iter().any(|s| s.stays > 0) {
-        charts.push(save(
-            &format!("{stem} status times"),
-            "png",
-            &plots::png(Plot::StatusTimes(o))?,
-        )?);
+    if let Some(status) = o.status_chart() {
+        charts.push(save(&format!("{stem} status times"), "png", &plots::png(&status)?)?);
     }
     Ok(SavedReport { html, charts })
 }
 
 /// Writes the report to `path` (whole, or not at all).
 pub fn save_to_file(o: &Overview, path: &Path) -> Result<()> {
-    let text = html(o)?;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(Error::io(format!("creating {}", parent.display())))?;
-    }
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = std::path::PathBuf::from(partial);
-    std::fs::write(&partial, text)
-        .and_then(|()| std::fs::rename(&partial, path))
-        .map_err(|e| {
-            std::fs::remove_file(&partial).ok();
-            Error::io(format!("writing {}", path.display()))(e)
-        })
+    files::save(Destination::Path(path), html(o)?.as_bytes()).map(drop)
 }
 
 /// The report's HTML.
 pub fn html(o: &Overview) -> Result<String> {
-    let activity = inline_svg(&plots::activity_svg(&o.activity)?.0);
-    let status = if o.statuses.iter().any(|s| s.stays > 0) {
-        Some(inline_svg(&plots::svg(Plot::StatusTimes(o))?))
-    } else {
-        None
+    let activity = inline_svg(&plots::svg(&o.activity_chart())?);
+    let status = match o.status_chart() {
+        Some(chart) => Some(inline_svg(&plots::svg(&chart)?)),
+        None => None,
     };
     let mut h = String::new();
     let title = format!("Waybill overview: {}", o.database);

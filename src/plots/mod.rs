@@ -1,63 +1,82 @@
-//! Plots drawn with plotters on the Rust side: SVG for the UI and PNG for export.
+//! Charts drawn with plotters on the Rust side: SVG for the window and PNG
+//! for files. A chart is plain data (values, series, axis words): this module
+//! knows no feature. Each feature turns its own results into one of these
+//! charts, so a chart can change without reading a feature, and a feature
+//! without reading the drawing code.
+//!
 //! Text is measured (and for PNG drawn) with ab_glyph from a system TrueType
 //! font, so no fontconfig or freetype is needed at build time.
 
-mod activity;
-mod concurrency;
-mod overview;
+mod bars;
+mod color;
+mod curves;
+mod frame;
+mod grouped;
+mod spans;
+mod stacked;
 
-pub use activity::{event_color_hex, ActivityLayout};
+pub use bars::{Bars, Histogram};
+pub use color::{kind_color, Color};
+pub use curves::{Curve, Curves};
+pub use grouped::{GroupedBars, Series};
+pub use spans::Spans;
+pub use stacked::{BarLayout, Layer, StackedBars};
 
+use std::path::Path;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::concurrency::RunReport;
 use crate::error::{Error, Field, Result};
-use crate::timeline::activity::Activity;
 
+/// Every chart's size in pixels.
 pub const SIZE: (u32, u32) = (960, 440);
 
-/// What to draw.
-#[derive(Debug, Clone, Copy)]
-pub enum Plot<'a> {
-    /// Per-request latency as bars, in version order (the guide's list).
-    Latency(&'a RunReport),
-    /// Histogram of latencies beside the percentile curve.
-    Distribution(&'a RunReport),
-    /// Each request from start to end on a shared time axis: queueing shows.
-    Waterfall(&'a RunReport),
-    /// Percentile curves of two runs overlaid (the run, then the earlier one),
-    /// their start times in a time zone.
-    Compare(&'a RunReport, &'a RunReport, chrono_tz::Tz),
-    /// Changes per day by event type, for a shipment or an actor.
-    Activity(&'a Activity),
-    /// The overview's time in each status (median and 90th percentile).
-    StatusTimes(&'a crate::overview::Overview),
+/// A chart's title and the words on its axes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Axes {
+    pub title: String,
+    pub x: String,
+    pub y: String,
 }
 
-impl Plot<'_> {
-    /// A short name for files: `latency`, `distribution`, `waterfall`, `compare`…
-    pub fn name(&self) -> &'static str {
-        match self {
-            Plot::Latency(_) => "latency",
-            Plot::Distribution(_) => "distribution",
-            Plot::Waterfall(_) => "waterfall",
-            Plot::Compare(..) => "compare",
-            Plot::Activity(_) => "activity",
-            Plot::StatusTimes(_) => "status-times",
+impl Axes {
+    pub fn new(title: impl Into<String>, x: impl Into<String>, y: impl Into<String>) -> Axes {
+        Axes {
+            title: title.into(),
+            x: x.into(),
+            y: y.into(),
         }
     }
+}
 
-    fn draw<DB: DrawingBackend>(self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+/// What to draw.
+#[derive(Debug, Clone)]
+pub enum Chart {
+    /// One bar per item, in order, each marked as succeeded or failed.
+    Bars(Bars),
+    /// A histogram (left half) beside a curve (right half).
+    Distribution(Histogram, Curves),
+    /// Each item from its start to its end on one time axis.
+    Spans(Spans),
+    /// Curves over 0–100 %, with a legend when there are several.
+    Curves(Curves),
+    /// Bars stacked by kind, one per period.
+    Stacked(StackedBars),
+    /// Bars side by side per category, one for each series.
+    Grouped(GroupedBars),
+}
+
+impl Chart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let drawn = match self {
-            Plot::Latency(r) => concurrency::latency(root, r),
-            Plot::Distribution(r) => concurrency::distribution(root, r),
-            Plot::Waterfall(r) => concurrency::waterfall(root, r),
-            Plot::Compare(a, b, tz) => concurrency::compare(root, a, b, tz),
-            Plot::Activity(a) => activity::activity(root, a).map(|_| ()),
-            Plot::StatusTimes(o) => overview::status_times(root, o),
+            Chart::Bars(c) => bars::draw_bars(root, c),
+            Chart::Distribution(h, c) => bars::draw_distribution(root, h, c),
+            Chart::Spans(c) => spans::draw(root, c),
+            Chart::Curves(c) => curves::draw(root, c),
+            Chart::Stacked(c) => stacked::draw(root, c).map(|_| ()),
+            Chart::Grouped(c) => grouped::draw(root, c),
         };
         drawn
             .and_then(|()| root.present())
@@ -65,38 +84,39 @@ impl Plot<'_> {
     }
 }
 
-pub fn svg(plot: Plot<'_>) -> Result<String> {
+/// The chart as SVG text.
+pub fn svg(chart: &Chart) -> Result<String> {
     // The webview draws SVG text, but plotters still measures it to lay out axes.
     register_font()?;
     let mut text = String::new();
     {
         let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
-        plot.draw(&root)?;
+        chart.draw(&root)?;
     }
     Ok(text)
 }
 
-/// The activity chart as SVG, with where its bars landed (for hover and click).
-pub fn activity_svg(a: &Activity) -> Result<(String, ActivityLayout)> {
+/// Stacked bars as SVG, with where the bars landed (for hover and click).
+pub fn stacked_svg(chart: &StackedBars) -> Result<(String, BarLayout)> {
     register_font()?;
     let mut text = String::new();
     let layout = {
         let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
-        let layout = activity::activity(&root, a)
+        stacked::draw(&root, chart)
             .and_then(|layout| root.present().map(|()| layout))
-            .map_err(|e| Error::Plot(e.to_string()))?;
-        layout
+            .map_err(|e| Error::Plot(e.to_string()))?
     };
     Ok((text, layout))
 }
 
-pub fn png(plot: Plot<'_>) -> Result<Vec<u8>> {
+/// The chart as a PNG image.
+pub fn png(chart: &Chart) -> Result<Vec<u8>> {
     register_font()?;
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        plot.draw(&root)?;
+        chart.draw(&root)?;
     }
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, w, h);
@@ -109,42 +129,45 @@ pub fn png(plot: Plot<'_>) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes `plot` to `path`, as PNG or SVG by its extension.
-pub fn write(plot: Plot<'_>, path: &std::path::Path) -> Result<()> {
-    let bytes = match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("png") => png(plot)?,
-        Some("svg") => svg(plot)?.into_bytes(),
-        _ => {
-            return Err(Error::invalid(
-                Field::PlotFile,
-                format!("{} must end in .svg or .png", path.display()),
-            ))
-        }
-    };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(Error::io(format!("creating {}", parent.display())))?;
-    }
-    std::fs::write(path, bytes).map_err(Error::io(format!("writing {}", path.display())))
+/// How a chart file is drawn: by its name's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Svg,
 }
 
-/// Checks a plot path before a run, so a bad name fails before any work.
-pub fn write_check(path: &std::path::Path) -> Result<()> {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("png") | Some("svg") => Ok(()),
-        _ => Err(Error::invalid(
-            Field::PlotFile,
-            format!("{} must end in .svg or .png", path.display()),
-        )),
+impl ImageFormat {
+    /// The format `path`'s extension names; a clear error for anything else,
+    /// so a bad name fails before any work.
+    pub fn of(path: &Path) -> Result<ImageFormat> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("png") => Ok(ImageFormat::Png),
+            Some("svg") => Ok(ImageFormat::Svg),
+            _ => Err(Error::invalid(
+                Field::PlotFile,
+                format!("{} must end in .svg or .png", path.display()),
+            )),
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Svg => "svg",
+        }
+    }
+}
+
+/// The chart drawn in `format`, as the bytes of a file.
+pub fn image(chart: &Chart, format: ImageFormat) -> Result<Vec<u8>> {
+    match format {
+        ImageFormat::Png => png(chart),
+        ImageFormat::Svg => Ok(svg(chart)?.into_bytes()),
     }
 }
 

@@ -383,7 +383,7 @@ mod tests {
         assert!(p.validate().unwrap_err().to_string().contains("schema"));
         let mut p = Profile::new("x", "h", 5432, "d", "u");
         p.connect_timeout_s = 0;
-        assert!(p.validate().unwrap_err().to_string().contains("Connect timeout"));
+        assert!(p.validate().unwrap_err().to_string().contains("connect timeout"));
         assert!(Profile::new("sandbox", "h", 5432, "d", "u").validate().is_err());
         assert!(TlsMode::parse("maybe").is_err());
     }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{Password, Profile, SecretStore, Stored};
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
-use crate::schema::{self, SchemaStatus};
+use crate::install::{self, TablesStatus};
 
 /// The password to log in with: the one typed for this session, else the
 /// keyring's, if it was saved for this profile's server (see `secret::Stored`).
@@ -56,8 +56,8 @@ pub async fn open_profile(
     }
 }
 
-/// What "Test" shows: the server, whether the link is encrypted, the schema
-/// found, and whether this user may write.
+/// What "Test" shows: the server, whether the link is encrypted, which of
+/// Waybill's tables were found, and whether this user may write.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ProfileCheck {
@@ -65,8 +65,8 @@ pub struct ProfileCheck {
     /// Whether Waybill's own link to the server (or pooler) is encrypted.
     pub tls: LinkTls,
     pub user: String,
-    pub schema: SchemaStatus,
-    /// May this user add history rows (the concurrency test, the schema install)?
+    pub tables: TablesStatus,
+    /// May this user add history rows (the concurrency test, installing the tables)?
     pub can_write: bool,
 }
 
@@ -99,7 +99,7 @@ impl LinkTls {
 }
 
 pub async fn test_profile(db: &Db) -> Result<ProfileCheck> {
-    let schema = schema::status(db).await?;
+    let tables = install::status(db).await?;
     let (server_version, server_sees_ssl, user, can_write): (String, bool, String, bool) = db
         .read(|r| async move {
             Ok(db::query_as(
@@ -118,7 +118,7 @@ pub async fn test_profile(db: &Db) -> Result<ProfileCheck> {
         server_version,
         tls: LinkTls::of(db.connect_options().get_ssl_mode(), db.rules().pooler, server_sees_ssl),
         user,
-        schema,
+        tables,
         can_write,
     })
 }

@@ -42,10 +42,10 @@ impl Config {
 
     pub fn save(&self, path: &Path) -> Result<()> {
         let dir = path.parent().expect("the config path has a directory");
-        crate::paths::private_dir(dir)?;
+        crate::files::private_dir(dir)?;
         let partial = path.with_extension("json.partial");
         let text = serde_json::to_string_pretty(self).map_err(Error::internal)?;
-        crate::paths::write_private(&partial, (text + "\n").as_bytes())?;
+        crate::files::write_private(&partial, (text + "\n").as_bytes())?;
         std::fs::rename(&partial, path).map_err(Error::io(format!("replacing {}", path.display())))
     }
 

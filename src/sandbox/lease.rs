@@ -40,10 +40,10 @@ fn start_time(pid: u32) -> Option<String> {
 }
 
 pub(super) fn take(dir: &Path) -> Result<Lease> {
-    crate::paths::private_dir(dir)?;
+    crate::files::private_dir(dir)?;
     let pid = std::process::id();
     let path = dir.join(format!("{pid}-{}", NEXT.fetch_add(1, Ordering::Relaxed)));
-    crate::paths::write_private(&path, start_time(pid).unwrap_or_default().as_bytes())?;
+    crate::files::write_private(&path, start_time(pid).unwrap_or_default().as_bytes())?;
     Ok(Lease { path })
 }
 

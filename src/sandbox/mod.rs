@@ -11,8 +11,6 @@ mod account;
 mod binaries;
 mod cluster;
 mod lease;
-mod open;
-pub mod simulate;
 
 use std::fs::File;
 use std::os::unix::fs::PermissionsExt;
@@ -21,12 +19,10 @@ use std::process::{Command, Output};
 
 use serde::Serialize;
 use sqlx::postgres::PgConnectOptions;
-use ts_rs::TS;
 
 pub use account::ServerAccount;
 pub use binaries::ServerBinaries;
 pub use lease::Lease;
-pub use open::{open_sandbox, OpenedSandbox};
 
 use crate::error::{Error, Result};
 use cluster::PidFile;
@@ -35,8 +31,7 @@ use cluster::PidFile;
 pub const SANDBOX_USER: &str = "waybill";
 pub const SANDBOX_DATABASE: &str = "waybill";
 
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SandboxInfo {
     pub pid: i32,
     pub port: u16,
@@ -44,9 +39,8 @@ pub struct SandboxInfo {
     pub data_dir: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
-#[ts(export)]
 pub enum SandboxStatus {
     NotCreated,
     Stopped,
@@ -104,7 +98,7 @@ impl Sandbox {
     }
 
     pub fn default_location() -> Result<Sandbox> {
-        Ok(Sandbox::at(&crate::paths::data_dir()?))
+        Ok(Sandbox::at(&crate::files::data_dir()?))
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -187,7 +181,7 @@ impl Sandbox {
                     reason: "the server started but wrote no postmaster.pid".into(),
                     log: self.log_file(),
                 })?;
-                crate::paths::write_private(&self.on_demand, b"")?;
+                crate::files::write_private(&self.on_demand, b"")?;
                 return Ok(Started {
                     info: self.info(pid),
                     started_now: true,
@@ -320,7 +314,7 @@ impl Sandbox {
     /// processes starting the sandbox at once do not both run initdb or pg_ctl.
     fn lock(&self) -> Result<File> {
         if let Some(parent) = self.lock_path.parent() {
-            crate::paths::data_home(parent)?;
+            crate::files::data_home(parent)?;
         }
         let file = File::options()
             .create(true)

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
 
-use super::{resolve, TimelineFilter};
 use crate::db::Db;
+use crate::domain::activity::{tabulate, Activity, ActivityChart, Period};
+use crate::domain::{resolve, TimelineFilter};
 use crate::error::Result;
 
 /// What a chart or an export is about.
@@ -21,159 +22,9 @@ pub enum Scope {
     Actor(String),
 }
 
-/// How long one bar of the chart is: a day, unless the changes span so long
-/// that days would make too many bars (and too much memory: one bar per day
-/// from year 1 to 9999 is 3.6 million); then weeks, months and so on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum Period {
-    Day,
-    Week,
-    Month,
-    Year,
-    Decade,
-    Century,
-    Millennium,
-}
-
-/// At most this many bars, whatever the span of the data.
-pub const MAX_BARS: i64 = 400;
-
-impl Period {
-    const ALL: [Period; 7] = [
-        Period::Day,
-        Period::Week,
-        Period::Month,
-        Period::Year,
-        Period::Decade,
-        Period::Century,
-        Period::Millennium,
-    ];
-
-    /// About how many days one lasts (for choosing; bars are counted exactly).
-    fn days(self) -> i64 {
-        match self {
-            Period::Day => 1,
-            Period::Week => 7,
-            Period::Month => 30,
-            Period::Year => 365,
-            Period::Decade => 3_652,
-            Period::Century => 36_524,
-            Period::Millennium => 365_242,
-        }
-    }
-
-    /// The shortest period that shows a span of `days` in at most `MAX_BARS` bars.
-    pub fn for_span(days: i64) -> Period {
-        Period::ALL
-            .into_iter()
-            .find(|p| days / p.days() < MAX_BARS - 1)
-            .unwrap_or(Period::Millennium)
-    }
-
-    /// PostgreSQL's `date_trunc` unit.
-    pub(crate) fn unit(self) -> &'static str {
-        match self {
-            Period::Day => "day",
-            Period::Week => "week",
-            Period::Month => "month",
-            Period::Year => "year",
-            Period::Decade => "decade",
-            Period::Century => "century",
-            Period::Millennium => "millennium",
-        }
-    }
-
-    /// The start of the period after the one starting `start` (days since 2000-01-01).
-    fn next(self, start: i64) -> i64 {
-        use crate::moment::{civil_date, days_since_2000};
-        let (y, m, _) = civil_date(start);
-        let years = |n: i64| days_since_2000(y + n, m, 1);
-        match self {
-            Period::Day => start + 1,
-            Period::Week => start + 7,
-            Period::Month if m == 12 => days_since_2000(y + 1, 1, 1),
-            Period::Month => days_since_2000(y, m + 1, 1),
-            Period::Year => years(1),
-            Period::Decade => years(10),
-            Period::Century => years(100),
-            Period::Millennium => years(1000),
-        }
-    }
-
-    /// A bar's label on the chart's axis: `Nov 2`, `Nov 2026`, `2026`, `2020s`.
-    pub fn label(self, start: i64) -> String {
-        let (y, m, d) = crate::moment::civil_date(start);
-        const MONTHS: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        let month = MONTHS[(m as usize + 11) % 12];
-        match self {
-            Period::Day | Period::Week => format!("{month} {d}"),
-            Period::Month => format!("{month} {y}"),
-            Period::Year => y.to_string(),
-            Period::Decade | Period::Century | Period::Millennium => format!("{y}s"),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct ActivityBar {
-    /// The first day of the period, `2026-11-02` (in the chart's time zone).
-    pub start: String,
-    /// The first day of the next period: the bar counts changes before it.
-    pub end: String,
-    /// The axis label: `Nov 2`, `Nov 2026`, `2026`…
-    pub label: String,
-    /// One count per entry of `Activity::event_types`.
-    #[ts(type = "number[]")]
-    pub counts: Vec<i64>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct Activity {
-    /// `SHP-2026-000001` or the actor's name, for titles.
-    pub subject: String,
-    pub time_zone: String,
-    pub event_types: Vec<String>,
-    /// Each event type's colour (`#0072b2`), the same on every chart.
-    pub colors: Vec<String>,
-    /// How long each bar is (days, unless the data spans years).
-    pub period: Period,
-    /// Every period from the first change to the last, empty ones included.
-    pub bars: Vec<ActivityBar>,
-    #[ts(type = "number")]
-    pub total: i64,
-    /// Changes left off the chart: their time is missing or `±infinity`.
-    #[ts(type = "number")]
-    pub untimed: i64,
-    /// What the bars count and what they are stacked by, for the chart's
-    /// words: "changes" by "event type" here, "findings" by "kind" for the
-    /// integrity scan's chart.
-    #[serde(skip)]
-    #[ts(skip)]
-    pub counts_of: (&'static str, &'static str),
-}
-
-/// The counts with their chart, as the app shows them.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct ActivityChart {
-    pub activity: Activity,
-    /// The chart as SVG text (drawn by plotters).
-    pub svg: String,
-    /// Where its bars are, for hover and click targets.
-    pub layout: crate::plots::ActivityLayout,
-}
-
 /// Changes per day with the chart drawn.
 pub async fn chart(db: &Db, scope: &Scope, filter: &TimelineFilter, time_zone: &str) -> Result<ActivityChart> {
-    let activity = activity(db, scope, filter, time_zone).await?;
-    let (svg, layout) = crate::plots::activity_svg(&activity)?;
-    Ok(ActivityChart { activity, svg, layout })
+    ActivityChart::of_changes(activity(db, scope, filter, time_zone).await?)
 }
 
 /// The subject's id condition (`h.shipment_id = …` or `h.actor_id = …`) and its title.
@@ -189,7 +40,7 @@ pub(crate) async fn scope_sql(
             Ok((resolved.shipment.reference, resolved.with_actors))
         }
         Scope::Actor(key) => {
-            let with_actors = crate::schema::has_actors(conn).await?;
+            let with_actors = crate::domain::actors::has_actors(conn).await?;
             let actor = super::actor::resolve(conn, key, with_actors).await?;
             q.push("h.actor_id = ").push_bind(actor.id);
             Ok((actor.name.clone().unwrap_or_else(|| actor.id.to_string()), with_actors))
@@ -200,7 +51,7 @@ pub(crate) async fn scope_sql(
 /// Changes per day and event type.
 pub async fn activity(db: &Db, scope: &Scope, filter: &TimelineFilter, time_zone: &str) -> Result<Activity> {
     filter.validate()?;
-    super::time::zone(time_zone)?;
+    crate::domain::time::zone(time_zone)?;
     db.read(|r| async move { load(&mut *r.conn().await, scope, filter, time_zone).await })
         .await
 }
@@ -234,148 +85,4 @@ async fn load(tx: &mut PgConnection, scope: &Scope, filter: &TimelineFilter, tz:
     activity.total += untimed;
     activity.untimed = untimed;
     Ok(activity)
-}
-
-/// Period × event type counts, with empty periods filled in and types by volume.
-/// Bars from `(day since 2000, type, count)` rows in day order; a day inside
-/// a longer period counts in the period that holds it.
-pub(crate) fn tabulate(subject: String, tz: &str, period: Period, rows: Vec<(i32, String, i64)>) -> Activity {
-    tabulate_between(subject, tz, period, rows, None)
-}
-
-/// As `tabulate`, with bars at least from the period starting `bounds.0` to
-/// the one starting `bounds.1` (days since 2000): a chart of a time range
-/// shows its quiet ends too.
-pub(crate) fn tabulate_between(
-    subject: String,
-    tz: &str,
-    period: Period,
-    rows: Vec<(i32, String, i64)>,
-    bounds: Option<(i64, i64)>,
-) -> Activity {
-    let mut totals: Vec<(String, i64)> = Vec::new();
-    for (_, t, n) in &rows {
-        match totals.iter_mut().find(|(name, _)| name == t) {
-            Some(entry) => entry.1 += n,
-            None => totals.push((t.clone(), *n)),
-        }
-    }
-    totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let event_types: Vec<String> = totals.iter().map(|t| t.0.clone()).collect();
-    let mut bars: Vec<(i64, ActivityBar)> = Vec::new();
-    let first = rows.first().map(|r| i64::from(r.0));
-    let last = rows.last().map(|r| i64::from(r.0));
-    let (first, last) = match bounds {
-        Some((from, to)) => (
-            Some(first.map_or(from, |f| f.min(from))),
-            Some(last.map_or(to, |l| l.max(to))),
-        ),
-        None => (first, last),
-    };
-    if let (Some(first), Some(last)) = (first, last) {
-        let mut start = first;
-        // Bounded by the period's choice; the cap guards the arithmetic.
-        while start <= last && bars.len() <= 2 * MAX_BARS as usize {
-            bars.push((
-                start,
-                ActivityBar {
-                    start: crate::moment::iso_date(start),
-                    end: crate::moment::iso_date(period.next(start)),
-                    label: period.label(start),
-                    counts: vec![0; event_types.len()],
-                },
-            ));
-            start = period.next(start);
-        }
-        for (start, t, n) in &rows {
-            let bar = bars.iter().rposition(|(s, _)| *s <= i64::from(*start)).unwrap_or(0);
-            let column = event_types.iter().position(|e| e == t).unwrap_or(0);
-            bars[bar].1.counts[column] += n;
-        }
-    }
-    Activity {
-        subject,
-        time_zone: tz.to_string(),
-        colors: event_types.iter().map(|t| crate::plots::event_color_hex(t)).collect(),
-        event_types,
-        period,
-        total: totals.iter().map(|t| t.1).sum(),
-        untimed: 0,
-        bars: bars.into_iter().map(|(_, b)| b).collect(),
-        counts_of: ("changes", "event type"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::moment::days_since_2000;
-
-    #[test]
-    fn fills_empty_days_and_orders_types_by_volume() {
-        let d = |day| days_since_2000(2026, 11, day) as i32;
-        let rows = vec![
-            (d(1), "created".to_string(), 1),
-            (d(1), "note_added".to_string(), 2),
-            (d(4), "note_added".to_string(), 3),
-        ];
-        let a = tabulate("SHP-1".into(), "UTC", Period::Day, rows);
-        assert_eq!(a.event_types, vec!["note_added", "created"]);
-        assert_eq!(a.bars.len(), 4);
-        assert_eq!(
-            (a.bars[0].start.as_str(), a.bars[0].label.as_str()),
-            ("2026-11-01", "Nov 1")
-        );
-        assert_eq!(a.bars[0].counts, vec![2, 1]);
-        assert_eq!(a.bars[0].end, "2026-11-02");
-        assert_eq!(
-            a.colors,
-            vec![
-                crate::plots::event_color_hex("note_added"),
-                crate::plots::event_color_hex("created")
-            ]
-        );
-        assert_eq!(a.bars[1].counts, vec![0, 0]);
-        assert_eq!(a.bars[3].counts, vec![3, 0]);
-        assert_eq!(a.total, 6);
-        assert!(tabulate("x".into(), "UTC", Period::Day, vec![]).bars.is_empty());
-    }
-
-    #[test]
-    fn the_chart_says_where_each_bar_is_for_hover_and_click() {
-        let d = |day| days_since_2000(2026, 11, day) as i32;
-        let rows = (1..=20)
-            .map(|day| (d(day), "note_added".to_string(), i64::from(day)))
-            .collect();
-        let a = tabulate("SHP-1".into(), "UTC", Period::Day, rows);
-        let (svg, layout) = crate::plots::activity_svg(&a).unwrap();
-        assert!(svg.starts_with("<svg"));
-        assert_eq!(layout.columns.len(), 20);
-        assert_eq!((layout.width, layout.height), crate::plots::SIZE);
-        assert!(layout.top < layout.bottom && layout.bottom <= layout.height as i32);
-        for pair in layout.columns.windows(2) {
-            assert_eq!(pair[0][1], pair[1][0], "columns touch, in order");
-        }
-        let (left, right) = (layout.columns[0][0], layout.columns[19][1]);
-        assert!(0 < left && right < layout.width as i32);
-    }
-
-    #[test]
-    fn a_long_span_gets_longer_bars_never_more_than_the_cap() {
-        assert_eq!(Period::for_span(0), Period::Day);
-        assert_eq!(Period::for_span(365), Period::Day);
-        assert_eq!(Period::for_span(5 * 365), Period::Week);
-        assert_eq!(Period::for_span(10 * 365), Period::Month);
-        assert_eq!(Period::for_span(9999 * 365), Period::Century);
-        assert_eq!(Period::for_span(300_000 * 365), Period::Millennium);
-        // Years 1 to 9999 by century: 100 bars.
-        let rows = vec![
-            (days_since_2000(1, 1, 1) as i32, "created".to_string(), 1),
-            (days_since_2000(9901, 1, 1) as i32, "created".to_string(), 1),
-        ];
-        let a = tabulate("x".into(), "UTC", Period::Century, rows);
-        assert_eq!(a.bars.len(), 100);
-        assert_eq!(a.bars.last().unwrap().label, "9901s");
-        assert_eq!(a.bars.last().unwrap().counts, vec![1]);
-    }
 }

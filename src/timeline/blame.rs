@@ -3,15 +3,16 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{Postgres, QueryBuilder};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::diff;
-use super::{resolve, Resolved, ShipmentRef};
 use crate::db::Db;
+use crate::domain::changes;
+use crate::domain::json;
+use crate::domain::reads::blame_query;
+use crate::domain::Moment;
+use crate::domain::{resolve, Resolved, ShipmentRef};
 use crate::error::Result;
-use crate::moment::Moment;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -51,30 +52,6 @@ struct Row {
     timestamp: Option<Moment>,
 }
 
-/// The blame query after `prefix` (`SELECT ` or `EXPLAIN … SELECT `).
-pub(crate) fn blame_query<'a>(prefix: &str, shipment: Uuid, with_actors: bool) -> QueryBuilder<'a, Postgres> {
-    // DISTINCT ON keeps, per field, the row with the highest version; names are
-    // looked up only for those few rows, not for every change of the history.
-    let (name, join) = if with_actors {
-        ("a.display_name", "LEFT JOIN actors a ON a.id = b.actor_id")
-    } else {
-        ("NULL::text", "")
-    };
-    let mut q = QueryBuilder::new(format!(
-        "{prefix}b.field, b.change::text AS change, b.version_no, COALESCE(b.event_type, '') AS event_type, b.actor_id,
-                 {name} AS actor_name, b.\"timestamp\"
-           FROM (SELECT DISTINCT ON (c.key) c.key AS field, c.value AS change, h.version_no, h.event_type,
-                        h.actor_id, h.\"timestamp\"
-                   FROM shipment_history h
-                  CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(h.changes) = 'object'
-                                                     THEN h.changes ELSE '{{}}'::jsonb END) c
-                  WHERE h.shipment_id = "
-    ));
-    q.push_bind(shipment);
-    q.push(format!(" ORDER BY c.key, h.version_no DESC) b {join} ORDER BY b.field"));
-    q
-}
-
 /// Who last changed each field of a shipment.
 pub async fn blame(db: &Db, key: &str) -> Result<Blame> {
     let (shipment, rows, latest) = db
@@ -102,10 +79,10 @@ pub async fn blame(db: &Db, key: &str) -> Result<Blame> {
     let lines: Vec<BlameLine> = rows
         .into_iter()
         .map(|r| {
-            let change = super::json::parse(&r.change).0;
+            let change = json::parse(&r.change).0;
             BlameLine {
-                value: diff::new_value(&change).clone(),
-                previous: diff::old_value(&change).cloned(),
+                value: changes::new_value(&change).clone(),
+                previous: changes::old_value(&change).cloned(),
                 field: r.field,
                 version_no: r.version_no,
                 event_type: r.event_type,

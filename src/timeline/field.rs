@@ -8,10 +8,13 @@ use sqlx::QueryBuilder;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{check_limit, diff, json, resolve, Resolved, ShipmentRef};
 use crate::db::Db;
+use crate::domain::changes;
+use crate::domain::json;
+use crate::domain::reads::check_limit;
+use crate::domain::Moment;
+use crate::domain::{resolve, Resolved, ShipmentRef};
 use crate::error::{Error, Field, Result};
-use crate::moment::Moment;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -99,9 +102,9 @@ pub async fn field_history(
     let mut entries: Vec<FieldChangeEntry> = Vec::with_capacity(rows.len());
     for (i, (row, change)) in rows.into_iter().zip(&changes).enumerate() {
         // A change that did not record its old value: the one before it set it.
-        let old = diff::old_value(change)
+        let old = changes::old_value(change)
             .cloned()
-            .or_else(|| changes.get(i + 1).map(|older| diff::new_value(older).clone()));
+            .or_else(|| changes.get(i + 1).map(|older| changes::new_value(older).clone()));
         entries.push(FieldChangeEntry {
             version_no: row.version_no,
             event_type: row.event_type,
@@ -110,7 +113,7 @@ pub async fn field_history(
             timestamp: row.timestamp,
             description: row.description,
             old,
-            new: diff::new_value(change).clone(),
+            new: changes::new_value(change).clone(),
         });
     }
     if more {

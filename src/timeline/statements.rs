@@ -5,8 +5,8 @@
 use sqlx::{Postgres, QueryBuilder};
 
 use super::export::{self, ExportRequest};
-use super::{resolve, Resolved, ShipmentRef, TimelineFilter};
 use crate::db::Db;
+use crate::domain::{resolve, Resolved, ShipmentRef, TimelineFilter};
 use crate::error::Result;
 
 /// A shipment resolved once, as the timeline's calls resolve it.
@@ -31,19 +31,19 @@ impl Statements {
         before_version: Option<i32>,
         limit: u32,
     ) -> QueryBuilder<'static, Postgres> {
-        super::page_query(
+        crate::domain::reads::page_query(
             prefix,
             &self.shipment,
             self.with_actors,
             filter,
-            super::Seek::Older(before_version),
+            crate::domain::reads::Seek::Older(before_version),
             limit,
         )
     }
 
     /// Who last changed each field, as [`super::blame::blame`] reads it.
     pub fn blame(&self, prefix: &str) -> QueryBuilder<'static, Postgres> {
-        super::blame::blame_query(prefix, self.shipment.id, self.with_actors)
+        crate::domain::reads::blame_query(prefix, self.shipment.id, self.with_actors)
     }
 
     /// The filter menus' three queries, as [`super::facets`] runs them.

@@ -8,8 +8,11 @@ use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
 
 use super::diff::{self, Diff};
-use super::{json, push_entries_from, resolve, EntryRow, Reading, Resolved, ShipmentRef, TimelineEntry};
 use crate::db::Db;
+use crate::domain::changes;
+use crate::domain::json;
+use crate::domain::reads::{push_entries_from, EntryRow, Reading, TimelineEntry};
+use crate::domain::{resolve, Resolved, ShipmentRef};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -212,7 +215,7 @@ async fn replay(
     .fetch(&mut *conn);
     use futures_util::TryStreamExt;
     while let Some((v, changes)) = rows.try_next().await? {
-        if diff::apply_changes(&mut state, &json::parse_opt(changes.as_deref()).0) {
+        if changes::apply_changes(&mut state, &json::parse_opt(changes.as_deref()).0) {
             applied += 1;
         } else {
             skipped += 1;
@@ -324,13 +327,21 @@ async fn detail_in(conn: &mut PgConnection, resolved: &Resolved, v: i32) -> Resu
     })
 }
 
+/// Two versions of a shipment compared.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Comparison {
+    pub shipment: ShipmentRef,
+    pub diff: Diff,
+}
+
 /// The differences between any two versions of a shipment (`from` → `to`).
-pub async fn compare(db: &Db, key: &str, from: i32, to: i32) -> Result<Diff> {
+pub async fn compare(db: &Db, key: &str, from: i32, to: i32) -> Result<Comparison> {
     db.read(|r| async move { compare_in(&mut *r.conn().await, key, from, to).await })
         .await
 }
 
-async fn compare_in(tx: &mut PgConnection, key: &str, from: i32, to: i32) -> Result<Diff> {
+async fn compare_in(tx: &mut PgConnection, key: &str, from: i32, to: i32) -> Result<Comparison> {
     let resolved = resolve(&mut *tx, key).await?;
     let old = require(&mut *tx, &resolved, from).await?;
     let new = require(&mut *tx, &resolved, to).await?;
@@ -359,7 +370,10 @@ async fn compare_in(tx: &mut PgConnection, key: &str, from: i32, to: i32) -> Res
             "v{from} or v{to} has no known state, so they cannot be compared"
         ));
     }
-    Ok(diff)
+    Ok(Comparison {
+        shipment: resolved.shipment,
+        diff,
+    })
 }
 
 /// The shipment as it was at `at`: the latest version recorded at or before it.

@@ -111,7 +111,7 @@ pub async fn profile_from_url(name: String, url: String) -> Result<waybill::prof
 /// Installs or updates Waybill's schema in the open database: on the sandbox
 /// at once, elsewhere only once the user confirms in a dialog naming it.
 #[command]
-pub async fn install_schema(app: AppHandle, state: State<'_, AppState>) -> Result<ConnectionInfo, IpcError> {
+pub async fn install_tables(app: AppHandle, state: State<'_, AppState>) -> Result<ConnectionInfo, IpcError> {
     let current = state.current()?;
     confirm_write(
         &app,
@@ -119,6 +119,6 @@ pub async fn install_schema(app: AppHandle, state: State<'_, AppState>) -> Resul
         "Create or update Waybill's tables, function and indexes",
     )
     .await?;
-    waybill::schema::migrate(current.db()).await?;
+    waybill::install::migrate(current.db()).await?;
     Ok(current.info().await?)
 }

@@ -1,11 +1,11 @@
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
-use waybill::indexes::advise::{self, Advice, PlanCheck};
-use waybill::indexes::apply::{self, ApplyProgress, ApplyReport};
-use waybill::indexes::explain::{self, ExplainReport};
-use waybill::indexes::probe::{self, FunctionCheck};
-use waybill::indexes::slow::{self, SlowReport};
-use waybill::indexes::verify::{self, IndexHealth};
+use waybill::concurrency::slow::{self, SlowReport};
+use waybill::health::advise::{self, Advice, PlanCheck};
+use waybill::health::apply::{self, ApplyProgress, ApplyReport};
+use waybill::health::explain::{self, ExplainReport};
+use waybill::health::function::{self, FunctionCheck};
+use waybill::health::verify::{self, IndexHealth};
 
 use crate::command;
 use crate::confirm::confirm_write;
@@ -87,7 +87,7 @@ pub async fn check_function(
     let action = "Call create_history_entry in two sessions and roll both back (one shipment is locked for a moment)";
     confirm_write(&app, &current, action).await?;
     let shipment = shipment_key(shipment);
-    Ok(probe::check(current.db(), shipment.as_deref()).await?)
+    Ok(function::check(current.db(), shipment.as_deref()).await?)
 }
 
 #[command]

@@ -11,7 +11,7 @@ commands! {
     connections::save_profile,
     connections::delete_profile,
     connections::test_profile,
-    connections::install_schema,
+    connections::install_tables,
     connections::profile_from_url,
     shipments::list_shipments,
     shipments::shipment_facets,

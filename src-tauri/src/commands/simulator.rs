@@ -1,6 +1,6 @@
 use tauri::ipc::Channel;
 use tauri::State;
-use waybill::sandbox::simulate::Written;
+use waybill::simulate::Written;
 
 use crate::command;
 use crate::state::AppState;
@@ -16,12 +16,9 @@ pub async fn start_simulation(
     on_write: Channel<Written>,
 ) -> Result<(), IpcError> {
     let current = state.current()?;
-    if !current.is_sandbox() {
-        return Err(waybill::Error::SandboxOnly { what: "the simulator" }.into());
-    }
     let run = state.begin_simulation()?;
     let sent = |w: &Written| drop(on_write.send(w.clone()));
-    waybill::sandbox::simulate::simulate(current.db(), rate, &sent, run.token()).await?;
+    waybill::simulate::simulate(&current, rate, &sent, run.token()).await?;
     Ok(())
 }
 

@@ -3,14 +3,16 @@ use tauri::ipc::Channel;
 use tauri::State;
 use ts_rs::TS;
 use waybill::chrono::{DateTime, Utc};
-use waybill::timeline::activity::{self, ActivityChart, Scope};
-use waybill::timeline::actor::{self, ActorCursor, ActorPage};
+use waybill::domain::activity::ActivityChart;
+use waybill::domain::reads::ActorCursor;
+use waybill::domain::TimelineFilter;
+use waybill::timeline::activity::{self, Scope};
+use waybill::timeline::actor::{self, ActorPage};
 use waybill::timeline::blame::{self, Blame};
-use waybill::timeline::diff::Diff;
 use waybill::timeline::export::{self, ExportRequest, ExportedFile, TimelineFormat};
 use waybill::timeline::field::{self, FieldHistory};
-use waybill::timeline::version::{self, VersionDetail};
-use waybill::timeline::{self, Facets, TimelineFilter, TimelinePage};
+use waybill::timeline::version::{self, Comparison, VersionDetail};
+use waybill::timeline::{self, Facets, TimelinePage};
 
 use crate::command;
 use crate::state::AppState;
@@ -64,7 +66,12 @@ pub async fn version_detail(state: State<'_, AppState>, key: String, version: i3
 }
 
 #[command]
-pub async fn compare_versions(state: State<'_, AppState>, key: String, from: i32, to: i32) -> Result<Diff, IpcError> {
+pub async fn compare_versions(
+    state: State<'_, AppState>,
+    key: String,
+    from: i32,
+    to: i32,
+) -> Result<Comparison, IpcError> {
     Ok(version::compare(&state.db()?, &key, from, to).await?)
 }
 

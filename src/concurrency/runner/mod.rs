@@ -197,10 +197,8 @@ async fn judge(
 async fn prepare(db: &Db, options: &RunOptions) -> Result<Prepared> {
     let (scenario, params) = (options.scenario, options.params);
     params.validate(scenario)?;
-    if options.unsafe_control && !options.is_sandbox {
-        return Err(Error::UnsafeControlOutsideSandbox);
-    }
-    crate::schema::check_with_function(db).await?;
+    setup::check_unsafe_control(options.unsafe_control, options.is_sandbox)?;
+    crate::install::check_with_function(db).await?;
     let assignment = if options.unsafe_control {
         setup::install_unsafe_control(db).await?;
         setup::UNSAFE_CONTROL

@@ -1,6 +1,8 @@
-//! Exports into files: written under a temporary name and renamed when
-//! complete, so a failed export leaves no half file and never clobbers another.
+//! Exports into files, saved the one way Waybill saves a user's file
+//! (`files::save`): a failed export leaves no half file, and one saved into a
+//! folder never replaces another.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
@@ -10,6 +12,7 @@ use ts_rs::TS;
 use super::{export, ExportRequest};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::files::{Destination, Partial};
 use crate::timeline::activity::Scope;
 
 /// A finished export.
@@ -31,11 +34,13 @@ pub async fn export_to_dir(
     dir: &Path,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ExportedFile> {
-    std::fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
     let stem = file_stem(db, request).await?;
-    let partial = dir.join(format!(".{stem}.{}.partial", uuid::Uuid::new_v4().simple()));
-    let rows = write_partial(db, request, &partial, progress).await?;
-    let path = crate::paths::publish_unique(&partial, dir, &stem, request.format.extension())?;
+    let to = Destination::Folder {
+        dir,
+        stem: &stem,
+        ext: request.format.extension(),
+    };
+    let (path, rows) = write(db, request, to, progress).await?;
     Ok(ExportedFile {
         path: path.display().to_string(),
         rows,
@@ -48,9 +53,9 @@ async fn file_stem(db: &Db, request: &ExportRequest) -> Result<String> {
         .read(|r| async move {
             let mut conn = r.conn().await;
             Ok(match &request.scope {
-                Scope::Shipment(key) => crate::timeline::resolve(&mut conn, key).await?.shipment.reference,
+                Scope::Shipment(key) => crate::domain::resolve(&mut conn, key).await?.shipment.reference,
                 Scope::Actor(key) => {
-                    let with_actors = crate::schema::has_actors(&mut conn).await?;
+                    let with_actors = crate::domain::actors::has_actors(&mut conn).await?;
                     let actor = crate::timeline::actor::resolve(&mut conn, key, with_actors).await?;
                     format!("changes by {}", actor.name.unwrap_or_else(|| actor.id.to_string()))
                 }
@@ -76,7 +81,7 @@ async fn file_stem(db: &Db, request: &ExportRequest) -> Result<String> {
         parts.push(format!("until {}", until.format("%Y-%m-%d")));
     }
     parts.push(Utc::now().format("%Y-%m-%d %H%M").to_string());
-    Ok(crate::paths::file_name_safe(&parts.join(" ")))
+    Ok(crate::files::file_name_safe(&parts.join(" ")))
 }
 
 /// Exports into the file `path` (see the module comment).
@@ -86,33 +91,29 @@ pub async fn export_to_file(
     path: &Path,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let rows = write_partial(db, request, &partial, progress).await?;
-    std::fs::rename(&partial, path).map_err(Error::io(format!("saving {}", path.display())))?;
-    Ok(rows)
+    Ok(write(db, request, Destination::Path(path), progress).await?.1)
 }
 
-/// Writes the export to `partial`; on failure removes it.
-async fn write_partial(
+/// Streams the export into a new file at `to` (the one save path: see `files::save`).
+async fn write(
     db: &Db,
     request: &ExportRequest,
-    partial: &Path,
+    to: Destination<'_>,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<u64> {
-    let file = crate::paths::private_file(partial)?;
-    let mut writer = std::io::BufWriter::new(file);
-    let result = export(db, request, &mut writer, progress).await;
-    let result = match result {
-        Ok(rows) => writer
-            .into_inner()
-            .map_err(|e| Error::io(format!("writing {}", partial.display()))(e.into_error()))
-            .map(|_| rows),
-        Err(e) => Err(e),
-    };
-    if result.is_err() {
-        std::fs::remove_file(partial).ok();
+) -> Result<(PathBuf, u64)> {
+    let mut partial = Partial::create(&to)?;
+    let mut writer = std::io::BufWriter::new(partial.file());
+    let rows = export(db, request, &mut writer, progress).await?;
+    writer
+        .flush()
+        .map_err(Error::io(format!("writing the export for {}", to_name(&to))))?;
+    drop(writer);
+    Ok((partial.publish(&to)?, rows))
+}
+
+fn to_name(to: &Destination) -> String {
+    match to {
+        Destination::Folder { dir, stem, ext } => dir.join(format!("{stem}.{ext}")).display().to_string(),
+        Destination::Path(path) => path.display().to_string(),
     }
-    result
 }

@@ -16,10 +16,13 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::activity::Scope;
-use super::actor::ActorCursor;
-use super::{diff, push_entries_from, resolve, EntryRow, Reading, TimelineFilter};
 use crate::db::{Db, ReadLimit, Reader};
+use crate::domain::changes;
+use crate::domain::reads::{check_limit, push_before, ActorCursor};
+use crate::domain::reads::{push_entries_from, EntryRow, Reading};
+use crate::domain::{resolve, TimelineFilter};
 use crate::error::Result;
+use crate::timeline::TimelinePage;
 
 pub use file::{export_to_dir, export_to_file, ExportedFile};
 pub use sink::cell as csv_cell;
@@ -67,6 +70,29 @@ pub enum PageStart {
     Actor(ActorCursor),
 }
 
+impl PageRange {
+    /// The rows of a timeline page, as one CSV page: the range it was read
+    /// with (`before`, `limit`); a page read upwards (`after`) is the same
+    /// rows read downwards from its newest.
+    pub fn of_page(page: &TimelinePage, before: Option<i32>, after: Option<i32>, limit: u32) -> PageRange {
+        match (after, page.entries.first()) {
+            (Some(_), Some(newest)) => PageRange {
+                before: Some(PageStart::Version(newest.version_no.saturating_add(1))),
+                limit: page.entries.len() as u32,
+            },
+            // Nothing above: the header alone (no version is below version 1).
+            (Some(_), None) => PageRange {
+                before: Some(PageStart::Version(1)),
+                limit: 1,
+            },
+            (None, _) => PageRange {
+                before: before.map(PageStart::Version),
+                limit,
+            },
+        }
+    }
+}
+
 /// How often the progress callback hears about rows written.
 const PROGRESS_EVERY: u64 = 5_000;
 
@@ -92,9 +118,9 @@ pub async fn export(
 ) -> Result<u64> {
     request.filter.validate()?;
     if let Some(page) = &request.page {
-        super::check_limit(page.limit)?;
+        check_limit(page.limit)?;
     }
-    let zone = super::time::zone(&request.time_zone)?;
+    let zone = crate::domain::time::zone(&request.time_zone)?;
     // The writer is shared with the read, which may run twice (see above).
     let out = Mutex::new(out);
     let out = &out;
@@ -157,7 +183,7 @@ async fn stream(
             actor_id: entry.actor_id,
             actor_name: entry.actor_name.as_deref(),
             description: entry.description.as_deref(),
-            summary: diff::summary(&changes),
+            summary: changes::summary(&changes),
             changes: sink::Changes(entry.changes_text.as_deref().unwrap_or("null")),
         })?;
         rows += 1;
@@ -179,7 +205,7 @@ pub(crate) async fn query<'a>(
     request: &ExportRequest,
     prefix: &str,
 ) -> Result<(QueryBuilder<'a, sqlx::Postgres>, String, bool)> {
-    let with_actors = crate::schema::has_actors(&mut *tx).await?;
+    let with_actors = crate::domain::actors::has_actors(&mut *tx).await?;
     let mut q = QueryBuilder::new(prefix);
     let subject = match &request.scope {
         Scope::Shipment(key) => {
@@ -203,7 +229,7 @@ pub(crate) async fn query<'a>(
         Some(PageStart::Version(v)) => {
             q.push(" AND h.version_no < ").push_bind(*v);
         }
-        Some(PageStart::Actor(c)) => super::actor::push_before(&mut q, c),
+        Some(PageStart::Actor(c)) => push_before(&mut q, c),
         None => {}
     }
     request.filter.push_sql(&mut q);

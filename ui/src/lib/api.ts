@@ -55,7 +55,7 @@ export type { SaveProfile } from "./bindings/SaveProfile";
 export type { Scenario } from "./bindings/Scenario";
 export type { ScanProgress } from "./bindings/ScanProgress";
 export type { ScenarioInfo } from "./bindings/ScenarioInfo";
-export type { SchemaStatus } from "./bindings/SchemaStatus";
+export type { TablesStatus } from "./bindings/TablesStatus";
 export type { Scope } from "./bindings/Scope";
 export type { ShipmentDetail } from "./bindings/ShipmentDetail";
 export type { ShipmentSummary } from "./bindings/ShipmentSummary";

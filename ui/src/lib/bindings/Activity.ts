@@ -8,10 +8,6 @@ export type Activity = {
  */
 subject: string, time_zone: string, event_types: Array<string>, 
 /**
- * Each event type's colour (`#0072b2`), the same on every chart.
- */
-colors: Array<string>, 
-/**
  * How long each bar is (days, unless the data spans years).
  */
 period: Period, 

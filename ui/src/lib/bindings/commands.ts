@@ -10,8 +10,8 @@ import type { Advice } from "./Advice";
 import type { ApplyProgress } from "./ApplyProgress";
 import type { ApplyReport } from "./ApplyReport";
 import type { Blame } from "./Blame";
+import type { Comparison } from "./Comparison";
 import type { ConnectionInfo } from "./ConnectionInfo";
-import type { Diff } from "./Diff";
 import type { ExplainReport } from "./ExplainReport";
 import type { ExportFormat } from "./ExportFormat";
 import type { ExportProgress } from "./ExportProgress";
@@ -96,8 +96,8 @@ export function testProfile(profile: Profile, password: string | null): Promise<
 }
 
 /** Installs or updates Waybill's schema in the open database: on the sandbox at once, elsewhere only once the user confirms in a dialog naming it. */
-export function installSchema(): Promise<ConnectionInfo> {
-  return call("install_schema");
+export function installTables(): Promise<ConnectionInfo> {
+  return call("install_tables");
 }
 
 /** Fills the form from a pasted `postgres://` URL. */
@@ -173,7 +173,7 @@ export function versionDetail(key: string, version: number): Promise<VersionDeta
   return call("version_detail", { key, version });
 }
 
-export function compareVersions(key: string, from: number, to: number): Promise<Diff> {
+export function compareVersions(key: string, from: number, to: number): Promise<Comparison> {
   return call("compare_versions", { key, from, to });
 }
 
