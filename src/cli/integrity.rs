@@ -24,9 +24,9 @@ pub struct IntegrityArgs {
     /// and findings from then on.
     #[arg(long, value_name = "TIME")]
     since: Option<String>,
-    /// Findings listed at most (1–100000); the counts by kind stay exact.
-    #[arg(long, default_value_t = integrity::DEFAULT_MAX_FINDINGS)]
-    max_findings: u32,
+    /// Findings listed at most (1–100000, default 1000); the counts by kind stay exact.
+    #[arg(long)]
+    max_findings: Option<u32>,
     /// The report as JSON on stdout.
     #[arg(long)]
     json: bool,

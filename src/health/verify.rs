@@ -71,6 +71,10 @@ pub struct IndexHealth {
     pub expected: Vec<ExpectedStatus>,
     /// The indexes Waybill offers beside them (`OPTIONAL`), and whether they are there.
     pub optional: Vec<ExpectedStatus>,
+    /// The optional ones "Create" builds (`apply_optional`): the missing
+    /// ones. An invalid one (a failed build) is not among them: it is
+    /// dropped by hand first.
+    pub optional_to_create: Vec<String>,
     /// Indexes on the table that match no expected definition.
     pub others: Vec<FoundIndex>,
     #[ts(type = "number")]
@@ -85,6 +89,10 @@ pub struct IndexHealth {
 impl IndexHealth {
     pub fn missing(&self) -> impl Iterator<Item = &ExpectedStatus> {
         self.expected.iter().filter(|e| e.state == IndexState::Missing)
+    }
+    /// What an apply creates of `statuses`: the ones that are missing.
+    pub fn to_create(statuses: &[ExpectedStatus]) -> impl Iterator<Item = &ExpectedStatus> {
+        statuses.iter().filter(|e| e.state == IndexState::Missing)
     }
     pub fn invalid(&self) -> impl Iterator<Item = &ExpectedStatus> {
         self.expected.iter().filter(|e| e.state == IndexState::Invalid)
@@ -284,6 +292,9 @@ pub async fn verify(db: &Db, table: &HistoryTable) -> Result<IndexHealth> {
         table_bytes,
         rows_estimate,
         verdict: super::summary::verdict(&expected),
+        optional_to_create: IndexHealth::to_create(&optional)
+            .map(|e| e.expected.name.to_string())
+            .collect(),
         expected,
         optional,
         others,

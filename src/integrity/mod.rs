@@ -175,8 +175,17 @@ pub struct IntegrityRequest {
     /// Only shipments changed since then, and findings from then on (the
     /// state before is still read, to check the first change after it).
     pub since: Option<chrono::DateTime<chrono::Utc>>,
-    /// Findings kept in the report (counts stay exact beyond it).
-    pub max_findings: u32,
+    /// Findings kept in the report (counts stay exact beyond it); none:
+    /// `DEFAULT_MAX_FINDINGS`.
+    #[serde(default)]
+    pub max_findings: Option<u32>,
+}
+
+impl IntegrityRequest {
+    /// How many findings the report lists at most.
+    pub fn max_findings(&self) -> u32 {
+        self.max_findings.unwrap_or(DEFAULT_MAX_FINDINGS)
+    }
 }
 
 pub const DEFAULT_MAX_FINDINGS: u32 = 1000;
@@ -231,7 +240,7 @@ pub async fn scan(
 ) -> Result<IntegrityReport> {
     Error::check_range(
         Field::MaxFindings,
-        request.max_findings.into(),
+        request.max_findings().into(),
         1,
         MAX_MAX_FINDINGS.into(),
     )?;
@@ -319,7 +328,7 @@ async fn scan_in(
     }
 
     let mut scanner = Scanner {
-        found: Found::new(request.max_findings),
+        found: Found::new(request.max_findings()),
         since,
         actors: HashMap::new(),
         current: None,

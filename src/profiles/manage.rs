@@ -80,6 +80,8 @@ pub struct ProfileEntry {
     pub has_password: Option<bool>,
     /// The server's identity is checked (verify-full) or it is this machine.
     pub identity_verified: bool,
+    /// The server is on this machine (but is not the sandbox).
+    pub local: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -110,6 +112,7 @@ pub fn list(path: &Path, store: &dyn SecretStore) -> Result<ProfileList> {
                 }
             },
             identity_verified: p.identity_verified(),
+            local: !p.is_remote(),
             profile: p.clone(),
         })
         .collect();
@@ -225,11 +228,6 @@ pub fn set_active(path: &Path, name: &str) -> Result<()> {
     }
     config.active = Some(name.to_string());
     config.save(path)
-}
-
-/// The profiles file of this user.
-pub fn default_path() -> Result<PathBuf> {
-    super::config_path()
 }
 
 #[cfg(test)]

@@ -52,7 +52,8 @@ pub async fn open_profile(
             profile: profile.name.clone(),
             reason: None,
         })),
-        other => other,
+        // Its reads name a missing table of Waybill's (see `Db::read`).
+        other => other.map(|db| db.requiring(&install::REQUIRED_TABLES)),
     }
 }
 

@@ -507,12 +507,16 @@ async fn the_optional_indexes_are_only_offered_and_created_when_asked() {
     let report = apply::apply(&db, &table(), false, &|_| {}).await.unwrap();
     assert!(report.created.is_empty());
     assert_eq!(report.health.optional[0].state, IndexState::Missing);
+    // What the window offers to create is what an apply creates.
+    let offered = report.health.optional_to_create.clone();
 
     let report = apply::apply_optional(&db, &table(), &|_| {}).await.unwrap();
     assert_eq!(
         report.created,
         ["idx_shipment_history_timestamp", "idx_shipment_history_status_changes"]
     );
+    assert_eq!(report.created, offered);
+    assert!(report.health.optional_to_create.is_empty());
     let o = &report.health.optional[0];
     assert_eq!(o.state, IndexState::Present);
     assert!(o

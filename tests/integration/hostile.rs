@@ -231,7 +231,7 @@ async fn the_integrity_scan_reads_them_all_and_orders_infinite_times_as_postgres
     let request = waybill::integrity::IntegrityRequest {
         shipment: Some(HOSTILE.into()),
         since: None,
-        max_findings: 100,
+        max_findings: Some(100),
     };
     let report = waybill::integrity::scan(&db, &request, &|_| {}, &Default::default())
         .await

@@ -18,7 +18,7 @@ fn everything() -> IntegrityRequest {
     IntegrityRequest {
         shipment: None,
         since: None,
-        max_findings: 1000,
+        max_findings: Some(1000),
     }
 }
 
@@ -197,7 +197,7 @@ async fn each_kind_of_damage_is_found_with_its_evidence() {
         &IntegrityRequest {
             shipment: Some("shp-i-1".into()),
             since: Some("2026-11-02T10:08:00Z".parse().unwrap()),
-            max_findings: 1000,
+            max_findings: Some(1000),
         },
     )
     .await;
@@ -227,7 +227,7 @@ async fn each_kind_of_damage_is_found_with_its_evidence() {
     let e = integrity::scan(
         &db,
         &IntegrityRequest {
-            max_findings: 0,
+            max_findings: Some(0),
             ..everything()
         },
         &|_| {},

@@ -150,7 +150,7 @@ async fn the_simulator_writes_realistic_changes_that_leave_the_history_clean() {
         &IntegrityRequest {
             shipment: None,
             since: None,
-            max_findings: 100,
+            max_findings: Some(100),
         },
         &|_| {},
         &CancellationToken::new(),

@@ -102,6 +102,14 @@ pub async fn test_profile(
     Ok(connection::test(&profile, typed, &state.secrets).await?)
 }
 
+/// A new profile's values for `host:port`, as `profile add` gives them (TLS
+/// mode, pooler, timeouts): the form starts from these and follows the host
+/// and port the user types.
+#[command]
+pub async fn profile_defaults(host: String, port: u16) -> Result<Profile, IpcError> {
+    Ok(Profile::new("", &host, port, "postgres", "postgres"))
+}
+
 /// Fills the form from a pasted `postgres://` URL.
 #[command]
 pub async fn profile_from_url(name: String, url: String) -> Result<waybill::profiles::ProfileFromUrl, IpcError> {

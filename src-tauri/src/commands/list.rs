@@ -13,6 +13,7 @@ commands! {
     connections::test_profile,
     connections::install_tables,
     connections::profile_from_url,
+    connections::profile_defaults,
     shipments::list_shipments,
     shipments::shipment_facets,
     shipments::get_shipment,

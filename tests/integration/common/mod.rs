@@ -65,7 +65,8 @@ pub fn url(database: &str) -> String {
     Sandbox::url(&server().info).replace("/waybill?", &format!("/{database}?"))
 }
 
-/// A new, empty database (no schema).
+/// A new, empty database (none of Waybill's tables), opened as the app opens
+/// one: its reads name a missing table of Waybill's.
 pub async fn empty_db() -> (String, Db) {
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
     let admin = waybill::db::connect(options("postgres"), 1).await.unwrap();
@@ -74,7 +75,10 @@ pub async fn empty_db() -> (String, Db) {
         .await
         .unwrap();
     admin.close().await;
-    let db = waybill::db::connect(options(&name), 80).await.unwrap();
+    let db = waybill::db::connect(options(&name), 80)
+        .await
+        .unwrap()
+        .requiring(&waybill::install::REQUIRED_TABLES);
     (name, db)
 }
 
@@ -113,7 +117,7 @@ pub fn confirmed(conn: &waybill::connection::Connection) -> Option<waybill::conn
     conn.write_target().map(waybill::connection::Confirmation::given_for)
 }
 
-/// A new database with Waybill's schema.
+/// A new database with Waybill's tables.
 pub async fn migrated_db() -> (String, Db) {
     let (name, db) = empty_db().await;
     waybill::install::migrate(&db).await.unwrap();

@@ -85,11 +85,3 @@ export function tone(code: string): Tone {
 export function city(place: string): string {
   return place.split(",")[0].trim();
 }
-
-/** A JSON value as people read it: text without quotes, ∅ for null, objects as JSON. */
-export function showValue(value: unknown): string {
-  if (value === null || value === undefined) return "∅";
-  if (typeof value === "string") return value;
-  if (typeof value === "object") return JSON.stringify(value, null, 2);
-  return String(value);
-}

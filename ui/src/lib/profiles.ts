@@ -1,9 +1,7 @@
-// Connection profile helpers for the form: defaults and the words for TLS modes.
+// Connection profile helpers for the form: the words for TLS modes. A new
+// profile's defaults are the core's (`profileDefaults`), never written here.
 
 import type { Profile, TlsMode } from "./api";
-
-/** Supabase's and most poolers' transaction-mode port (a pooler is assumed there). */
-export const POOLER_PORT = 6543;
 
 export const TLS_MODES: { mode: TlsMode; label: string; note: string }[] = [
   {
@@ -27,28 +25,6 @@ export const TLS_MODES: { mode: TlsMode; label: string; note: string }[] = [
     note: "Not encrypted: passwords and data cross the network in the clear. Use only on a trusted network.",
   },
 ];
-
-export function isLocal(host: string): boolean {
-  return ["localhost", "127.0.0.1", "::1", ""].includes(host) || host.startsWith("/");
-}
-
-/** The defaults the core uses too: require for remote hosts, 10 s / 30 s / 5 s. */
-export function blankProfile(): Profile {
-  return {
-    name: "",
-    host: "",
-    port: 5432,
-    database: "postgres",
-    user: "postgres",
-    tls: "require",
-    ca_file: null,
-    pooler: false,
-    connect_timeout_s: 10,
-    statement_timeout_ms: 30000,
-    lock_timeout_ms: 5000,
-    schema: null,
-  };
-}
 
 /** `user@host:port/database`, as a profile is shown in lists. */
 export function where(p: Profile): string {

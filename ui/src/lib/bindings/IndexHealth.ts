@@ -14,6 +14,12 @@ rows_estimate: number, expected: Array<ExpectedStatus>,
  */
 optional: Array<ExpectedStatus>, 
 /**
+ * The optional ones "Create" builds (`apply_optional`): the missing
+ * ones. An invalid one (a failed build) is not among them: it is
+ * dropped by hand first.
+ */
+optional_to_create: Array<string>, 
+/**
  * Indexes on the table that match no expected definition.
  */
 others: Array<FoundIndex>, index_bytes: number, 

@@ -14,6 +14,7 @@ shipment: string | null,
  */
 since: string | null, 
 /**
- * Findings kept in the report (counts stay exact beyond it).
+ * Findings kept in the report (counts stay exact beyond it); none:
+ * `DEFAULT_MAX_FINDINGS`.
  */
-max_findings: number, };
+max_findings: number | null, };

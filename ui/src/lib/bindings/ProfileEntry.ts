@@ -10,4 +10,8 @@ has_password: boolean | null,
 /**
  * The server's identity is checked (verify-full) or it is this machine.
  */
-identity_verified: boolean, };
+identity_verified: boolean, 
+/**
+ * The server is on this machine (but is not the sandbox).
+ */
+local: boolean, };

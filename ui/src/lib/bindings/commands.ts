@@ -105,6 +105,11 @@ export function profileFromUrl(name: string, url: string): Promise<ProfileFromUr
   return call("profile_from_url", { name, url });
 }
 
+/** A new profile's values for `host:port`, as `profile add` gives them (TLS mode, pooler, timeouts): the form starts from these and follows the host and port the user types. */
+export function profileDefaults(host: string, port: number): Promise<Profile> {
+  return call("profile_defaults", { host, port });
+}
+
 export function listShipments(query: ShipmentQuery): Promise<Array<ShipmentSummary>> {
   return call("list_shipments", { query });
 }
