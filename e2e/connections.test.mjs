@@ -54,7 +54,8 @@ async function openConnections(s) {
   await s.waitFor('[data-testid="profiles"]');
 }
 
-const WRITE_COMMANDS = {
+/** Arguments to call each write command with; which commands write is generated from the shell's list. */
+const WRITE_ARGS = {
   install_tables: {},
   apply_indexes: { rebuildInvalid: false, optional: false },
   check_index_plans: { shipment: null },
@@ -62,6 +63,12 @@ const WRITE_COMMANDS = {
   run_concurrency: { request: { choice: { kind: "all" }, params: null, shipment: null, self_test: false } },
   cleanup_test_shipments: {},
 };
+// Every command marked `#[command(writes)]` (src-tauri/src/bindings.rs writes the list).
+const WRITE_COMMANDS = JSON.parse(readFileSync(new URL("./write-commands.json", import.meta.url), "utf8"));
+
+test("the list of write commands is the shell's", () => {
+  assert.deepEqual(Object.keys(WRITE_ARGS).sort(), [...WRITE_COMMANDS].sort(), "arguments for exactly the commands that write");
+});
 
 /**
  * Calls every write command from the page's own code, as a script injected
@@ -69,7 +76,8 @@ const WRITE_COMMANDS = {
  * must end "cancelled" without the user's yes.
  */
 async function refuseEveryWrite(s, db) {
-  for (const [command, args] of Object.entries(WRITE_COMMANDS)) {
+  for (const command of WRITE_COMMANDS) {
+    const args = WRITE_ARGS[command];
     const pending = s.run(
       `const [command, args] = arguments;
        const internals = window.__TAURI_INTERNALS__;

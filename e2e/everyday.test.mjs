@@ -273,6 +273,17 @@ test("Copy link gives a waybill:// link (clickable, named by the reference); pas
   await s.until("the linked view", async () => (await hash(s)) === `#/shipment/${longest.reference}?type=status_changed&v=120`);
   await s.waitFor('[data-testid="version-panel"]');
 
+  // Any view a link can name opens the same way (the core reads the link,
+  // as it reads links from outside); one that names none says so.
+  await openList(s);
+  await s.type((await s.$$('[data-testid="search"]'))[0], "waybill://overview\uE007");
+  await s.until("the overview", async () => (await hash(s)) === "#/overview");
+  await openList(s);
+  await s.type((await s.$$('[data-testid="search"]'))[0], "waybill://evil/x\uE007");
+  const [problem] = await s.waitFor('[data-testid="link-problem"]');
+  assert.match(await s.text(problem), /does not name a view/);
+  assert.equal(await hash(s), "#/", "the list stays");
+
   // Opened from outside (a chat, a ticket): the system starts Waybill with the
   // link, and the running one takes it.
   await openList(s);

@@ -50,8 +50,9 @@ trap './scripts/test-services.sh stop "$WAYBILL_TEST_SERVICES"' EXIT
 with_keyring() { dbus-run-session -- ./scripts/with-keyring.sh "$@"; }
 
 step "Rust tests (core and shell) on a real PostgreSQL, keyring and pooler"
-# The types, the command wrappers and the capability file are generated from the Rust code.
-bindings_hash() { find ui/src/lib/bindings src-tauri/capabilities -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum; }
+# The types, the command wrappers, the capability file and the list of write
+# commands are generated from the Rust code.
+bindings_hash() { find ui/src/lib/bindings src-tauri/capabilities e2e/write-commands.json -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum; }
 before=$(bindings_hash)
 # Written afresh: a type no longer exported leaves no stale file behind.
 find ui/src/lib/bindings -name '*.ts' -delete
@@ -59,7 +60,7 @@ with_keyring cargo test "${features[@]}"
 python3 scripts/check-bindings.py ui/src
 if [ "$(bindings_hash)" != "$before" ]; then
   echo "The generated bindings were stale: the tests regenerated ui/src/lib/bindings or src-tauri/capabilities. Review and commit them." >&2
-  git status --short ui/src/lib/bindings src-tauri/capabilities >&2 || true
+  git status --short ui/src/lib/bindings src-tauri/capabilities e2e/write-commands.json >&2 || true
   exit 1
 fi
 

@@ -11,6 +11,7 @@ pub mod files;
 pub mod health;
 pub mod install;
 pub mod integrity;
+pub mod links;
 pub mod logging;
 pub mod monitor;
 pub mod overview;

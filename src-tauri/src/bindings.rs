@@ -114,13 +114,34 @@ fn field_labels() -> String {
     out
 }
 
+/// The views a `waybill://` link can name (`waybill::links::VIEWS`), for the window's router.
+fn link_views() -> String {
+    let views = serde_json::to_string_pretty(&waybill::links::VIEWS).expect("the views serialize");
+    format!(
+        "// Generated from waybill::links::VIEWS by src-tauri/src/bindings.rs when the Rust\n\
+         // tests run. Do not edit.\n\n\
+         import type {{ LinkView }} from \"./LinkView\";\n\n\
+         /** The views a `waybill://` link can name, and their paths in the window's route. */\n\
+         export const LINK_VIEWS: LinkView[] = {views};\n"
+    )
+}
+
+/// The commands that write, for the end-to-end test that calls each from the
+/// window's own code and expects each to wait for the user's yes.
+fn write_commands(specs: &[CommandSpec]) -> String {
+    let names: Vec<&str> = specs.iter().filter(|s| s.writes).map(|s| s.name).collect();
+    format!("{}\n", serde_json::to_string_pretty(&names).expect("names serialize"))
+}
+
 #[test]
 fn export_command_bindings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let specs = crate::command_specs();
     write(&root.join("../ui/src/lib/bindings/commands.ts"), &typescript(&specs));
     write(&root.join("../ui/src/lib/bindings/labels.ts"), &field_labels());
+    write(&root.join("../ui/src/lib/bindings/linkViews.ts"), &link_views());
     write(&root.join("capabilities/default.json"), &capabilities(&specs));
+    write(&root.join("../e2e/write-commands.json"), &write_commands(&specs));
 }
 
 #[test]

@@ -40,6 +40,8 @@ pub struct CommandSpec {
     /// The progress channel's message type, if the command streams progress.
     pub channel: Option<Arg>,
     pub returns: Arg,
+    /// It writes to the database, after the user's confirmation (`#[command(writes)]`).
+    pub writes: bool,
 }
 
 /// An argument (or result): its name in the window and its TypeScript type.

@@ -213,14 +213,11 @@ fn inline_svg(svg: &str) -> String {
 }
 
 fn link(reference: &str) -> String {
-    let path: String = reference
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("<a href=\"waybill://shipment/{path}\">{}</a>", esc(reference))
+    format!(
+        "<a href=\"{}\">{}</a>",
+        esc(&crate::links::shipment_link(reference)),
+        esc(reference)
+    )
 }
 
 /// `12.5 h`, `3.2 d`, or `–`.

@@ -5,15 +5,19 @@
 //! - runs the body behind `crate::ipc::guarded`, so a panic becomes an
 //!   `IpcError` instead of a promise that never settles in the window;
 //! - adds `mod <name> { fn spec() }` describing the arguments the window
-//!   sends (camelCase, as Tauri names them), the progress channel if any, and
-//!   the result, from which a test writes the TypeScript wrappers and the
-//!   capability file.
+//!   sends (camelCase, as Tauri names them), the progress channel if any, the
+//!   result, and whether it writes, from which a test writes the TypeScript
+//!   wrappers, the capability file and the end-to-end tests' list of writes.
+//!
+//! `#[command(writes)]` marks a command that writes to the database: it must
+//! ask for the user's confirmation (`confirm_write`), and a command that asks
+//! must be marked, so the list of writes cannot drift from the code.
 //!
 //! Arguments Tauri injects (`State`, `AppHandle`, `Window`, `WebviewWindow`) are
 //! not part of the window's call. Every command returns `Result<T, IpcError>`.
 
 use proc_macro::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 use syn::{parse_macro_input, FnArg, GenericArgument, ItemFn, Pat, PathArguments, ReturnType, Type};
 
 const INJECTED: [&str; 4] = ["State", "AppHandle", "Window", "WebviewWindow"];
@@ -52,17 +56,45 @@ fn camel_case(name: &str) -> String {
 }
 
 #[proc_macro_attribute]
-pub fn command(_attr: TokenStream, item: TokenStream) -> TokenStream {
+pub fn command(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let attr = proc_macro2::TokenStream::from(attr);
+    let writes = match attr.to_string().as_str() {
+        "" => false,
+        "writes" => true,
+        _ => {
+            return syn::Error::new_spanned(attr, "#[command] or #[command(writes)]")
+                .to_compile_error()
+                .into()
+        }
+    };
     let function = parse_macro_input!(item as ItemFn);
-    match expand(function) {
+    match expand(function, writes) {
         Ok(tokens) => tokens.into(),
         Err(e) => e.to_compile_error().into(),
     }
 }
 
-fn expand(function: ItemFn) -> syn::Result<proc_macro2::TokenStream> {
+/// Whether `tokens` call `confirm_write` anywhere.
+fn asks_to_confirm(tokens: proc_macro2::TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == "confirm_write",
+        proc_macro2::TokenTree::Group(g) => asks_to_confirm(g.stream()),
+        _ => false,
+    })
+}
+
+fn expand(function: ItemFn, writes: bool) -> syn::Result<proc_macro2::TokenStream> {
     let sig = &function.sig;
     let name = &sig.ident;
+    let asks = asks_to_confirm(function.block.to_token_stream());
+    if asks != writes {
+        let why = if asks {
+            "this command asks to confirm a write: mark it #[command(writes)]"
+        } else {
+            "a command marked `writes` asks the user first: call confirm_write before writing"
+        };
+        return Err(syn::Error::new_spanned(sig, why));
+    }
     if sig.asyncness.is_none() {
         return Err(syn::Error::new_spanned(
             sig,
@@ -153,6 +185,7 @@ fn expand(function: ItemFn) -> syn::Result<proc_macro2::TokenStream> {
                     args: ::std::vec![#(#args),*],
                     channel: #channel,
                     returns: crate::ipc::Arg::of::<#result>(""),
+                    writes: #writes,
                 }
             }
         }

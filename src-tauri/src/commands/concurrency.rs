@@ -14,7 +14,7 @@ pub async fn concurrency_scenarios() -> Result<Vec<ScenarioInfo>, IpcError> {
 }
 
 /// Runs one scenario or all, streaming progress; `cancel_concurrency` stops it.
-#[command]
+#[command(writes)]
 pub async fn run_concurrency(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -24,6 +24,7 @@ pub async fn run_concurrency(
     let current = state.current()?;
     let suite = request.suite();
     suite.validate()?;
+    suite.check_target(&current)?;
     let run = state.begin_run()?;
     let action = format!(
         "Run the concurrency test, writing up to {} history rows to new test shipments (or the one chosen)",
@@ -44,7 +45,7 @@ pub async fn run_concurrency(
 
 /// Removes test shipments earlier runs left behind (those carrying Waybill's
 /// label, and nothing else); returns how many.
-#[command]
+#[command(writes)]
 pub async fn cleanup_test_shipments(app: AppHandle, state: State<'_, AppState>) -> Result<u32, IpcError> {
     let current = state.current()?;
     let action = "Remove the test shipments earlier concurrency runs left behind (only those labelled by Waybill, with their history)";

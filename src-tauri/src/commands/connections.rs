@@ -118,7 +118,7 @@ pub async fn profile_from_url(name: String, url: String) -> Result<waybill::prof
 
 /// Installs or updates Waybill's schema in the open database: on the sandbox
 /// at once, elsewhere only once the user confirms in a dialog naming it.
-#[command]
+#[command(writes)]
 pub async fn install_tables(app: AppHandle, state: State<'_, AppState>) -> Result<ConnectionInfo, IpcError> {
     let current = state.current()?;
     confirm_write(

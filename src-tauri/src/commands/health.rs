@@ -25,7 +25,7 @@ pub async fn index_health(state: State<'_, AppState>) -> Result<IndexHealth, Ipc
 /// Creates the missing expected indexes (or, with `optional`, the overview's
 /// optional ones) concurrently, streaming the build's progress. Outside the
 /// sandbox the shell asks first, naming the database.
-#[command]
+#[command(writes)]
 pub async fn apply_indexes(
     state: State<'_, AppState>,
     app: AppHandle,
@@ -56,7 +56,7 @@ pub async fn index_advice(state: State<'_, AppState>) -> Result<Advice, IpcError
 }
 
 /// Drops the redundant indexes inside a transaction that is rolled back.
-#[command]
+#[command(writes)]
 pub async fn check_index_plans(
     state: State<'_, AppState>,
     app: AppHandle,
@@ -77,7 +77,7 @@ pub async fn explain_queries(state: State<'_, AppState>, shipment: Option<String
 
 /// The function probe calls it in two sessions and rolls both back: still a
 /// write attempt, so it is confirmed like one.
-#[command]
+#[command(writes)]
 pub async fn check_function(
     state: State<'_, AppState>,
     app: AppHandle,

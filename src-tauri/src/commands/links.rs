@@ -11,3 +11,11 @@ use crate::IpcError;
 pub async fn take_start_link(pending: State<'_, Pending>) -> Result<Option<String>, IpcError> {
     Ok(pending.take())
 }
+
+/// The window route of text pasted into the window: a `waybill://` link or
+/// the address of a view (`null` for anything else), read as the app reads
+/// the links the system hands it.
+#[command]
+pub async fn route_of_link(text: String) -> Result<Option<String>, IpcError> {
+    Ok(waybill::links::route_of_text(&text))
+}

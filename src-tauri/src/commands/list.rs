@@ -4,6 +4,7 @@
 commands! {
     about::about,
     links::take_start_link,
+    links::route_of_link,
     connections::open_active,
     connections::connect_profile,
     connections::current_connection,

@@ -1,7 +1,8 @@
 // Links a colleague can open: `waybill://shipment/SHP-2026-000001?type=status_changed&v=12`.
 // The desktop entry registers the scheme, so a link clicked in chat or a ticket
-// starts Waybill (or hands it to the running one) on that exact view. The shell
-// checks a link before it becomes the window's route (src-tauri/src/links.rs).
+// starts Waybill (or hands it to the running one) on that exact view. Which views
+// a link can name, and how a link becomes the window's route, is the core's
+// (`waybill::links`): a pasted link is read there too (`routeOfLink`).
 
 import { formatView, type TimelineView } from "./timeline";
 
@@ -18,16 +19,10 @@ export function actorLink(id: string, view: TimelineView): string {
   return `${SCHEME}://actor/${encodeURIComponent(id)}${query ? `?${query}` : ""}`;
 }
 
-/**
- * The window route of a pasted link: a `waybill://` link, or the address of a
- * view inside the window (`…#/shipment/…`). Null for anything else.
- */
-export function routeOfLink(text: string): string | null {
+/** Text that is a link to a view, not a search: a `waybill://` link, or the address of a view in the window. */
+export function looksLikeLink(text: string): boolean {
   const trimmed = text.trim();
-  const app = trimmed.match(/^waybill:\/\/(shipment|actor)\/([^\s?#/]+)(\?\S*)?$/);
-  if (app) return `#/${app[1]}/${app[2]}${app[3] ?? ""}`;
-  const inner = trimmed.match(/#\/(shipment|actor)\/\S+$/);
-  return inner ? inner[0] : null;
+  return trimmed.startsWith("waybill://") || /^\S*#\/\S*$/.test(trimmed);
 }
 
 const escape = (text: string) =>

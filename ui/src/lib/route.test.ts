@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { LINK_VIEWS } from "./bindings/linkViews";
 import { actorRoute, formatRoute, parseRoute, shipmentRoute } from "./route";
 import { defaultList } from "./shipments";
 
@@ -60,6 +61,15 @@ describe("routes", () => {
     expect(parseRoute(formatRoute(one))).toEqual(one);
     expect(parseRoute("#/connections")).toEqual({ name: "connections" });
     expect(formatRoute({ name: "connections" })).toBe("#/connections");
+  });
+
+  it("opens every view a link can name (the core's list), and keeps it", () => {
+    for (const v of LINK_VIEWS) {
+      const hash = `#/${v.path}${v.keyed ? "/KEY-1" : ""}`;
+      const route = parseRoute(hash);
+      expect(route.name, v.name).not.toBe(v.path === "" ? "shipment" : "list");
+      expect(formatRoute(route), v.name).toBe(v.path === "" ? "#/" : hash);
+    }
   });
 
   it("falls back to the list for unknown paths", () => {

@@ -3,18 +3,22 @@
 // filters, tab and open version), `#/actor/<id>?…`, `#/concurrency`, `#/health`,
 // `#/integrity[?shipment=<id or reference>]`, `#/overview` and `#/connections`.
 
+import { LINK_VIEWS } from "./bindings/linkViews";
 import { formatList, parseList, type ListView } from "./shipments";
 import { defaultView, formatView, parseView, type TimelineView } from "./timeline";
+
+/** The pages that take nothing but their name (their paths are the core's `LINK_VIEWS`). */
+export type Page = "concurrency" | "health" | "overview" | "connections";
 
 export type Route =
   | { name: "list"; list: ListView }
   | { name: "shipment"; id: string; view: TimelineView }
   | { name: "actor"; id: string; view: TimelineView }
-  | { name: "concurrency" }
-  | { name: "health" }
-  | { name: "overview" }
-  | { name: "integrity"; shipment: string | null }
-  | { name: "connections" };
+  | { name: Page }
+  | { name: "integrity"; shipment: string | null };
+
+/** The views a link can name that take neither a key nor a query: plain pages. */
+const PAGES = LINK_VIEWS.filter((v) => !v.keyed && !v.query).map((v) => v.path);
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "") || "/";
@@ -24,14 +28,11 @@ export function parseRoute(hash: string): Route {
     const name = page[1] as "shipment" | "actor";
     return { name, id: decodeURIComponent(page[2]), view: parseView(query) };
   }
-  if (pathname === "/concurrency") {
-    return { name: "concurrency" };
-  }
   if (pathname === "/integrity") {
     return { name: "integrity", shipment: new URLSearchParams(query).get("shipment") || null };
   }
-  if (pathname === "/health" || pathname === "/connections" || pathname === "/overview") {
-    return { name: pathname.slice(1) as "health" | "connections" | "overview" };
+  if (PAGES.includes(pathname.slice(1))) {
+    return { name: pathname.slice(1) as Page };
   }
   return { name: "list", list: parseList(query) };
 }
@@ -41,14 +42,14 @@ export function formatRoute(route: Route): string {
     const query = formatView(route.view);
     return `#/${route.name}/${encodeURIComponent(route.id)}${query ? `?${query}` : ""}`;
   }
-  if (route.name === "concurrency" || route.name === "health" || route.name === "connections" || route.name === "overview") {
-    return `#/${route.name}`;
-  }
   if (route.name === "integrity") {
     return route.shipment ? `#/integrity?${new URLSearchParams({ shipment: route.shipment })}` : "#/integrity";
   }
-  const query = formatList(route.list);
-  return query ? `#/?${query}` : "#/";
+  if (route.name === "list") {
+    const query = formatList(route.list);
+    return query ? `#/?${query}` : "#/";
+  }
+  return `#/${route.name}`;
 }
 
 export function shipmentRoute(id: string, view: Partial<TimelineView> = {}): Route {

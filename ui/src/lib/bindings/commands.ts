@@ -62,6 +62,11 @@ export function takeStartLink(): Promise<string | null> {
   return call("take_start_link");
 }
 
+/** The window route of text pasted into the window: a `waybill://` link or the address of a view (`null` for anything else), read as the app reads the links the system hands it. */
+export function routeOfLink(text: string): Promise<string | null> {
+  return call("route_of_link", { text });
+}
+
 /** Opens what the app opened last: the active profile, else the sandbox. */
 export function openActive(onProgress: (message: Progress) => void): Promise<ConnectionInfo> {
   return call("open_active", { onProgress: channel(onProgress) });
