@@ -119,6 +119,32 @@ test("a profile added with its password opens again after a restart without aski
   await openConnections(s);
 
   await s.click((await s.$$('[data-testid="add-profile"]'))[0]);
+  // The form starts from the core's defaults and follows the server typed:
+  // the same TLS mode and pooler as `profile add --url` gives that server.
+  const [host] = await s.waitFor('[data-testid="profile-host"]');
+  const form = () => s.run("return [document.querySelector('[data-testid=profile-tls]').value, document.querySelector('[data-testid=profile-pooler]').checked]");
+  const fromCli = (server) => {
+    const config = mkdtempSync(join(tmpdir(), "waybill-cli-profile-"));
+    try {
+      execFileSync(cli, ["profile", "add", "p", "--url", `postgres://u@${server}/d`], { env: { ...process.env, XDG_CONFIG_HOME: config }, stdio: "pipe" });
+      const [p] = JSON.parse(execFileSync(cli, ["profile", "list", "--json"], { env: { ...process.env, XDG_CONFIG_HOME: config } }).toString()).profiles;
+      return [p.profile.tls, p.profile.pooler];
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
+  };
+  await s.type(host, "localhost");
+  await s.until("prefer for this machine", async () => (await form())[0] === "prefer");
+  assert.deepEqual(await form(), fromCli("localhost:5432"));
+  await s.clear(host);
+  await s.type(host, "db.example.com");
+  await s.until("require for another machine", async () => (await form())[0] === "require");
+  const [portField] = await s.$$('[data-testid="profile-port"]');
+  await s.clear(portField);
+  await s.type(portField, "6543");
+  await s.until("a pooler on 6543", async () => (await form())[1] === true);
+  assert.deepEqual(await form(), fromCli("db.example.com:6543"));
+
   const [url] = await s.waitFor('[data-testid="profile-url"]');
   await s.type(url, `postgres://waybill_owner:${password}@localhost:${port}/${database}?sslmode=verify-full&sslrootcert=${ca}`);
   await s.click((await s.$$('[data-testid="profile-fill"]'))[0]);

@@ -46,7 +46,7 @@ const SUMMARY_COLUMNS: &str =
                WHERE h.shipment_id = s.id ORDER BY h.version_no DESC LIMIT 1), 0) AS versions";
 
 /// How the list is ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ShipmentSort {
@@ -62,6 +62,33 @@ pub enum ShipmentSort {
 }
 
 impl ShipmentSort {
+    pub const ALL: [ShipmentSort; 7] = [
+        ShipmentSort::Updated,
+        ShipmentSort::Reference,
+        ShipmentSort::Title,
+        ShipmentSort::Status,
+        ShipmentSort::Carrier,
+        ShipmentSort::Eta,
+        ShipmentSort::Versions,
+    ];
+
+    /// Its name, as JSON and the command line spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShipmentSort::Updated => "updated",
+            ShipmentSort::Reference => "reference",
+            ShipmentSort::Title => "title",
+            ShipmentSort::Status => "status",
+            ShipmentSort::Carrier => "carrier",
+            ShipmentSort::Eta => "eta",
+            ShipmentSort::Versions => "versions",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ShipmentSort> {
+        ShipmentSort::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     fn column(self) -> &'static str {
         match self {
             ShipmentSort::Updated => "s.updated_at",
@@ -271,6 +298,14 @@ fn escape_like(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::escape_like;
+
+    #[test]
+    fn a_sort_has_one_name_and_json_spells_it_so() {
+        for s in super::ShipmentSort::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.name()));
+            assert_eq!(super::ShipmentSort::parse(s.name()), Some(s));
+        }
+    }
 
     #[test]
     fn like_wildcards_match_literally() {

@@ -106,7 +106,7 @@ enum Command {
         /// Only this carrier; repeat for several.
         #[arg(long = "carrier", value_name = "CARRIER")]
         carriers: Vec<String>,
-        #[arg(long, value_enum, default_value_t = shipments::ShipmentSort::Updated)]
+        #[arg(long, default_value = "updated", value_parser = sort_parser())]
         sort: shipments::ShipmentSort,
         /// Against the sort's usual direction (newest and largest first for times and counts).
         #[arg(long)]
@@ -194,6 +194,13 @@ enum SandboxAction {
         #[arg(long)]
         count: Option<u64>,
     },
+}
+
+/// The list's orders by their core names (`updated`, `reference`…).
+fn sort_parser() -> impl clap::builder::TypedValueParser<Value = shipments::ShipmentSort> {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    let names: Vec<&str> = shipments::ShipmentSort::ALL.iter().map(|s| s.name()).collect();
+    PossibleValuesParser::new(names).map(|name| shipments::ShipmentSort::parse(&name).unwrap_or_default())
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {

@@ -1,7 +1,7 @@
 //! Saving, renaming, removing and listing profiles with their keyring entries:
 //! the one place both front ends go through, so that they answer alike.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -232,6 +232,8 @@ pub fn set_active(path: &Path, name: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
     use crate::profiles::MemoryStore;
 

@@ -376,6 +376,27 @@ mod tests {
         assert_eq!(p.ca_file, Some(PathBuf::from("/tmp/ca.pem")));
     }
 
+    /// The form (`profile_defaults`, which is `Profile::new`) and `profile add
+    /// --url` give a server the same TLS mode and pooler setting.
+    #[test]
+    fn the_form_and_a_pasted_url_give_a_server_the_same_defaults() {
+        for (host, port) in [
+            ("localhost", 5432),
+            ("127.0.0.1", 5433),
+            ("db.example.com", 5432),
+            ("pooler.example.com", 6543),
+        ] {
+            let form = Profile::new("x", host, port, "postgres", "postgres");
+            let (url, _) = Profile::from_url("x", &format!("postgres://u@{host}:{port}/d")).unwrap();
+            assert_eq!((form.tls, form.pooler), (url.tls, url.pooler), "{host}:{port}");
+        }
+        assert_eq!(Profile::new("x", "localhost", 5432, "d", "u").tls, TlsMode::Prefer);
+        assert_eq!(
+            Profile::new("x", "db.example.com", 5432, "d", "u").tls,
+            TlsMode::Require
+        );
+    }
+
     #[test]
     fn bad_fields_are_named() {
         let mut p = Profile::new("x", "h", 5432, "d", "u");

@@ -2,8 +2,11 @@
 //! map the error. `list.rs` is the one list of them.
 
 pub mod about;
+pub mod actor;
 pub mod concurrency;
 pub mod connections;
+pub mod export;
+pub mod fields;
 pub mod files;
 pub mod health;
 pub mod integrity;
