@@ -31,7 +31,7 @@ pgbench_tps() { # clients mode seconds
 
 runner_tps() { # clients requests
   # The runner makes its own new test shipment for every run.
-  "$W" concurrency --scenario rapid-fire --pool-size "$1" --requests "$2" --max-ms 600000 --json 2>/dev/null \
+  "$W" concurrency --scenario rapid_fire --pool-size "$1" --requests "$2" --max-ms 600000 --json 2>/dev/null \
     | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["stats"]["throughput_per_s"] if r["passed"] else "FAIL")'
 }
 

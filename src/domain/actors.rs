@@ -1,5 +1,5 @@
 //! Who made a change. A history names its actors by id; a database may also
-//! keep an `actors` table with their names (Waybill's own schema does), which
+//! keep an `actors` table with their names (Waybill's own tables include one), which
 //! every feature then shows instead of ids.
 
 /// Is the optional actors table there (for names instead of ids)?

@@ -1,5 +1,8 @@
-//! Recording a change through `create_history_entry`, the one function that hands
-//! out version numbers (see its migration for why it cannot race).
+//! Recording a change: the one way Waybill writes a version (the simulator
+//! does, and the tests), through `create_history_entry`, the one function that
+//! hands out version numbers (see its migration for why it cannot race). The
+//! demo data is loaded with COPY instead: thousands of rows a second, into an
+//! empty database nobody else writes to.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
