@@ -204,3 +204,17 @@ pub struct IntegrityReport {
     #[ts(type = "number")]
     pub elapsed_ms: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_without_a_limit_lists_the_default() {
+        let request: IntegrityRequest =
+            serde_json::from_str(r#"{"shipment": null, "since": null, "max_findings": null}"#).unwrap();
+        assert_eq!(request.max_findings(), DEFAULT_MAX_FINDINGS);
+        let request: IntegrityRequest = serde_json::from_str(r#"{"shipment": null, "since": null}"#).unwrap();
+        assert_eq!(request.max_findings(), DEFAULT_MAX_FINDINGS);
+    }
+}

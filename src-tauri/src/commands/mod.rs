@@ -12,6 +12,7 @@ pub mod health;
 pub mod integrity;
 pub mod links;
 pub mod overview;
+pub mod profiles;
 pub mod shipments;
 pub mod simulator;
 pub mod timeline;
