@@ -64,7 +64,7 @@ async fn main() {
                 } else {
                     sqlx::query(TRIVIAL)
                         .persistent(persistent)
-                        .bind(stmts.shipment.id)
+                        .bind(uuid::Uuid::parse_str(&stmts.shipment.id).unwrap())
                         .fetch_all(&mut *tx)
                         .await
                         .unwrap()

@@ -242,7 +242,7 @@ async fn main() {
     ));
 
     let by_actor = TimelineFilter {
-        actors: vec![busiest],
+        actors: vec![busiest.to_string()],
         ..Default::default()
     };
     let pg = pg_time(&db, || page(&by_actor, None, 100)).await;

@@ -41,5 +41,6 @@ pub fn field_label(field: Field) -> &'static str {
         Field::MaxFindings => "Maximum findings",
         Field::CompareRun => "Run to compare with",
         Field::Rate => "Changes per minute",
+        Field::History => "History",
     }
 }

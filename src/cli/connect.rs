@@ -3,11 +3,21 @@
 //! in `waybill::connection`.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use waybill::connection::{self, Confirmation, Connection, OpenOptions, Source};
+use waybill::domain::layout::Mapping;
 use waybill::error::{Error, Result};
 use waybill::profiles::{Keyring, Password, SecretStore};
+
+/// The history mapping `--history` (or `WAYBILL_HISTORY`) named for this
+/// command, read before any connection opens.
+static HISTORY: OnceLock<Option<Mapping>> = OnceLock::new();
+
+/// Sets what `--history` named (once, at the start of a command).
+pub fn set_history(mapping: Option<Mapping>) {
+    let _ = HISTORY.set(mapping);
+}
 
 /// Opens `source`; `seed_demo` fills a brand-new sandbox with demo data. A
 /// profile whose password is missing (or whose keyring is not there) asks for
@@ -17,6 +27,7 @@ pub async fn open(source: &Source, seed_demo: bool) -> Result<Connection> {
         seed_demo,
         max_connections: 4,
         session_password: None,
+        history: HISTORY.get().cloned().flatten(),
     };
     // The password from the environment, as libpq's tools read it, rather than
     // on the command line where `ps` and the shell's history would show it.

@@ -15,6 +15,7 @@ mod concurrency;
 mod connect;
 mod follow;
 mod health;
+mod history;
 mod integrity;
 mod monitor;
 mod output;
@@ -56,6 +57,14 @@ pub struct Cli {
     /// It wins over --database-url.
     #[arg(long, global = true, env = "WAYBILL_PROFILE")]
     profile: Option<String>,
+
+    /// Where the history is and how to read it, when it is not Waybill's own layout (or not
+    /// the profile's): a preset with options (`papertrail:item_type=Shipment`,
+    /// `audited:auditable_type=Order`, `supa_audit:table=public.shipments`, `waybill:changes=metadata`),
+    /// `custom:table=…,key=…,order=…,…`, or a .toml file of the same keys. `waybill history
+    /// detect` lists the histories a database has, with the SPEC of each.
+    #[arg(long = "history", global = true, env = "WAYBILL_HISTORY", value_name = "SPEC")]
+    history: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -156,6 +165,12 @@ enum Command {
     CheckFunction(health::CheckFunctionArgs),
     /// Version assignments over a threshold, from the saved concurrency runs.
     SlowAssignments(health::SlowArgs),
+    /// Find the histories a database has (Waybill's own, PaperTrail, Audited, supa_audit, Bemi,
+    /// django-simple-history, SQL:2011, the audit trigger) and check a mapping.
+    History {
+        #[command(subcommand)]
+        action: history::HistoryAction,
+    },
     /// Show one shipment (by id or reference) with its latest changes.
     Shipment {
         key: String,
@@ -216,7 +231,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     let source = Source::choose(cli.profile.as_deref(), cli.database_url.as_deref())?;
+    let mapping = cli
+        .history
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(waybill::domain::layout::Mapping::parse_spec)
+        .transpose()?;
+    connect::set_history(mapping);
     match cli.command {
+        Command::History { action } => history::run(&source, action).await,
         Command::Concurrency(args) => concurrency::run(&source, args).await,
         Command::Timeline(args) => timeline::timeline(&source, args).await,
         Command::Version(args) => timeline::version(&source, args).await,
@@ -260,6 +283,7 @@ async fn run_simple(source: Source, command: Command) -> Result<()> {
         | Command::Explain(_)
         | Command::CheckFunction(_)
         | Command::SlowAssignments(_)
+        | Command::History { .. }
         | Command::Profile { .. } => unreachable!("handled in run"),
         Command::Sandbox { action } => sandbox(action).await,
         Command::Migrate { yes } => {

@@ -127,7 +127,7 @@ pub fn shipment(d: &ShipmentDetail, json: bool) -> Result<()> {
         let actor = h
             .actor_name
             .clone()
-            .or_else(|| h.actor_id.map(|a| a.to_string()))
+            .or_else(|| h.actor_id.clone())
             .unwrap_or_else(|| "—".into());
         say!(
             "  v{:<6} {}  {:<18} {:<24} {}",

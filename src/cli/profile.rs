@@ -58,6 +58,11 @@ pub struct AddArgs {
     /// Schema holding the history tables (default: public).
     #[arg(long)]
     schema: Option<String>,
+    /// Where the history is and how to read it, when it is not Waybill's own
+    /// layout: a preset with options (`papertrail:item_type=Shipment`), `custom:…`,
+    /// or a .toml file (see `waybill history detect`).
+    #[arg(long = "history", value_name = "SPEC")]
+    history: Option<String>,
     #[arg(long, value_name = "SECONDS")]
     connect_timeout: Option<u32>,
     /// Limit for browsing queries (0 = none).
@@ -116,6 +121,9 @@ fn add(path: &std::path::Path, args: AddArgs) -> Result<ExitCode> {
     }
     if args.schema.is_some() {
         profile.schema = args.schema;
+    }
+    if let Some(spec) = &args.history {
+        profile.history = Some(waybill::domain::layout::Mapping::parse_spec(spec)?);
     }
     profile.connect_timeout_s = args.connect_timeout.unwrap_or(profile.connect_timeout_s);
     profile.statement_timeout_ms = args.statement_timeout.unwrap_or(profile.statement_timeout_ms);

@@ -49,6 +49,7 @@ pub fn flag(field: Field) -> &'static str {
         Field::MaxFindings => "--max-findings",
         Field::CompareRun => "--compare",
         Field::Rate => "--rate",
+        Field::History => "--history",
     }
 }
 

@@ -117,7 +117,10 @@ pub async fn existing_shipment(db: &Db, key: &str) -> Result<TargetShipment> {
     .bind(key.trim())
     .fetch_optional(&mut *tx)
     .await?;
-    let (id, reference) = row.ok_or_else(|| Error::ShipmentNotFound { query: key.to_string() })?;
+    let (id, reference) = row.ok_or_else(|| Error::ShipmentNotFound {
+        noun: "shipment".into(),
+        query: key.to_string(),
+    })?;
     Ok(TargetShipment {
         id,
         reference,

@@ -16,6 +16,7 @@ pub use info::ConnectionInfo;
 pub use open_sandbox::{open_sandbox, OpenedSandbox};
 
 use crate::db::{self, Db, Endpoint};
+use crate::domain::layout::Mapping;
 use crate::domain::HistoryTable;
 use crate::error::{Error, Result, WriteTarget};
 use crate::profiles::{self, Config, Password, Profile, SecretStore, SANDBOX};
@@ -137,6 +138,9 @@ pub struct OpenOptions {
     /// Fill a brand-new sandbox with demo data.
     pub seed_demo: bool,
     pub max_connections: u32,
+    /// Read the history through this mapping instead of the profile's (the
+    /// CLI's `--history`).
+    pub history: Option<Mapping>,
 }
 
 impl Default for OpenOptions {
@@ -145,6 +149,7 @@ impl Default for OpenOptions {
             session_password: None,
             seed_demo: true,
             max_connections: 8,
+            history: None,
         }
     }
 }
@@ -175,9 +180,23 @@ pub async fn open(
     options: OpenOptions,
     progress: ProgressFn<'_>,
 ) -> Result<Connection> {
+    let history = options.history.clone();
     let mut connection = open_source(source, secrets, options, progress).await?;
-    // Every read through it names a missing table of Waybill's (see `Db::read`).
-    connection.db = connection.db.requiring(&crate::install::REQUIRED_TABLES);
+    let mapping = history
+        .or_else(|| match &connection.source {
+            Source::Profile(p) => p.history.clone(),
+            _ => None,
+        })
+        .unwrap_or_else(Mapping::waybill);
+    // Waybill's own layout names a missing table of its own in every read
+    // (see `Db::read`); any other layout says what does not fit it instead.
+    let db = connection.db.clone();
+    let db = if mapping == Mapping::waybill() {
+        db.requiring(&crate::install::REQUIRED_TABLES)
+    } else {
+        db
+    };
+    connection.db = crate::domain::layout::with_mapping(db, mapping);
     Ok(connection)
 }
 

@@ -71,6 +71,10 @@ pub struct Db {
     /// The tables this connection's reads need, in the order to name them: a
     /// read that fails on a missing relation says which of them is absent.
     required: Arc<[String]>,
+    /// What the layer above keeps with this connection: the history layout it
+    /// reads through (`domain::layout`), kept without naming its type so that
+    /// `db` stays below the domain.
+    extension: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -110,7 +114,18 @@ impl Db {
             begin_write: begin_write.into(),
             begin_plain: format!("BEGIN{schema}").into(),
             required: Arc::from([]),
+            extension: None,
         }
+    }
+
+    /// The same pool, carrying `extension` (see the field).
+    pub fn with_extension(mut self, extension: Arc<dyn std::any::Any + Send + Sync>) -> Db {
+        self.extension = Some(extension);
+        self
+    }
+
+    pub fn extension(&self) -> Option<&Arc<dyn std::any::Any + Send + Sync>> {
+        self.extension.as_ref()
     }
 
     /// The same pool, whose reads need `tables` (see `first_missing`).

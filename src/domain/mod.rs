@@ -14,6 +14,7 @@ pub mod actors;
 pub mod changes;
 pub mod filter;
 pub(crate) mod json;
+pub mod layout;
 pub mod moment;
 pub mod reads;
 pub mod record;

@@ -30,6 +30,11 @@ impl Moment {
         self != Moment::INFINITY && self != Moment::NEG_INFINITY
     }
 
+    /// The moment `micros` microseconds after 2000-01-01 UTC.
+    pub fn from_micros(micros: i64) -> Moment {
+        Moment(micros)
+    }
+
     /// Microseconds since 2000-01-01 UTC (`i64::MAX` / `i64::MIN` for ±infinity).
     pub fn micros(self) -> i64 {
         self.0

@@ -1,60 +1,101 @@
-//! The record a history is about (a shipment), and finding it by the key a
-//! person types: its id, or its reference.
+//! The record a history is about (a shipment, an order…), and finding it by
+//! the key a person types: its key, or its reference in the records' own
+//! table. A record the history still holds but whose row is gone (deleted)
+//! is found in the history.
+
+use std::sync::Arc;
 
 use serde::Serialize;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
-use uuid::Uuid;
 
+use super::layout::{self, Layout};
+use crate::db::Db;
 use crate::error::{Error, Result};
 
-/// Which shipment a result is about.
+/// Which record a result is about.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
 #[ts(export)]
 pub struct ShipmentRef {
-    pub id: Uuid,
+    /// Its key in the history, as text.
+    pub id: String,
+    /// What people recognise it by (a reference), else its key.
     pub reference: String,
     pub title: String,
 }
 
-/// The shipment a key names, and whether the optional `actors` table exists.
+/// A record found, with the layout its history is read through.
 pub struct Resolved {
     pub shipment: ShipmentRef,
-    pub with_actors: bool,
+    pub layout: Arc<Layout>,
 }
 
-/// Finds a shipment by id, or by reference (exact first, then ignoring case).
+/// Finds the record `key` names, reading `db`'s history layout on `conn`.
+pub async fn resolve(db: &Db, conn: &mut PgConnection, key: &str) -> Result<Resolved> {
+    let layout = layout::layout(db, conn).await?;
+    let shipment = find(conn, &layout, key).await?;
+    Ok(Resolved { shipment, layout })
+}
+
+/// Finds a record by key, or by reference (exact first, then ignoring case).
 /// Each lookup can use an index: no `OR` across columns.
-pub async fn resolve(conn: &mut PgConnection, key: &str) -> Result<Resolved> {
-    const COLUMNS: &str = "SELECT s.id, COALESCE(s.reference, ''), COALESCE(s.title, ''),
-                                  to_regclass('actors') IS NOT NULL AS with_actors
-                             FROM shipment_requests s";
+pub async fn find(conn: &mut PgConnection, layout: &Layout, key: &str) -> Result<ShipmentRef> {
     let key = key.trim();
-    let found: Option<(Uuid, String, String, bool)> = if let Ok(id) = Uuid::parse_str(key) {
-        crate::db::query_as(&format!("{COLUMNS} WHERE s.id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-    } else {
-        match crate::db::query_as(&format!("{COLUMNS} WHERE s.reference = $1"))
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?
-        {
-            Some(found) => Some(found),
-            None => {
-                crate::db::query_as(&format!(
-                    "{COLUMNS} WHERE upper(s.reference) = upper($1) ORDER BY s.reference LIMIT 1"
-                ))
-                .bind(key)
+    let not_found = || Error::ShipmentNotFound {
+        noun: layout.noun().to_string(),
+        query: key.into(),
+    };
+    if let Some(r) = layout.records() {
+        let columns = format!(
+            "SELECT r.{key}::text AS id, COALESCE({label}, r.{key}::text) AS reference, COALESCE({title}, '') AS title FROM {table} r WHERE ",
+            key = r.key,
+            label = r.label.as_ref().map_or("NULL".to_string(), |l| format!("r.{l}::text")),
+            title = r.title.as_ref().map_or("NULL".to_string(), |t| format!("r.{t}::text")),
+            table = r.table,
+        );
+        let mut lookups = Vec::new();
+        if layout.key_is_valid(key) {
+            let mut q = QueryBuilder::new(&columns);
+            q.push(format!("r.{} = ", r.key))
+                .push_bind(key.to_string())
+                .push(format!("::text::{}", r.key_ty));
+            lookups.push(q);
+        }
+        if let Some(label) = &r.label {
+            let mut q = QueryBuilder::new(&columns);
+            q.push(format!("r.{label}::text = ")).push_bind(key.to_string());
+            lookups.push(q);
+            let mut q = QueryBuilder::new(&columns);
+            q.push(format!("upper(r.{label}::text) = upper("))
+                .push_bind(key.to_string())
+                .push(format!(") ORDER BY r.{label} LIMIT 1"));
+            lookups.push(q);
+        }
+        for mut q in lookups {
+            if let Some(found) = q
+                .build_query_as::<ShipmentRef>()
+                .persistent(false)
                 .fetch_optional(&mut *conn)
                 .await?
+            {
+                return Ok(found);
             }
         }
-    };
-    let (id, reference, title, with_actors) = found.ok_or_else(|| Error::ShipmentNotFound { query: key.into() })?;
-    Ok(Resolved {
-        shipment: ShipmentRef { id, reference, title },
-        with_actors,
+    }
+    // Not in the records' table (or there is none): a key the history holds.
+    if !layout.key_is_valid(key) {
+        return Err(not_found());
+    }
+    let mut q = QueryBuilder::new("SELECT h.shipment_id::text FROM ");
+    layout.push_from(&mut q);
+    q.push(" WHERE h.shipment_id = ");
+    layout.push_key(&mut q, key);
+    q.push(" LIMIT 1");
+    let found: Option<(String,)> = q.build_query_as().persistent(false).fetch_optional(&mut *conn).await?;
+    let (id,) = found.ok_or_else(not_found)?;
+    Ok(ShipmentRef {
+        reference: id.clone(),
+        id,
+        title: String::new(),
     })
 }

@@ -36,6 +36,7 @@ pub async fn create_history_entry<'e>(
             .await
             .map_err(|e| match &e {
                 sqlx::Error::Database(db) if db.code().as_deref() == Some("P0002") => Error::ShipmentNotFound {
+                    noun: "shipment".into(),
                     query: shipment_id.to_string(),
                 },
                 _ => Error::Database(e),

@@ -46,10 +46,11 @@ pub enum Field {
     MaxFindings,
     CompareRun,
     Rate,
+    History,
 }
 
 impl Field {
-    pub const ALL: [Field; 35] = [
+    pub const ALL: [Field; 36] = [
         Field::Limit,
         Field::PageSize,
         Field::BeforeVersion,
@@ -85,6 +86,7 @@ impl Field {
         Field::MaxFindings,
         Field::CompareRun,
         Field::Rate,
+        Field::History,
     ];
 
     /// In plain words, as messages name it (the start of a sentence is the
@@ -126,6 +128,7 @@ impl Field {
             Field::MaxFindings => "maximum findings",
             Field::CompareRun => "run to compare with",
             Field::Rate => "changes per minute",
+            Field::History => "history mapping",
         }
     }
 }

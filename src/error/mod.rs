@@ -167,11 +167,17 @@ pub enum Error {
     #[error("database `{database}` has no `{table}` table.")]
     TableMissing { database: String, table: String },
 
+    #[error("the history mapping does not fit {table}: {}.", .problems.join("; "))]
+    BadMapping { table: String, problems: Vec<String> },
+
     #[error("database `{database}` has no function `create_history_entry(uuid, text, uuid, jsonb, text)`, which the concurrency test calls.")]
     FunctionMissing { database: String },
 
-    #[error("no shipment matches `{query}`.")]
-    ShipmentNotFound { query: String },
+    #[error("no {noun} matches `{query}`.")]
+    ShipmentNotFound { noun: String, query: String },
+
+    #[error("{feature} reads Waybill's own history layout, and this database's history is {layout}; it is not available for that layout yet.")]
+    LayoutUnsupported { feature: &'static str, layout: String },
 
     #[error("no actor matches `{query}`. Give an actor's id, email or display name, as shown in a timeline.")]
     ActorNotFound { query: String },
@@ -297,6 +303,7 @@ impl Error {
             Error::DatabaseMissing { .. } => "database_missing",
             Error::TableMissing { .. } => "table_missing",
             Error::FunctionMissing { .. } => "function_missing",
+            Error::BadMapping { .. } => "bad_mapping",
             Error::ConnectTimeout { .. } => "connect_timeout",
             Error::TlsNotOffered { .. } => "tls_not_offered",
             Error::CertUntrusted { .. } => "cert_untrusted",
@@ -316,6 +323,7 @@ impl Error {
             Error::KeyringUnavailable { .. } => "keyring_unavailable",
             Error::PasswordNeeded { .. } => "password_needed",
             Error::ShipmentNotFound { .. } => "shipment_not_found",
+            Error::LayoutUnsupported { .. } => "layout_unsupported",
             Error::ActorNotFound { .. } => "actor_not_found",
             Error::AmbiguousActor { .. } => "ambiguous_actor",
             Error::VersionNotFound { .. } => "version_not_found",

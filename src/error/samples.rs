@@ -97,7 +97,14 @@ pub fn samples() -> Vec<Error> {
             table: s("shipment_history"),
         },
         Error::FunctionMissing { database: s("orders") },
-        Error::ShipmentNotFound { query: s("SHP-1") },
+        Error::ShipmentNotFound {
+            noun: s("shipment"),
+            query: s("SHP-1"),
+        },
+        Error::LayoutUnsupported {
+            feature: "the overview",
+            layout: s("PaperTrail (Ruby on Rails): versions"),
+        },
         Error::ActorNotFound { query: s("Ana") },
         Error::AmbiguousActor {
             query: s("Ana"),
@@ -148,6 +155,12 @@ pub fn samples() -> Vec<Error> {
         Error::UnsafeControlOutsideSandbox,
         Error::SandboxOnly { what: "the simulator" },
         Error::NothingToSimulate,
+        Error::BadMapping {
+            table: s("public.versions"),
+            problems: vec![s(
+                "key: column `item_idd` is not in public.versions; its columns are id, item_id",
+            )],
+        },
         Error::ScenarioNeedsNewShipments {
             scenario: "Spread over shipments",
         },
@@ -249,9 +262,11 @@ mod tests {
             Error::SandboxInUse { .. } => 59,
             Error::SandboxOnly { .. } => 60,
             Error::NothingToSimulate => 61,
+            Error::BadMapping { .. } => 62,
+            Error::LayoutUnsupported { .. } => 63,
         }
     }
-    const KINDS: usize = 62;
+    const KINDS: usize = 64;
 
     #[test]
     fn there_is_one_sample_of_every_kind() {

@@ -149,7 +149,8 @@ pub async fn check_plans(db: &Db, table: &HistoryTable, shipment: Option<&str>) 
     let advice = advise(db, table).await?;
     let mut conn = db.acquire().await?;
     let mut tx = conn.begin().await?;
-    let app = AppQueries::for_shipment(&mut tx, shipment).await?;
+    crate::domain::layout::require_waybill(db, &mut tx, "Index advice").await?;
+    let app = AppQueries::for_shipment(db, &mut tx, shipment).await?;
     let prefix = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT ";
     let mut before = Vec::new();
     for (name, q) in app.build(prefix) {

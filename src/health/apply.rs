@@ -155,6 +155,7 @@ async fn run(
     progress: &(dyn Fn(ApplyProgress) + Sync),
 ) -> Result<ApplyReport> {
     db.require_session("building indexes")?;
+    crate::domain::layout::check_waybill(db, "Database health").await?;
     let mut conn = db.acquire().await?.detach();
     let result = crate::db::write_once(apply_on(&mut conn, db, table, work, progress)).await;
     conn.close().await.ok();

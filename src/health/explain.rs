@@ -42,12 +42,12 @@ pub struct ExplainReport {
 /// Runs each app query under `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` in a
 /// read-only transaction. ANALYZE executes the query: these are reads only.
 pub async fn explain(db: &Db, shipment: Option<&str>) -> Result<ExplainReport> {
-    db.read(|r| async move { run(&mut *r.conn().await, shipment).await })
+    db.read(|r| async move { run(db, &mut *r.conn().await, shipment).await })
         .await
 }
 
-async fn run(tx: &mut PgConnection, shipment: Option<&str>) -> Result<ExplainReport> {
-    let app = AppQueries::for_shipment(&mut *tx, shipment).await?;
+async fn run(db: &Db, tx: &mut PgConnection, shipment: Option<&str>) -> Result<ExplainReport> {
+    let app = AppQueries::for_shipment(db, &mut *tx, shipment).await?;
     let mut queries = Vec::new();
     for (name, q) in app.build("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT ") {
         queries.push(run_one(&mut *tx, name, q).await?);

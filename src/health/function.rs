@@ -11,7 +11,6 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::db::Db;
-use crate::domain::resolve;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -84,12 +83,16 @@ async fn probe(db: &Db, shipment: Option<&str>) -> Result<ProbeResult> {
                 id.to_string()
             }
         };
-        resolve(&mut first, &key).await?.shipment
+        let layout = crate::domain::layout::require_waybill(db, &mut first, "The function probe").await?;
+        crate::domain::record::find(&mut first, &layout, &key).await?
     };
-    let call = "SELECT version_no FROM create_history_entry($1, 'waybill_probe', NULL, '{}'::jsonb, 'Waybill function probe (rolled back)')";
+    let call = "SELECT version_no FROM create_history_entry($1::uuid, 'waybill_probe', NULL, '{}'::jsonb, 'Waybill function probe (rolled back)')";
 
     let mut a = first.begin().await?;
-    let (first_version,): (i32,) = crate::db::query_as(call).bind(target.id).fetch_one(&mut *a).await?;
+    let (first_version,): (i32,) = crate::db::query_as(call)
+        .bind(target.id.clone())
+        .fetch_one(&mut *a)
+        .await?;
     let (a_pid,): (i32,) = crate::db::query_as("SELECT pg_backend_pid()")
         .fetch_one(&mut *a)
         .await?;
@@ -103,7 +106,11 @@ async fn probe(db: &Db, shipment: Option<&str>) -> Result<ProbeResult> {
         .fetch_one(&mut *b)
         .await?;
     let started = Instant::now();
-    let mut second_call = Box::pin(crate::db::query_as::<(i32,)>(call).bind(target.id).fetch_one(&mut *b));
+    let mut second_call = Box::pin(
+        crate::db::query_as::<(i32,)>(call)
+            .bind(target.id.clone())
+            .fetch_one(&mut *b),
+    );
 
     // Either the second call finishes on its own (no serialization), or it is
     // seen waiting on a lock held by the first session (serialization).

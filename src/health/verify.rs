@@ -273,6 +273,7 @@ pub async fn verify(db: &Db, table: &HistoryTable) -> Result<IndexHealth> {
     let ((database, table_bytes, rows_estimate), actual, stats_since) = db
         .read(|r| async move {
             let mut tx = r.conn().await;
+            crate::domain::layout::require_waybill(db, &mut tx, "Database health").await?;
             let found = require_table(&mut tx, table).await?;
             let actual = actual_indexes(&mut tx, table).await?;
             let (stats_since,): (Option<DateTime<Utc>>,) =

@@ -36,7 +36,7 @@ pub async fn scan(
     let mut report = db
         .read_with(ReadLimit::Export, |r| async move {
             let mut conn = r.conn().await;
-            scan_in(&mut conn, request, progress, cancel).await
+            scan_in(db, &mut conn, request, progress, cancel).await
         })
         .await?;
     report.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -67,22 +67,24 @@ struct ShipmentRow {
 }
 
 async fn scan_in(
+    db: &Db,
     conn: &mut PgConnection,
     request: &IntegrityRequest,
     progress: &(dyn Fn(ScanProgress) + Sync),
     cancel: &CancellationToken,
 ) -> Result<IntegrityReport> {
-    let with_actors = crate::domain::actors::has_actors(conn).await?;
+    let layout = crate::domain::layout::require_waybill(db, conn, "The integrity scan").await?;
+    let with_actors = layout.names_actors();
     let unique_rule = unique_rule(conn).await?;
     let shipment = match &request.shipment {
-        Some(key) => Some(crate::domain::resolve(conn, key).await?.shipment),
+        Some(key) => Some(crate::domain::record::find(conn, &layout, key).await?),
         None => None,
     };
     let since = request.since.map(Moment::from);
     // Both cursors take the same shipments, in the same (uuid) order.
     let mut which = String::new();
     if shipment.is_some() {
-        which.push_str(" AND {id} = $1");
+        which.push_str(" AND {id} = $1::uuid");
     }
     if since.is_some() {
         which.push_str(&format!(
@@ -107,7 +109,7 @@ async fn scan_in(
     for sql in [&history, &shipments] {
         let mut q = crate::db::query(sql);
         if let Some(s) = &shipment {
-            q = q.bind(s.id);
+            q = q.bind(s.id.clone());
         }
         if let Some(t) = since {
             q = q.bind(t);

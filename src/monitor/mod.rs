@@ -62,6 +62,7 @@ pub struct MonitorReport {
 pub async fn monitor(db: &Db) -> Result<MonitorReport> {
     db.read(|r| async move {
         let mut conn = r.conn().await;
+        crate::domain::layout::require_waybill(db, &mut conn, "Production monitoring").await?;
         let (database, sees_all): (String, bool) = crate::db::query_as(
             "SELECT current_database()::text,
                     (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)

@@ -226,6 +226,7 @@ pub async fn overview(db: &Db, request: &OverviewRequest) -> Result<Overview> {
     let tz = zone(&request.time_zone)?;
     let now = Utc::now();
     let (since, until) = request.range.resolve(tz, now)?;
+    crate::domain::layout::check_waybill(db, "The overview").await?;
     let started = Instant::now();
     let tz_name = tz.name().to_string();
     let period = Period::for_span((until - since).num_days());

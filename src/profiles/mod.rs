@@ -110,6 +110,10 @@ pub struct Profile {
     /// The schema holding `shipment_history`, `shipment_requests` and `actors`
     /// (default `public`).
     pub schema: Option<String>,
+    /// Where the history is and how to read it, when it is not Waybill's own
+    /// layout (a PaperTrail `versions` table, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::domain::layout::Mapping>,
 }
 
 impl Profile {
@@ -130,6 +134,7 @@ impl Profile {
             statement_timeout_ms: rules.statement_timeout_ms,
             lock_timeout_ms: rules.lock_timeout_ms,
             schema: None,
+            history: None,
         }
     }
 

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
 
+use super::actor::ActorRef;
 use crate::db::Db;
 use crate::domain::activity::{tabulate, Activity, ActivityChart, Period};
-use crate::domain::{resolve, TimelineFilter};
+use crate::domain::layout::Layout;
+use crate::domain::{ShipmentRef, TimelineFilter};
 use crate::error::Result;
 
 /// What a chart or an export is about.
@@ -27,23 +29,40 @@ pub async fn chart(db: &Db, scope: &Scope, filter: &TimelineFilter, time_zone: &
     ActivityChart::of_changes(activity(db, scope, filter, time_zone).await?)
 }
 
-/// The subject's id condition (`h.shipment_id = …` or `h.actor_id = …`) and its title.
-pub(crate) async fn scope_sql(
-    conn: &mut PgConnection,
-    scope: &Scope,
-    q: &mut QueryBuilder<'_, sqlx::Postgres>,
-) -> Result<(String, bool)> {
-    match scope {
-        Scope::Shipment(key) => {
-            let resolved = resolve(conn, key).await?;
-            q.push("h.shipment_id = ").push_bind(resolved.shipment.id);
-            Ok((resolved.shipment.reference, resolved.with_actors))
+/// A scope found: the record or the actor it names.
+pub(crate) enum Subject {
+    Record(ShipmentRef),
+    Actor(ActorRef),
+}
+
+impl Subject {
+    /// Finds what `scope` names.
+    pub(crate) async fn find(conn: &mut PgConnection, layout: &Layout, scope: &Scope) -> Result<Subject> {
+        Ok(match scope {
+            Scope::Shipment(key) => Subject::Record(crate::domain::record::find(conn, layout, key).await?),
+            Scope::Actor(key) => Subject::Actor(super::actor::resolve(conn, layout, key).await?),
+        })
+    }
+
+    /// The reference, or the actor's name: for titles.
+    pub(crate) fn title(&self) -> String {
+        match self {
+            Subject::Record(s) => s.reference.clone(),
+            Subject::Actor(a) => a.name.clone().unwrap_or_else(|| a.id.clone()),
         }
-        Scope::Actor(key) => {
-            let with_actors = crate::domain::actors::has_actors(conn).await?;
-            let actor = super::actor::resolve(conn, key, with_actors).await?;
-            q.push("h.actor_id = ").push_bind(actor.id);
-            Ok((actor.name.clone().unwrap_or_else(|| actor.id.to_string()), with_actors))
+    }
+
+    /// `h.shipment_id = …` or `h.actor_id = …`.
+    pub(crate) fn push_where(&self, q: &mut QueryBuilder<'_, sqlx::Postgres>, layout: &Layout) {
+        match self {
+            Subject::Record(s) => {
+                q.push("h.shipment_id = ");
+                layout.push_key(q, &s.id);
+            }
+            Subject::Actor(a) => {
+                q.push("h.actor_id = ");
+                layout.push_actor(q, &a.id);
+            }
         }
     }
 }
@@ -52,11 +71,13 @@ pub(crate) async fn scope_sql(
 pub async fn activity(db: &Db, scope: &Scope, filter: &TimelineFilter, time_zone: &str) -> Result<Activity> {
     filter.validate()?;
     crate::domain::time::zone(time_zone)?;
-    db.read(|r| async move { load(&mut *r.conn().await, scope, filter, time_zone).await })
+    db.read(|r| async move { load(db, &mut *r.conn().await, scope, filter, time_zone).await })
         .await
 }
 
-async fn load(tx: &mut PgConnection, scope: &Scope, filter: &TimelineFilter, tz: &str) -> Result<Activity> {
+async fn load(db: &Db, tx: &mut PgConnection, scope: &Scope, filter: &TimelineFilter, tz: &str) -> Result<Activity> {
+    let layout = crate::domain::layout::layout(db, &mut *tx).await?;
+    let subject = Subject::find(&mut *tx, &layout, scope).await?;
     // The span first (finite times only), to choose the bars' period; PostgreSQL
     // does the day arithmetic in the time zone, so boundaries match `AT TIME ZONE`.
     const FINITE: &str = "h.\"timestamp\") FILTER (WHERE isfinite(h.\"timestamp\"))";
@@ -64,10 +85,11 @@ async fn load(tx: &mut PgConnection, scope: &Scope, filter: &TimelineFilter, tz:
     q.push_bind(tz.to_string())
         .push(format!(")::date - (min({FINITE} AT TIME ZONE "))
         .push_bind(tz.to_string())
-        .push(")::date, count(*) FILTER (WHERE h.\"timestamp\" IS NULL OR NOT isfinite(h.\"timestamp\"))")
-        .push(" FROM shipment_history h WHERE ");
-    let (subject, _) = scope_sql(&mut *tx, scope, &mut q).await?;
-    filter.push_sql(&mut q);
+        .push(")::date, count(*) FILTER (WHERE h.\"timestamp\" IS NULL OR NOT isfinite(h.\"timestamp\")) FROM ");
+    layout.push_from(&mut q);
+    q.push(" WHERE ");
+    subject.push_where(&mut q, &layout);
+    filter.push_sql(&mut q, &layout);
     let (span, untimed): (Option<i32>, i64) = q.build_query_as().persistent(false).fetch_one(&mut *tx).await?;
     let period = Period::for_span(span.unwrap_or(0).into());
 
@@ -75,13 +97,14 @@ async fn load(tx: &mut PgConnection, scope: &Scope, filter: &TimelineFilter, tz:
     q.push_bind(period.unit())
         .push(", h.\"timestamp\" AT TIME ZONE ")
         .push_bind(tz.to_string())
-        .push(")::date - DATE '2000-01-01' AS start, COALESCE(h.event_type, '') AS event_type, count(*) AS n")
-        .push(" FROM shipment_history h WHERE isfinite(h.\"timestamp\") AND ");
-    scope_sql(&mut *tx, scope, &mut q).await?;
-    filter.push_sql(&mut q);
+        .push(")::date - DATE '2000-01-01' AS start, COALESCE(h.event_type, '') AS event_type, count(*) AS n FROM ");
+    layout.push_from(&mut q);
+    q.push(" WHERE isfinite(h.\"timestamp\") AND ");
+    subject.push_where(&mut q, &layout);
+    filter.push_sql(&mut q, &layout);
     q.push(" GROUP BY 1, 2 ORDER BY 1, 2");
     let rows: Vec<(i32, String, i64)> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
-    let mut activity = tabulate(subject, tz, period, rows);
+    let mut activity = tabulate(subject.title(), tz, period, rows);
     activity.total += untimed;
     activity.untimed = untimed;
     Ok(activity)

@@ -2,20 +2,22 @@
 //! filters (the query and its keyset are `domain::reads::actor`).
 
 use serde::Serialize;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
-use uuid::Uuid;
 
 use crate::db::Db;
-use crate::domain::reads::{actor_query, check_limit, keyset_rows, ActorCursor, EntryRow, Seek, TimelineEntry};
+use crate::domain::layout::numbering::Numbers;
+use crate::domain::layout::{self, Layout, OrdKey};
+use crate::domain::reads::{actor_query, check_limit, keyset_rows, ActorCursor, At, EntryRow, Seek, TimelineEntry};
 use crate::domain::TimelineFilter;
 use crate::error::{Error, Field, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, TS)]
 #[ts(export)]
 pub struct ActorRef {
-    pub id: Uuid,
-    /// From the `actors` table, when the database has one that knows them.
+    /// As the history names them.
+    pub id: String,
+    /// From the table naming actors, when the layout has one that knows them.
     pub name: Option<String>,
     pub email: Option<String>,
     pub role: Option<String>,
@@ -42,56 +44,62 @@ pub struct ActorPage {
     pub newer: Option<ActorCursor>,
 }
 
-/// Finds an actor by id, email or display name (case-insensitive). Without an
-/// `actors` table only an id can name one, and it must appear in the history.
-pub(crate) async fn resolve(conn: &mut PgConnection, key: &str, with_actors: bool) -> Result<ActorRef> {
+/// Finds an actor by id, email or name (case-insensitive). Without a table
+/// naming actors only an id can name one, and it must appear in the history.
+pub(crate) async fn resolve(conn: &mut PgConnection, layout: &Layout, key: &str) -> Result<ActorRef> {
     let key = key.trim();
     let not_found = || Error::ActorNotFound { query: key.to_string() };
-    let id = Uuid::parse_str(key).ok();
-    if with_actors {
-        let found: Vec<ActorRef> = match id {
-            Some(id) => {
-                crate::db::query_as("SELECT id, display_name AS name, email, role FROM actors WHERE id = $1")
-                    .bind(id)
-                    .fetch_all(&mut *conn)
-                    .await?
+    if let Some(a) = layout.actor_table() {
+        let col = |c: &Option<String>| c.as_ref().map_or("NULL::text".to_string(), |c| format!("a.{c}::text"));
+        let select = format!(
+            "SELECT a.{}::text AS id, {} AS name, {} AS email, {} AS role FROM {} a WHERE ",
+            a.key,
+            col(&a.label),
+            col(&a.email),
+            col(&a.role),
+            a.table
+        );
+        let mut q = QueryBuilder::new(&select);
+        if crate::domain::layout::fits(key, &a.key_ty) {
+            q.push(format!("a.{} = ", a.key))
+                .push_bind(key.to_string())
+                .push(format!("::text::{}", a.key_ty));
+        } else {
+            q.push("false");
+            for c in [&a.email, &a.label].into_iter().flatten() {
+                q.push(format!(" OR lower(a.{c}::text) = lower("))
+                    .push_bind(key.to_string())
+                    .push(")");
             }
-            None => {
-                crate::db::query_as(
-                    "SELECT id, display_name AS name, email, role FROM actors
-                  WHERE lower(email) = lower($1) OR lower(display_name) = lower($1)
-                  ORDER BY display_name, id LIMIT 6",
-                )
-                .bind(key)
-                .fetch_all(&mut *conn)
-                .await?
-            }
-        };
+            q.push(format!(" ORDER BY 2, 1 LIMIT 6"));
+        }
+        let found: Vec<ActorRef> = q.build_query_as().persistent(false).fetch_all(&mut *conn).await?;
         match found.len() {
-            1 => return Ok(found.into_iter().next().unwrap()),
-            0 if id.is_none() => return Err(not_found()),
-            0 => {} // an id the actors table does not know may still be in the history
+            1 => return Ok(found.into_iter().next().expect("one")),
+            0 if !layout.actor_is_valid(key) => return Err(not_found()),
+            0 => {} // an id the table does not know may still be in the history
             _ => {
                 return Err(Error::AmbiguousActor {
                     query: key.to_string(),
-                    candidates: found
-                        .iter()
-                        .map(|a| a.email.clone().unwrap_or(a.id.to_string()))
-                        .collect(),
+                    candidates: found.iter().map(|a| a.email.clone().unwrap_or(a.id.clone())).collect(),
                 });
             }
         }
     }
-    let id = id.ok_or_else(not_found)?;
-    let (seen,): (bool,) = crate::db::query_as("SELECT EXISTS (SELECT FROM shipment_history WHERE actor_id = $1)")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+    if !layout.actor_is_valid(key) {
+        return Err(not_found());
+    }
+    let mut q = QueryBuilder::new("SELECT EXISTS (SELECT FROM ");
+    layout.push_from(&mut q);
+    q.push(" WHERE h.actor_id = ");
+    layout.push_actor(&mut q, key);
+    q.push(")");
+    let (seen,): (bool,) = q.build_query_as().persistent(false).fetch_one(&mut *conn).await?;
     if !seen {
         return Err(not_found());
     }
     Ok(ActorRef {
-        id,
+        id: key.to_string(),
         name: None,
         email: None,
         role: None,
@@ -99,16 +107,16 @@ pub(crate) async fn resolve(conn: &mut PgConnection, key: &str, with_actors: boo
 }
 
 /// Ids for actor names, emails or ids given on the command line.
-pub async fn resolve_many(db: &Db, keys: &[String]) -> Result<Vec<Uuid>> {
+pub async fn resolve_many(db: &Db, keys: &[String]) -> Result<Vec<String>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
     db.read(|r| async move {
         let mut tx = r.conn().await;
-        let with_actors = crate::domain::actors::has_actors(&mut tx).await?;
+        let layout = layout::layout(db, &mut tx).await?;
         let mut ids = Vec::with_capacity(keys.len());
         for key in keys {
-            ids.push(resolve(&mut tx, key, with_actors).await?.id);
+            ids.push(resolve(&mut tx, &layout, key).await?.id);
         }
         Ok(ids)
     })
@@ -157,14 +165,25 @@ async fn read_page(
     let (actor, rows) = db
         .read(|r| async move {
             let mut tx = r.conn().await;
-            let with_actors = crate::domain::actors::has_actors(&mut tx).await?;
-            let actor = resolve(&mut tx, key, with_actors).await?;
-            let mut q = actor_query("SELECT ", actor.id, with_actors, filter, seek, limit);
+            let layout = layout::layout(db, &mut tx).await?;
+            let actor = resolve(&mut tx, &layout, key).await?;
+            let seek_at = match seek {
+                Seek::Older(Some(c)) => Seek::Older(Some(At {
+                    cursor: c,
+                    ord: cursor_ord(&mut tx, &layout, c).await?,
+                })),
+                Seek::Older(None) => Seek::Older(None),
+                Seek::Newer(c) => Seek::Newer(At {
+                    cursor: c,
+                    ord: cursor_ord(&mut tx, &layout, c).await?,
+                }),
+            };
+            let mut q = actor_query("SELECT ", &layout, &actor.id, filter, seek_at, limit);
             let rows: Vec<EntryRow> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
             Ok((actor, rows))
         })
         .await?;
-    let (entries, more) = keyset_rows(rows, limit, seek);
+    let (entries, more) = keyset_rows(rows, None, limit, seek);
     let edge = |e: Option<&TimelineEntry>| e.filter(|_| more).map(ActorCursor::of);
     Ok(ActorPage {
         actor,
@@ -172,4 +191,13 @@ async fn read_page(
         newer: matches!(seek, Seek::Newer(_)).then(|| edge(entries.first())).flatten(),
         entries,
     })
+}
+
+/// The cursor's version as its record's order key.
+pub(crate) async fn cursor_ord(conn: &mut PgConnection, layout: &Layout, c: &ActorCursor) -> Result<OrdKey> {
+    if !layout.key_is_valid(&c.shipment_id) {
+        return Ok(OrdKey(i64::MIN, i64::MIN));
+    }
+    let numbers = Numbers::of(layout, conn, &c.shipment_id).await?;
+    Ok(numbers.ord(c.version_no).unwrap_or(numbers.ord_below(c.version_no)))
 }

@@ -6,11 +6,12 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::QueryBuilder;
 use ts_rs::TS;
-use uuid::Uuid;
 
 use crate::db::Db;
 use crate::domain::changes;
 use crate::domain::json;
+use crate::domain::layout::numbering::{push_ord_cmp, push_ord_order, push_ord_out, Numbers};
+use crate::domain::layout::OrdKey;
 use crate::domain::reads::check_limit;
 use crate::domain::Moment;
 use crate::domain::{resolve, Resolved, ShipmentRef};
@@ -21,7 +22,7 @@ use crate::error::{Error, Field, Result};
 pub struct FieldChangeEntry {
     pub version_no: i32,
     pub event_type: String,
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<String>,
     pub actor_name: Option<String>,
     pub timestamp: Option<Moment>,
     pub description: Option<String>,
@@ -44,9 +45,10 @@ pub struct FieldHistory {
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    version_no: i32,
+    ord: i64,
+    ord2: i64,
     event_type: String,
-    actor_id: Option<Uuid>,
+    actor_id: Option<String>,
     actor_name: Option<String>,
     timestamp: Option<Moment>,
     description: Option<String>,
@@ -66,35 +68,35 @@ pub async fn field_history(
     if field.trim().is_empty() || field.len() > 200 {
         return Err(Error::invalid(Field::Filter, "name the field whose history to show"));
     }
-    let (shipment, rows) = db
+    let (shipment, rows, numbers) = db
         .read(|r| async move {
             let mut tx = r.conn().await;
-            let Resolved { shipment, with_actors } = resolve(&mut tx, key).await?;
-            let mut q =
-                QueryBuilder::new("SELECT h.version_no, COALESCE(h.event_type, '') AS event_type, h.actor_id, ");
-            q.push(if with_actors { "a.display_name" } else { "NULL::text" })
-                .push(
-                    " AS actor_name, h.\"timestamp\",
-                      CASE WHEN octet_length(h.description) <= 4096 THEN h.description
-                           ELSE left(h.description, 1000) || '…' END AS description,
-                      (h.changes -> ",
-                )
-                .push_bind(field.to_string())
-                .push(")::text AS change FROM shipment_history h ");
-            if with_actors {
-                q.push("LEFT JOIN actors a ON a.id = h.actor_id ");
-            }
-            q.push("WHERE h.shipment_id = ")
-                .push_bind(shipment.id)
-                .push(" AND jsonb_typeof(h.changes) = 'object' AND h.changes ? ")
+            let Resolved { shipment, layout } = resolve(db, &mut tx, key).await?;
+            let numbers = Numbers::of(&layout, &mut tx, &shipment.id).await?;
+            let mut q = QueryBuilder::new("SELECT ");
+            push_ord_out(&mut q, &layout);
+            q.push(
+                ", COALESCE(h.event_type, '') AS event_type, h.actor_id::text AS actor_id, h.actor_name, h.\"timestamp\",
+                  CASE WHEN octet_length(h.description) <= 4096 THEN h.description
+                       ELSE left(h.description, 1000) || '…' END AS description,
+                  (h.changes -> ",
+            )
+            .push_bind(field.to_string())
+            .push(")::text AS change FROM ");
+            layout.push_from(&mut q);
+            q.push(" WHERE h.shipment_id = ");
+            layout.push_key(&mut q, &shipment.id);
+            q.push(" AND jsonb_typeof(h.changes) = 'object' AND h.changes ? ")
                 .push_bind(field.to_string());
             if let Some(v) = before_version {
-                q.push(" AND h.version_no < ").push_bind(v);
+                q.push(" AND ");
+                push_ord_cmp(&mut q, &layout, "<", numbers.ord_below(v));
             }
-            q.push(" ORDER BY h.version_no DESC LIMIT ")
-                .push_bind(i64::from(limit) + 1);
+            q.push(" ORDER BY ");
+            push_ord_order(&mut q, &layout, "DESC");
+            q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
             let rows: Vec<Row> = q.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
-            Ok((shipment, rows))
+            Ok((shipment, rows, numbers))
         })
         .await?;
     let more = rows.len() > limit as usize;
@@ -106,7 +108,7 @@ pub async fn field_history(
             .cloned()
             .or_else(|| changes.get(i + 1).map(|older| changes::new_value(older).clone()));
         entries.push(FieldChangeEntry {
-            version_no: row.version_no,
+            version_no: numbers.version(OrdKey(row.ord, row.ord2)),
             event_type: row.event_type,
             actor_id: row.actor_id,
             actor_name: row.actor_name,

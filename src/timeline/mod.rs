@@ -16,9 +16,10 @@ pub mod version;
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use ts_rs::TS;
-use uuid::Uuid;
 
 use crate::db::Db;
+use crate::domain::layout::numbering::Numbers;
+use crate::domain::layout::{Layout, OrdKey};
 use crate::domain::reads::{check_limit, keyset_rows, page_query, EntryRow, Seek, TimelineEntry};
 use crate::domain::{resolve, Moment, Resolved, ShipmentRef, TimelineFilter};
 use crate::error::{Error, Field, Result};
@@ -51,7 +52,8 @@ pub struct Facets {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
 #[ts(export)]
 pub struct ActorCount {
-    pub id: Uuid,
+    /// As the history names them.
+    pub id: String,
     pub name: Option<String>,
     #[ts(type = "number")]
     pub count: i64,
@@ -98,16 +100,22 @@ async fn read_page(db: &Db, key: &str, filter: &TimelineFilter, seek: Seek<i32>,
         Seek::Newer(v) => Error::check_range(Field::AfterVersion, v.into(), 0, i32::MAX.into())?,
         Seek::Older(None) => {}
     }
-    let (shipment, rows) = db
+    let (shipment, rows, numbers) = db
         .read(|r| async move {
             let mut conn = r.conn().await;
-            let Resolved { shipment, with_actors } = resolve(&mut conn, key).await?;
-            let mut q = page_query("SELECT ", &shipment, with_actors, filter, seek, limit);
+            let Resolved { shipment, layout } = resolve(db, &mut conn, key).await?;
+            // Version numbers to the layout's order keys, and back.
+            let numbers = Numbers::of(&layout, &mut conn, &shipment.id).await?;
+            let at = match seek {
+                Seek::Older(v) => Seek::Older(v.map(|v| numbers.ord_below(v))),
+                Seek::Newer(v) => Seek::Newer(numbers.ord(v).unwrap_or(OrdKey(i64::MIN, i64::MIN))),
+            };
+            let mut q = page_query("SELECT ", &layout, &shipment, filter, at, limit);
             let rows: Vec<EntryRow> = q.build_query_as().persistent(false).fetch_all(&mut *conn).await?;
-            Ok((shipment, rows))
+            Ok((shipment, rows, numbers))
         })
         .await?;
-    let (entries, more) = keyset_rows(rows, limit, seek);
+    let (entries, more) = keyset_rows(rows, Some(&numbers), limit, seek);
     let edge = |e: Option<&TimelineEntry>| e.map(|e| e.version_no).filter(|_| more);
     Ok(TimelinePage {
         shipment,
@@ -119,13 +127,13 @@ async fn read_page(db: &Db, key: &str, filter: &TimelineFilter, seek: Seek<i32>,
 
 /// Who changed a shipment and which event types it has, with counts.
 pub async fn facets(db: &Db, key: &str) -> Result<Facets> {
-    db.read(|r| async move { facets_in(&mut *r.conn().await, key).await })
+    db.read(|r| async move { facets_in(db, &mut *r.conn().await, key).await })
         .await
 }
 
-async fn facets_in(tx: &mut PgConnection, key: &str) -> Result<Facets> {
-    let Resolved { shipment, with_actors } = resolve(&mut *tx, key).await?;
-    let [mut actors, mut event_types, mut span] = facets_queries("SELECT ", shipment.id, with_actors);
+async fn facets_in(db: &Db, tx: &mut PgConnection, key: &str) -> Result<Facets> {
+    let Resolved { shipment, layout } = resolve(db, &mut *tx, key).await?;
+    let [mut actors, mut event_types, mut span] = facets_queries("SELECT ", &layout, &shipment.id);
     let actors: Vec<ActorCount> = actors.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
     let event_types: Vec<EventTypeCount> = event_types
         .build_query_as()
@@ -145,31 +153,24 @@ async fn facets_in(tx: &mut PgConnection, key: &str) -> Result<Facets> {
 
 /// The filter menus' three queries after `prefix`: actors with counts, event
 /// types with counts, and the first and last change.
-pub(crate) fn facets_queries<'a>(prefix: &str, shipment: Uuid, with_actors: bool) -> [QueryBuilder<'a, Postgres>; 3] {
-    let (name, join) = if with_actors {
-        ("a.display_name", "LEFT JOIN actors a ON a.id = c.id")
-    } else {
-        ("NULL::text", "")
-    };
+pub(crate) fn facets_queries<'a>(prefix: &str, layout: &Layout, key: &str) -> [QueryBuilder<'a, Postgres>; 3] {
     let mut actors = QueryBuilder::new(format!(
-        "{prefix}c.id, {name} AS name, c.count FROM (
-             SELECT h.actor_id AS id, count(*) AS count FROM shipment_history h
-              WHERE h.shipment_id = "
+        "{prefix}h.actor_id::text AS id, max(h.actor_name) AS name, count(*) AS count FROM "
     ));
-    actors.push_bind(shipment).push(format!(
-        " AND h.actor_id IS NOT NULL GROUP BY h.actor_id) c {join}
-          ORDER BY c.count DESC, name, c.id"
-    ));
+    layout.push_from(&mut actors);
+    actors.push(" WHERE h.shipment_id = ");
+    layout.push_key(&mut actors, key);
+    actors.push(" AND h.actor_id IS NOT NULL GROUP BY h.actor_id ORDER BY count DESC, name, id");
     let mut event_types = QueryBuilder::new(format!(
-        "{prefix}COALESCE(h.event_type, '') AS event_type, count(*) AS count FROM shipment_history h
-          WHERE h.shipment_id = "
+        "{prefix}COALESCE(h.event_type, '') AS event_type, count(*) AS count FROM "
     ));
-    event_types
-        .push_bind(shipment)
-        .push(" GROUP BY 1 ORDER BY count DESC, 1");
-    let mut span = QueryBuilder::new(format!(
-        "{prefix}min(h.\"timestamp\"), max(h.\"timestamp\") FROM shipment_history h WHERE h.shipment_id = "
-    ));
-    span.push_bind(shipment);
+    layout.push_from(&mut event_types);
+    event_types.push(" WHERE h.shipment_id = ");
+    layout.push_key(&mut event_types, key);
+    event_types.push(" GROUP BY 1 ORDER BY count DESC, 1");
+    let mut span = QueryBuilder::new(format!("{prefix}min(h.\"timestamp\"), max(h.\"timestamp\") FROM "));
+    layout.push_from(&mut span);
+    span.push(" WHERE h.shipment_id = ");
+    layout.push_key(&mut span, key);
     [actors, event_types, span]
 }

@@ -11,9 +11,39 @@ use super::diff::{self, Diff};
 use crate::db::Db;
 use crate::domain::changes;
 use crate::domain::json;
-use crate::domain::reads::{push_entries_from, EntryRow, Reading, TimelineEntry};
+use crate::domain::layout::numbering::{push_ord_cmp, push_ord_order, push_ord_out, Numbers};
+use crate::domain::layout::{Layout, OrdKey};
+use crate::domain::reads::{push_entries_from, EntryRow, Numbered, Reading, TimelineEntry};
 use crate::domain::{resolve, Resolved, ShipmentRef};
 use crate::error::{Error, Result};
+
+/// A record found, its layout, and its numbering: what every call here reads with.
+struct Record {
+    resolved: Resolved,
+    numbers: Numbers,
+}
+
+impl Record {
+    async fn open(db: &Db, conn: &mut PgConnection, key: &str) -> Result<Record> {
+        let resolved = resolve(db, conn, key).await?;
+        let numbers = Numbers::of(&resolved.layout, conn, &resolved.shipment.id).await?;
+        Ok(Record { resolved, numbers })
+    }
+
+    fn layout(&self) -> &Layout {
+        &self.resolved.layout
+    }
+
+    fn shipment(&self) -> &ShipmentRef {
+        &self.resolved.shipment
+    }
+
+    /// ` WHERE h.shipment_id = key`.
+    fn push_where(&self, q: &mut QueryBuilder<'_, sqlx::Postgres>) {
+        q.push(" WHERE h.shipment_id = ");
+        self.layout().push_key(q, &self.shipment().id);
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -45,6 +75,8 @@ pub struct VersionDetail {
 }
 
 struct Full {
+    /// Its version number.
+    version: i32,
     entry: EntryRow,
     snapshot: Option<Value>,
     /// Said about the row (a value that cannot be read field by field).
@@ -52,53 +84,79 @@ struct Full {
 }
 
 /// Fetches one version and everything `version` needs, in one transaction.
-async fn load_row(conn: &mut PgConnection, resolved: &Resolved, version: i32) -> Result<Option<Full>> {
+async fn load_row(conn: &mut PgConnection, record: &Record, version: i32) -> Result<Option<Full>> {
+    let Some(ord) = record.numbers.ord(version) else {
+        return Ok(None);
+    };
     let mut q = QueryBuilder::new("SELECT ");
-    q.push_bind(resolved.shipment.reference.clone())
+    q.push_bind(record.shipment().reference.clone())
         .push("::text AS shipment_reference, ");
     push_entries_from(
         &mut q,
-        resolved.with_actors,
+        record.layout(),
         Reading::Whole,
+        Numbered::OneRecord,
         ", h.snapshot::text AS snapshot_text",
     );
-    q.push(" WHERE h.shipment_id = ")
-        .push_bind(resolved.shipment.id)
-        .push(" AND h.version_no = ")
-        .push_bind(version);
+    record.push_where(&mut q);
+    q.push(" AND ");
+    push_ord_cmp(&mut q, record.layout(), "=", ord);
     let row = q.build().persistent(false).fetch_optional(&mut *conn).await?;
     let Some(row) = row else { return Ok(None) };
     use sqlx::{FromRow, Row};
     let entry = EntryRow::from_row(&row)?;
     let (snapshot, snapshot_note) = json::parse_opt(row.try_get::<Option<String>, _>("snapshot_text")?.as_deref());
-    let v = entry.version_no;
+    let v = version;
     let notes = [(entry.changes().1, "changes"), (snapshot_note, "snapshot")]
         .into_iter()
         .filter_map(|(note, what)| note.map(|n| format!("v{v}'s {what}: {n}")))
         .collect();
     Ok(Some(Full {
+        version,
         entry,
         snapshot: Some(snapshot).filter(|s| !s.is_null()),
         notes,
     }))
 }
 
-async fn latest(conn: &mut PgConnection, shipment: &ShipmentRef) -> Result<i32> {
-    let (latest,): (Option<i32>,) =
-        crate::db::query_as("SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1")
-            .bind(shipment.id)
-            .fetch_one(&mut *conn)
-            .await?;
-    Ok(latest.unwrap_or(0))
+/// The previous, next and latest version numbers around `v`.
+async fn around(conn: &mut PgConnection, record: &Record, v: i32) -> Result<(Option<i32>, Option<i32>, i32)> {
+    if let Some(latest) = record.numbers.latest() {
+        return Ok(((v > 1).then(|| v - 1), (v < latest).then(|| v + 1), latest));
+    }
+    // Stored numbers may have gaps: ask.
+    let layout = record.layout();
+    let mut q = QueryBuilder::new("SELECT (SELECT max(h.version_no) FROM ");
+    layout.push_keys_as(&mut q, "h");
+    record.push_where(&mut q);
+    q.push(" AND h.version_no < ")
+        .push_bind(v)
+        .push("), (SELECT min(h.version_no) FROM ");
+    layout.push_keys_as(&mut q, "h");
+    record.push_where(&mut q);
+    q.push(" AND h.version_no > ")
+        .push_bind(v)
+        .push("), (SELECT max(h.version_no) FROM ");
+    layout.push_keys_as(&mut q, "h");
+    record.push_where(&mut q);
+    q.push(")");
+    let (previous, next, latest): (Option<i64>, Option<i64>, Option<i64>) =
+        q.build_query_as().persistent(false).fetch_one(&mut *conn).await?;
+    let n = |x: Option<i64>| x.and_then(|x| i32::try_from(x).ok());
+    Ok((n(previous), n(next), n(latest).unwrap_or(0)))
 }
 
-async fn require(conn: &mut PgConnection, resolved: &Resolved, version: i32) -> Result<Full> {
-    match load_row(conn, resolved, version).await? {
+async fn latest(conn: &mut PgConnection, record: &Record) -> Result<i32> {
+    Ok(around(conn, record, i32::MAX).await?.2)
+}
+
+async fn require(conn: &mut PgConnection, record: &Record, version: i32) -> Result<Full> {
+    match load_row(conn, record, version).await? {
         Some(full) => Ok(full),
         None => Err(Error::VersionNotFound {
-            shipment: resolved.shipment.reference.clone(),
+            shipment: record.shipment().reference.clone(),
             version,
-            latest: latest(conn, &resolved.shipment).await?,
+            latest: latest(conn, record).await?,
         }),
     }
 }
@@ -115,19 +173,19 @@ struct Found {
     note: Option<String>,
 }
 
-async fn states_of(conn: &mut PgConnection, shipment: &ShipmentRef, rows: &[&Full]) -> Result<Vec<Found>> {
+async fn states_of(conn: &mut PgConnection, record: &Record, rows: &[&Full]) -> Result<Vec<Found>> {
     let missing: Vec<i32> = rows
         .iter()
         .filter(|r| r.snapshot.is_none())
-        .map(|r| r.entry.version_no)
+        .map(|r| r.version)
         .collect();
     let rebuilt = match (missing.first(), missing.last()) {
-        (Some(&first), Some(&last)) => replay(conn, shipment, first, last, &missing).await?,
+        (Some(&first), Some(&last)) => replay(conn, record, first, last, &missing).await?,
         _ => Vec::new(),
     };
     let mut out = Vec::new();
     for row in rows {
-        let v = row.entry.version_no;
+        let v = row.version;
         if let Some(snapshot) = &row.snapshot {
             out.push(Found {
                 state: Some(snapshot.clone()),
@@ -182,49 +240,66 @@ struct Rebuilt {
 /// the state after each version in `wanted`.
 async fn replay(
     conn: &mut PgConnection,
-    shipment: &ShipmentRef,
+    record: &Record,
     first: i32,
     last: i32,
     wanted: &[i32],
 ) -> Result<Vec<Rebuilt>> {
-    let base: Option<(i32, String)> = crate::db::query_as(
-        "SELECT version_no, snapshot::text FROM shipment_history
-          WHERE shipment_id = $1 AND version_no <= $2 AND snapshot IS NOT NULL AND jsonb_typeof(snapshot) = 'object'
-          ORDER BY version_no DESC LIMIT 1",
-    )
-    .bind(shipment.id)
-    .bind(first)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let layout = record.layout();
+    let numbers = &record.numbers;
+    let (Some(first_ord), Some(last_ord)) = (numbers.ord(first), numbers.ord(last)) else {
+        return Ok(Vec::new());
+    };
+    let mut q = QueryBuilder::new("SELECT ");
+    push_ord_out(&mut q, layout);
+    q.push(", h.snapshot::text FROM ");
+    layout.push_from(&mut q);
+    record.push_where(&mut q);
+    q.push(" AND ");
+    push_ord_cmp(&mut q, layout, "<=", first_ord);
+    q.push(" AND h.snapshot IS NOT NULL AND jsonb_typeof(h.snapshot) = 'object' ORDER BY ");
+    push_ord_order(&mut q, layout, "DESC");
+    q.push(" LIMIT 1");
+    let base: Option<(i64, i64, String)> = q.build_query_as().persistent(false).fetch_optional(&mut *conn).await?;
     let (mut state, from, mut applied) = match base {
-        Some((v, text)) => match json::parse(&text).0 {
-            Value::Object(map) => (map, Some(v), 1usize),
+        Some((a, b, text)) => match json::parse(&text).0 {
+            Value::Object(map) => (map, Some(OrdKey(a, b)), 1usize),
             _ => (Map::new(), None, 0),
         },
         None => (Map::new(), None, 0),
     };
     let mut skipped = 0;
     let mut out = Vec::new();
-    let mut rows = crate::db::query_as::<(i32, Option<String>)>(
-        "SELECT version_no, changes::text FROM shipment_history
-          WHERE shipment_id = $1 AND version_no > $2 AND version_no <= $3 ORDER BY version_no",
-    )
-    .bind(shipment.id)
-    .bind(from.unwrap_or(0))
-    .bind(last)
-    .fetch(&mut *conn);
+    let mut q = QueryBuilder::new("SELECT ");
+    push_ord_out(&mut q, layout);
+    q.push(", h.changes::text FROM ");
+    layout.push_from(&mut q);
+    record.push_where(&mut q);
+    if let Some(from) = from {
+        q.push(" AND ");
+        push_ord_cmp(&mut q, layout, ">", from);
+    }
+    q.push(" AND ");
+    push_ord_cmp(&mut q, layout, "<=", last_ord);
+    q.push(" ORDER BY ");
+    push_ord_order(&mut q, layout, "ASC");
+    let mut rows = q
+        .build_query_as::<(i64, i64, Option<String>)>()
+        .persistent(false)
+        .fetch(&mut *conn);
     use futures_util::TryStreamExt;
-    while let Some((v, changes)) = rows.try_next().await? {
+    while let Some((a, b, changes)) = rows.try_next().await? {
         if changes::apply_changes(&mut state, &json::parse_opt(changes.as_deref()).0) {
             applied += 1;
         } else {
             skipped += 1;
         }
+        let v = numbers.version(OrdKey(a, b));
         if wanted.contains(&v) {
             out.push(Rebuilt {
                 version: v,
                 state: (applied > 0).then(|| state.clone()),
-                from,
+                from: from.map(|f| numbers.version(f)),
                 skipped,
             });
         }
@@ -276,35 +351,23 @@ fn diff_of(
 pub async fn version(db: &Db, key: &str, version: i32) -> Result<VersionDetail> {
     db.read(|r| async move {
         let mut conn = r.conn().await;
-        let resolved = resolve(&mut conn, key).await?;
-        detail_in(&mut conn, &resolved, version).await
+        let record = Record::open(db, &mut conn, key).await?;
+        detail_in(&mut conn, &record, version).await
     })
     .await
 }
 
-async fn detail_in(conn: &mut PgConnection, resolved: &Resolved, v: i32) -> Result<VersionDetail> {
-    let shipment = &resolved.shipment;
-    let full = require(conn, resolved, v).await?;
-    let (previous, next, latest): (Option<i32>, Option<i32>, Option<i32>) = crate::db::query_as(
-        "SELECT (SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1 AND version_no < $2),
-                (SELECT min(version_no) FROM shipment_history WHERE shipment_id = $1 AND version_no > $2),
-                (SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1)",
-    )
-    .bind(shipment.id)
-    .bind(v)
-    .fetch_one(&mut *conn)
-    .await?;
+async fn detail_in(conn: &mut PgConnection, record: &Record, v: i32) -> Result<VersionDetail> {
+    let full = require(conn, record, v).await?;
+    let (previous, next, latest) = around(conn, record, v).await?;
     let prev = match previous {
-        Some(p) => Some(require(conn, resolved, p).await?),
+        Some(p) => Some(require(conn, record, p).await?),
         None => None,
     };
     let rows: Vec<&Full> = prev.iter().chain([&full]).collect();
-    let mut found = states_of(conn, shipment, &rows).await?;
+    let mut found = states_of(conn, record, &rows).await?;
     let this = found.pop().expect("one state per row");
-    let before = prev
-        .as_ref()
-        .zip(found.pop())
-        .map(|(p, f)| (p.entry.version_no, f.state));
+    let before = prev.as_ref().zip(found.pop()).map(|(p, f)| (p.version, f.state));
     // What is said about this version (the one before speaks in its own panel).
     let notes: Vec<String> = full.notes.iter().cloned().chain(this.note).collect();
     let changes = full.entry.changes().0;
@@ -315,15 +378,15 @@ async fn detail_in(conn: &mut PgConnection, resolved: &Resolved, v: i32) -> Resu
         &changes,
     );
     Ok(VersionDetail {
-        shipment: shipment.clone(),
-        entry: full.entry.into(),
+        shipment: record.shipment().clone(),
+        entry: full.entry.entry(Some(&record.numbers)),
         state: this.state,
         state_source: this.source,
         changes,
         diff,
         previous,
         next,
-        latest: latest.unwrap_or(0),
+        latest,
     })
 }
 
@@ -337,17 +400,20 @@ pub struct Comparison {
 
 /// The differences between any two versions of a shipment (`from` → `to`).
 pub async fn compare(db: &Db, key: &str, from: i32, to: i32) -> Result<Comparison> {
-    db.read(|r| async move { compare_in(&mut *r.conn().await, key, from, to).await })
-        .await
+    db.read(|r| async move {
+        let mut conn = r.conn().await;
+        let record = Record::open(db, &mut conn, key).await?;
+        compare_in(&mut conn, &record, from, to).await
+    })
+    .await
 }
 
-async fn compare_in(tx: &mut PgConnection, key: &str, from: i32, to: i32) -> Result<Comparison> {
-    let resolved = resolve(&mut *tx, key).await?;
-    let old = require(&mut *tx, &resolved, from).await?;
-    let new = require(&mut *tx, &resolved, to).await?;
+async fn compare_in(tx: &mut PgConnection, record: &Record, from: i32, to: i32) -> Result<Comparison> {
+    let old = require(&mut *tx, record, from).await?;
+    let new = require(&mut *tx, record, to).await?;
     // In version order, for the one replay pass.
     let ordered = if from <= to { [&old, &new] } else { [&new, &old] };
-    let mut found = states_of(&mut *tx, &resolved.shipment, &ordered).await?;
+    let mut found = states_of(&mut *tx, record, &ordered).await?;
     if from > to {
         found.reverse();
     }
@@ -371,38 +437,53 @@ async fn compare_in(tx: &mut PgConnection, key: &str, from: i32, to: i32) -> Res
         ));
     }
     Ok(Comparison {
-        shipment: resolved.shipment,
+        shipment: record.shipment().clone(),
         diff,
     })
 }
 
 /// The shipment as it was at `at`: the latest version recorded at or before it.
 pub async fn as_of(db: &Db, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
-    db.read(|r| async move { as_of_in(&mut *r.conn().await, key, at).await })
-        .await
+    db.read(|r| async move {
+        let mut conn = r.conn().await;
+        let record = Record::open(db, &mut conn, key).await?;
+        let v = version_at_in(&mut conn, &record, at).await?;
+        detail_in(&mut conn, &record, v).await
+    })
+    .await
 }
 
 /// Checks that `key` has version `v` (before starting a page at it), naming
 /// the range it has when not.
 pub async fn check_exists(db: &Db, key: &str, v: i32) -> Result<()> {
     db.read(|r| async move {
-        let mut tx = r.conn().await;
-        let resolved = resolve(&mut tx, key).await?;
-        let (found, latest): (bool, Option<i32>) = crate::db::query_as(
-            "SELECT EXISTS (SELECT 1 FROM shipment_history WHERE shipment_id = $1 AND version_no = $2),
-                    (SELECT max(version_no) FROM shipment_history WHERE shipment_id = $1)",
-        )
-        .bind(resolved.shipment.id)
-        .bind(v)
-        .fetch_one(&mut *tx)
-        .await?;
+        let mut conn = r.conn().await;
+        let record = Record::open(db, &mut conn, key).await?;
+        let (_, _, latest) = around(&mut conn, &record, v).await?;
+        let found = match record.numbers.ord(v) {
+            Some(ord) if record.numbers.latest().is_some() => {
+                let _ = ord;
+                true
+            }
+            Some(ord) => {
+                let mut q = QueryBuilder::new("SELECT EXISTS (SELECT 1 FROM ");
+                record.layout().push_keys_as(&mut q, "h");
+                record.push_where(&mut q);
+                q.push(" AND ");
+                push_ord_cmp(&mut q, record.layout(), "=", ord);
+                q.push(")");
+                let (found,): (bool,) = q.build_query_as().persistent(false).fetch_one(&mut *conn).await?;
+                found
+            }
+            None => false,
+        };
         if found {
             Ok(())
         } else {
             Err(Error::VersionNotFound {
-                shipment: resolved.shipment.reference,
+                shipment: record.shipment().reference.clone(),
                 version: v,
-                latest: latest.unwrap_or(0),
+                latest,
             })
         }
     })
@@ -413,39 +494,36 @@ pub async fn check_exists(db: &Db, key: &str, v: i32) -> Result<()> {
 /// date" takes the timeline.
 pub async fn version_at(db: &Db, key: &str, at: DateTime<Utc>) -> Result<i32> {
     db.read(|r| async move {
-        let mut tx = r.conn().await;
-        let resolved = resolve(&mut tx, key).await?;
-        version_at_in(&mut tx, &resolved, at).await
+        let mut conn = r.conn().await;
+        let record = Record::open(db, &mut conn, key).await?;
+        version_at_in(&mut conn, &record, at).await
     })
     .await
 }
 
-async fn version_at_in(tx: &mut PgConnection, resolved: &Resolved, at: DateTime<Utc>) -> Result<i32> {
-    let found: Option<(i32,)> = crate::db::query_as(
-        "SELECT version_no FROM shipment_history WHERE shipment_id = $1 AND \"timestamp\" <= $2
-          ORDER BY \"timestamp\" DESC, version_no DESC LIMIT 1",
-    )
-    .bind(resolved.shipment.id)
-    .bind(at)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some((v,)) = found {
-        return Ok(v);
+async fn version_at_in(tx: &mut PgConnection, record: &Record, at: DateTime<Utc>) -> Result<i32> {
+    let layout = record.layout();
+    let mut q = QueryBuilder::new("SELECT ");
+    push_ord_out(&mut q, layout);
+    q.push(" FROM ");
+    layout.push_from(&mut q);
+    record.push_where(&mut q);
+    q.push(" AND h.\"timestamp\" <= ").push_bind(at);
+    q.push(" ORDER BY h.\"timestamp\" DESC, ");
+    push_ord_order(&mut q, layout, "DESC");
+    q.push(" LIMIT 1");
+    let found: Option<(i64, i64)> = q.build_query_as().persistent(false).fetch_optional(&mut *tx).await?;
+    if let Some((a, b)) = found {
+        return Ok(record.numbers.version(OrdKey(a, b)));
     }
-    let (first,): (Option<DateTime<Utc>>,) =
-        crate::db::query_as("SELECT min(\"timestamp\") FROM shipment_history WHERE shipment_id = $1")
-            .bind(resolved.shipment.id)
-            .fetch_one(&mut *tx)
-            .await?;
+    // Decoded as a Moment: a first version at ±infinity is said as stored.
+    let mut q = QueryBuilder::new("SELECT min(h.\"timestamp\") FROM ");
+    layout.push_from(&mut q);
+    record.push_where(&mut q);
+    let (first,): (Option<crate::domain::Moment>,) = q.build_query_as().persistent(false).fetch_one(&mut *tx).await?;
     Err(Error::NoHistoryYet {
-        shipment: resolved.shipment.reference.clone(),
+        shipment: record.shipment().reference.clone(),
         at: at.to_rfc3339(),
         first: first.map(|f| f.to_rfc3339()),
     })
-}
-
-async fn as_of_in(tx: &mut PgConnection, key: &str, at: DateTime<Utc>) -> Result<VersionDetail> {
-    let resolved = resolve(&mut *tx, key).await?;
-    let v = version_at_in(tx, &resolved, at).await?;
-    detail_in(tx, &resolved, v).await
 }

@@ -368,7 +368,7 @@ async fn a_schema_under_another_name_is_mapped_directly_and_through_the_pooler()
         seen.push((
             profile.name.clone(),
             serde_json::json!({
-                "list": listed.iter().map(|s| s.id).collect::<Vec<_>>(),
+                "list": listed.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
                 "timeline": whole,
                 "blame": blame,
                 "facets": facets,

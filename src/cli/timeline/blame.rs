@@ -54,7 +54,7 @@ pub async fn blame(source: &Source, args: BlameArgs) -> Result<ExitCode> {
                 let by = l
                     .actor_name
                     .clone()
-                    .or(l.actor_id.map(|a| a.to_string()))
+                    .or(l.actor_id.clone())
                     .unwrap_or_else(|| "—".into());
                 let value = match &l.value {
                     Value::String(s) => s.clone(),
@@ -107,7 +107,7 @@ pub async fn field_history(source: &Source, args: FieldHistoryArgs) -> Result<Ex
                     clip(
                         &e.actor_name
                             .clone()
-                            .or(e.actor_id.map(|a| a.to_string()))
+                            .or(e.actor_id.clone())
                             .unwrap_or_else(|| "—".into()),
                         22
                     ),

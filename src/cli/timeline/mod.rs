@@ -163,7 +163,7 @@ pub(super) fn long_time(t: Option<Moment>, tz: Tz) -> String {
 pub(super) fn actor_label(e: &TimelineEntry) -> String {
     e.actor_name
         .clone()
-        .or_else(|| e.actor_id.map(|a| a.to_string()))
+        .or_else(|| e.actor_id.clone())
         .unwrap_or_else(|| "—".into())
 }
 

@@ -9,7 +9,7 @@ mod blame;
 mod page;
 mod statements;
 
-pub use actor::{actor_query, push_before, ActorCursor};
+pub use actor::{actor_query, push_before, ActorCursor, At};
 pub use blame::blame_query;
 pub use page::{newest, page_query};
 pub use statements::AppQueries;
@@ -18,10 +18,11 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::{Postgres, QueryBuilder};
 use ts_rs::TS;
-use uuid::Uuid;
 
 use crate::domain::changes::{self, ChangePreview};
 use crate::domain::json;
+use crate::domain::layout::numbering::{push_ord_out, Numbers};
+use crate::domain::layout::{Layout, OrdKey, OrderKind};
 use crate::domain::Moment;
 use crate::error::{Field, Result};
 
@@ -32,12 +33,15 @@ pub const MAX_PAGE: u32 = 1000;
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct TimelineEntry {
-    pub shipment_id: Uuid,
+    /// The record's key in the history, as text.
+    pub shipment_id: String,
     pub shipment_reference: String,
+    /// 1, 2, 3… for the record: stored, or counted in the layout's order.
     pub version_no: i32,
     pub event_type: String,
-    pub actor_id: Option<Uuid>,
-    /// The actor's display name when the database has an `actors` table that knows them.
+    /// Who made it, as the history names them (an id, a user name…).
+    pub actor_id: Option<String>,
+    /// The actor's name, when the layout names a table that knows them.
     pub actor_name: Option<String>,
     /// As stored: `infinity` and years past 9999 included; `null` when missing.
     pub timestamp: Option<Moment>,
@@ -74,11 +78,16 @@ impl<C> Seek<C> {
 /// A history row as `push_entries_from` selects it.
 #[derive(sqlx::FromRow)]
 pub struct EntryRow {
-    pub shipment_id: Uuid,
+    pub shipment_id: String,
     pub shipment_reference: String,
-    pub version_no: i32,
+    /// Its place in the record's order (see `OrdKey`).
+    pub ord: i64,
+    pub ord2: i64,
+    /// Its number where the query knows it (a stored version, or counted for
+    /// rows of many records); else `Numbers` gives it.
+    pub version_no: Option<i32>,
     pub event_type: String,
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<String>,
     pub actor_name: Option<String>,
     pub timestamp: Option<Moment>,
     pub description: Option<String>,
@@ -93,10 +102,24 @@ impl EntryRow {
     pub fn changes(&self) -> (Value, Option<String>) {
         json::parse_opt(self.changes_text.as_deref())
     }
-}
 
-impl From<EntryRow> for TimelineEntry {
-    fn from(r: EntryRow) -> Self {
+    pub fn ord(&self) -> OrdKey {
+        OrdKey(self.ord, self.ord2)
+    }
+
+    /// Its version number: as read, else from the record's numbering.
+    pub fn version(&self, numbers: Option<&Numbers>) -> i32 {
+        match (self.version_no, numbers) {
+            (Some(v), _) => v,
+            (None, Some(n)) => n.version(self.ord()),
+            (None, None) => i32::try_from(self.ord).unwrap_or(i32::MAX),
+        }
+    }
+
+    /// The row as a timeline shows it, numbered by `numbers` if the query did not.
+    pub fn entry(self, numbers: Option<&Numbers>) -> TimelineEntry {
+        let version_no = self.version(numbers);
+        let r = self;
         let (changes, unreadable) = r.changes();
         let summary = match (&r.changes_text, r.changes_bytes, unreadable) {
             (None, Some(bytes), _) => format!(
@@ -109,7 +132,7 @@ impl From<EntryRow> for TimelineEntry {
         TimelineEntry {
             shipment_id: r.shipment_id,
             shipment_reference: r.shipment_reference,
-            version_no: r.version_no,
+            version_no,
             event_type: r.event_type,
             actor_id: r.actor_id,
             actor_name: r.actor_name,
@@ -132,14 +155,32 @@ pub enum Reading {
     Whole,
 }
 
-/// A timeline row's columns (plus `extra`) and where they come from:
-/// `… FROM shipment_history h [LEFT JOIN actors a …]`. Names come from a join,
-/// not a subquery per row: PostgreSQL plans a correlated subquery on a small
-/// `actors` table as a sequential scan per row (9 ms for 1,000 rows, against
-/// 1 ms joined with a memoized index lookup). `actors` is optional elsewhere.
-pub fn push_entries_from(q: &mut QueryBuilder<'_, Postgres>, with_actors: bool, reading: Reading, extra: &str) {
+/// How a query numbers its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbered {
+    /// One record's rows: the layout's stored version, else `Numbers`.
+    OneRecord,
+    /// Rows of many records (the actor view): each counted in SQL where the
+    /// layout stores no version.
+    ManyRecords,
+}
+
+/// A timeline row's columns (plus `extra`) and where they come from: the
+/// history as the layout renders it (`Layout::push_from`), with the actor's
+/// name joined there.
+pub fn push_entries_from(
+    q: &mut QueryBuilder<'_, Postgres>,
+    layout: &Layout,
+    reading: Reading,
+    numbered: Numbered,
+    extra: &str,
+) {
     // NULLs where Waybill's own schema has NOT NULL are other people's data too.
-    q.push("h.shipment_id, h.version_no, COALESCE(h.event_type, '') AS event_type, h.actor_id, h.\"timestamp\", ");
+    q.push("h.shipment_id::text AS shipment_id, ");
+    push_ord_out(q, layout);
+    q.push(", ");
+    push_version(q, layout, numbered);
+    q.push(" AS version_no, COALESCE(h.event_type, '') AS event_type, h.actor_id::text AS actor_id, h.actor_name, h.\"timestamp\", ");
     q.push(match reading {
         Reading::Page => format!(
             "CASE WHEN octet_length(h.description) <= 4096 THEN h.description ELSE left(h.description, 1000) || '…' END AS description,
@@ -151,10 +192,25 @@ pub fn push_entries_from(q: &mut QueryBuilder<'_, Postgres>, with_actors: bool, 
         Reading::Whole => "h.description, h.changes::text AS changes_text, pg_column_size(h.changes) AS changes_bytes".into(),
     });
     q.push(extra);
-    if with_actors {
-        q.push(", a.display_name AS actor_name FROM shipment_history h LEFT JOIN actors a ON a.id = h.actor_id");
-    } else {
-        q.push(", NULL::text AS actor_name FROM shipment_history h");
+    q.push(" FROM ");
+    layout.push_from(q);
+}
+
+/// The row's version number: stored, counted among its record's rows (many
+/// records), or left to `Numbers` (NULL).
+fn push_version(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout, numbered: Numbered) {
+    match (layout.order(), numbered) {
+        (OrderKind::Version, _) => {
+            q.push("h.version_no::int");
+        }
+        (_, Numbered::OneRecord) => {
+            q.push("NULL::int");
+        }
+        (_, Numbered::ManyRecords) => {
+            q.push("(SELECT count(*)::int FROM ");
+            layout.push_keys_as(q, "n");
+            q.push(" WHERE n.shipment_id = h.shipment_id AND (n.version_no, n.ord2) <= (h.version_no, h.ord2))");
+        }
     }
 }
 
@@ -164,8 +220,13 @@ pub fn check_limit(limit: u32) -> Result<()> {
 
 /// A page's rows newest first, and whether another page lies beyond them:
 /// the query reads one row more than `limit`, in `seek`'s direction.
-pub fn keyset_rows<C>(rows: Vec<EntryRow>, limit: u32, seek: Seek<C>) -> (Vec<TimelineEntry>, bool) {
-    let mut entries: Vec<TimelineEntry> = rows.into_iter().map(TimelineEntry::from).collect();
+pub fn keyset_rows<C>(
+    rows: Vec<EntryRow>,
+    numbers: Option<&Numbers>,
+    limit: u32,
+    seek: Seek<C>,
+) -> (Vec<TimelineEntry>, bool) {
+    let mut entries: Vec<TimelineEntry> = rows.into_iter().map(|r| r.entry(numbers)).collect();
     let more = entries.len() > limit as usize;
     entries.truncate(limit as usize);
     if matches!(seek, Seek::Newer(_)) {

@@ -13,7 +13,7 @@ use super::{export, ExportRequest};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::files::{Destination, Partial};
-use crate::timeline::activity::Scope;
+use crate::timeline::activity::Subject;
 
 /// A finished export.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -52,13 +52,10 @@ async fn file_stem(db: &Db, request: &ExportRequest) -> Result<String> {
     let subject = db
         .read(|r| async move {
             let mut conn = r.conn().await;
-            Ok(match &request.scope {
-                Scope::Shipment(key) => crate::domain::resolve(&mut conn, key).await?.shipment.reference,
-                Scope::Actor(key) => {
-                    let with_actors = crate::domain::actors::has_actors(&mut conn).await?;
-                    let actor = crate::timeline::actor::resolve(&mut conn, key, with_actors).await?;
-                    format!("changes by {}", actor.name.unwrap_or_else(|| actor.id.to_string()))
-                }
+            let layout = crate::domain::layout::layout(db, &mut conn).await?;
+            Ok(match Subject::find(&mut conn, &layout, &request.scope).await? {
+                subject @ Subject::Record(_) => subject.title(),
+                subject @ Subject::Actor(_) => format!("changes by {}", subject.title()),
             })
         })
         .await?;

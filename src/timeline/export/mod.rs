@@ -6,21 +6,22 @@ mod file;
 mod sink;
 
 use std::io::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, QueryBuilder};
 use ts_rs::TS;
-use uuid::Uuid;
 
 use super::activity::Scope;
 use crate::db::{Db, ReadLimit, Reader};
 use crate::domain::changes;
-use crate::domain::reads::{check_limit, push_before, ActorCursor};
-use crate::domain::reads::{push_entries_from, EntryRow, Reading};
-use crate::domain::{resolve, TimelineFilter};
+use crate::domain::layout::numbering::{push_ord_cmp, push_ord_order, Numbers};
+use crate::domain::layout::Layout;
+use crate::domain::reads::{check_limit, push_before, ActorCursor, At};
+use crate::domain::reads::{push_entries_from, EntryRow, Numbered, Reading};
+use crate::domain::TimelineFilter;
 use crate::error::Result;
 use crate::timeline::TimelinePage;
 
@@ -125,7 +126,7 @@ pub async fn export(
     let out = Mutex::new(out);
     let out = &out;
     db.read_with(ReadLimit::Export, |r| async move {
-        stream(r, request, zone, SharedWriter(out), progress).await
+        stream(db, r, request, zone, SharedWriter(out), progress).await
     })
     .await
 }
@@ -144,6 +145,7 @@ impl Write for SharedWriter<'_, '_> {
 }
 
 async fn stream(
+    db: &Db,
     r: Reader,
     request: &ExportRequest,
     zone: chrono_tz::Tz,
@@ -151,8 +153,8 @@ async fn stream(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
     let mut tx = r.conn().await;
-    let (mut q, subject, with_actors) = query(&mut tx, request, "SELECT ").await?;
-    let names = actor_names(&mut tx, &request.filter.actors, with_actors).await?;
+    let (mut q, subject, layout, numbers) = query(db, &mut tx, request, "SELECT ").await?;
+    let names = actor_names(&mut tx, &layout, &request.filter.actors).await?;
     let header = ExportHeader {
         subject,
         filters: request.filter.describe(|id| {
@@ -175,12 +177,12 @@ async fn stream(
         let (changes, _) = entry.changes();
         sink.row(&ExportEntry {
             shipment_reference: &entry.shipment_reference,
-            shipment_id: entry.shipment_id,
-            version_no: entry.version_no,
+            shipment_id: &entry.shipment_id,
+            version_no: entry.version(numbers.as_ref()),
             timestamp: entry.timestamp.map(|t| t.format_in(zone)).unwrap_or_default(),
             timestamp_utc: entry.timestamp.map(|t| t.utc_millis()).unwrap_or_default(),
             event_type: &entry.event_type,
-            actor_id: entry.actor_id,
+            actor_id: entry.actor_id.as_deref(),
             actor_name: entry.actor_name.as_deref(),
             description: entry.description.as_deref(),
             summary: changes::summary(&changes),
@@ -199,58 +201,82 @@ async fn stream(
 }
 
 /// The export's query after `prefix` (`SELECT ` or `EXPLAIN … SELECT `), its
-/// subject in words, and whether actor names are known.
+/// subject in words, the layout, and the numbering of a record's versions.
 pub(crate) async fn query<'a>(
+    db: &Db,
     tx: &mut PgConnection,
     request: &ExportRequest,
     prefix: &str,
-) -> Result<(QueryBuilder<'a, sqlx::Postgres>, String, bool)> {
-    let with_actors = crate::domain::actors::has_actors(&mut *tx).await?;
+) -> Result<(QueryBuilder<'a, sqlx::Postgres>, String, Arc<Layout>, Option<Numbers>)> {
+    let layout = crate::domain::layout::layout(db, &mut *tx).await?;
     let mut q = QueryBuilder::new(prefix);
-    let subject = match &request.scope {
+    let (subject, numbers) = match &request.scope {
         Scope::Shipment(key) => {
-            let resolved = resolve(&mut *tx, key).await?;
-            q.push_bind(resolved.shipment.reference.clone())
+            let shipment = crate::domain::record::find(&mut *tx, &layout, key).await?;
+            let numbers = Numbers::of(&layout, &mut *tx, &shipment.id).await?;
+            q.push_bind(shipment.reference.clone())
                 .push("::text AS shipment_reference, ");
-            push_entries_from(&mut q, with_actors, Reading::Whole, "");
-            q.push(" WHERE h.shipment_id = ").push_bind(resolved.shipment.id);
-            format!("shipment {} ({})", resolved.shipment.reference, resolved.shipment.title)
+            push_entries_from(&mut q, &layout, Reading::Whole, Numbered::OneRecord, "");
+            q.push(" WHERE h.shipment_id = ");
+            layout.push_key(&mut q, &shipment.id);
+            if let Some(PageStart::Version(v)) = request.page.as_ref().and_then(|p| p.before.as_ref()) {
+                q.push(" AND ");
+                push_ord_cmp(&mut q, &layout, "<", numbers.ord_below(*v));
+            }
+            (
+                format!("{} {} ({})", layout.noun(), shipment.reference, shipment.title),
+                Some(numbers),
+            )
         }
         Scope::Actor(key) => {
-            let actor = super::actor::resolve(&mut *tx, key, with_actors).await?;
-            q.push("s.reference AS shipment_reference, ");
-            push_entries_from(&mut q, with_actors, Reading::Whole, "");
-            q.push(" JOIN shipment_requests s ON s.id = h.shipment_id WHERE h.actor_id = ")
-                .push_bind(actor.id);
-            format!("changes by {}", actor.label())
+            let actor = super::actor::resolve(&mut *tx, &layout, key).await?;
+            match layout.records() {
+                Some(r) => {
+                    q.push(format!(
+                        "COALESCE((SELECT {} FROM {} r WHERE r.{} = h.shipment_id), h.shipment_id::text) AS shipment_reference, ",
+                        r.label.as_ref().map_or(format!("r.{}::text", r.key), |l| format!("r.{l}::text")),
+                        r.table,
+                        r.key
+                    ));
+                }
+                None => {
+                    q.push("h.shipment_id::text AS shipment_reference, ");
+                }
+            }
+            push_entries_from(&mut q, &layout, Reading::Whole, Numbered::ManyRecords, "");
+            q.push(" WHERE h.actor_id = ");
+            layout.push_actor(&mut q, &actor.id);
+            if let Some(PageStart::Actor(c)) = request.page.as_ref().and_then(|p| p.before.as_ref()) {
+                let ord = super::actor::cursor_ord(&mut *tx, &layout, c).await?;
+                push_before(&mut q, &layout, At { cursor: c, ord });
+            }
+            (format!("changes by {}", actor.label()), None)
         }
     };
-    match request.page.as_ref().and_then(|p| p.before.as_ref()) {
-        Some(PageStart::Version(v)) => {
-            q.push(" AND h.version_no < ").push_bind(*v);
-        }
-        Some(PageStart::Actor(c)) => push_before(&mut q, c),
-        None => {}
+    request.filter.push_sql(&mut q, &layout);
+    q.push(" ORDER BY ");
+    if let Scope::Actor(_) = request.scope {
+        q.push("h.\"timestamp\" DESC, h.shipment_id DESC, ");
     }
-    request.filter.push_sql(&mut q);
-    q.push(match request.scope {
-        Scope::Shipment(_) => " ORDER BY h.version_no DESC",
-        Scope::Actor(_) => " ORDER BY h.\"timestamp\" DESC, h.shipment_id DESC, h.version_no DESC",
-    });
+    push_ord_order(&mut q, &layout, "DESC");
     if let Some(page) = &request.page {
         q.push(" LIMIT ").push_bind(i64::from(page.limit));
     }
-    Ok((q, subject, with_actors))
+    Ok((q, subject, layout, numbers))
 }
 
-async fn actor_names(conn: &mut PgConnection, ids: &[Uuid], with_actors: bool) -> Result<Vec<(Uuid, String)>> {
-    if ids.is_empty() || !with_actors {
+/// The names of the actors a filter names, for the export's header.
+async fn actor_names(conn: &mut PgConnection, layout: &Layout, ids: &[String]) -> Result<Vec<(String, String)>> {
+    let Some(a) = layout.actor_table().filter(|_| !ids.is_empty()) else {
         return Ok(Vec::new());
-    }
-    Ok(
-        crate::db::query_as("SELECT id, display_name FROM actors WHERE id = ANY($1)")
-            .bind(ids)
-            .fetch_all(&mut *conn)
-            .await?,
-    )
+    };
+    let Some(label) = &a.label else {
+        return Ok(Vec::new());
+    };
+    let mut q = QueryBuilder::new(format!(
+        "SELECT a.{}::text, a.{label}::text FROM {} a WHERE a.{}::text = ANY(",
+        a.key, a.table, a.key
+    ));
+    q.push_bind(ids.to_vec()).push(")");
+    Ok(q.build_query_as().persistent(false).fetch_all(&mut *conn).await?)
 }

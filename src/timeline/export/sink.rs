@@ -5,7 +5,6 @@ use std::io::Write;
 
 use chrono::SecondsFormat;
 use serde::Serialize;
-use uuid::Uuid;
 
 use super::ExportHeader;
 use super::TimelineFormat;
@@ -29,12 +28,12 @@ pub(super) const CSV_COLUMNS: [&str; 11] = [
 #[derive(Serialize)]
 pub(super) struct ExportEntry<'a> {
     pub shipment_reference: &'a str,
-    pub shipment_id: Uuid,
+    pub shipment_id: &'a str,
     pub version_no: i32,
     pub timestamp: String,
     pub timestamp_utc: String,
     pub event_type: &'a str,
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<&'a str>,
     pub actor_name: Option<&'a str>,
     pub description: Option<&'a str>,
     pub summary: String,
@@ -100,7 +99,7 @@ impl<W: Write> Sink<W> {
                     r.timestamp.clone(),
                     r.timestamp_utc.clone(),
                     cell(r.event_type),
-                    r.actor_id.map(|a| a.to_string()).unwrap_or_default(),
+                    r.actor_id.unwrap_or_default().to_string(),
                     cell(r.actor_name.unwrap_or_default()),
                     cell(r.description.unwrap_or_default()),
                     cell(&r.summary),

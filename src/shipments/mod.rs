@@ -1,14 +1,20 @@
-//! Finding shipments and reading one with its latest changes. Read-only.
+//! Finding records and reading one with its latest changes. Read-only.
+//! Waybill's own shipments are listed from their table (carrier, ETA, the
+//! concurrency test's left out); the records of any other history layout
+//! from the history itself, with the records' own table for a reference,
+//! title and status where the layout names one.
+
+mod records;
 
 use serde::{Deserialize, Serialize};
 use sqlx::QueryBuilder;
 use ts_rs::TS;
-use uuid::Uuid;
 
 use crate::db::Db;
+use crate::domain::layout;
 use crate::domain::reads::{newest, TimelineEntry};
+use crate::domain::test_shipments;
 use crate::domain::Moment;
-use crate::domain::{resolve, test_shipments};
 use crate::error::{Error, Field, Result};
 
 pub const MAX_LIMIT: u32 = 1000;
@@ -16,7 +22,8 @@ pub const MAX_LIMIT: u32 = 1000;
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
 #[ts(export)]
 pub struct ShipmentSummary {
-    pub id: Uuid,
+    /// Its key in the history, as text.
+    pub id: String,
     pub reference: String,
     pub title: String,
     pub status: String,
@@ -40,7 +47,7 @@ pub struct ShipmentDetail {
 
 // NULLs where Waybill's own schema has NOT NULL are other people's data too.
 const SUMMARY_COLUMNS: &str =
-    "s.id, COALESCE(s.reference, '') AS reference, COALESCE(s.title, '') AS title, COALESCE(s.status, '') AS status,
+    "s.id::text AS id, COALESCE(s.reference, '') AS reference, COALESCE(s.title, '') AS title, COALESCE(s.status, '') AS status,
     COALESCE(s.origin, '') AS origin, COALESCE(s.destination, '') AS destination, s.carrier, s.eta, s.updated_at,
     COALESCE((SELECT h.version_no FROM shipment_history h
                WHERE h.shipment_id = s.id ORDER BY h.version_no DESC LIMIT 1), 0) AS versions";
@@ -160,7 +167,11 @@ pub async fn find(db: &Db, query: &ShipmentQuery) -> Result<Vec<ShipmentSummary>
     }
     db.read(|r| async move {
         let mut tx = r.conn().await;
-        let with_actors = crate::domain::actors::has_actors(&mut tx).await?;
+        let layout = layout::layout(db, &mut tx).await?;
+        if !layout.is_waybill() {
+            return records::find(&mut tx, &layout, query).await;
+        }
+        let with_actors = layout.names_actors();
         let mut q = QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE true"));
         let search = query.search.trim();
         if !search.is_empty() {
@@ -238,6 +249,10 @@ pub struct ValueCount {
 pub async fn facets(db: &Db) -> Result<ShipmentFacets> {
     db.read(|r| async move {
         let mut tx = r.conn().await;
+        let layout = layout::layout(db, &mut tx).await?;
+        if !layout.is_waybill() {
+            return records::facets(&mut tx, &layout).await;
+        }
         let (real, test) = (test_shipments::is_real("s"), test_shipments::is_test("s"));
         let statuses: Vec<ValueCount> = crate::db::query_as(&format!(
             "SELECT COALESCE(s.status, '') AS value, count(*) AS count FROM shipment_requests s
@@ -268,15 +283,20 @@ pub async fn facets(db: &Db) -> Result<ShipmentFacets> {
 pub async fn get(db: &Db, key: &str, recent: u32) -> Result<ShipmentDetail> {
     db.read(|r| async move {
         let mut conn = r.conn().await;
-        let resolved = resolve(&mut conn, key).await?;
-        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE s.id = $1");
-        let shipment = crate::db::query_as::<ShipmentSummary>(&sql)
-            .bind(resolved.shipment.id)
-            .fetch_one(&mut *conn)
-            .await?;
+        let layout = layout::layout(db, &mut conn).await?;
+        let found = crate::domain::record::find(&mut conn, &layout, key).await?;
+        let shipment = if layout.is_waybill() {
+            let sql = format!("SELECT {SUMMARY_COLUMNS} FROM shipment_requests s WHERE s.id = $1::uuid");
+            crate::db::query_as::<ShipmentSummary>(&sql)
+                .bind(&found.id)
+                .fetch_one(&mut *conn)
+                .await?
+        } else {
+            records::summary(&mut conn, &layout, &found).await?
+        };
         let recent = match recent {
             0 => Vec::new(),
-            n => newest(&mut conn, &resolved.shipment, resolved.with_actors, n.min(MAX_LIMIT)).await?,
+            n => newest(&mut conn, &layout, &found, n.min(MAX_LIMIT)).await?,
         };
         Ok(ShipmentDetail { shipment, recent })
     })

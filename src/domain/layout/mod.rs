@@ -1,0 +1,283 @@
+//! Where a history is and how to read it, for every layout a team may have:
+//! Waybill's own, the ones audit libraries write (PaperTrail, Audited,
+//! supa_audit, Bemi, django-simple-history, SQL:2011 history tables, the audit
+//! trigger), or one described by hand.
+//!
+//! A `Mapping` names things; `catalog::resolve` checks each name against the
+//! database and gives a `Layout`, which renders the history as one relation
+//! in Waybill's terms (`from`): every read feature selects from it, so the
+//! features stay the same whatever the layout. Identifiers in it are the
+//! catalog's own, quoted; every value a mapping holds is a bound parameter.
+//!
+//! Where a layout has no per-record version column, versions are numbered
+//! 1..n per record in the layout's order (`numbering`), while reads seek on
+//! the order key itself, so a deep page reads no more than a shallow one.
+
+pub mod catalog;
+pub mod detect;
+pub mod mapping;
+pub mod numbering;
+pub mod presets;
+mod sql;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use tokio::sync::OnceCell;
+use ts_rs::TS;
+
+pub use mapping::{ChangesFormat, Mapping};
+pub use numbering::{Numbering, OrdKey};
+pub use presets::Preset;
+
+use crate::db::Db;
+use crate::error::Result;
+
+/// How a layout orders a record's versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OrderKind {
+    /// A per-record version column: 1, 2, 3… as stored.
+    Version,
+    /// A column that grows with every row (an id): versions numbered by it.
+    Sequence,
+    /// A time (and a tie-breaker): versions numbered by it.
+    Time,
+}
+
+/// A mapping checked against the database: what the features read through.
+#[derive(Debug)]
+pub struct Layout {
+    pub mapping: Mapping,
+    /// `schema.table`, for people.
+    pub table_name: String,
+    /// The history table, quoted.
+    table: String,
+    /// Row filters: quoted column, its type, the value.
+    filters: Vec<(String, String, String)>,
+    key: Expr,
+    order: OrderKind,
+    ord: Expr,
+    /// A time order's tie-breaker.
+    ord2: Option<Expr>,
+    time: Option<Expr>,
+    actor: Option<Expr>,
+    /// The actor table (quoted), its key column (quoted, typed) and label (quoted).
+    actors: Option<ActorTable>,
+    event: Option<Expr>,
+    description: Option<Expr>,
+    changes: sql::Changes,
+    snapshot: Option<Expr>,
+    records: Option<Records>,
+    /// Numbers of versions per record, where the layout has no version column.
+    pub numbering: Numbering,
+}
+
+/// A value of a history row, from the history table's own columns.
+#[derive(Debug, Clone)]
+pub(crate) enum Expr {
+    /// A column (quoted) and its type as PostgreSQL names it (`bigint`, `uuid`…).
+    Column { col: String, ty: String },
+    /// Text at a path into a JSON or hstore column (`context.user_id`).
+    Path {
+        col: String,
+        path: Vec<String>,
+        hstore: bool,
+    },
+    /// The first of two columns (of one type) that is not null.
+    FirstOf { a: String, b: String, ty: String },
+}
+
+impl Expr {
+    pub(crate) fn ty(&self) -> &str {
+        match self {
+            Expr::Column { ty, .. } | Expr::FirstOf { ty, .. } => ty,
+            Expr::Path { .. } => "text",
+        }
+    }
+}
+
+/// The table naming actors: quoted names of its key (and the key's type),
+/// its label, and its email and role columns where it has them.
+#[derive(Debug, Clone)]
+pub struct ActorTable {
+    pub(crate) table: String,
+    pub(crate) key: String,
+    pub(crate) key_ty: String,
+    pub(crate) label: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) role: Option<String>,
+}
+
+/// The records' own table: quoted names of its key, label, title and status.
+#[derive(Debug, Clone)]
+pub struct Records {
+    pub(crate) table: String,
+    pub(crate) key: String,
+    pub(crate) key_ty: String,
+    pub(crate) label: Option<String>,
+    pub(crate) title: Option<String>,
+    pub(crate) status: Option<String>,
+    /// `schema.table`, for people.
+    pub name: String,
+}
+
+impl Layout {
+    pub fn order(&self) -> OrderKind {
+        self.order
+    }
+
+    /// What a record is called (`shipment`, `order`…).
+    pub fn noun(&self) -> &str {
+        self.mapping.noun()
+    }
+
+    /// Whether the layout is Waybill's own (the one the concurrency test, the
+    /// overview and the integrity scan read today).
+    pub fn is_waybill(&self) -> bool {
+        self.mapping == Mapping::waybill()
+    }
+
+    pub fn records(&self) -> Option<&Records> {
+        self.records.as_ref()
+    }
+
+    /// Pushes the history as one relation aliased `h`, in Waybill's columns:
+    /// `shipment_id` (the record key, its own type), `version_no` (the order
+    /// key: the version column, else the layout's order), `ord2` (a time
+    /// order's tie-breaker, else 0), `event_type`, `actor_id` and
+    /// `actor_name` (text), `"timestamp"` (timestamptz), `description`,
+    /// `changes` (jsonb, as `{field: {"old", "new"}}`) and `snapshot` (jsonb,
+    /// the record after the change, where known).
+    pub fn push_from(&self, q: &mut QueryBuilder<'_, Postgres>) {
+        sql::push_from(self, q, "h");
+    }
+
+    /// Only each row's record key and order key, under `alias`: for counting
+    /// and numbering versions without reading what they changed.
+    pub fn push_keys_as(&self, q: &mut QueryBuilder<'_, Postgres>, alias: &str) {
+        sql::push_keys(self, q, alias);
+    }
+
+    /// The same relation under another alias (a subquery inside a query on `h`).
+    pub fn push_from_as(&self, q: &mut QueryBuilder<'_, Postgres>, alias: &str) {
+        sql::push_from(self, q, alias);
+    }
+
+    /// `$n::type`: a record key as text, cast to the key's own type, so an
+    /// index on the key serves it (check `key_is_valid` first: a key of the
+    /// wrong shape is no record, not a failed cast).
+    pub fn push_key(&self, q: &mut QueryBuilder<'_, Postgres>, key: &str) {
+        q.push_bind(key.to_string()).push(format!("::text::{}", self.key.ty()));
+    }
+
+    /// The actor's type as the history stores it (`uuid`, `text`…).
+    pub fn actor_type(&self) -> &str {
+        self.actor.as_ref().map_or("text", Expr::ty)
+    }
+
+    /// Whether the layout says who made a change.
+    pub fn has_actor(&self) -> bool {
+        self.actor.is_some()
+    }
+
+    pub fn actor_table(&self) -> Option<&ActorTable> {
+        self.actors.as_ref()
+    }
+
+    /// Whether the layout names actors (a table with their names).
+    pub fn names_actors(&self) -> bool {
+        self.actors.as_ref().is_some_and(|a| a.label.is_some())
+    }
+
+    /// `$n::type`: an actor as text, cast to the actor's own type (check
+    /// `actor_is_valid` first).
+    pub fn push_actor(&self, q: &mut QueryBuilder<'_, Postgres>, actor: &str) {
+        q.push_bind(actor.to_string())
+            .push(format!("::text::{}", self.actor_type()));
+    }
+
+    pub fn actor_is_valid(&self, text: &str) -> bool {
+        sql::fits_type(text, self.actor_type())
+    }
+
+    /// Whether `text` can be a key of this layout's records (a number for a
+    /// numeric key, a uuid for a uuid key).
+    pub fn key_is_valid(&self, text: &str) -> bool {
+        sql::fits_type(text, self.key.ty())
+    }
+}
+
+/// Whether `text` can be a value of the SQL type `ty` (so a cast never fails).
+pub fn fits(text: &str, ty: &str) -> bool {
+    sql::fits_type(text, ty)
+}
+
+/// What a database's `Db` carries: the mapping its connection reads through,
+/// checked against the catalog on first use.
+pub struct LayoutCell {
+    mapping: Mapping,
+    resolved: OnceCell<Arc<Layout>>,
+}
+
+impl LayoutCell {
+    pub fn new(mapping: Mapping) -> LayoutCell {
+        LayoutCell {
+            mapping,
+            resolved: OnceCell::new(),
+        }
+    }
+}
+
+/// The layout `db` reads through: its connection's mapping (Waybill's own
+/// unless a profile or `--history` says otherwise), checked against the
+/// catalog once, on `conn`. A failed check is not kept: the next read tries
+/// again (the tables may have been installed since).
+pub async fn layout(db: &Db, conn: &mut PgConnection) -> Result<Arc<Layout>> {
+    let cell = match db.extension().and_then(|e| e.clone().downcast::<LayoutCell>().ok()) {
+        Some(cell) => cell,
+        None => {
+            // A bare pool (tests, the sandbox's own set-up): Waybill's layout, checked each time.
+            return Ok(Arc::new(catalog::resolve(conn, &Mapping::waybill()).await?));
+        }
+    };
+    let layout = cell
+        .resolved
+        .get_or_try_init(|| async { catalog::resolve(conn, &cell.mapping).await.map(Arc::new) })
+        .await?;
+    Ok(layout.clone())
+}
+
+/// The layout `db` reads through, which must be Waybill's own for `feature`
+/// (the features that do not yet read other layouts say so plainly).
+pub async fn require_waybill(db: &Db, conn: &mut PgConnection, feature: &'static str) -> Result<Arc<Layout>> {
+    let layout = layout(db, conn).await?;
+    if !layout.is_waybill() {
+        return Err(crate::error::Error::LayoutUnsupported {
+            feature,
+            layout: format!("{} ({})", layout.mapping.preset.title(), layout.table_name),
+        });
+    }
+    Ok(layout)
+}
+
+/// As `require_waybill`, in a read of its own.
+pub async fn check_waybill(db: &Db, feature: &'static str) -> Result<()> {
+    db.read(|r| async move { require_waybill(db, &mut *r.conn().await, feature).await.map(drop) })
+        .await
+}
+
+/// The mapping `db` reads through, before it is checked.
+pub fn mapping_of(db: &Db) -> Mapping {
+    db.extension()
+        .and_then(|e| e.clone().downcast::<LayoutCell>().ok())
+        .map(|cell| cell.mapping.clone())
+        .unwrap_or_else(Mapping::waybill)
+}
+
+/// `db` reading through `mapping`.
+pub fn with_mapping(db: Db, mapping: Mapping) -> Db {
+    db.with_extension(Arc::new(LayoutCell::new(mapping)))
+}

@@ -1,0 +1,107 @@
+//! The records of a history in any layout, listed from the history itself:
+//! each record's latest change and its number of versions, with its
+//! reference, title and status from the records' own table where the layout
+//! names one. (Waybill's own shipments are listed from their table: `mod.rs`.)
+
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use super::{escape_like, ShipmentFacets, ShipmentQuery, ShipmentSort, ShipmentSummary, ValueCount};
+use crate::domain::layout::Layout;
+use crate::domain::ShipmentRef;
+use crate::error::Result;
+
+/// `SELECT … FROM (each record's latest change and count) k LEFT JOIN records r`.
+fn push_select(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
+    let r = layout.records();
+    let col = |c: Option<&String>| c.map_or("NULL::text".to_string(), |c| format!("r.{c}::text"));
+    q.push(format!(
+        "SELECT k.shipment_id::text AS id, COALESCE({label}, k.shipment_id::text) AS reference,
+                COALESCE({title}, '') AS title, COALESCE({status}, '') AS status,
+                '' AS origin, '' AS destination, NULL::text AS carrier, NULL::timestamptz AS eta,
+                k.last AS updated_at, k.versions::int AS versions
+           FROM (SELECT h.shipment_id, max(h.\"timestamp\") AS last, count(*) AS versions FROM ",
+        label = col(r.and_then(|r| r.label.as_ref())),
+        title = col(r.and_then(|r| r.title.as_ref())),
+        status = col(r.and_then(|r| r.status.as_ref())),
+    ));
+    layout.push_keys_as(q, "h");
+    q.push(" GROUP BY 1) k");
+    if let Some(r) = r {
+        q.push(format!(" LEFT JOIN {} r ON r.{} = k.shipment_id", r.table, r.key));
+    }
+}
+
+/// The records a query asks for: search by key, reference or title, filter
+/// by status, in the order asked (carrier and ETA are Waybill's own columns:
+/// here they order by the latest change).
+pub(super) async fn find(
+    conn: &mut PgConnection,
+    layout: &Layout,
+    query: &ShipmentQuery,
+) -> Result<Vec<ShipmentSummary>> {
+    let mut q = QueryBuilder::new("SELECT * FROM (");
+    push_select(&mut q, layout);
+    q.push(") s WHERE true");
+    let search = query.search.trim();
+    if !search.is_empty() {
+        let pattern = format!("%{}%", escape_like(search));
+        q.push(" AND (s.reference ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR s.title ILIKE ")
+            .push_bind(pattern)
+            .push(" OR s.id LIKE ")
+            .push_bind(format!("{}%", escape_like(search)))
+            .push(")");
+    }
+    if !query.statuses.is_empty() {
+        q.push(" AND s.status = ANY(")
+            .push_bind(query.statuses.clone())
+            .push(")");
+    }
+    if !query.carriers.is_empty() {
+        // No record of this layout has a carrier.
+        q.push(" AND false");
+    }
+    let column = match query.sort {
+        ShipmentSort::Reference => "s.reference",
+        ShipmentSort::Title => "s.title",
+        ShipmentSort::Status => "s.status",
+        ShipmentSort::Versions => "s.versions",
+        ShipmentSort::Updated | ShipmentSort::Carrier | ShipmentSort::Eta => "s.updated_at",
+    };
+    let descending = query.sort.descending_by_default() != query.reversed;
+    q.push(format!(
+        " ORDER BY {column} {} NULLS LAST, s.updated_at DESC, s.id LIMIT ",
+        if descending { "DESC" } else { "ASC" }
+    ))
+    .push_bind(i64::from(query.limit));
+    Ok(q.build_query_as().persistent(false).fetch_all(&mut *conn).await?)
+}
+
+/// One record's summary.
+pub(super) async fn summary(conn: &mut PgConnection, layout: &Layout, record: &ShipmentRef) -> Result<ShipmentSummary> {
+    let mut q = QueryBuilder::new("SELECT * FROM (");
+    push_select(&mut q, layout);
+    q.push(") s WHERE s.id = ").push_bind(record.id.clone());
+    Ok(q.build_query_as().persistent(false).fetch_one(&mut *conn).await?)
+}
+
+/// The statuses records are in, from the records' own table.
+pub(super) async fn facets(conn: &mut PgConnection, layout: &Layout) -> Result<ShipmentFacets> {
+    let statuses = match layout.records().and_then(|r| r.status.as_ref().map(|s| (r, s))) {
+        Some((r, status)) => {
+            crate::db::query_as::<ValueCount>(&format!(
+                "SELECT COALESCE(r.{status}::text, '') AS value, count(*) AS count FROM {} r GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200",
+                r.table
+            ))
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        None => Vec::new(),
+    };
+    Ok(ShipmentFacets {
+        statuses,
+        carriers: Vec::new(),
+        test_shipments: 0,
+    })
+}
