@@ -126,17 +126,17 @@ async fn around(conn: &mut PgConnection, record: &Record, v: i32) -> Result<(Opt
     }
     // Stored numbers may have gaps: ask.
     let layout = record.layout();
-    let mut q = QueryBuilder::new("SELECT (SELECT max(h.version_no) FROM ");
+    let mut q = QueryBuilder::new("SELECT (SELECT max(h.version_no)::bigint FROM ");
     layout.push_keys_as(&mut q, "h");
     record.push_where(&mut q);
     q.push(" AND h.version_no < ")
         .push_bind(v)
-        .push("), (SELECT min(h.version_no) FROM ");
+        .push("), (SELECT min(h.version_no)::bigint FROM ");
     layout.push_keys_as(&mut q, "h");
     record.push_where(&mut q);
     q.push(" AND h.version_no > ")
         .push_bind(v)
-        .push("), (SELECT max(h.version_no) FROM ");
+        .push("), (SELECT max(h.version_no)::bigint FROM ");
     layout.push_keys_as(&mut q, "h");
     record.push_where(&mut q);
     q.push(")");

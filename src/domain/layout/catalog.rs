@@ -275,9 +275,13 @@ pub async fn resolve(conn: &mut PgConnection, mapping: &Mapping) -> Result<Layou
         }
     };
 
+    // A preset's own actor table is optional (Waybill's `actors`, Rails'
+    // `users`): without it, ids stand in for names. One named by hand is not.
+    let preset_actors = mapping.preset.mapping(&[]).ok().and_then(|m| m.actor_table);
     let actors = match &mapping.actor_table {
         None => None,
         Some(name) => match relation(conn, name).await? {
+            None if preset_actors.as_ref() == Some(name) => None,
             None => {
                 p.add("actor_table", format!("there is no table `{name}`"));
                 None
@@ -473,13 +477,16 @@ async fn missing_table(conn: &mut PgConnection, mapping: &Mapping) -> Error {
         .await
         .map(|(d,)| d)
         .unwrap_or_default();
-    if mapping.preset == super::Preset::Waybill
-        && mapping.table == super::Preset::Waybill.mapping(&[]).unwrap_or_default().table
-    {
-        return Error::TableMissing {
-            database,
-            table: mapping.table.clone(),
-        };
+    let own = super::Preset::Waybill.mapping(&[]).unwrap_or_default();
+    if mapping.preset == super::Preset::Waybill && mapping.table == own.table {
+        // Name the first table the install creates that is missing, as `db::first_missing` does.
+        let mut table = mapping.table.clone();
+        if let Some(records) = &own.records_table {
+            if matches!(relation(conn, records).await, Ok(None)) {
+                table = records.clone();
+            }
+        }
+        return Error::TableMissing { database, table };
     }
     bad(
         &mapping.table,

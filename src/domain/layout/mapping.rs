@@ -388,7 +388,7 @@ mod tests {
         assert_eq!(m.table, "versions");
         assert_eq!(m.filter.get("item_type").map(String::as_str), Some("Shipment"));
         assert_eq!(m.changes_format, ChangesFormat::Pairs);
-        assert_eq!(m.to_spec(), "papertrail:filter.item_type=Shipment");
+        assert_eq!(m.to_spec(), "papertrail:item_type=Shipment");
         assert_eq!(Mapping::parse_spec(&m.to_spec()).unwrap(), m);
 
         let m = Mapping::parse_spec("waybill:changes=metadata,changes_format=pairs").unwrap();

@@ -7,4 +7,8 @@ export type ActorCursor = {
 /**
  * `null` for a row without a time (those come first, as PostgreSQL sorts NULLs).
  */
-timestamp: string | null, shipment_id: string, version_no: number, };
+timestamp: string | null, 
+/**
+ * The record's key, as text.
+ */
+shipment_id: string, version_no: number, };

@@ -3,4 +3,4 @@
 /**
  * An input field.
  */
-export type Field = "limit" | "page_size" | "before_version" | "after_version" | "version" | "requests" | "delay_ms" | "pool_size" | "acquire_timeout_ms" | "shipments" | "max_ms" | "rows" | "threshold_ms" | "profile_name" | "host" | "port" | "database" | "user" | "connect_timeout" | "statement_timeout" | "lock_timeout" | "schema" | "tls_mode" | "table" | "time" | "time_zone" | "event_type" | "filter" | "cursor" | "plot_file" | "scenario" | "shipment" | "max_findings" | "compare_run" | "rate";
+export type Field = "limit" | "page_size" | "before_version" | "after_version" | "version" | "requests" | "delay_ms" | "pool_size" | "acquire_timeout_ms" | "shipments" | "max_ms" | "rows" | "threshold_ms" | "profile_name" | "host" | "port" | "database" | "user" | "connect_timeout" | "statement_timeout" | "lock_timeout" | "schema" | "tls_mode" | "table" | "time" | "time_zone" | "event_type" | "filter" | "cursor" | "plot_file" | "scenario" | "shipment" | "max_findings" | "compare_run" | "rate" | "history";

@@ -4,9 +4,21 @@ import type { ChangePreview } from "./ChangePreview";
 /**
  * One version as a timeline row.
  */
-export type TimelineEntry = { shipment_id: string, shipment_reference: string, version_no: number, event_type: string, actor_id: string | null, 
+export type TimelineEntry = { 
 /**
- * The actor's display name when the database has an `actors` table that knows them.
+ * The record's key in the history, as text.
+ */
+shipment_id: string, shipment_reference: string, 
+/**
+ * 1, 2, 3… for the record: stored, or counted in the layout's order.
+ */
+version_no: number, event_type: string, 
+/**
+ * Who made it, as the history names them (an id, a user name…).
+ */
+actor_id: string | null, 
+/**
+ * The actor's name, when the layout names a table that knows them.
  */
 actor_name: string | null, 
 /**

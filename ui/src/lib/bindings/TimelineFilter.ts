@@ -2,7 +2,7 @@
 
 export type TimelineFilter = { 
 /**
- * Any of these actors (none: every actor).
+ * Any of these actors, as the history names them (none: every actor).
  */
 actors: Array<string>, 
 /**

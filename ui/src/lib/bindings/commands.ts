@@ -100,7 +100,7 @@ export function testProfile(profile: Profile, password: string | null): Promise<
   return call("test_profile", { profile, password });
 }
 
-/** Installs or updates Waybill's schema in the open database: on the sandbox at once, elsewhere only once the user confirms in a dialog naming it. */
+/** Installs or updates Waybill's tables in the open database: on the sandbox at once, elsewhere only once the user confirms in a dialog naming it. */
 export function installTables(): Promise<ConnectionInfo> {
   return call("install_tables");
 }

@@ -40,4 +40,5 @@ export const FIELD_LABELS: Record<Field, string> = {
   max_findings: "Maximum findings",
   compare_run: "Run to compare with",
   rate: "Changes per minute",
+  history: "History",
 };
