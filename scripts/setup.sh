@@ -31,6 +31,13 @@ if $with_test; then
   # own hang with the app's drawing mode; see draw_without_gpu_compositing);
   # python3 runs the checks of the core's module layers and the UI's bindings.
   packages+=(webkit2gtk-driver xvfb xauth gnome-keyring dbus openssl pgbouncer xdotool xclip shared-mime-info libglib2.0-bin python3 python3-xlib imagemagick)
+  # Histories written by the audit libraries themselves, for the tests of
+  # reading any audit table: PaperTrail (Ruby on Rails), django-simple-history,
+  # and SQL:2011 system versioning by the periods extension (for the server
+  # version `postgresql` brings: 15 on Debian 12).
+  pg_major=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/.*Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -1)
+  packages+=(ruby-paper-trail ruby-activerecord ruby-pg python3-django python3-django-simple-history python3-psycopg2
+             "postgresql-${pg_major:-15}-periods")
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

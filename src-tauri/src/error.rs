@@ -58,6 +58,9 @@ fn remedy_text(remedy: &Remedy) -> String {
         Remedy::InstallTables => {
             "Open Connections and choose Install Waybill's tables (it asks before writing).".into()
         }
+        Remedy::FindHistory => {
+            "Open Connections to read a history it holds in a layout of its own, or choose Install Waybill's tables (it asks before writing).".into()
+        }
         Remedy::ConfirmWrite => "Confirm the write in the dialog that names the database.".into(),
         Remedy::OpenSandbox => "Open the sandbox from Connections.".into(),
         Remedy::ChooseProfile => "Choose one of the saved connections in Connections.".into(),
@@ -108,6 +111,7 @@ mod tests {
             table: "shipment_history".into(),
         };
         assert!(render(&e).contains("Install Waybill's tables"));
+        assert!(render(&e).contains("a history it holds in a layout of its own"));
         let e = Error::OutOfRange {
             field: waybill::error::Field::MaxMs,
             min: 1,

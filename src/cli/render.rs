@@ -58,6 +58,7 @@ fn remedy_text(remedy: &Remedy) -> String {
         Remedy::InstallTables => {
             "Install Waybill's tables with `waybill migrate` (it asks before writing to a database that is not the sandbox).".into()
         }
+        Remedy::FindHistory => "If its history is in a table of its own (PaperTrail, Audited, django-simple-history…), find it with `waybill history detect` and open it with --history; else install Waybill's tables with `waybill migrate` (it asks before writing to a database that is not the sandbox).".into(),
         Remedy::ConfirmWrite => "Run it at a terminal and type the database's name when asked, or pass --yes.".into(),
         Remedy::OpenSandbox => "Start it with `waybill sandbox start`.".into(),
         Remedy::ChooseProfile => "List them with `waybill profile list`.".into(),
@@ -109,6 +110,10 @@ mod tests {
             database: "orders".into(),
             table: "shipment_history".into(),
         };
-        assert!(render(&e).contains("`waybill migrate`"));
+        let text = render(&e);
+        assert!(
+            text.contains("`waybill migrate`") && text.contains("`waybill history detect`"),
+            "{text}"
+        );
     }
 }

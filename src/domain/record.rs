@@ -54,7 +54,7 @@ pub async fn find(conn: &mut PgConnection, layout: &Layout, key: &str) -> Result
             table = r.table,
         );
         let mut lookups = Vec::new();
-        if layout.key_is_valid(key) {
+        if layout::fits(key, &r.key_ty) {
             let mut q = QueryBuilder::new(&columns);
             q.push(format!("r.{} = ", r.key))
                 .push_bind(key.to_string())
@@ -82,20 +82,58 @@ pub async fn find(conn: &mut PgConnection, layout: &Layout, key: &str) -> Result
             }
         }
     }
-    // Not in the records' table (or there is none): a key the history holds.
-    if !layout.key_is_valid(key) {
-        return Err(not_found());
+    // Not in the records' table (or there is none): a key the history holds,
+    // or, where its rows are whole records, the label a deleted one had.
+    let mut id = None;
+    if layout.key_is_valid(key) {
+        let mut q = QueryBuilder::new("SELECT h.shipment_id::text FROM ");
+        layout.push_keys_as(&mut q, "h");
+        q.push(" WHERE h.shipment_id = ");
+        layout.push_key(&mut q, key);
+        q.push(" LIMIT 1");
+        id = q
+            .build_query_scalar()
+            .persistent(false)
+            .fetch_optional(&mut *conn)
+            .await?;
     }
-    let mut q = QueryBuilder::new("SELECT h.shipment_id::text FROM ");
-    layout.push_from(&mut q);
-    q.push(" WHERE h.shipment_id = ");
-    layout.push_key(&mut q, key);
-    q.push(" LIMIT 1");
-    let found: Option<(String,)> = q.build_query_as().persistent(false).fetch_optional(&mut *conn).await?;
-    let (id,) = found.ok_or_else(not_found)?;
+    if id.is_none() {
+        if let Some(mut q) = layout.key_by_label_query(key) {
+            id = q
+                .build_query_scalar()
+                .persistent(false)
+                .fetch_optional(&mut *conn)
+                .await?;
+        }
+    }
+    let id: String = id.ok_or_else(not_found)?;
+    let (reference, title) = named_by_history(conn, layout, &id).await?;
     Ok(ShipmentRef {
-        reference: id.clone(),
+        reference: reference.unwrap_or_else(|| id.clone()),
+        title: title.unwrap_or_default(),
         id,
-        title: String::new(),
     })
+}
+
+/// The label and title a record's history last gave it: how a record whose
+/// row is gone is named.
+async fn named_by_history(
+    conn: &mut PgConnection,
+    layout: &Layout,
+    id: &str,
+) -> Result<(Option<String>, Option<String>)> {
+    let Some(r) = layout.records() else {
+        return Ok((None, None));
+    };
+    let mut q = QueryBuilder::new("SELECT ");
+    for (i, name) in [&r.label_name, &r.title_name].into_iter().enumerate() {
+        q.push(if i > 0 { ", " } else { "" });
+        match name {
+            Some(name) => layout.push_named_by_history(&mut q, name, |q| layout.push_key(q, id)),
+            None => {
+                q.push("NULL::text");
+            }
+        }
+    }
+    Ok(q.build_query_as().persistent(false).fetch_one(&mut *conn).await?)
 }

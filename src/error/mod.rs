@@ -45,6 +45,8 @@ impl std::fmt::Display for WriteTarget {
 pub enum Remedy {
     /// Install Waybill's tables in the open database.
     InstallTables,
+    /// Open the history the database holds in a layout of its own, or install Waybill's tables.
+    FindHistory,
     /// Confirm the write (naming the database).
     ConfirmWrite,
     /// Start or open the sandbox.
@@ -364,7 +366,8 @@ impl Error {
             Error::PasswordNeeded { profile, .. } => Remedy::StorePassword {
                 profile: profile.clone(),
             },
-            Error::TableMissing { .. } | Error::FunctionMissing { .. } => Remedy::InstallTables,
+            Error::TableMissing { .. } => Remedy::FindHistory,
+            Error::FunctionMissing { .. } => Remedy::InstallTables,
             Error::ShipmentNotFound { .. } => Remedy::FindShipment,
             Error::RunNotFound { .. } => Remedy::ChooseRun,
             Error::NotEmpty { .. } => Remedy::ReplaceData,

@@ -14,20 +14,44 @@ use crate::error::Result;
 fn push_select(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
     let r = layout.records();
     let col = |c: Option<&String>| c.map_or("NULL::text".to_string(), |c| format!("r.{c}::text"));
+    // A record whose row is gone is named as its history last named it.
+    let push_named = |q: &mut QueryBuilder<'_, Postgres>, column: Option<&String>, name: Option<&String>| {
+        q.push(format!("COALESCE({}", col(column)));
+        if let (Some(r), Some(name)) = (r, name) {
+            q.push(format!(", CASE WHEN r.{} IS NULL THEN ", r.key));
+            layout.push_named_by_history(q, name, |q| {
+                q.push("k.shipment_id");
+            });
+            q.push(" END");
+        }
+    };
+    q.push("SELECT k.shipment_id::text AS id, ");
+    push_named(
+        q,
+        r.and_then(|r| r.label.as_ref()),
+        r.and_then(|r| r.label_name.as_ref()),
+    );
+    q.push(", k.shipment_id::text) AS reference, ");
+    push_named(
+        q,
+        r.and_then(|r| r.title.as_ref()),
+        r.and_then(|r| r.title_name.as_ref()),
+    );
     q.push(format!(
-        "SELECT k.shipment_id::text AS id, COALESCE({label}, k.shipment_id::text) AS reference,
-                COALESCE({title}, '') AS title, COALESCE({status}, '') AS status,
+        ", '') AS title, COALESCE({status}, '') AS status,
                 '' AS origin, '' AS destination, NULL::text AS carrier, NULL::timestamptz AS eta,
                 k.last AS updated_at, k.versions::int AS versions
            FROM (SELECT h.shipment_id, max(h.\"timestamp\") AS last, count(*) AS versions FROM ",
-        label = col(r.and_then(|r| r.label.as_ref())),
-        title = col(r.and_then(|r| r.title.as_ref())),
         status = col(r.and_then(|r| r.status.as_ref())),
     ));
     layout.push_keys_as(q, "h");
     q.push(" GROUP BY 1) k");
     if let Some(r) = r {
-        q.push(format!(" LEFT JOIN {} r ON r.{} = k.shipment_id", r.table, r.key));
+        q.push(format!(
+            " LEFT JOIN {} r ON {}",
+            r.table,
+            layout.records_key_eq("r", "k.shipment_id")
+        ));
     }
 }
 

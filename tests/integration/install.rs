@@ -46,8 +46,8 @@ async fn a_database_without_the_tables_is_named_in_the_error() {
     }
     assert_eq!(
         err.remedy(),
-        Some(waybill::error::Remedy::InstallTables),
-        "says what to do: {err}"
+        Some(waybill::error::Remedy::FindHistory),
+        "says what to do (open a history of its own, or install Waybill's tables): {err}"
     );
 }
 

@@ -12,6 +12,7 @@ mod hostile;
 mod install;
 mod integrity;
 mod keyring_locked;
+mod layouts;
 mod live;
 mod monitor;
 mod overview;

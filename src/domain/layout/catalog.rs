@@ -342,7 +342,7 @@ pub async fn resolve(conn: &mut PgConnection, mapping: &Mapping) -> Result<Layou
             Some(r) => {
                 let pick = |p: &mut Problems, key: &str, given: &Option<String>, guesses: &[&str]| -> Option<String> {
                     match given {
-                        Some(c) if r.column(c).is_some() => Some(quote_ident(c)),
+                        Some(c) if r.column(c).is_some() => Some(c.clone()),
                         Some(c) => {
                             p.add(
                                 key,
@@ -350,7 +350,7 @@ pub async fn resolve(conn: &mut PgConnection, mapping: &Mapping) -> Result<Layou
                             );
                             None
                         }
-                        None => guesses.iter().find(|g| r.column(g).is_some()).map(|g| quote_ident(g)),
+                        None => guesses.iter().find(|g| r.column(g).is_some()).map(|g| g.to_string()),
                     }
                 };
                 let key_name = mapping.records_key.clone().unwrap_or_else(|| "id".into());
@@ -366,25 +366,41 @@ pub async fn resolve(conn: &mut PgConnection, mapping: &Mapping) -> Result<Layou
                         );
                         None
                     }
-                    Some((k, ty, _)) => Some(Records {
-                        label: pick(
+                    Some((k, ty, _)) => {
+                        let label_name = pick(
                             &mut p,
                             "records_label",
                             &mapping.records_label,
                             &["reference", "code", "number", "slug"],
-                        ),
-                        title: pick(
+                        );
+                        let title_name = pick(
                             &mut p,
                             "records_title",
                             &mapping.records_title,
                             &["title", "name", "description"],
-                        ),
-                        status: pick(&mut p, "records_status", &mapping.records_status, &["status", "state"]),
-                        table: r.quoted.clone(),
-                        key: quote_ident(&k),
-                        key_ty: ty,
-                        name: r.name.clone(),
-                    }),
+                        );
+                        let status = pick(&mut p, "records_status", &mapping.records_status, &["status", "state"]);
+                        // A history of whole rows has the label too: a deleted record is found by it.
+                        let history_label = label_name
+                            .as_deref()
+                            .filter(|l| {
+                                matches!(mapping.changes_format, super::ChangesFormat::AfterImage)
+                                    && t.column(l).is_some()
+                            })
+                            .map(quote_ident);
+                        Some(Records {
+                            label: label_name.as_deref().map(quote_ident),
+                            title: title_name.as_deref().map(quote_ident),
+                            status: status.as_deref().map(quote_ident),
+                            label_name,
+                            title_name,
+                            history_label,
+                            table: r.quoted.clone(),
+                            key: quote_ident(&k),
+                            key_ty: ty,
+                            name: r.name.clone(),
+                        })
+                    }
                 }
             }
         },

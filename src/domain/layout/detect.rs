@@ -223,9 +223,14 @@ async fn mappings(
                 out.push(m);
             }
         }
-        Preset::SupaAudit => {
+        Preset::SupaAudit | Preset::AuditTrigger => {
+            let (schema, name) = if preset == Preset::SupaAudit {
+                ("table_schema", "table_name")
+            } else {
+                ("schema_name", "table_name")
+            };
             let sql = format!(
-                "SELECT DISTINCT table_schema::text || '.' || table_name::text FROM {} ORDER BY 1 LIMIT 20",
+                "SELECT DISTINCT {schema}::text || '.' || {name}::text FROM {} ORDER BY 1 LIMIT 20",
                 t.quoted
             );
             for (table,) in crate::db::query_as::<(String,)>(&sql).fetch_all(&mut *conn).await? {
@@ -238,16 +243,6 @@ async fn mappings(
                 .await?
             {
                 out.push(with(vec![("table", table)])?);
-            }
-        }
-        Preset::AuditTrigger => {
-            for (table,) in crate::db::query_as::<(String,)>(&kinds("table_name"))
-                .fetch_all(&mut *conn)
-                .await?
-            {
-                let mut m = with(vec![])?;
-                m.filter.insert("table_name".into(), table);
-                out.push(m);
             }
         }
         Preset::SystemVersioning => {

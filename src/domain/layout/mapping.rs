@@ -286,6 +286,16 @@ impl Mapping {
             .iter()
             .filter_map(|(option, column)| self.filter.get(*column).map(|v| (option.to_string(), v.clone())))
             .collect();
+        // supa_audit and the audit trigger name the audited table as `schema.table`.
+        let (schema_col, name_col) = match self.preset {
+            Preset::SupaAudit => ("table_schema", "table_name"),
+            _ => ("schema_name", "table_name"),
+        };
+        if matches!(self.preset, Preset::SupaAudit | Preset::AuditTrigger) {
+            if let (Some(schema), Some(name)) = (self.filter.get(schema_col), self.filter.get(name_col)) {
+                shorthand.push(("table".into(), format!("{schema}.{name}")));
+            }
+        }
         // System versioning names the versioned table; its history is the view of both.
         if self.preset == Preset::SystemVersioning {
             if let Some(base) = self.table.strip_suffix("_with_history") {
@@ -397,6 +407,10 @@ mod tests {
             (Some("metadata"), ChangesFormat::Pairs)
         );
         assert_eq!(m.key, "shipment_id", "the rest stays the preset's");
+        assert_eq!(Mapping::parse_spec(&m.to_spec()).unwrap(), m);
+
+        let m = Mapping::parse_spec("supa_audit:table=public.shipments").unwrap();
+        assert_eq!(m.to_spec(), "supa_audit:table=public.shipments");
         assert_eq!(Mapping::parse_spec(&m.to_spec()).unwrap(), m);
 
         let m = Mapping::parse_spec("system_versioning:table=public.shipments").unwrap();

@@ -120,6 +120,12 @@ pub struct Records {
     pub(crate) label: Option<String>,
     pub(crate) title: Option<String>,
     pub(crate) status: Option<String>,
+    /// The label's and title's names as written (keys of a record's state).
+    pub(crate) label_name: Option<String>,
+    pub(crate) title_name: Option<String>,
+    /// The label's column in the history table itself (quoted), where each
+    /// history row is the whole record: how a deleted record is found by it.
+    pub(crate) history_label: Option<String>,
     /// `schema.table`, for people.
     pub name: String,
 }
@@ -144,6 +150,20 @@ impl Layout {
         self.records.as_ref()
     }
 
+    /// `{r}.key = {history}`: a records' row matching a history key (SQL
+    /// text of its own type). Where the history keeps keys as text (Bemi's
+    /// `primary_key`) and the table does not, both are compared as text.
+    pub(crate) fn records_key_eq(&self, r: &str, history: &str) -> String {
+        let Some(records) = &self.records else {
+            return "false".into();
+        };
+        if records.key_ty == self.key.ty() {
+            format!("{r}.{} = {history}", records.key)
+        } else {
+            format!("{r}.{}::text = ({history})::text", records.key)
+        }
+    }
+
     /// Pushes the history as one relation aliased `h`, in Waybill's columns:
     /// `shipment_id` (the record key, its own type), `version_no` (the order
     /// key: the version column, else the layout's order), `ord2` (a time
@@ -159,6 +179,63 @@ impl Layout {
     /// and numbering versions without reading what they changed.
     pub fn push_keys_as(&self, q: &mut QueryBuilder<'_, Postgres>, alias: &str) {
         sql::push_keys(self, q, alias);
+    }
+
+    /// A query for the key of the record its history labelled `label`
+    /// (ignoring case), newest first: how a record whose row is gone is
+    /// found by its reference. Where the history's rows are whole records it
+    /// reads their label column; else it reads what each change recorded,
+    /// a scan of the history, which is why it is the last lookup tried.
+    pub fn key_by_label_query(&self, label: &str) -> Option<QueryBuilder<'static, Postgres>> {
+        let r = self.records.as_ref()?;
+        let mut q = QueryBuilder::new("");
+        match (&r.history_label, &r.label_name) {
+            (Some(column), _) => sql::push_key_by_history_label(&mut q, self, column, label),
+            (None, Some(name)) => {
+                q.push("SELECT h.shipment_id::text FROM ");
+                sql::push_from(self, &mut q, "h");
+                q.push(" WHERE upper(COALESCE(h.snapshot ->> ")
+                    .push_bind(name.clone())
+                    .push(", h.changes -> ")
+                    .push_bind(name.clone())
+                    .push(" ->> 'new', h.changes -> ")
+                    .push_bind(name.clone())
+                    .push(" ->> 'old')) = upper(")
+                    .push_bind(label.to_string())
+                    .push(") ORDER BY h.version_no DESC, h.ord2 DESC LIMIT 1");
+            }
+            (None, None) => return None,
+        }
+        Some(q)
+    }
+
+    /// `(…)`: the newest value the history gave the record's field `name`
+    /// (its state's, or the change that set it), for the record whose key
+    /// `push_key` pushes: how a record whose row is gone is named.
+    pub fn push_named_by_history(
+        &self,
+        q: &mut QueryBuilder<'_, Postgres>,
+        name: &str,
+        push_key: impl FnOnce(&mut QueryBuilder<'_, Postgres>),
+    ) {
+        let value = |q: &mut QueryBuilder<'_, Postgres>| {
+            q.push("COALESCE(hn.snapshot ->> ")
+                .push_bind(name.to_string())
+                .push(", hn.changes -> ")
+                .push_bind(name.to_string())
+                .push(" ->> 'new', hn.changes -> ")
+                .push_bind(name.to_string())
+                .push(" ->> 'old')");
+        };
+        q.push("(SELECT (array_agg(");
+        value(q);
+        q.push(" ORDER BY hn.version_no DESC, hn.ord2 DESC) FILTER (WHERE ");
+        value(q);
+        q.push(" IS NOT NULL))[1] FROM ");
+        sql::push_from(self, q, "hn");
+        q.push(" WHERE hn.shipment_id = ");
+        push_key(q);
+        q.push(")");
     }
 
     /// The same relation under another alias (a subquery inside a query on `h`).

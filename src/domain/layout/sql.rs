@@ -143,9 +143,21 @@ pub(super) fn push_from(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, ali
             push_expr(q, e, "t");
             q.push(")::text");
         }
-        None => {
-            q.push("NULL::text");
-        }
+        // No event column: said from the images where they tell (a first
+        // image is a creation, a missing after image a deletion).
+        None => match &layout.changes {
+            Changes::AfterImage { .. } => {
+                q.push("CASE WHEN wp.image IS NULL THEN 'created' ELSE 'updated' END");
+            }
+            Changes::Columns { old, new } => {
+                q.push(format!(
+                    "CASE WHEN t.{old} IS NULL THEN 'created' WHEN t.{new} IS NULL THEN 'deleted' ELSE 'updated' END"
+                ));
+            }
+            _ => {
+                q.push("NULL::text");
+            }
+        },
     }
     q.push(" AS event_type, ");
     match &layout.actor {
@@ -240,8 +252,12 @@ pub(super) fn push_from(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, ali
             push_ord_order(q, layout, "p", "ASC");
             q.push(" LIMIT 1) wn ON true");
             if let Some(r) = &layout.records {
-                q.push(format!(" LEFT JOIN {} wr ON wr.{} = ", r.table, r.key));
+                // As `Layout::records_key_eq` compares them (the key may be a bound path).
+                let same = r.key_ty == layout.key.ty();
+                q.push(format!(" LEFT JOIN {} wr ON wr.{}", r.table, r.key));
+                q.push(if same { " = (" } else { "::text = (" });
                 push_expr(q, &layout.key, "t");
+                q.push(if same { ")" } else { ")::text" });
             }
         }
         _ => {}
@@ -365,10 +381,18 @@ fn push_changes(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
             // value that is no pair are the new value alone.
             let c = jsonb(col);
             // A creation's pair starts with null (PaperTrail); Audited's holds the value.
-            q.push("(SELECT jsonb_object_agg(e.key, CASE WHEN (NOT (");
+            // A deletion's pair ends with null (PaperTrail); Audited's holds the value, now gone.
+            let pair = "jsonb_typeof(e.value) = 'array' AND jsonb_array_length(e.value) = 2";
+            q.push("(SELECT jsonb_object_agg(e.key, CASE WHEN (");
+            push_event_is(q, layout, "deleted");
+            q.push(format!(
+                ") AND NOT ({pair} AND e.value -> 1 = 'null'::jsonb)
+                     THEN jsonb_build_object('old', e.value, 'new', NULL)
+                     WHEN (NOT ("
+            ));
             push_event_is(q, layout, "created");
             q.push(format!(
-                ") OR e.value -> 0 = 'null'::jsonb) AND jsonb_typeof(e.value) = 'array' AND jsonb_array_length(e.value) = 2
+                ") OR e.value -> 0 = 'null'::jsonb) AND {pair}
                      THEN jsonb_build_object('old', e.value -> 0, 'new', e.value -> 1)
                      ELSE jsonb_build_object('new', e.value) END)
                   FROM jsonb_each(CASE WHEN jsonb_typeof({c}) = 'object' THEN {c} END) e)"
@@ -431,4 +455,19 @@ pub(super) fn fits_type(text: &str, ty: &str) -> bool {
         "numeric" => text.parse::<f64>().is_ok(),
         _ => !text.is_empty(),
     }
+}
+
+/// `SELECT key::text FROM history WHERE label = value`: a record found by the
+/// label its rows hold (where each row is the whole record), newest first.
+pub(super) fn push_key_by_history_label(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout, label: &str, value: &str) {
+    q.push("SELECT ");
+    push_expr(q, &layout.key, "t");
+    q.push("::text FROM ").push(&layout.table).push(" t");
+    push_filters(q, layout, "t");
+    q.push(format!(" AND upper(t.{label}::text) = upper("))
+        .push_bind(value.to_string())
+        .push(")");
+    q.push(" ORDER BY ");
+    push_ord_order(q, layout, "t", "DESC");
+    q.push(" LIMIT 1");
 }

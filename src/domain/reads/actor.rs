@@ -164,10 +164,12 @@ pub fn actor_query<'a>(
     match layout.records() {
         Some(r) => {
             q.push(format!(
-                "COALESCE((SELECT {} FROM {} r WHERE r.{} = h.shipment_id), h.shipment_id::text) AS shipment_reference, ",
-                r.label.as_ref().map_or(format!("r.{}::text", r.key), |l| format!("r.{l}::text")),
+                "COALESCE((SELECT {} FROM {} r WHERE {}), h.shipment_id::text) AS shipment_reference, ",
+                r.label
+                    .as_ref()
+                    .map_or(format!("r.{}::text", r.key), |l| format!("r.{l}::text")),
                 r.table,
-                r.key
+                layout.records_key_eq("r", "h.shipment_id")
             ));
         }
         None => {
