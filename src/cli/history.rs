@@ -1,5 +1,6 @@
-//! `waybill history detect | check`: the histories a database has, and a
-//! mapping checked against it, each with one record's latest changes.
+//! `waybill history detect | check | use`: the histories a database has, a
+//! mapping checked against it (each with one record's latest changes), and
+//! one chosen for a profile to read from now on.
 
 use std::process::ExitCode;
 
@@ -27,6 +28,9 @@ pub enum HistoryAction {
         #[arg(long)]
         json: bool,
     },
+    /// Check a mapping and make the profile (--profile, or the active one) read it from now on,
+    /// as Open does in the app; `waybill history use waybill` goes back to Waybill's own.
+    Use { spec: String },
 }
 
 pub async fn run(source: &Source, action: HistoryAction) -> Result<ExitCode> {
@@ -58,6 +62,21 @@ pub async fn run(source: &Source, action: HistoryAction) -> Result<ExitCode> {
                 print_json(&found)?;
             } else {
                 print(&found);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        HistoryAction::Use { spec } => {
+            let mapping = Mapping::parse_spec(&spec)?;
+            let config = waybill::profiles::config_path()?;
+            let choice = with_connection(source, async |conn| conn.use_history(mapping, &config).await).await?;
+            print(&choice.found);
+            match &choice.remembered_by {
+                Some(profile) => say!("profile {profile} reads this history from now on"),
+                None => eprintln!(
+                    "not remembered: the sandbox and --database-url keep no settings; pass --history {} \
+                     (or set WAYBILL_HISTORY) with each command, or save it in a profile with --profile NAME",
+                    choice.found.spec
+                ),
             }
             Ok(ExitCode::SUCCESS)
         }

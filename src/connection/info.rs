@@ -20,6 +20,8 @@ pub struct ConnectionInfo {
     pub tls: Option<TlsMode>,
     pub pooler: bool,
     pub tables: TablesStatus,
+    /// The history it reads.
+    pub history: super::HistoryInUse,
 }
 
 impl Connection {
@@ -42,6 +44,7 @@ impl Connection {
             tls,
             pooler,
             tables,
+            history: self.history(),
         })
     }
 }

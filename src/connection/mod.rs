@@ -4,6 +4,7 @@
 //! add their prompts and dialogs.
 
 mod confirm;
+mod history;
 mod info;
 mod open_sandbox;
 
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use sqlx::postgres::PgConnectOptions;
 
 pub use confirm::Confirmation;
+pub use history::{HistoryChoice, HistoryInUse};
 pub use info::ConnectionInfo;
 pub use open_sandbox::{open_sandbox, OpenedSandbox};
 

@@ -220,6 +220,15 @@ pub fn rename(path: &Path, store: &dyn SecretStore, old: &str, new: &str, in_use
     )
 }
 
+/// Remembers the history `name` reads (`None`: Waybill's own).
+pub fn set_history(path: &Path, name: &str, history: Option<crate::domain::layout::Mapping>) -> Result<()> {
+    let mut config = Config::load(path)?;
+    let mut profile = config.get(name)?.clone();
+    profile.history = history;
+    config.put(profile, Some(name))?;
+    config.save(path)
+}
+
 /// Makes `name` (or `sandbox`) the profile the app opens on start.
 pub fn set_active(path: &Path, name: &str) -> Result<()> {
     let mut config = Config::load(path)?;

@@ -9,6 +9,7 @@ pub mod export;
 pub mod fields;
 pub mod files;
 pub mod health;
+pub mod histories;
 pub mod integrity;
 pub mod links;
 pub mod overview;

@@ -28,6 +28,8 @@ pub struct FoundHistory {
     pub table: String,
     /// The `--history` SPEC that opens it.
     pub spec: String,
+    /// What a record is called (`shipment`, `order`…).
+    pub noun: String,
     pub mapping: Mapping,
     /// Versions it holds (PostgreSQL's estimate on a large table).
     #[ts(type = "number")]
@@ -311,6 +313,7 @@ async fn describe(conn: &mut PgConnection, t: &Relation, mapping: Mapping) -> Re
         title: mapping.preset.title().to_string(),
         table: t.name.clone(),
         spec: mapping.to_spec(),
+        noun: mapping.noun().to_string(),
         versions: estimate,
         versions_estimated: true,
         records: None,

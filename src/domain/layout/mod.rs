@@ -22,10 +22,8 @@ mod sql;
 
 use std::sync::Arc;
 
-use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use tokio::sync::OnceCell;
-use ts_rs::TS;
 
 pub use mapping::{ChangesFormat, Mapping};
 pub use numbering::{Numbering, OrdKey};
@@ -35,9 +33,7 @@ use crate::db::Db;
 use crate::error::Result;
 
 /// How a layout orders a record's versions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderKind {
     /// A per-record version column: 1, 2, 3… as stored.
     Version,
@@ -293,8 +289,14 @@ pub fn fits(text: &str, ty: &str) -> bool {
 }
 
 /// What a database's `Db` carries: the mapping its connection reads through,
-/// checked against the catalog on first use.
+/// checked against the catalog on first use. Every clone of the `Db` shares
+/// it, so choosing another history (`set_mapping`) changes what the whole
+/// connection reads, and a read already running keeps the layout it began with.
 pub struct LayoutCell {
+    current: std::sync::RwLock<Arc<Slot>>,
+}
+
+struct Slot {
     mapping: Mapping,
     resolved: OnceCell<Arc<Layout>>,
 }
@@ -302,10 +304,20 @@ pub struct LayoutCell {
 impl LayoutCell {
     pub fn new(mapping: Mapping) -> LayoutCell {
         LayoutCell {
-            mapping,
-            resolved: OnceCell::new(),
+            current: std::sync::RwLock::new(Arc::new(Slot {
+                mapping,
+                resolved: OnceCell::new(),
+            })),
         }
     }
+
+    fn slot(&self) -> Arc<Slot> {
+        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+fn cell(db: &Db) -> Option<Arc<LayoutCell>> {
+    db.extension().and_then(|e| e.clone().downcast::<LayoutCell>().ok())
 }
 
 /// The layout `db` reads through: its connection's mapping (Waybill's own
@@ -313,18 +325,27 @@ impl LayoutCell {
 /// catalog once, on `conn`. A failed check is not kept: the next read tries
 /// again (the tables may have been installed since).
 pub async fn layout(db: &Db, conn: &mut PgConnection) -> Result<Arc<Layout>> {
-    let cell = match db.extension().and_then(|e| e.clone().downcast::<LayoutCell>().ok()) {
-        Some(cell) => cell,
-        None => {
-            // A bare pool (tests, the sandbox's own set-up): Waybill's layout, checked each time.
-            return Ok(Arc::new(catalog::resolve(conn, &Mapping::waybill()).await?));
-        }
+    let Some(cell) = cell(db) else {
+        // A bare pool (tests, the sandbox's own set-up): Waybill's layout, checked each time.
+        return Ok(Arc::new(catalog::resolve(conn, &Mapping::waybill()).await?));
     };
-    let layout = cell
+    let slot = cell.slot();
+    let layout = slot
         .resolved
-        .get_or_try_init(|| async { catalog::resolve(conn, &cell.mapping).await.map(Arc::new) })
+        .get_or_try_init(|| async { catalog::resolve(conn, &slot.mapping).await.map(Arc::new) })
         .await?;
     Ok(layout.clone())
+}
+
+/// Makes `db` (and every clone of it) read through `mapping` from now on.
+/// False for a bare pool, which carries no mapping (see `with_mapping`).
+pub fn set_mapping(db: &Db, mapping: Mapping) -> bool {
+    let Some(cell) = cell(db) else { return false };
+    *cell.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Slot {
+        mapping,
+        resolved: OnceCell::new(),
+    });
+    true
 }
 
 /// The layout `db` reads through, which must be Waybill's own for `feature`
@@ -348,10 +369,7 @@ pub async fn check_waybill(db: &Db, feature: &'static str) -> Result<()> {
 
 /// The mapping `db` reads through, before it is checked.
 pub fn mapping_of(db: &Db) -> Mapping {
-    db.extension()
-        .and_then(|e| e.clone().downcast::<LayoutCell>().ok())
-        .map(|cell| cell.mapping.clone())
-        .unwrap_or_else(Mapping::waybill)
+    cell(db).map_or_else(Mapping::waybill, |cell| cell.slot().mapping.clone())
 }
 
 /// `db` reading through `mapping`.

@@ -121,19 +121,23 @@ impl Preset {
                 let (schema, name) = value.split_once('.').unwrap_or(("public", value));
                 m.filter.insert("table_schema".into(), schema.into());
                 m.filter.insert("table_name".into(), name.into());
+                m.noun = Some(singular(name));
             }
             (Preset::Bemi, "table") => {
                 m.filter.insert("table".into(), value.into());
+                m.noun = Some(singular(value));
             }
             (Preset::AuditTrigger, "table") => {
                 let (schema, name) = value.split_once('.').unwrap_or(("public", value));
                 m.filter.insert("schema_name".into(), schema.into());
                 m.filter.insert("table_name".into(), name.into());
+                m.noun = Some(singular(name));
             }
             // The versioned table: its history is the view periods makes of both.
             (Preset::SystemVersioning, "table") => {
                 m.table = format!("{value}_with_history");
                 m.records_table = Some(value.into());
+                m.noun = Some(singular(value.rsplit('.').next().unwrap_or(value)));
             }
             _ => return false,
         }
@@ -288,9 +292,38 @@ impl Preset {
     }
 }
 
+/// What one row of a table named `table` is (`shipments` → `shipment`), for
+/// people: English plurals only, anything else as it is.
+fn singular(table: &str) -> String {
+    let t = table.to_lowercase();
+    if let Some(stem) = t.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["sses", "xes", "ches", "shes"].iter().any(|e| t.ends_with(e)) {
+        t[..t.len() - 2].to_string()
+    } else if t.ends_with('s') && !t.ends_with("ss") {
+        t[..t.len() - 1].to_string()
+    } else {
+        t
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tables_rows_are_named_in_the_singular() {
+        for (table, noun) in [
+            ("shipments", "shipment"),
+            ("deliveries", "delivery"),
+            ("addresses", "address"),
+            ("batches", "batch"),
+            ("stock", "stock"),
+            ("Orders", "order"),
+        ] {
+            assert_eq!(singular(table), noun);
+        }
+    }
 
     #[test]
     fn a_preset_has_one_name_and_json_spells_it_so() {

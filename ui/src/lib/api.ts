@@ -24,6 +24,7 @@ export type { ExportProgress } from "./bindings/ExportProgress";
 export type { ExportedFile } from "./bindings/ExportedFile";
 export type { Facets } from "./bindings/Facets";
 export type { FieldChange } from "./bindings/FieldChange";
+export type { FoundHistory } from "./bindings/FoundHistory";
 export type { Finding } from "./bindings/Finding";
 export type { FindingKind } from "./bindings/FindingKind";
 export type { FoundIndex } from "./bindings/FoundIndex";

@@ -18,7 +18,11 @@ table: string,
 /**
  * The `--history` SPEC that opens it.
  */
-spec: string, mapping: Mapping, 
+spec: string, 
+/**
+ * What a record is called (`shipment`, `order`…).
+ */
+noun: string, mapping: Mapping, 
 /**
  * Versions it holds (PostgreSQL's estimate on a large table).
  */

@@ -18,7 +18,9 @@ import type { ExportProgress } from "./ExportProgress";
 import type { ExportedFile } from "./ExportedFile";
 import type { Facets } from "./Facets";
 import type { FieldHistory } from "./FieldHistory";
+import type { FoundHistory } from "./FoundHistory";
 import type { FunctionCheck } from "./FunctionCheck";
+import type { HistoryChoice } from "./HistoryChoice";
 import type { IndexHealth } from "./IndexHealth";
 import type { IntegrityRequest } from "./IntegrityRequest";
 import type { IntegrityView } from "./IntegrityView";
@@ -103,6 +105,21 @@ export function testProfile(profile: Profile, password: string | null): Promise<
 /** Installs or updates Waybill's tables in the open database: on the sandbox at once, elsewhere only once the user confirms in a dialog naming it. */
 export function installTables(): Promise<ConnectionInfo> {
   return call("install_tables");
+}
+
+/** Every table of the open database laid out as Waybill's history or an audit library's, each with the SPEC that reads it and its latest changes. */
+export function detectHistories(): Promise<Array<FoundHistory>> {
+  return call("detect_histories");
+}
+
+/** A mapping written by hand (a SPEC) checked against the open database. */
+export function checkHistory(spec: string): Promise<FoundHistory> {
+  return call("check_history", { spec });
+}
+
+/** Reads the history `spec` names from now on (a profile remembers it); the window then asks for the connection again (`current_connection`). */
+export function useHistory(spec: string): Promise<HistoryChoice> {
+  return call("use_history", { spec });
 }
 
 /** Fills the form from a pasted `postgres://` URL. */
