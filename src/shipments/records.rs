@@ -37,12 +37,20 @@ fn push_select(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
         r.and_then(|r| r.title.as_ref()),
         r.and_then(|r| r.title_name.as_ref()),
     );
+    // A record whose row is gone from its table is said to be deleted.
+    let status = match r {
+        Some(r) => format!(
+            "COALESCE({}, CASE WHEN r.{} IS NULL THEN 'deleted' END, '')",
+            col(r.status.as_ref()),
+            r.key
+        ),
+        None => "''".to_string(),
+    };
     q.push(format!(
-        ", '') AS title, COALESCE({status}, '') AS status,
+        ", '') AS title, {status} AS status,
                 '' AS origin, '' AS destination, NULL::text AS carrier, NULL::timestamptz AS eta,
                 k.last AS updated_at, k.versions::int AS versions
            FROM (SELECT h.shipment_id, max(h.\"timestamp\") AS last, count(*) AS versions FROM ",
-        status = col(r.and_then(|r| r.status.as_ref())),
     ));
     layout.push_keys_as(q, "h");
     q.push(" GROUP BY 1) k");
