@@ -62,8 +62,8 @@ test("a PaperTrail history is found, opened, remembered, and read like Waybill's
   assert.deepEqual(
     rows.map(([preset, spec]) => [preset, spec]),
     [
-      ["papertrail", "papertrail:item_type=Customer,actor_table=users,records_table=customers"],
-      ["papertrail", "papertrail:item_type=Shipment,actor_table=users,records_table=shipments"],
+      ["papertrail", "papertrail:item_type=Customer"],
+      ["papertrail", "papertrail:item_type=Shipment"],
     ],
   );
   const shipments = rows[1][2];

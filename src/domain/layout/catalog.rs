@@ -275,13 +275,14 @@ pub async fn resolve(conn: &mut PgConnection, mapping: &Mapping) -> Result<Layou
         }
     };
 
-    // A preset's own actor table is optional (Waybill's `actors`, Rails'
-    // `users`): without it, ids stand in for names. One named by hand is not.
-    let preset_actors = mapping.preset.mapping(&[]).ok().and_then(|m| m.actor_table);
+    // A preset's own actor and records tables are optional (Waybill's
+    // `actors`, Rails' `users` and `shipments`): without them, keys stand in
+    // for names. One named by hand is not.
+    let base = mapping.preset_base();
     let actors = match &mapping.actor_table {
         None => None,
         Some(name) => match relation(conn, name).await? {
-            None if preset_actors.as_ref() == Some(name) => None,
+            None if base.actor_table.as_ref() == Some(name) => None,
             None => {
                 p.add("actor_table", format!("there is no table `{name}`"));
                 None
@@ -335,6 +336,7 @@ pub async fn resolve(conn: &mut PgConnection, mapping: &Mapping) -> Result<Layou
     let records = match &mapping.records_table {
         None => None,
         Some(name) => match relation(conn, name).await? {
+            None if base.records_table.as_ref() == Some(name) => None,
             None => {
                 p.add("records_table", format!("there is no table `{name}`"));
                 None

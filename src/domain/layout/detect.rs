@@ -155,16 +155,6 @@ async fn mappings(
         if t.name != format!("public.{}", m.table) && t.name != m.table {
             m.table = t.name.clone();
         }
-        // Users who made the changes, where the database keeps them.
-        if matches!(preset, Preset::Papertrail | Preset::Audited) {
-            if let Some((schema, name, _)) = tables.iter().find(|(_, name, _)| name == "users") {
-                m.actor_table = Some(if schema == "public" {
-                    name.clone()
-                } else {
-                    format!("{schema}.{name}")
-                });
-            }
-        }
         Ok(m)
     };
     // A kind of record per distinct value of `column` (at most 20).
@@ -175,30 +165,6 @@ async fn mappings(
             t.quoted,
             crate::db::quote_ident(column)
         )
-    };
-    let records_table = |kind: &str| -> Option<String> {
-        // Rails' plural of `Shipment`, if such a table is there.
-        let snake: String = kind
-            .chars()
-            .enumerate()
-            .flat_map(|(i, c)| {
-                let lower = c.to_ascii_lowercase();
-                if c.is_ascii_uppercase() && i > 0 {
-                    vec!['_', lower]
-                } else {
-                    vec![lower]
-                }
-            })
-            .collect();
-        let plural = if snake.ends_with('s') {
-            format!("{snake}es")
-        } else {
-            format!("{snake}s")
-        };
-        tables
-            .iter()
-            .find(|(_, name, _)| *name == plural)
-            .map(|(schema, name, _)| format!("{schema}.{name}"))
     };
     let mut out = Vec::new();
     match preset {
@@ -212,11 +178,7 @@ async fn mappings(
                 .fetch_all(&mut *conn)
                 .await?
             {
-                let mut options = vec![(option, kind.clone())];
-                if let Some(records) = records_table(&kind) {
-                    options.push(("records_table", records.trim_start_matches("public.").to_string()));
-                }
-                let mut m = with(options)?;
+                let mut m = with(vec![(option, kind.clone())])?;
                 // PaperTrail without `object_changes` (its default): the before images.
                 if preset == Preset::Papertrail && t.columns.iter().all(|c| c.0 != "object_changes") {
                     m.changes = Some("object".into());

@@ -277,8 +277,9 @@ impl Mapping {
         Ok(())
     }
 
-    /// The SPEC that gives this mapping back (`waybill history detect` prints it).
-    pub fn to_spec(&self) -> String {
+    /// The preset's options this mapping was made with (`item_type=Shipment`),
+    /// as a SPEC says them.
+    fn shorthand(&self) -> Vec<(String, String)> {
         // A preset's own option (`item_type=Shipment`) says more than the filter it sets.
         let mut shorthand: Vec<(String, String)> = self
             .preset
@@ -302,6 +303,18 @@ impl Mapping {
                 shorthand.push(("table".into(), base.to_string()));
             }
         }
+        shorthand
+    }
+
+    /// The preset's own mapping with this one's options: what it differs from,
+    /// and the tables it names that may be missing (see `catalog::resolve`).
+    pub(super) fn preset_base(&self) -> Mapping {
+        self.preset.mapping(&self.shorthand()).unwrap_or_default()
+    }
+
+    /// The SPEC that gives this mapping back (`waybill history detect` prints it).
+    pub fn to_spec(&self) -> String {
+        let shorthand = self.shorthand();
         let base = self.preset.mapping(&shorthand).unwrap_or_default();
         let o = |v: &Option<String>| v.clone();
         let mut keys: Vec<(String, Option<String>, Option<String>)> = vec![
@@ -416,6 +429,22 @@ mod tests {
         let m = Mapping::parse_spec("system_versioning:table=public.shipments").unwrap();
         assert_eq!(m.to_spec(), "system_versioning:table=public.shipments");
         assert_eq!(Mapping::parse_spec(&m.to_spec()).unwrap(), m);
+    }
+
+    #[test]
+    fn the_readmes_toml_example_reads() {
+        let readme = include_str!("../../../README.md");
+        let start = readme.find("```toml\n").expect("the README has a TOML example") + 8;
+        let text = &readme[start..start + readme[start..].find("```").unwrap()];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("orders-history.toml");
+        std::fs::write(&path, text).unwrap();
+        let m = Mapping::parse_spec(path.to_str().unwrap()).unwrap();
+        assert_eq!(
+            (m.preset, m.table.as_str(), m.noun()),
+            (Preset::Custom, "audit.order_changes", "order")
+        );
+        assert_eq!(m.version.as_deref(), Some("rev"));
     }
 
     #[test]

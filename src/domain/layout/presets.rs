@@ -108,13 +108,16 @@ impl Preset {
     fn option(self, m: &mut Mapping, key: &str, value: &str) -> bool {
         let noun = || Some(value.to_lowercase());
         match (self, key) {
+            // A Rails model: its rows are in the table Rails names for it, if that is there.
             (Preset::Papertrail, "item_type") => {
                 m.filter.insert("item_type".into(), value.into());
                 m.noun = noun();
+                m.records_table = Some(rails_table(value));
             }
             (Preset::Audited, "auditable_type") => {
                 m.filter.insert("auditable_type".into(), value.into());
                 m.noun = noun();
+                m.records_table = Some(rails_table(value));
             }
             // The audited table, where the history table holds several.
             (Preset::SupaAudit, "table") => {
@@ -178,6 +181,8 @@ impl Preset {
                 order: s("id"),
                 time: s("created_at"),
                 actor: s("whodunnit"),
+                // Rails' users, where the application has them (optional).
+                actor_table: s("users"),
                 event: s("event"),
                 events: crud,
                 changes: s("object_changes"),
@@ -191,6 +196,7 @@ impl Preset {
                 version: s("version"),
                 time: s("created_at"),
                 actor: s("user_id"),
+                actor_table: s("users"),
                 event: s("action"),
                 events: crud,
                 description: s("comment"),
@@ -292,6 +298,29 @@ impl Preset {
     }
 }
 
+/// The table Rails keeps a model's rows in (`Shipment` → `shipments`,
+/// `LineItem` → `line_items`, `Admin::User` → `admin_users`), by its default
+/// English plurals.
+fn rails_table(model: &str) -> String {
+    let mut snake = String::new();
+    for (i, c) in model.replace("::", "_").chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 && !snake.ends_with('_') {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+    }
+    if let Some(stem) = snake
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u']))
+    {
+        format!("{stem}ies")
+    } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| snake.ends_with(e)) {
+        format!("{snake}es")
+    } else {
+        format!("{snake}s")
+    }
+}
+
 /// What one row of a table named `table` is (`shipments` → `shipment`), for
 /// people: English plurals only, anything else as it is.
 fn singular(table: &str) -> String {
@@ -310,6 +339,20 @@ fn singular(table: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rails_models_table_is_its_plural() {
+        for (model, table) in [
+            ("Shipment", "shipments"),
+            ("LineItem", "line_items"),
+            ("Admin::User", "admin_users"),
+            ("Delivery", "deliveries"),
+            ("Address", "addresses"),
+            ("Day", "days"),
+        ] {
+            assert_eq!(rails_table(model), table);
+        }
+    }
 
     #[test]
     fn a_tables_rows_are_named_in_the_singular() {

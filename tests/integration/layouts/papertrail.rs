@@ -1,6 +1,6 @@
 //! A PaperTrail history, written by PaperTrail itself (`tests/fixtures/papertrail.rb`).
 
-use waybill::domain::layout::{detect, Preset};
+use waybill::domain::layout::{detect, Mapping, Preset};
 use waybill::domain::TimelineFilter;
 use waybill::shipments::{self, ShipmentQuery};
 use waybill::timeline::{self, blame, version};
@@ -294,5 +294,107 @@ fn the_cli_reads_it_with_history() {
     assert!(
         err.contains("waybill history detect"),
         "the error points to detection: {err}"
+    );
+}
+
+#[tokio::test]
+async fn a_profile_remembers_the_history_it_reads() {
+    // A Rails database on the "remote" server (TLS, password logins), written by PaperTrail.
+    let remote = crate::common::remote::remote();
+    let name = format!("r_{}", uuid::Uuid::new_v4().simple());
+    let admin = remote
+        .open(&remote.direct("postgres"), &remote.owner_password)
+        .await
+        .unwrap();
+    waybill::db::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let out = std::process::Command::new("ruby")
+        .arg(format!("{}/tests/fixtures/papertrail.rb", env!("CARGO_MANIFEST_DIR")))
+        .args(["127.0.0.1", &remote.pg_port.to_string(), &name, "waybill_owner"])
+        .env("PGPASSWORD", &remote.owner_password)
+        .env("PGSSLMODE", "require")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let home = crate::common::home();
+    let config = home.path().join("profiles.json");
+    let secrets: std::sync::Arc<dyn waybill::profiles::SecretStore> =
+        std::sync::Arc::new(waybill::profiles::MemoryStore::default());
+    let mut profile = remote.direct(&name);
+    profile.name = "rails".into();
+    let request = waybill::profiles::manage::SaveRequest {
+        profile: profile.clone(),
+        replacing: None,
+        password: Some(waybill::profiles::Password::new(&remote.owner_password)),
+    };
+    waybill::profiles::manage::save(&config, &*secrets, request, None).unwrap();
+    let open = |profile: waybill::profiles::Profile| {
+        let secrets = secrets.clone();
+        async move {
+            let source = waybill::connection::Source::Profile(Box::new(profile));
+            waybill::connection::open(source, &secrets, Default::default(), &waybill::progress::ignore)
+                .await
+                .unwrap()
+        }
+    };
+
+    let conn = open(profile).await;
+    assert!(conn.history().own);
+    // A mapping that does not fit is refused, and nothing is saved.
+    let wrong = Mapping::parse_spec("papertrail:item_type=Shipment,time=made_at").unwrap();
+    assert_eq!(
+        conn.use_history(wrong, &config).await.unwrap_err().code(),
+        "bad_mapping"
+    );
+    let saved = |config: &std::path::Path| {
+        let list = waybill::profiles::manage::list(config, &*secrets).unwrap();
+        list.profiles
+            .into_iter()
+            .find(|e| e.profile.name == "rails")
+            .unwrap()
+            .profile
+    };
+    assert_eq!(saved(&config).history, None);
+
+    let choice = conn
+        .use_history(Mapping::parse_spec("papertrail:item_type=Shipment").unwrap(), &config)
+        .await
+        .unwrap();
+    assert_eq!(choice.remembered_by.as_deref(), Some("rails"));
+    assert_eq!(conn.history().preset, Preset::Papertrail);
+    let page = timeline::page(conn.db(), "SHP-PT-1", &TimelineFilter::default(), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.entries.len(), 4, "the open connection reads it at once");
+    conn.close().await.unwrap();
+
+    // Opened again, the profile reads it without being told.
+    let again = open(saved(&config)).await;
+    assert_eq!(again.history().spec, "papertrail:item_type=Shipment");
+    let page = timeline::page(again.db(), "SHP-PT-1", &TimelineFilter::default(), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.entries.len(), 4);
+    // Back to Waybill's own: this database has none of its tables, so it is refused.
+    let e = again.use_history(Mapping::waybill(), &config).await.unwrap_err();
+    assert_eq!(e.code(), "table_missing");
+    assert_eq!(saved(&config).history.map(|m| m.preset), Some(Preset::Papertrail));
+}
+
+#[test]
+fn the_cli_says_a_one_off_url_does_not_remember() {
+    let name = written_once("ruby", "papertrail.rb", &[]);
+    let home = crate::common::home();
+    let (code, out, err) =
+        crate::common::waybill_cli(&name, home.path(), &["history", "use", "papertrail:item_type=Shipment"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("--history papertrail:item_type=Shipment"), "{out}");
+    assert!(
+        err.contains("not remembered: the sandbox and --database-url keep no settings"),
+        "{err}"
     );
 }
