@@ -13,6 +13,15 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// advisory lock. DDL waits for locks at most the profile's lock timeout.
 pub async fn migrate(db: &Db) -> Result<()> {
     db.require_session("installing Waybill's tables")?;
+    // Never over a team's own tables of the same names: the migration would
+    // fail half-way and leave its bookkeeping table behind.
+    let status = status(db).await?;
+    if !status.foreign_tables.is_empty() {
+        return Err(Error::ForeignTables {
+            database: status.database,
+            tables: status.foreign_tables,
+        });
+    }
     let mut conn = db.acquire().await?;
     crate::db::query(&format!("SET lock_timeout = {}", db.rules().lock_timeout_ms))
         .execute(&mut *conn)
@@ -39,7 +48,13 @@ pub struct TablesStatus {
     pub missing_table: Option<String>,
     /// Is `create_history_entry` there (the concurrency test calls it)?
     pub has_function: bool,
+    /// Tables of Waybill's names that Waybill did not make (a team's own
+    /// `shipment_history`, say): installing is refused over them.
+    pub foreign_tables: Vec<String>,
 }
+
+/// Every table Waybill's migrations create, by name.
+const OWN_TABLES: [&str; 3] = ["shipment_requests", "shipment_history", "actors"];
 
 /// Looks for the tables and the function, in one read-only transaction.
 pub async fn status(db: &Db) -> Result<TablesStatus> {
@@ -51,10 +66,19 @@ pub async fn status(db: &Db) -> Result<TablesStatus> {
     )
     .fetch_one(&mut *tx)
     .await?;
+    // Made by Waybill: its migrations' own record of them is there.
+    let (foreign_tables,): (Vec<String>,) = crate::db::query_as(
+        "SELECT COALESCE(array_agg(t ORDER BY o), '{}') FROM unnest($1::text[]) WITH ORDINALITY AS n(t, o)
+          WHERE to_regclass(quote_ident(t)) IS NOT NULL AND to_regclass('_sqlx_migrations') IS NULL",
+    )
+    .bind(OWN_TABLES.map(String::from).to_vec())
+    .fetch_one(&mut *tx)
+    .await?;
     Ok(TablesStatus {
         database,
         missing_table,
         has_function: function,
+        foreign_tables,
     })
 }
 

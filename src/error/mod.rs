@@ -169,6 +169,9 @@ pub enum Error {
     #[error("database `{database}` has no `{table}` table.")]
     TableMissing { database: String, table: String },
 
+    #[error("database `{database}` already has {} that Waybill did not make; installing Waybill's tables over them would fail half-way, so nothing was written.", .tables.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "))]
+    ForeignTables { database: String, tables: Vec<String> },
+
     #[error("the history mapping does not fit {table}: {}.", .problems.join("; "))]
     BadMapping { table: String, problems: Vec<String> },
 
@@ -304,6 +307,7 @@ impl Error {
             Error::AuthFailed { .. } => "auth_failed",
             Error::DatabaseMissing { .. } => "database_missing",
             Error::TableMissing { .. } => "table_missing",
+            Error::ForeignTables { .. } => "foreign_tables",
             Error::FunctionMissing { .. } => "function_missing",
             Error::BadMapping { .. } => "bad_mapping",
             Error::ConnectTimeout { .. } => "connect_timeout",
@@ -366,7 +370,7 @@ impl Error {
             Error::PasswordNeeded { profile, .. } => Remedy::StorePassword {
                 profile: profile.clone(),
             },
-            Error::TableMissing { .. } => Remedy::FindHistory,
+            Error::TableMissing { .. } | Error::ForeignTables { .. } => Remedy::FindHistory,
             Error::FunctionMissing { .. } => Remedy::InstallTables,
             Error::ShipmentNotFound { .. } => Remedy::FindShipment,
             Error::RunNotFound { .. } => Remedy::ChooseRun,

@@ -97,6 +97,10 @@ pub fn samples() -> Vec<Error> {
             table: s("shipment_history"),
         },
         Error::FunctionMissing { database: s("orders") },
+        Error::ForeignTables {
+            database: s("orders"),
+            tables: vec![s("shipment_history")],
+        },
         Error::ShipmentNotFound {
             noun: s("shipment"),
             query: s("SHP-1"),
@@ -264,9 +268,10 @@ mod tests {
             Error::NothingToSimulate => 61,
             Error::BadMapping { .. } => 62,
             Error::LayoutUnsupported { .. } => 63,
+            Error::ForeignTables { .. } => 64,
         }
     }
-    const KINDS: usize = 64;
+    const KINDS: usize = 65;
 
     #[test]
     fn there_is_one_sample_of_every_kind() {

@@ -6,12 +6,13 @@
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use super::{escape_like, ShipmentFacets, ShipmentQuery, ShipmentSort, ShipmentSummary, ValueCount};
-use crate::domain::layout::Layout;
+use crate::domain::layout::{Layout, OrderKind};
 use crate::domain::ShipmentRef;
 use crate::error::Result;
 
-/// `SELECT … FROM (each record's latest change and count) k LEFT JOIN records r`.
-fn push_select(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
+/// `SELECT … FROM (each record's latest change and count) k LEFT JOIN records r`,
+/// of every record, or `only` these (keys as text).
+fn push_select(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout, only: Option<Vec<String>>) {
     let r = layout.records();
     let col = |c: Option<&String>| c.map_or("NULL::text".to_string(), |c| format!("r.{c}::text"));
     // A record whose row is gone is named as its history last named it.
@@ -53,6 +54,11 @@ fn push_select(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
            FROM (SELECT h.shipment_id, max(h.\"timestamp\") AS last, count(*) AS versions FROM ",
     ));
     layout.push_keys_as(q, "h");
+    if let Some(keys) = only {
+        q.push(" WHERE h.shipment_id = ANY(");
+        layout.push_key_array(q, keys);
+        q.push(")");
+    }
     q.push(" GROUP BY 1) k");
     if let Some(r) = r {
         q.push(format!(
@@ -71,8 +77,12 @@ pub(super) async fn find(
     layout: &Layout,
     query: &ShipmentQuery,
 ) -> Result<Vec<ShipmentSummary>> {
+    let only = match newest_first(query, layout) {
+        true => recently_changed(conn, layout, query.limit).await?,
+        false => None,
+    };
     let mut q = QueryBuilder::new("SELECT * FROM (");
-    push_select(&mut q, layout);
+    push_select(&mut q, layout, only);
     q.push(") s WHERE true");
     let search = query.search.trim();
     if !search.is_empty() {
@@ -110,11 +120,49 @@ pub(super) async fn find(
     Ok(q.build_query_as().persistent(false).fetch_all(&mut *conn).await?)
 }
 
+/// Whether `query` is the list as it opens, latest change first and
+/// unfiltered, on a layout whose order is global (an id or a time): then
+/// its records are the ones the newest changes are about.
+fn newest_first(query: &ShipmentQuery, layout: &Layout) -> bool {
+    query.search.trim().is_empty()
+        && query.statuses.is_empty()
+        && query.carriers.is_empty()
+        && query.sort == ShipmentSort::Updated
+        && !query.reversed
+        && layout.order() != OrderKind::Version
+}
+
+/// Changes read, at most, per record listed, looking for the records changed last.
+const SCAN_PER_RECORD: i64 = 100;
+
+/// The `limit` records changed last, from the newest changes only (by the
+/// order's index, not an aggregate over the whole history); none when those
+/// changes are about fewer records than that (then every record is read).
+async fn recently_changed(conn: &mut PgConnection, layout: &Layout, limit: u32) -> Result<Option<Vec<String>>> {
+    let scan = i64::from(limit) * SCAN_PER_RECORD;
+    let mut q = QueryBuilder::new("SELECT h.shipment_id::text FROM ");
+    layout.push_keys_as(&mut q, "h");
+    q.push(" ORDER BY h.version_no DESC, h.ord2 DESC LIMIT ")
+        .push_bind(scan);
+    let newest: Vec<String> = q.build_query_scalar().persistent(false).fetch_all(&mut *conn).await?;
+    let mut keys: Vec<String> = Vec::new();
+    for key in &newest {
+        if !keys.contains(key) {
+            keys.push(key.clone());
+        }
+    }
+    let every_record_seen = (newest.len() as i64) < scan;
+    Ok((keys.len() >= limit as usize || every_record_seen).then(|| {
+        keys.truncate(limit as usize);
+        keys
+    }))
+}
+
 /// One record's summary.
 pub(super) async fn summary(conn: &mut PgConnection, layout: &Layout, record: &ShipmentRef) -> Result<ShipmentSummary> {
     let mut q = QueryBuilder::new("SELECT * FROM (");
-    push_select(&mut q, layout);
-    q.push(") s WHERE s.id = ").push_bind(record.id.clone());
+    push_select(&mut q, layout, Some(vec![record.id.clone()]));
+    q.push(") s");
     Ok(q.build_query_as().persistent(false).fetch_one(&mut *conn).await?)
 }
 

@@ -218,8 +218,26 @@ pub async fn resolve(conn: &mut PgConnection, mapping: &Mapping) -> Result<Layou
     let time = optional(&mut p, "time", &mapping.time, &TIMES);
     let actor = mapping.actor.as_deref().and_then(|a| value(&mut p, "actor", a));
     let event = optional(&mut p, "event", &mapping.event, &[]);
-    let description = optional(&mut p, "description", &mapping.description, &[]);
-    let snapshot = optional(&mut p, "snapshot", &mapping.snapshot, &["jsonb", "json", "text"]);
+    // The preset's own optional columns (Waybill's `description` and
+    // `snapshot`) may be absent from a table of the same shape: then it has none.
+    let base = mapping.preset_base();
+    let soft = |given: &Option<String>, own: &Option<String>| {
+        given
+            .clone()
+            .filter(|name| !(own.as_ref() == Some(name) && t.column(name).is_none()))
+    };
+    let description = optional(
+        &mut p,
+        "description",
+        &soft(&mapping.description, &base.description),
+        &[],
+    );
+    let snapshot = optional(
+        &mut p,
+        "snapshot",
+        &soft(&mapping.snapshot, &base.snapshot),
+        &["jsonb", "json", "text"],
+    );
     let mut filters = Vec::new();
     for (col, v) in &mapping.filter {
         if let Some(Expr::Column { col, ty }) = column(&mut p, &format!("filter.{col}"), col, &[]) {
@@ -278,7 +296,6 @@ pub async fn resolve(conn: &mut PgConnection, mapping: &Mapping) -> Result<Layou
     // A preset's own actor and records tables are optional (Waybill's
     // `actors`, Rails' `users` and `shipments`): without them, keys stand in
     // for names. One named by hand is not.
-    let base = mapping.preset_base();
     let actors = match &mapping.actor_table {
         None => None,
         Some(name) => match relation(conn, name).await? {

@@ -228,7 +228,8 @@ impl Mapping {
 
     /// Sets one key, as a SPEC or a file gives it; unknown keys are refused by name.
     pub(super) fn set(&mut self, key: &str, value: &str) -> Result<()> {
-        let some = || Some(value.to_string());
+        // An empty value says "none" (what `to_spec` writes for a key the preset has and this mapping not).
+        let some = || Some(value.trim().to_string()).filter(|v| !v.is_empty());
         if let Some(column) = key.strip_prefix("filter.") {
             self.filter.insert(column.to_string(), value.to_string());
             return Ok(());

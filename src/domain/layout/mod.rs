@@ -246,6 +246,12 @@ impl Layout {
         q.push_bind(key.to_string()).push(format!("::text::{}", self.key.ty()));
     }
 
+    /// `$n::text[]::type[]`: record keys as text, cast to the key's own type
+    /// (each checked with `key_is_valid` first, or read from the history).
+    pub fn push_key_array(&self, q: &mut QueryBuilder<'_, Postgres>, keys: Vec<String>) {
+        q.push_bind(keys).push(format!("::text[]::{}[]", self.key.ty()));
+    }
+
     /// The actor's type as the history stores it (`uuid`, `text`…).
     pub fn actor_type(&self) -> &str {
         self.actor.as_ref().map_or("text", Expr::ty)

@@ -7,6 +7,7 @@
 //! library's table.
 
 mod errors;
+mod guide;
 mod papertrail;
 mod periods;
 mod simple_history;

@@ -70,6 +70,21 @@ async fn the_timeline_diff_blame_and_as_of_read_papertrails_versions() {
         ..Default::default()
     };
     let list = shipments::find(db, &query).await.unwrap();
+    assert_eq!(list[0].reference, "SHP-PT-3", "the record changed last comes first");
+    let two = shipments::find(
+        db,
+        &ShipmentQuery {
+            limit: 2,
+            ..query.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        two.iter().map(|s| s.reference.as_str()).collect::<Vec<_>>(),
+        list[..2].iter().map(|s| s.reference.as_str()).collect::<Vec<_>>(),
+        "the first page is the list's head"
+    );
     let mut refs: Vec<(String, i32)> = list.iter().map(|s| (s.reference.clone(), s.versions)).collect();
     refs.sort();
     let counted: Vec<(String, i64)> = sqlx::query_as(

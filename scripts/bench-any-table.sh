@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Benchmark: reading a history in another layout (PaperTrail's `versions`)
+# against the same history in Waybill's own, side by side in one run. Seeds a
+# private sandbox with 2,000,000 history rows (one shipment of 100,000
+# versions, another of 10,000), copies them into a PaperTrail-layout table
+# (`versions`, ids in time order, `object_changes` as [old, new] pairs) with
+# the index a PaperTrail history needs for keyset paging, and prints a
+# Markdown table of core-call times (medians with the 10th–90th percentile).
+# Usage: scripts/bench-any-table.sh [ROWS]   (default 2000000)
+bench_build="--bin waybill --example bench_any_table"
+. "$(dirname "$0")/bench-common.sh"
+rows=${1:-2000000}
+"$W" seed --rows "$rows" --replace >/dev/null
+started=$(date +%s)
+psql "$url" -q -v ON_ERROR_STOP=1 <<'SQL'
+CREATE TABLE pt_shipments AS
+  SELECT row_number() OVER (ORDER BY created_at, id)::bigint AS id, id AS uuid, reference, title, status
+    FROM shipment_requests;
+ALTER TABLE pt_shipments ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX ON pt_shipments (uuid);
+CREATE INDEX ON pt_shipments (reference);
+-- PaperTrail's own table (its install generator's columns, JSON columns).
+CREATE TABLE versions (id bigserial PRIMARY KEY, item_type text NOT NULL, item_id bigint NOT NULL,
+  event text NOT NULL, whodunnit text, object jsonb, object_changes jsonb, created_at timestamp);
+INSERT INTO versions (item_type, item_id, event, whodunnit, object_changes, created_at)
+SELECT 'Shipment', p.id, CASE WHEN h.version_no = 1 THEN 'create' ELSE 'update' END, h.actor_id::text,
+       (SELECT jsonb_object_agg(c.key, jsonb_build_array(c.value -> 'old', c.value -> 'new'))
+          FROM jsonb_each(CASE WHEN jsonb_typeof(h.changes) = 'object' THEN h.changes END) c),
+       h."timestamp" AT TIME ZONE 'UTC'
+  FROM shipment_history h JOIN pt_shipments p ON p.uuid = h.shipment_id
+ ORDER BY h."timestamp", h.shipment_id, h.version_no;
+-- PaperTrail's generator makes (item_type, item_id); keyset paging by id
+-- within a record wants the id too.
+CREATE INDEX index_versions_on_item_type_and_item_id_and_id ON versions (item_type, item_id, id);
+VACUUM ANALYZE versions;
+VACUUM ANALYZE pt_shipments;
+SQL
+echo "Copied the history into PaperTrail's layout in $(( $(date +%s) - started )) s." >&2
+target/release/examples/bench_any_table "$url"
+echo
+machine
