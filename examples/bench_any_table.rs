@@ -163,9 +163,21 @@ async fn main() {
     .await;
     case("record list: latest 50 (from the history itself on PaperTrail)", w, p);
 
+    // Detection reads both histories' catalogs, kinds, estimates and previews.
+    let detect = call_time(5, || async {
+        let found = layout::detect::detect(&native).await.unwrap();
+        assert_eq!(found.len(), 2, "both histories found");
+    })
+    .await;
+
     println!("| Case | Waybill's layout, ms | PaperTrail's layout, ms | Ratio |");
     println!("|---|---|---|---|");
     for (name, w, p) in &table {
         println!("| {name} | {} | {} | {:.2}× |", show(w), show(p), p.median / w.median);
     }
+    println!();
+    println!(
+        "`history detect` on this database (both histories, {rows} rows each): {} ms.",
+        show(&detect)
+    );
 }

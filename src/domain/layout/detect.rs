@@ -157,15 +157,6 @@ async fn mappings(
         }
         Ok(m)
     };
-    // A kind of record per distinct value of `column` (at most 20).
-    let kinds = |column: &'static str| {
-        format!(
-            "SELECT DISTINCT {}::text FROM {} WHERE {} IS NOT NULL ORDER BY 1 LIMIT 20",
-            crate::db::quote_ident(column),
-            t.quoted,
-            crate::db::quote_ident(column)
-        )
-    };
     let mut out = Vec::new();
     match preset {
         Preset::Papertrail | Preset::Audited => {
@@ -174,10 +165,7 @@ async fn mappings(
             } else {
                 ("auditable_type", "auditable_type")
             };
-            for (kind,) in crate::db::query_as::<(String,)>(&kinds(column))
-                .fetch_all(&mut *conn)
-                .await?
-            {
+            for kind in kinds(conn, t, column).await? {
                 let mut m = with(vec![(option, kind.clone())])?;
                 // PaperTrail without `object_changes` (its default): the before images.
                 if preset == Preset::Papertrail && t.columns.iter().all(|c| c.0 != "object_changes") {
@@ -202,10 +190,7 @@ async fn mappings(
             }
         }
         Preset::Bemi => {
-            for (table,) in crate::db::query_as::<(String,)>(&kinds("table"))
-                .fetch_all(&mut *conn)
-                .await?
-            {
+            for table in kinds(conn, t, "table").await? {
                 out.push(with(vec![("table", table)])?);
             }
         }
@@ -259,6 +244,43 @@ async fn mappings(
         Preset::Custom => {}
     }
     Ok(out)
+}
+
+/// The kinds of record one table holds, by the distinct values of `column`
+/// (at most 20). Where an index starts with the column, a skip over it (one
+/// probe per value) rather than a read of the whole table: detection stays
+/// quick on a history of millions of rows.
+async fn kinds(conn: &mut PgConnection, t: &Relation, column: &str) -> Result<Vec<String>> {
+    let c = crate::db::quote_ident(column);
+    let (indexed,): (bool,) = crate::db::query_as(
+        "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                         WHERE i.indrelid = to_regclass($1) AND a.attname = $2 AND i.indpred IS NULL)",
+    )
+    .bind(&t.quoted)
+    .bind(column)
+    .fetch_one(&mut *conn)
+    .await?;
+    let sql = if indexed {
+        format!(
+            "WITH RECURSIVE k(v) AS (
+               (SELECT {c} FROM {table} WHERE {c} IS NOT NULL ORDER BY {c} LIMIT 1)
+               UNION ALL
+               SELECT (SELECT {c} FROM {table} WHERE {c} > k.v ORDER BY {c} LIMIT 1) FROM k WHERE k.v IS NOT NULL)
+             SELECT v::text FROM k WHERE v IS NOT NULL LIMIT 20",
+            table = t.quoted
+        )
+    } else {
+        format!(
+            "SELECT DISTINCT {c}::text FROM {} WHERE {c} IS NOT NULL ORDER BY 1 LIMIT 20",
+            t.quoted
+        )
+    };
+    Ok(crate::db::query_as::<(String,)>(&sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(v,)| v)
+        .collect())
 }
 
 /// A candidate with its counts and preview, or what keeps it from being read.
