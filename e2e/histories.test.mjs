@@ -82,6 +82,20 @@ test("a PaperTrail history is found, opened, remembered, and read like Waybill's
   assert.equal(saved.profiles.find((p) => p.name === "rails").history.filter.item_type, "Shipment");
   console.log(`screenshot: ${await run.screenshot("histories-open.png")}`);
 
+  // A SPEC written by hand is checked as it is typed: what does not fit, key by key.
+  await s.click((await s.$$('[data-testid="describe-history"]'))[0]);
+  const [spec] = await s.waitFor('[data-testid="history-spec"]');
+  await s.type(spec, "papertrail:item_type=Customer,time=made_at");
+  await s.until("the misfit named, key by key", async () => {
+    const said = await s.textContents('.hp-own [data-testid="error"] p');
+    return said.some((t) => /time: column `made_at` is not in public\.versions; its columns are id, item_type/.test(t));
+  }, 15_000);
+  console.log(`screenshot: ${await run.screenshot("histories-spec-misfit.png")}`);
+  await s.clear(spec);
+  await s.type(spec, "papertrail:item_type=Customer");
+  const [fits] = await s.waitFor('[data-testid="history-checked"]', { timeout: 15_000 });
+  assert.match(await s.text(fits), /Fits public\.versions: 1 version of 1 customer/);
+
   // The list and the timeline, read from PaperTrail's versions.
   await s.run("location.hash = '#/'");
   await s.until("PaperTrail's shipments listed", async () => {

@@ -11,4 +11,9 @@ missing_table: string | null,
 /**
  * Is `create_history_entry` there (the concurrency test calls it)?
  */
-has_function: boolean, };
+has_function: boolean, 
+/**
+ * Tables of Waybill's names that Waybill did not make (a team's own
+ * `shipment_history`, say): installing is refused over them.
+ */
+foreign_tables: Array<string>, };
