@@ -61,6 +61,9 @@ fn remedy_text(remedy: &Remedy) -> String {
         Remedy::FindHistory => {
             "Open Connections to read a history it holds in a layout of its own, or choose Install Waybill's tables (it asks before writing).".into()
         }
+        Remedy::ReadOwnTables => {
+            "Open the history they hold under Connections → History, or give Waybill's tables a schema of their own (Edit the profile).".into()
+        }
         Remedy::ConfirmWrite => "Confirm the write in the dialog that names the database.".into(),
         Remedy::OpenSandbox => "Open the sandbox from Connections.".into(),
         Remedy::ChooseProfile => "Choose one of the saved connections in Connections.".into(),

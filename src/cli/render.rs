@@ -59,6 +59,7 @@ fn remedy_text(remedy: &Remedy) -> String {
             "Install Waybill's tables with `waybill migrate` (it asks before writing to a database that is not the sandbox).".into()
         }
         Remedy::FindHistory => "If its history is in a table of its own (PaperTrail, Audited, django-simple-history…), find it with `waybill history detect` and open it with --history; else install Waybill's tables with `waybill migrate` (it asks before writing to a database that is not the sandbox).".into(),
+        Remedy::ReadOwnTables => "Find the history they hold with `waybill history detect` and read it with --history, or give Waybill's tables a schema of their own (a profile's schema).".into(),
         Remedy::ConfirmWrite => "Run it at a terminal and type the database's name when asked, or pass --yes.".into(),
         Remedy::OpenSandbox => "Start it with `waybill sandbox start`.".into(),
         Remedy::ChooseProfile => "List them with `waybill profile list`.".into(),

@@ -47,6 +47,8 @@ pub enum Remedy {
     InstallTables,
     /// Open the history the database holds in a layout of its own, or install Waybill's tables.
     FindHistory,
+    /// Open the history its own tables hold, or give Waybill's tables a schema of their own.
+    ReadOwnTables,
     /// Confirm the write (naming the database).
     ConfirmWrite,
     /// Start or open the sandbox.
@@ -370,7 +372,8 @@ impl Error {
             Error::PasswordNeeded { profile, .. } => Remedy::StorePassword {
                 profile: profile.clone(),
             },
-            Error::TableMissing { .. } | Error::ForeignTables { .. } => Remedy::FindHistory,
+            Error::TableMissing { .. } => Remedy::FindHistory,
+            Error::ForeignTables { .. } => Remedy::ReadOwnTables,
             Error::FunctionMissing { .. } => Remedy::InstallTables,
             Error::ShipmentNotFound { .. } => Remedy::FindShipment,
             Error::RunNotFound { .. } => Remedy::ChooseRun,

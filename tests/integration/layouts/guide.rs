@@ -36,6 +36,7 @@ async fn a_guide_shaped_history_is_read_and_never_installed_over() {
         "{e:?}"
     );
     assert!(e.to_string().contains("nothing was written"), "{e}");
+    assert_eq!(e.remedy(), Some(waybill::error::Remedy::ReadOwnTables));
     let (untouched,): (bool,) =
         sqlx::query_as("SELECT to_regclass('_sqlx_migrations') IS NULL AND to_regclass('shipment_requests') IS NULL")
             .fetch_one(&pool)
