@@ -95,6 +95,20 @@ test("a PaperTrail history is found, opened, remembered, and read like Waybill's
   await s.type(spec, "papertrail:item_type=Customer");
   const [fits] = await s.waitFor('[data-testid="history-checked"]', { timeout: 15_000 });
   assert.match(await s.text(fits), /Fits public\.versions: 1 version of 1 customer/);
+  // Opened from the form: the app reads customers (the tab says so)…
+  await s.click((await s.$$('[data-testid="open-spec"]'))[0]);
+  await s.until("customers read", async () => (await s.text((await s.$$('[data-testid="nav-shipments"]'))[0])) === "Customers", 15_000);
+  assert.match(await s.text((await s.$$('[data-testid="history-in-use"]'))[0]), /--history papertrail:item_type=Customer/);
+  // …and going back to Waybill's own is refused here: this database has none of its tables.
+  await s.click((await s.$$('[data-testid="use-own-history"]'))[0]);
+  await s.until("the refusal", async () => {
+    const said = await s.textContents('[data-testid="history-panel"] > [data-testid="error"] p');
+    return said.some((t) => /has no `shipment_requests` table/.test(t));
+  }, 15_000);
+  assert.match(await s.text((await s.$$('[data-testid="history-in-use"]'))[0]), /item_type=Customer/, "still reading what it read");
+  // Back to the shipments, from the list of what was found.
+  await s.click((await s.$$('[data-testid="history-row"][data-spec="papertrail:item_type=Shipment"] [data-testid="open-history"]'))[0]);
+  await s.until("shipments read again", async () => (await s.text((await s.$$('[data-testid="nav-shipments"]'))[0])) === "Shipments", 15_000);
 
   // The list and the timeline, read from PaperTrail's versions.
   await s.run("location.hash = '#/'");

@@ -1,7 +1,7 @@
 //! Any-table benchmark (issue #25, "fast on big tables"). Run it through
 //! `scripts/bench-any-table.sh`, which seeds 2,000,000 history rows in
 //! Waybill's layout and copies the same history into a PaperTrail-layout
-//! `versions` table (with the index `history check` advises for it).
+//! `versions` table (with the index PaperTrail's keyset paging needs: `(item_type, item_id, id)`).
 //!
 //! Each case is one core call, read through Waybill's own layout and through
 //! the `papertrail:item_type=Shipment` mapping, side by side in one process on
@@ -9,7 +9,10 @@
 //! (queries, decoding, and serializing the result to JSON as the app's IPC
 //! does). The ratio is PaperTrail's median over Waybill's.
 
-use std::time::Instant;
+#[path = "bench_common/mod.rs"]
+mod bench_common;
+
+use bench_common::{call_time, json_len, show, Spread};
 
 use sqlx::postgres::PgConnectOptions;
 use waybill::db::Db;
@@ -18,47 +21,6 @@ use waybill::domain::TimelineFilter;
 use waybill::timeline::{self, blame};
 
 const RUNS: usize = 30;
-
-struct Spread {
-    median: f64,
-    p10: f64,
-    p90: f64,
-}
-
-fn spread(mut ms: Vec<f64>) -> Spread {
-    ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-    Spread {
-        median: at(0.5),
-        p10: at(0.1),
-        p90: at(0.9),
-    }
-}
-
-fn show(s: &Spread) -> String {
-    format!("{:.2} ({:.2}–{:.2})", s.median, s.p10, s.p90)
-}
-
-/// Wall time of `call` over `runs` runs, after three warm-up runs.
-async fn call_time<F, Fut>(runs: usize, mut call: F) -> Spread
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let mut times = Vec::with_capacity(runs);
-    for i in 0..runs + 3 {
-        let start = Instant::now();
-        call().await;
-        if i >= 3 {
-            times.push(start.elapsed().as_secs_f64() * 1000.0);
-        }
-    }
-    spread(times)
-}
-
-fn json_len<T: serde::Serialize>(value: &T) -> usize {
-    serde_json::to_vec(value).unwrap().len()
-}
 
 async fn open(options: &PgConnectOptions, mapping: Mapping) -> Db {
     let db = waybill::db::connect(options.clone(), 2).await.unwrap();

@@ -7,7 +7,10 @@
 //! result to JSON, as the app's IPC does). All cases run in one process, one
 //! after the other, on the same data, so their ratios are comparable.
 
-use std::time::Instant;
+#[path = "bench_common/mod.rs"]
+mod bench_common;
+
+use bench_common::{call_time, json_len, show, spread, Spread};
 
 use serde_json::Value;
 use sqlx::{PgPool, Postgres, QueryBuilder};
@@ -21,26 +24,6 @@ use waybill::timeline::{self, blame};
 const RUNS: usize = 30;
 
 const EXPLAIN: &str = "EXPLAIN (ANALYZE, FORMAT JSON) SELECT ";
-
-struct Spread {
-    median: f64,
-    p10: f64,
-    p90: f64,
-}
-
-fn spread(mut ms: Vec<f64>) -> Spread {
-    ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-    Spread {
-        median: at(0.5),
-        p10: at(0.1),
-        p90: at(0.9),
-    }
-}
-
-fn show(s: &Spread) -> String {
-    format!("{:.2} ({:.2}–{:.2})", s.median, s.p10, s.p90)
-}
 
 /// PostgreSQL's execution time for the statements `make` builds (each starting
 /// with [`EXPLAIN`]), summed when there are several.
@@ -61,27 +44,6 @@ where
         }
     }
     spread(times)
-}
-
-/// Wall time of `call` (which must do the whole user-visible work).
-async fn call_time<F, Fut>(mut call: F) -> Spread
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let mut times = Vec::with_capacity(RUNS);
-    for i in 0..RUNS + 3 {
-        let start = Instant::now();
-        call().await;
-        if i >= 3 {
-            times.push(start.elapsed().as_secs_f64() * 1000.0);
-        }
-    }
-    spread(times)
-}
-
-fn json_len<T: serde::Serialize>(value: &T) -> usize {
-    serde_json::to_vec(value).unwrap().len()
 }
 
 #[tokio::main]
@@ -144,7 +106,7 @@ async fn main() {
 
     // First page.
     let pg = pg_time(&db, || page(&none, None, 100)).await;
-    let call = call_time(|| async {
+    let call = call_time(RUNS, || async {
         json_len(&timeline::page(&db, &key, &none, None, 100).await.unwrap());
     })
     .await;
@@ -157,7 +119,7 @@ async fn main() {
 
     // Deep page, keyset.
     let pg = pg_time(&db, || page(&none, Some(deep + 1), 100)).await;
-    let call = call_time(|| async {
+    let call = call_time(RUNS, || async {
         json_len(&timeline::page(&db, &key, &none, Some(deep + 1), 100).await.unwrap());
     })
     .await;
@@ -192,7 +154,7 @@ async fn main() {
         }
     }
     let pg = spread(times);
-    let call = call_time(|| async {
+    let call = call_time(RUNS, || async {
         let rows = sqlx::query(&offset_sql)
             .persistent(false)
             .bind(stmts.shipment.reference.clone())
@@ -213,7 +175,7 @@ async fn main() {
 
     // 1,000 latest versions.
     let pg = pg_time(&db, || page(&none, None, 1000)).await;
-    let call = call_time(|| async {
+    let call = call_time(RUNS, || async {
         json_len(&timeline::page(&db, &key, &none, None, 1000).await.unwrap());
     })
     .await;
@@ -230,7 +192,7 @@ async fn main() {
         ..Default::default()
     };
     let pg = pg_time(&db, || page(&by_type, None, 100)).await;
-    let call = call_time(|| async {
+    let call = call_time(RUNS, || async {
         json_len(&timeline::page(&db, &key, &by_type, None, 100).await.unwrap());
     })
     .await;
@@ -246,7 +208,7 @@ async fn main() {
         ..Default::default()
     };
     let pg = pg_time(&db, || page(&by_actor, None, 100)).await;
-    let call = call_time(|| async {
+    let call = call_time(RUNS, || async {
         json_len(&timeline::page(&db, &key, &by_actor, None, 100).await.unwrap());
     })
     .await;
@@ -258,7 +220,7 @@ async fn main() {
     ));
 
     let pg = pg_time(&db, || page(&week, None, 100)).await;
-    let call = call_time(|| async {
+    let call = call_time(RUNS, || async {
         json_len(&timeline::page(&db, &key, &week, None, 100).await.unwrap());
     })
     .await;
@@ -276,7 +238,7 @@ async fn main() {
         async move { qs.into() }
     })
     .await;
-    let call = call_time(|| async {
+    let call = call_time(RUNS, || async {
         json_len(&timeline::facets(&db, &key).await.unwrap());
     })
     .await;
@@ -295,7 +257,7 @@ async fn main() {
         async move { vec![q] }
     })
     .await;
-    let call = call_time(|| async {
+    let call = call_time(RUNS, || async {
         json_len(&blame::blame(&db, &ten_key).await.unwrap());
     })
     .await;
@@ -313,7 +275,7 @@ async fn main() {
         vec![stmts.export(&db, &request, EXPLAIN).await.unwrap()]
     })
     .await;
-    let call = call_time(|| async {
+    let call = call_time(RUNS, || async {
         let mut sink = std::io::sink();
         let written = export::export(&db, &request, &mut sink, &|_| {}).await.unwrap();
         assert_eq!(written, big_n as u64);

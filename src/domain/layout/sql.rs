@@ -106,8 +106,8 @@ fn push_image(q: &mut QueryBuilder<'_, Postgres>, alias: &str, exclude: &[String
         .push("::text[])");
 }
 
-pub(super) fn push_from(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, alias: &str) {
-    q.push("(SELECT ");
+/// `shipment_id, version_no, ord2, ` of the row `t`: the columns every read keys on.
+fn push_key_columns(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
     push_expr(q, &layout.key, "t");
     q.push(" AS shipment_id, ");
     push_expr(q, &layout.ord, "t");
@@ -119,6 +119,11 @@ pub(super) fn push_from(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, ali
         }
     }
     q.push(" AS ord2, ");
+}
+
+pub(super) fn push_from(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, alias: &str) {
+    q.push("(SELECT ");
+    push_key_columns(q, layout);
     match &layout.event {
         Some(e) if !layout.mapping.events.is_empty() => {
             // The stored value shown as the mapping's word for it, if it has one.
@@ -271,17 +276,7 @@ pub(super) fn push_from(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, ali
 /// the work of reading what changed.
 pub(super) fn push_keys(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, alias: &str) {
     q.push("(SELECT ");
-    push_expr(q, &layout.key, "t");
-    q.push(" AS shipment_id, ");
-    push_expr(q, &layout.ord, "t");
-    q.push(" AS version_no, ");
-    match &layout.ord2 {
-        Some(e) => push_expr(q, e, "t"),
-        None => {
-            q.push("0::bigint");
-        }
-    }
-    q.push(" AS ord2, ");
+    push_key_columns(q, layout);
     match &layout.time {
         Some(e) => push_time(q, e),
         None => {
