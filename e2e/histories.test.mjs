@@ -2,7 +2,8 @@
 // PaperTrail itself wrote (tests/fixtures/papertrail.rb) has none of
 // Waybill's tables; Connections finds its history, opens it, and the profile
 // remembers it across a restart; the list, the timeline and blame read it;
-// the screens that read only Waybill's own layout say so.
+// the integrity scan runs the checks the layout allows; the screens that read
+// only Waybill's own layout say so.
 // Uses the TLS PostgreSQL from scripts/test-services.sh.
 
 import { after, before, test } from "node:test";
@@ -137,6 +138,20 @@ test("a PaperTrail history is found, opened, remembered, and read like Waybill's
   assert.match(line, /v3/);
   assert.match(line, /Ben Okoro/, "PaperTrail's whodunnit named from the users table");
   console.log(`screenshot: ${await run.screenshot("histories-blame.png")}`);
+
+  // The integrity scan runs the checks PaperTrail's layout allows and says why not the others.
+  await again.run("location.hash = '#/integrity'");
+  await again.click((await again.waitFor('[data-testid="integrity-run"]', { timeout: 30_000 }))[0]);
+  const [verdict] = await again.waitFor('[data-testid="integrity-verdict"]', { timeout: 60_000 });
+  assert.match(await again.text(verdict), new RegExp(`No damage found in ${versions} rows of 3 shipments`));
+  assert.match(await again.text(verdict), /versions are numbered in the history's order/);
+  const notChecked = await again.run(
+    "return [...document.querySelectorAll('[data-testid=integrity-counts] tr[data-not-checked]')].map((r) => r.dataset.kind)",
+  );
+  assert.deepEqual(notChecked, ["duplicate_version", "gap", "snapshot_drift"]);
+  const [unknown] = await again.$$('[data-testid="integrity-finding"][data-kind="unknown_actor"]');
+  assert.ok(unknown, "the whodunnit that is no user, as information");
+  console.log(`screenshot: ${await run.screenshot("histories-integrity.png")}`);
 
   // What reads only Waybill's own layout says so, naming the layout.
   await again.run("location.hash = '#/overview'");

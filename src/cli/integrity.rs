@@ -89,7 +89,7 @@ pub async fn run(source: &Source, args: IntegrityArgs) -> Result<ExitCode> {
 fn progress_line(p: ScanProgress) {
     if std::io::stderr().is_terminal() {
         eprint!(
-            "\r  {} rows, {} shipments scanned, {} findings   ",
+            "\r  {} rows, {} records scanned, {} findings   ",
             p.rows, p.shipments, p.findings
         );
         std::io::stderr().flush().ok();
@@ -98,25 +98,34 @@ fn progress_line(p: ScanProgress) {
 
 fn print_report(r: &IntegrityReport) {
     println!(
-        "Integrity of {}: {} rows in {} shipments, {:.1} s{}",
+        "Integrity of {}: {} rows in {} {}, {:.1} s{}",
         r.scope,
         r.rows,
         r.shipments,
+        r.nouns,
         r.elapsed_ms as f64 / 1000.0,
         if r.cancelled { " (cancelled: partial)" } else { "" }
     );
-    println!(
-        "Unique rule on (shipment_id, version_no): {}",
-        if r.unique_rule {
-            "yes"
-        } else {
-            "NO (duplicates can be written)"
-        }
-    );
+    match &r.unique_columns {
+        Some(columns) => println!(
+            "Unique rule on {columns}: {}",
+            if r.unique_rule {
+                "yes"
+            } else {
+                "NO (duplicates can be written)"
+            }
+        ),
+        None => println!("Versions are numbered in the history's order: no unique rule needed"),
+    }
     println!();
     for c in &r.counts {
-        let note = if c.problem { "" } else { "  (information)" };
-        println!("  {:>8}  {}{note}", c.count, c.label);
+        match &c.not_checked {
+            Some(why) => println!("  {:>8}  {}  (not checked: {why})", "-", c.label),
+            None => {
+                let note = if c.problem { "" } else { "  (information)" };
+                println!("  {:>8}  {}{note}", c.count, c.label);
+            }
+        }
     }
     println!();
     for f in &r.findings {

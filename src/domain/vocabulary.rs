@@ -6,6 +6,9 @@
 /// The field of `changes` (and of a snapshot) that holds the status.
 pub const STATUS_FIELD: &str = "status";
 
+/// The event that removed a record (the word every layout's deletions are shown as).
+pub const DELETED: &str = "deleted";
+
 /// The event that raises an exception on a shipment (its description says why).
 pub const EXCEPTION_RAISED: &str = "exception_raised";
 

@@ -5,18 +5,16 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
-use uuid::Uuid;
-
 use super::{Finding, FindingKind, Writer};
 use crate::domain::Moment;
+use serde_json::{Map, Value};
 
 /// One history row as the scan reads it.
 #[derive(Debug, Clone)]
 pub struct Row {
-    pub shipment_id: Uuid,
+    pub shipment_id: String,
     pub version_no: i32,
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<String>,
     pub timestamp: Option<Moment>,
     pub changes: Value,
     /// `None` when the row has no snapshot.
@@ -27,7 +25,7 @@ impl Row {
     fn writer(&self) -> Writer {
         Writer {
             version: self.version_no,
-            actor_id: self.actor_id,
+            actor_id: self.actor_id.clone(),
             actor_name: None,
             at: self.timestamp,
         }
@@ -97,7 +95,7 @@ impl State {
 /// Checks one shipment: feed it `row`s in order, then `finish` with the
 /// shipment row (if it exists).
 pub struct ShipmentCheck {
-    shipment_id: Uuid,
+    shipment_id: String,
     reference: Option<String>,
     previous: Option<Row>,
     /// Versions already seen more than once, with every writer of each.
@@ -119,7 +117,7 @@ pub struct ShipmentCheck {
 }
 
 impl ShipmentCheck {
-    pub fn new(shipment_id: Uuid, reference: Option<String>) -> ShipmentCheck {
+    pub fn new(shipment_id: String, reference: Option<String>) -> ShipmentCheck {
         ShipmentCheck {
             shipment_id,
             reference,
@@ -134,14 +132,14 @@ impl ShipmentCheck {
         }
     }
 
-    pub fn shipment_id(&self) -> Uuid {
-        self.shipment_id
+    pub fn shipment_id(&self) -> &str {
+        &self.shipment_id
     }
 
     fn finding(&self, kind: FindingKind, versions: Vec<i32>, at: Option<Moment>, writers: Vec<Writer>) -> Finding {
         Finding {
             kind,
-            shipment_id: Some(self.shipment_id),
+            shipment_id: Some(self.shipment_id.clone()),
             shipment_reference: self.reference.clone(),
             versions,
             at,
@@ -371,7 +369,7 @@ impl ShipmentCheck {
                     last.as_ref().and_then(|w| w.at),
                     last.into_iter().collect(),
                 );
-                f.evidence = format!("{rows} history rows for a shipment id that shipment_requests does not have");
+                f.evidence = format!("{rows} history rows");
                 self.findings.push(f);
             }
             Some(Value::Object(row)) => {
@@ -432,13 +430,33 @@ pub(crate) fn same(a: &Value, b: &Value) -> bool {
                 chrono::DateTime::parse_from_rfc3339(a),
                 chrono::DateTime::parse_from_rfc3339(b),
             ) {
-                (Ok(a), Ok(b)) => a == b,
+                // The same instant, to the precision of the less precise
+                // (Rails writes milliseconds where PostgreSQL keeps microseconds).
+                (Ok(ta), Ok(tb)) => {
+                    let digits = fraction_digits(a).min(fraction_digits(b)).min(9);
+                    let unit = 10i64.pow(9 - digits);
+                    let truncated = |t: chrono::DateTime<chrono::FixedOffset>| {
+                        (t.timestamp(), i64::from(t.timestamp_subsec_nanos()) / unit)
+                    };
+                    truncated(ta) == truncated(tb)
+                }
                 _ => false,
             }
         }
         (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        // A decimal a library wrote as text (Rails' JSON does) is its number.
+        (Value::String(t), Value::Number(n)) | (Value::Number(n), Value::String(t)) => {
+            t.trim().parse::<f64>().ok().is_some_and(|t| Some(t) == n.as_f64())
+        }
         _ => false,
     }
+}
+
+/// Digits after the seconds' decimal point in an RFC 3339 time.
+fn fraction_digits(text: &str) -> u32 {
+    text.split_once('.').map_or(0, |(_, rest)| {
+        rest.chars().take_while(char::is_ascii_digit).count() as u32
+    })
 }
 
 #[cfg(test)]
@@ -454,9 +472,9 @@ mod tests {
 
     fn row(v: i32, minute: i64, changes: Value, snapshot: Option<Value>) -> Row {
         Row {
-            shipment_id: Uuid::nil(),
+            shipment_id: "1".into(),
             version_no: v,
-            actor_id: Some(Uuid::from_u128(v as u128)),
+            actor_id: Some(format!("actor-{v}")),
             timestamp: at(minute),
             changes,
             snapshot,
@@ -490,7 +508,7 @@ mod tests {
 
     fn check(rows: Vec<Row>, current: Option<Value>) -> Vec<Finding> {
         let n = rows.len() as u64;
-        let mut c = ShipmentCheck::new(Uuid::nil(), Some("SHP-1".into()));
+        let mut c = ShipmentCheck::new("1".into(), Some("SHP-1".into()));
         for r in rows {
             c.row(r);
         }
@@ -499,6 +517,26 @@ mod tests {
 
     fn kinds(findings: &[Finding]) -> Vec<FindingKind> {
         findings.iter().map(|f| f.kind).collect()
+    }
+
+    #[test]
+    fn values_libraries_spell_otherwise_are_the_same() {
+        // Rails' JSON: milliseconds, decimals as text; the row: microseconds, numbers.
+        assert!(same(
+            &json!("2026-11-09T10:00:00.123Z"),
+            &json!("2026-11-09T10:00:00.123456+00:00")
+        ));
+        assert!(!same(
+            &json!("2026-11-09T10:00:00.124Z"),
+            &json!("2026-11-09T10:00:00.123456+00:00")
+        ));
+        assert!(!same(
+            &json!("2026-11-09T10:00:00Z"),
+            &json!("2026-11-09T10:00:01+00:00")
+        ));
+        assert!(same(&json!("12.50"), &json!(12.5)));
+        assert!(!same(&json!("12.51"), &json!(12.5)));
+        assert!(!same(&json!("twelve"), &json!(12)));
     }
 
     #[test]
@@ -512,7 +550,7 @@ mod tests {
     fn duplicates_gaps_and_a_late_start_are_named() {
         let mut rows = clean();
         let mut dup = rows[1].clone();
-        dup.actor_id = Some(Uuid::from_u128(99));
+        dup.actor_id = Some("actor-99".into());
         rows.insert(2, dup);
         let f = check(rows, None);
         let dup = f.iter().find(|f| f.kind == FindingKind::DuplicateVersion).unwrap();

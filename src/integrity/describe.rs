@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::{Finding, FindingKind, Writer};
 use crate::domain::changes::short;
+use crate::domain::layout::{ActorTable, Layout, OrderKind};
 use crate::error::Result;
 
 /// A value as evidence: text in quotes, so `"1"` and `1` read apart.
@@ -19,43 +19,63 @@ fn shown(v: &Value) -> String {
     }
 }
 
-/// Fills in `actor_name` from the `actors` table.
-pub(super) async fn name_writers(conn: &mut PgConnection, findings: &mut [Finding]) -> Result<()> {
-    let mut ids: Vec<Uuid> = findings
+/// Fills in `actor_name` from the layout's actor table.
+pub(super) async fn name_writers(conn: &mut PgConnection, layout: &Layout, findings: &mut [Finding]) -> Result<()> {
+    let Some(ActorTable {
+        table,
+        key,
+        label: Some(label),
+        ..
+    }) = layout.actor_table()
+    else {
+        return Ok(());
+    };
+    let mut ids: Vec<String> = findings
         .iter()
-        .flat_map(|f| f.writers.iter().filter_map(|w| w.actor_id))
+        .flat_map(|f| f.writers.iter().filter_map(|w| w.actor_id.clone()))
         .collect();
     ids.sort();
     ids.dedup();
     if ids.is_empty() {
         return Ok(());
     }
-    let names: HashMap<Uuid, String> =
-        crate::db::query_as::<(Uuid, String)>("SELECT id, display_name FROM actors WHERE id = ANY($1)")
-            .bind(&ids)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
+    // As text: the history may keep actors as text where the table's key is a number.
+    let names: HashMap<String, String> = crate::db::query_as::<(String, String)>(&format!(
+        "SELECT a.{key}::text, a.{label}::text FROM {table} a WHERE a.{key}::text = ANY($1) AND a.{label} IS NOT NULL"
+    ))
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
     for w in findings.iter_mut().flat_map(|f| f.writers.iter_mut()) {
-        w.actor_name = w.actor_id.and_then(|id| names.get(&id).cloned());
+        w.actor_name = w.actor_id.as_ref().and_then(|id| names.get(id).cloned());
     }
     Ok(())
 }
 
 /// "v12 by Ana Lima at 2026-11-02T10:00:00Z".
 fn who(w: &Writer) -> String {
-    let actor = match (&w.actor_name, w.actor_id) {
+    let actor = match (&w.actor_name, &w.actor_id) {
         (Some(name), _) => name.clone(),
-        (None, Some(id)) => id.to_string(),
+        (None, Some(id)) => id.clone(),
         (None, None) => "no actor".into(),
     };
     let at = w.at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "no time".into());
     format!("v{} by {actor} at {at}", w.version)
 }
 
-/// Writes `evidence` for the kinds whose words need names or values.
-pub(super) fn evidence(f: &mut Finding) {
+/// Writes `evidence` for the kinds whose words need names or values, in
+/// the words of `layout` (what its records are called, where they are kept).
+pub(super) fn evidence(f: &mut Finding, layout: &Layout) {
+    let noun = layout.noun();
+    let records = layout.records().map_or("", |r| r.name.as_str());
+    // Without version numbers a deleted version cannot be told from a stale write.
+    let or_deleted = if layout.order() == OrderKind::Version {
+        ""
+    } else {
+        ", or a version in between was deleted (the history has no version numbers to tell)"
+    };
     f.evidence = match f.kind {
         FindingKind::LostUpdate => {
             let field = f.field.as_deref().unwrap_or("?");
@@ -64,14 +84,14 @@ pub(super) fn evidence(f: &mut Finding) {
             match (f.writers.first(), f.writers.get(1)) {
                 (Some(late), Some(lost)) => format!(
                     "{} changed {field} from {} (its old value), but {} had set it to {}: \
-                     the later writer worked from a stale copy and overwrote that change",
+                     the later writer worked from a stale copy and overwrote that change{or_deleted}",
                     who(late),
                     shown(recorded),
                     who(lost),
                     shown(actual)
                 ),
                 (Some(late), None) => format!(
-                    "{} changed {field} from {}, but the version before says it was {}",
+                    "{} changed {field} from {}, but the version before says it was {}{or_deleted}",
                     who(late),
                     shown(recorded),
                     shown(actual)
@@ -90,11 +110,16 @@ pub(super) fn evidence(f: &mut Finding) {
         FindingKind::RowMismatch => {
             let w = f.writers.first().map(who).unwrap_or_default();
             format!(
-                "the shipment row differs from its latest version ({w}): {}: \
+                "the {noun} row differs from its latest version ({w}): {}: \
                  the current state was changed without a history entry",
                 triples(&f.values, "history says", "row says")
             )
         }
+        FindingKind::OrphanHistory => format!(
+            "{} for {} that {records} does not have, and no version says it was deleted",
+            f.evidence,
+            super::report::article(noun)
+        ),
         FindingKind::DuplicateVersion => {
             format!(
                 "{} (rows: {})",

@@ -4,7 +4,6 @@
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
-use uuid::Uuid;
 
 use crate::domain::Moment;
 use crate::plots::Color;
@@ -41,16 +40,17 @@ impl FindingKind {
         !matches!(self, FindingKind::OrphanHistory | FindingKind::UnknownActor)
     }
 
-    pub fn label(self) -> &'static str {
+    /// What it is, in words, for records called `noun` (`shipment`).
+    pub fn label(self, noun: &str) -> String {
         match self {
-            FindingKind::DuplicateVersion => "Duplicate versions",
-            FindingKind::Gap => "Gaps",
-            FindingKind::TimeOrder => "Time order",
-            FindingKind::SnapshotDrift => "Snapshot drift",
-            FindingKind::LostUpdate => "Lost updates",
-            FindingKind::RowMismatch => "Shipment row differs from its history",
-            FindingKind::OrphanHistory => "History without a shipment",
-            FindingKind::UnknownActor => "Actor ids no actor has",
+            FindingKind::DuplicateVersion => "Duplicate versions".into(),
+            FindingKind::Gap => "Gaps".into(),
+            FindingKind::TimeOrder => "Time order".into(),
+            FindingKind::SnapshotDrift => "Snapshot drift".into(),
+            FindingKind::LostUpdate => "Lost updates".into(),
+            FindingKind::RowMismatch => format!("{} row differs from its history", capitalized(noun)),
+            FindingKind::OrphanHistory => format!("History without {}", article(noun)),
+            FindingKind::UnknownActor => "Actor ids no actor has".into(),
         }
     }
 
@@ -100,7 +100,8 @@ impl FindingKind {
 #[ts(export)]
 pub struct Writer {
     pub version: i32,
-    pub actor_id: Option<Uuid>,
+    /// As the history stores it, as text (a uuid, a number, a name).
+    pub actor_id: Option<String>,
     pub actor_name: Option<String>,
     pub at: Option<Moment>,
 }
@@ -110,8 +111,8 @@ pub struct Writer {
 #[ts(export)]
 pub struct Finding {
     pub kind: FindingKind,
-    /// `None` for an actor id no actor has.
-    pub shipment_id: Option<Uuid>,
+    /// The record's key, as text; `None` for an actor id no actor has.
+    pub shipment_id: Option<String>,
     pub shipment_reference: Option<String>,
     /// The versions involved, oldest first (the missing ones, for a gap).
     pub versions: Vec<i32>,
@@ -141,6 +142,8 @@ pub struct KindCount {
     pub problem: bool,
     #[ts(type = "number")]
     pub count: u64,
+    /// Why the history's layout does not allow this check (it did not run).
+    pub not_checked: Option<String>,
 }
 
 /// What to scan.
@@ -185,7 +188,14 @@ pub struct ScanProgress {
 pub struct IntegrityReport {
     /// What was scanned, in words.
     pub scope: String,
-    /// Whether (shipment_id, version_no) is unique by rule today.
+    /// What a record is called (`shipment`, `customer`…).
+    pub noun: String,
+    /// …and more than one (`shipments`, `deliveries`…).
+    pub nouns: String,
+    /// The per-record version's unique rule, in words (`(shipment_id,
+    /// version_no)`); `None` where versions are numbered by the layout's order.
+    pub unique_columns: Option<String>,
+    /// Whether that rule exists today.
     pub unique_rule: bool,
     #[ts(type = "number")]
     pub rows: u64,
@@ -203,6 +213,19 @@ pub struct IntegrityReport {
     pub clean: bool,
     #[ts(type = "number")]
     pub elapsed_ms: u64,
+}
+
+/// `a shipment`, `an order`.
+pub(super) fn article(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 #[cfg(test)]

@@ -144,7 +144,7 @@ async fn each_kind_of_damage_is_found_with_its_evidence() {
     };
     let gap = find(FindingKind::Gap);
     assert_eq!(gap.versions, [4]);
-    assert_eq!(gap.shipment_id, Some(shipment));
+    assert_eq!(gap.shipment_id, Some(shipment.to_string()));
     assert_eq!(gap.shipment_reference.as_deref(), Some("SHP-I-1"));
 
     let order = find(FindingKind::TimeOrder);

@@ -170,6 +170,11 @@ impl Mapping {
         self.noun.as_deref().unwrap_or("shipment")
     }
 
+    /// What records are called (`shipments`, `deliveries`).
+    pub fn nouns(&self) -> String {
+        super::presets::plural(self.noun())
+    }
+
     /// A SPEC (`papertrail:item_type=Shipment`, `custom:table=…,key=…`) or
     /// the path of a TOML file with the same keys.
     pub fn parse_spec(spec: &str) -> Result<Mapping> {

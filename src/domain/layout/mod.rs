@@ -112,6 +112,8 @@ pub struct ActorTable {
 pub struct Records {
     pub(crate) table: String,
     pub(crate) key: String,
+    /// The key's name as written (a key of the row as JSON).
+    pub(crate) key_name: String,
     pub(crate) key_ty: String,
     pub(crate) label: Option<String>,
     pub(crate) title: Option<String>,
@@ -134,6 +136,11 @@ impl Layout {
     /// What a record is called (`shipment`, `order`…).
     pub fn noun(&self) -> &str {
         self.mapping.noun()
+    }
+
+    /// What records are called (`shipments`, `deliveries`…).
+    pub fn nouns(&self) -> String {
+        self.mapping.nouns()
     }
 
     /// Whether the layout is Waybill's own (the one the concurrency test, the
@@ -252,9 +259,19 @@ impl Layout {
         q.push_bind(keys).push(format!("::text[]::{}[]", self.key.ty()));
     }
 
+    /// The record key's type as the history stores it (`uuid`, `bigint`…).
+    pub fn key_type(&self) -> &str {
+        self.key.ty()
+    }
+
     /// The actor's type as the history stores it (`uuid`, `text`…).
     pub fn actor_type(&self) -> &str {
         self.actor.as_ref().map_or("text", Expr::ty)
+    }
+
+    /// Whether the layout says when a change was made.
+    pub fn has_time(&self) -> bool {
+        self.time.is_some()
     }
 
     /// Whether the layout says who made a change.

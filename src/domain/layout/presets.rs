@@ -309,15 +309,21 @@ fn rails_table(model: &str) -> String {
         }
         snake.push(c.to_ascii_lowercase());
     }
-    if let Some(stem) = snake
+    plural(&snake)
+}
+
+/// A word's English plural (`order` → `orders`, `delivery` → `deliveries`,
+/// `box` → `boxes`), as Rails and a list heading say it.
+pub fn plural(word: &str) -> String {
+    if let Some(stem) = word
         .strip_suffix('y')
         .filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u']))
     {
         format!("{stem}ies")
-    } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| snake.ends_with(e)) {
-        format!("{snake}es")
+    } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| word.ends_with(e)) {
+        format!("{word}es")
     } else {
-        format!("{snake}s")
+        format!("{word}s")
     }
 }
 

@@ -12,6 +12,7 @@
 use sqlx::{Postgres, QueryBuilder};
 
 use super::{Expr, Layout};
+use crate::domain::vocabulary::DELETED;
 
 /// How what changed is read, with the quoted columns it needs.
 #[derive(Debug, Clone)]
@@ -210,7 +211,7 @@ pub(super) fn push_from(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, ali
         (None, Changes::AfterImage { exclude }) => push_image(q, "t", exclude),
         (None, Changes::Hstore { old, new }) => {
             q.push("CASE WHEN ");
-            push_event_is(q, layout, "deleted");
+            push_event_is(q, layout, DELETED);
             q.push(format!(
                 " THEN NULL ELSE hstore_to_jsonb(t.{old}) || COALESCE(hstore_to_jsonb(t.{new}), '{{}}') END"
             ));
@@ -379,7 +380,7 @@ fn push_changes(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
             // A deletion's pair ends with null (PaperTrail); Audited's holds the value, now gone.
             let pair = "jsonb_typeof(e.value) = 'array' AND jsonb_array_length(e.value) = 2";
             q.push("(SELECT jsonb_object_agg(e.key, CASE WHEN (");
-            push_event_is(q, layout, "deleted");
+            push_event_is(q, layout, DELETED);
             q.push(format!(
                 ") AND NOT ({pair} AND e.value -> 1 = 'null'::jsonb)
                      THEN jsonb_build_object('old', e.value, 'new', NULL)
@@ -414,7 +415,7 @@ fn push_changes(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
                 "wn.image"
             };
             q.push("CASE WHEN ");
-            push_event_is(q, layout, "deleted");
+            push_event_is(q, layout, DELETED);
             q.push(format!(
                 " THEN {} WHEN {after} IS NULL THEN NULL ELSE {} END",
                 diff_objects(&jsonb(col), "NULL::jsonb"),
@@ -428,7 +429,7 @@ fn push_changes(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
                 " THEN {} WHEN ",
                 diff_objects("NULL::jsonb", &format!("hstore_to_jsonb(t.{old})"))
             ));
-            push_event_is(q, layout, "deleted");
+            push_event_is(q, layout, DELETED);
             q.push(format!(
                 " THEN {} ELSE (SELECT COALESCE(jsonb_object_agg(e.key, jsonb_build_object('old', hstore_to_jsonb(t.{old}) -> e.key, 'new', e.value)), '{{}}'::jsonb)
                                   FROM jsonb_each(hstore_to_jsonb(t.{new})) e) END",

@@ -1,7 +1,10 @@
 //! A PaperTrail history, written by PaperTrail itself (`tests/fixtures/papertrail.rb`).
 
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
 use waybill::domain::layout::{detect, Mapping, Preset};
 use waybill::domain::TimelineFilter;
+use waybill::integrity::{self, FindingKind, IntegrityReport, IntegrityRequest};
 use waybill::shipments::{self, ShipmentQuery};
 use waybill::timeline::{self, blame, version};
 
@@ -412,4 +415,147 @@ fn the_cli_says_a_one_off_url_does_not_remember() {
         err.contains("not remembered: the sandbox and --database-url keep no settings"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn the_integrity_scan_checks_what_papertrail_allows_and_finds_what_was_done_behind_its_back() {
+    // A history of its own: the test damages it.
+    let (name, pool) = super::fresh_db().await;
+    super::write_with("ruby", "papertrail.rb", &name);
+    let conn = open(
+        &name,
+        "papertrail:item_type=Shipment,actor_table=users,records_table=shipments",
+    )
+    .await;
+    let scan = || async {
+        integrity::scan(
+            conn.db(),
+            &IntegrityRequest {
+                shipment: None,
+                since: None,
+                max_findings: None,
+            },
+            &|_| {},
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap()
+    };
+    let count = |r: &IntegrityReport, kind: FindingKind| r.counts.iter().find(|c| c.kind == kind).unwrap().count;
+
+    // As PaperTrail wrote it: clean. The destroyed shipment's history is no
+    // orphan; the whodunnit that is no user is information.
+    let r = scan().await;
+    let (rows, records): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(DISTINCT item_id) FROM versions WHERE item_type = 'Shipment'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((r.rows, r.shipments), (rows as u64, records as u64));
+    assert!(r.clean, "{:#?}", r.findings);
+    assert_eq!(r.scope, "all shipments");
+    let unknown: Vec<(&str, Option<&str>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.kind.code(), f.writers[0].actor_id.as_deref()))
+        .collect();
+    assert_eq!(unknown, [("unknown_actor", Some("integration: customs feed"))]);
+    // What the layout allows: no version numbers (nothing to repeat or miss),
+    // no snapshot beside the changes; old values to chain, a row to compare.
+    let not_checked: Vec<&str> = r
+        .counts
+        .iter()
+        .filter(|c| c.not_checked.is_some())
+        .map(|c| c.kind.code())
+        .collect();
+    assert_eq!(not_checked, ["duplicate_version", "gap", "snapshot_drift"]);
+    assert_eq!(r.unique_columns, None);
+
+    // Behind PaperTrail's back: a status set by SQL, one version deleted,
+    // a shipment's row deleted without `destroy`.
+    let (long,): (i64,) = sqlx::query_as("SELECT id FROM shipments WHERE reference = 'SHP-PT-3'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE shipments SET status = 'lost' WHERE reference = 'SHP-PT-1'".to_string(),
+        // v61 (destination Stop 59 → Stop 60) of SHP-PT-3.
+        format!(
+            "DELETE FROM versions WHERE id = (SELECT id FROM versions WHERE item_type = 'Shipment' AND item_id = {long}
+               ORDER BY id OFFSET 60 LIMIT 1)"
+        ),
+        format!("DELETE FROM shipments WHERE id = {long}"),
+    ] {
+        sqlx::query(&sql).execute(&pool).await.unwrap();
+    }
+    let r = scan().await;
+    assert!(!r.clean);
+    assert_eq!(count(&r, FindingKind::RowMismatch), 1);
+    let mismatch = r.findings.iter().find(|f| f.kind == FindingKind::RowMismatch).unwrap();
+    assert_eq!(mismatch.shipment_reference.as_deref(), Some("SHP-PT-1"));
+    assert_eq!(mismatch.values, [json!("status"), json!("delivered"), json!("lost")]);
+    assert!(
+        mismatch.evidence.contains("the shipment row differs"),
+        "{}",
+        mismatch.evidence
+    );
+
+    // The deleted version breaks the chain of old and new values where the
+    // next version starts: its destination and updated_at were set by v60.
+    let lost: Vec<(Option<&str>, &[i32])> = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::LostUpdate)
+        .map(|f| (f.field.as_deref(), f.versions.as_slice()))
+        .collect();
+    assert_eq!(
+        lost,
+        [
+            (Some("destination"), &[60, 61][..]),
+            (Some("updated_at"), &[60, 61][..])
+        ]
+    );
+    let destination = r
+        .findings
+        .iter()
+        .find(|f| f.field.as_deref() == Some("destination"))
+        .unwrap();
+    assert_eq!(destination.values, [json!("Stop 60"), json!("Stop 59")]);
+    assert!(
+        destination.evidence.contains("or a version in between was deleted"),
+        "{}",
+        destination.evidence
+    );
+    assert_eq!(destination.writers[0].actor_name.as_deref(), Some("Ana Lima"));
+
+    let orphan = r
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::OrphanHistory)
+        .unwrap();
+    assert_eq!(orphan.shipment_id.as_deref(), Some(long.to_string().as_str()));
+    assert!(
+        orphan
+            .evidence
+            .contains("for a shipment that public.shipments does not have"),
+        "{}",
+        orphan.evidence
+    );
+
+    // One shipment, by its reference.
+    let one = integrity::scan(
+        conn.db(),
+        &IntegrityRequest {
+            shipment: Some("shp-pt-1".into()),
+            since: None,
+            max_findings: None,
+        },
+        &|_| {},
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((one.scope.as_str(), one.rows), ("shipment SHP-PT-1", 4));
+    assert_eq!(count(&one, FindingKind::RowMismatch), 1);
+    assert_eq!(count(&one, FindingKind::LostUpdate), 0);
 }

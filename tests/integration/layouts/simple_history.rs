@@ -1,8 +1,11 @@
 //! A django-simple-history history, written by django-simple-history itself
 //! (`tests/fixtures/django_history.py`): each row the whole record after a change.
 
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
 use waybill::domain::layout::{detect, Preset};
 use waybill::domain::TimelineFilter;
+use waybill::integrity::{self, IntegrityRequest};
 use waybill::timeline::{self, blame, version};
 
 use super::{fields, fresh_db, open, open_plain, write_with};
@@ -108,4 +111,59 @@ async fn after_images_read_as_changes_with_django_users_and_reasons() {
     .await
     .unwrap();
     assert_eq!(ana.entries.len() as i64, made);
+}
+
+#[tokio::test]
+async fn the_integrity_scan_finds_what_a_bulk_update_did_behind_simple_historys_back() {
+    let (name, pool) = fresh_db().await;
+    super::write_with_args("/usr/bin/python3", "django_history.py", &name, &["bypass"]);
+    let found = detect::detect(open_plain(&name).await.db()).await.unwrap();
+    let h = found.iter().find(|f| f.preset == Preset::SimpleHistory).unwrap();
+    let conn = open(&name, &h.spec).await;
+    let r = integrity::scan(
+        conn.db(),
+        &IntegrityRequest {
+            shipment: None,
+            since: None,
+            max_findings: None,
+        },
+        &|_| {},
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    // Each row is the whole record: numbered by history_id, what changed read
+    // from consecutive rows. What is left to check is the records against them.
+    let not_checked: Vec<&str> = r
+        .counts
+        .iter()
+        .filter(|c| c.not_checked.is_some())
+        .map(|c| c.kind.code())
+        .collect();
+    assert_eq!(
+        not_checked,
+        ["duplicate_version", "gap", "snapshot_drift", "lost_update"]
+    );
+    let found: Vec<(&str, Option<&str>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.kind.code(), f.shipment_reference.as_deref()))
+        .collect();
+    // SHP-SH-2, deleted through Django, is neither.
+    assert_eq!(
+        found,
+        [("row_mismatch", Some("SHP-SH-1")), ("orphan_history", None)],
+        "{:#?}",
+        r.findings
+    );
+    assert_eq!(
+        r.findings[0].values,
+        [json!("status"), json!("delivered"), json!("lost")]
+    );
+    let (rows, records): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(DISTINCT id) FROM fixture_historicalshipment")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((r.rows, r.shipments), (rows as u64, records as u64));
 }

@@ -11,9 +11,12 @@
 //!
 //! Each step is its own transaction, the actor in `app.user`.
 
+use serde_json::json;
 use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
 use waybill::domain::layout::{detect, Preset};
 use waybill::domain::TimelineFilter;
+use waybill::integrity::{self, FindingKind, IntegrityReport, IntegrityRequest};
 use waybill::timeline::{self, blame, version};
 
 use super::{fields, fresh_db, open, open_plain};
@@ -116,15 +119,10 @@ async fn assert_the_story(database: &str, spec: &str, key: &str, actors: Option<
     assert_eq!(b.latest_version, 4, "{spec}");
 }
 
-#[tokio::test]
-async fn audited() {
-    let (name, pool) = fresh_db().await;
-    // Audited's table as its install generator makes it, and what it writes:
-    // a creation's and a destruction's attributes as values, an update's as
-    // [old, new] pairs; `version` counts per record.
-    setup(
-        &pool,
-        "CREATE TABLE audits (id bigserial PRIMARY KEY, auditable_id bigint, auditable_type varchar,
+/// Audited's table as its install generator makes it, and what it writes:
+/// a creation's and a destruction's attributes as values, an update's as
+/// [old, new] pairs; `version` counts per record.
+const AUDITED: &str = "CREATE TABLE audits (id bigserial PRIMARY KEY, auditable_id bigint, auditable_type varchar,
            associated_id bigint, associated_type varchar, user_id bigint, user_type varchar, username varchar,
            action varchar, audited_changes jsonb, version integer DEFAULT 0, comment varchar,
            remote_address varchar, request_uuid varchar, created_at timestamp);
@@ -145,9 +143,12 @@ async fn audited() {
                    changes, n, clock_timestamp() AT TIME ZONE 'UTC');
            RETURN NULL;
          END $$;
-         CREATE TRIGGER audited AFTER INSERT OR UPDATE OR DELETE ON shipments FOR EACH ROW EXECUTE FUNCTION audited();",
-    )
-    .await;
+         CREATE TRIGGER audited AFTER INSERT OR UPDATE OR DELETE ON shipments FOR EACH ROW EXECUTE FUNCTION audited();";
+
+#[tokio::test]
+async fn audited() {
+    let (name, pool) = fresh_db().await;
+    setup(&pool, AUDITED).await;
     let found = detect::detect(open_plain(&name).await.db()).await.unwrap();
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].preset, Preset::Audited);
@@ -164,14 +165,149 @@ async fn audited() {
     );
 }
 
+/// The integrity scan of the whole history, read through `spec`.
+async fn scan(database: &str, spec: &str) -> IntegrityReport {
+    let conn = open(database, spec).await;
+    let request = IntegrityRequest {
+        shipment: None,
+        since: None,
+        max_findings: None,
+    };
+    integrity::scan(conn.db(), &request, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap_or_else(|e| panic!("{spec}: {e}"))
+}
+
+/// Each kind the scan found, with how many, and the kinds it did not check.
+fn found(r: &IntegrityReport) -> (Vec<(&'static str, u64)>, Vec<&'static str>) {
+    let found = r
+        .counts
+        .iter()
+        .filter(|c| c.count > 0)
+        .map(|c| (c.kind.code(), c.count))
+        .collect();
+    let not_checked = r
+        .counts
+        .iter()
+        .filter(|c| c.not_checked.is_some())
+        .map(|c| c.kind.code())
+        .collect();
+    (found, not_checked)
+}
+
+/// Statements with the application's user `user` and the trigger off:
+/// what is done behind the audit library's back.
+async fn behind_its_back(pool: &PgPool, statements: &[&str]) {
+    for sql in statements {
+        sqlx::query(sql)
+            .execute(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
 #[tokio::test]
-async fn supa_audit() {
+async fn the_integrity_scan_on_audited_finds_what_its_racy_version_numbers_leave() {
     let (name, pool) = fresh_db().await;
-    // supa_audit's table: the record's identity as a uuid of its table and
-    // primary key, the row before and after as jsonb.
-    setup(
+    setup(&pool, AUDITED).await;
+    let spec = "audited:auditable_type=Shipment";
+    // The story as Audited wrote it: clean, and every check runs but drift
+    // (Audited keeps no snapshot). SHP-1 was destroyed: its history is no orphan.
+    let r = scan(&name, spec).await;
+    assert!(r.clean, "{:#?}", r.findings);
+    assert_eq!(found(&r), (vec![], vec!["snapshot_drift"]));
+    assert_eq!(
+        r.unique_columns.as_deref(),
+        Some("(auditable_type, auditable_id, version)")
+    );
+    assert!(!r.unique_rule, "Audited's generator makes no unique index");
+    sqlx::query("CREATE UNIQUE INDEX audits_version ON audits (auditable_type, auditable_id, version)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(scan(&name, spec).await.unique_rule);
+    sqlx::query("DROP INDEX audits_version").execute(&pool).await.unwrap();
+
+    // SHP-2 by the trigger, then what races and hand edits leave: a version
+    // number taken twice (MAX + 1, audited #469), a version deleted, a time
+    // set back, the row changed with the trigger off.
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('app.user', '1', true)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for sql in [
+        "INSERT INTO shipments VALUES (2, 'SHP-2', 'Tea', 'booked', NULL)",
+        "UPDATE shipments SET status = 'in_transit' WHERE id = 2",
+        "UPDATE shipments SET carrier = 'DHL' WHERE id = 2",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    behind_its_back(
         &pool,
-        "CREATE SCHEMA audit;
+        &[
+            "INSERT INTO audits (auditable_id, auditable_type, user_id, user_type, action, audited_changes, version, created_at)
+             SELECT auditable_id, auditable_type, 2, user_type, action, '{\"carrier\": [null, \"UPS\"]}', version, created_at
+               FROM audits WHERE auditable_id = 2 AND version = 3",
+            "DELETE FROM audits WHERE auditable_id = 1 AND version = 3",
+            "UPDATE audits SET created_at = created_at - interval '1 hour' WHERE auditable_id = 2 AND version = 2",
+            "ALTER TABLE shipments DISABLE TRIGGER audited",
+            "UPDATE shipments SET title = 'Green tea' WHERE id = 2",
+            "ALTER TABLE shipments ENABLE TRIGGER audited",
+        ],
+    )
+    .await;
+    let r = scan(&name, spec).await;
+    assert!(!r.clean);
+    assert_eq!(
+        found(&r).0,
+        [
+            ("duplicate_version", 1),
+            ("gap", 1),
+            ("time_order", 1),
+            ("lost_update", 1),
+            ("row_mismatch", 1)
+        ],
+        "{:#?}",
+        r.findings
+    );
+    let kind = |k: FindingKind| r.findings.iter().find(|f| f.kind == k).unwrap();
+    let dup = kind(FindingKind::DuplicateVersion);
+    assert_eq!(
+        (dup.shipment_reference.as_deref(), dup.versions.as_slice()),
+        (Some("SHP-2"), &[3][..])
+    );
+    let writers: Vec<Option<&str>> = dup.writers.iter().map(|w| w.actor_name.as_deref()).collect();
+    assert_eq!(writers, [Some("ana"), Some("ben")]);
+    let gap = kind(FindingKind::Gap);
+    assert_eq!(
+        (gap.shipment_id.as_deref(), gap.versions.as_slice()),
+        (Some("1"), &[3][..])
+    );
+    assert_eq!(kind(FindingKind::TimeOrder).versions, [1, 2]);
+    // The twin v3 was written from a copy that had no carrier yet: ana's DHL is overwritten.
+    let lost = kind(FindingKind::LostUpdate);
+    assert_eq!(lost.field.as_deref(), Some("carrier"));
+    assert_eq!(lost.values, [json!(null), json!("DHL")]);
+    // The history's latest says UPS (the twin) and Tea; the row says DHL and Green tea.
+    let row = kind(FindingKind::RowMismatch);
+    assert_eq!(
+        row.values,
+        [
+            json!("carrier"),
+            json!("UPS"),
+            json!("DHL"),
+            json!("title"),
+            json!("Tea"),
+            json!("Green tea")
+        ]
+    );
+}
+
+/// supa_audit's table: the record's identity as a uuid of its table and
+/// primary key, the row before and after as jsonb.
+const SUPA_AUDIT: &str = "CREATE SCHEMA audit;
          CREATE TYPE audit.operation AS ENUM ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE');
          CREATE TABLE audit.record_version (id bigserial PRIMARY KEY, record_id uuid, old_record_id uuid,
            op audit.operation NOT NULL, ts timestamptz NOT NULL DEFAULT now(), table_oid oid NOT NULL,
@@ -186,9 +322,12 @@ async fn supa_audit() {
            RETURN NULL;
          END $$;
          CREATE TRIGGER audit_i_u_d AFTER INSERT OR UPDATE OR DELETE ON shipments
-           FOR EACH ROW EXECUTE FUNCTION audit.insert_update_delete_trigger();",
-    )
-    .await;
+           FOR EACH ROW EXECUTE FUNCTION audit.insert_update_delete_trigger();";
+
+#[tokio::test]
+async fn supa_audit() {
+    let (name, pool) = fresh_db().await;
+    setup(&pool, SUPA_AUDIT).await;
     let found = detect::detect(open_plain(&name).await.db()).await.unwrap();
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].spec, "supa_audit:table=public.shipments");
@@ -198,6 +337,68 @@ async fn supa_audit() {
             .await
             .unwrap();
     assert_the_story(&name, &found[0].spec, &key, None).await;
+}
+
+#[tokio::test]
+async fn the_integrity_scan_on_supa_audit_chains_each_before_to_the_after_before_it() {
+    let (name, pool) = fresh_db().await;
+    setup(&pool, SUPA_AUDIT).await;
+    let spec = "supa_audit:table=public.shipments";
+    let r = scan(&name, spec).await;
+    assert!(r.clean, "{:#?}", r.findings);
+    // Its record ids are uuids of table and key: no records table to compare; no actor.
+    assert_eq!(
+        found(&r),
+        (
+            vec![],
+            vec![
+                "duplicate_version",
+                "gap",
+                "row_mismatch",
+                "orphan_history",
+                "unknown_actor"
+            ]
+        )
+    );
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('app.user', '1', true)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for sql in [
+        "INSERT INTO shipments VALUES (2, 'SHP-2', 'Tea', 'booked', NULL)",
+        "UPDATE shipments SET status = 'in_transit' WHERE id = 2",
+        "UPDATE shipments SET carrier = 'DHL' WHERE id = 2",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    // The second version's "before" says on_hold where the first left booked
+    // (a write from a stale copy); the third's row was retitled in both images
+    // (a hand edit): neither a change of its own nor the version before.
+    behind_its_back(
+        &pool,
+        &[
+            "UPDATE audit.record_version SET old_record = jsonb_set(old_record, '{status}', '\"on_hold\"')
+              WHERE op = 'UPDATE' AND record ->> 'id' = '2' AND record ->> 'status' = 'in_transit' AND record ->> 'carrier' IS NULL",
+            "UPDATE audit.record_version SET old_record = jsonb_set(old_record, '{title}', '\"Decaf\"'),
+                                             record = jsonb_set(record, '{title}', '\"Decaf\"')
+              WHERE op = 'UPDATE' AND record ->> 'id' = '2' AND record ->> 'carrier' = 'DHL'",
+        ],
+    )
+    .await;
+    let r = scan(&name, spec).await;
+    assert_eq!(found(&r).0, [("snapshot_drift", 1), ("lost_update", 1)]);
+    let kind = |k: FindingKind| r.findings.iter().find(|f| f.kind == k).unwrap();
+    let lost = kind(FindingKind::LostUpdate);
+    assert_eq!(
+        (lost.versions.as_slice(), lost.field.as_deref()),
+        (&[1, 2][..], Some("status"))
+    );
+    assert_eq!(lost.values, [json!("on_hold"), json!("booked")]);
+    let drift = kind(FindingKind::SnapshotDrift);
+    assert_eq!(drift.versions, [3]);
+    assert_eq!(drift.values, [json!("title"), json!("Tea"), json!("Decaf")]);
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ import type { Writer } from "./Writer";
  */
 export type Finding = { kind: FindingKind, 
 /**
- * `None` for an actor id no actor has.
+ * The record's key, as text; `None` for an actor id no actor has.
  */
 shipment_id: string | null, shipment_reference: string | null, 
 /**

@@ -8,7 +8,20 @@ export type IntegrityReport = {
  */
 scope: string, 
 /**
- * Whether (shipment_id, version_no) is unique by rule today.
+ * What a record is called (`shipment`, `customer`…).
+ */
+noun: string, 
+/**
+ * …and more than one (`shipments`, `deliveries`…).
+ */
+nouns: string, 
+/**
+ * The per-record version's unique rule, in words (`(shipment_id,
+ * version_no)`); `None` where versions are numbered by the layout's order.
+ */
+unique_columns: string | null, 
+/**
+ * Whether that rule exists today.
  */
 unique_rule: boolean, rows: number, shipments: number, 
 /**

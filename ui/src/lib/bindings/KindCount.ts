@@ -8,4 +8,8 @@ export type KindCount = { kind: FindingKind, label: string,
 /**
  * A word or two, for badges.
  */
-short_label: string, problem: boolean, count: number, };
+short_label: string, problem: boolean, count: number, 
+/**
+ * Why the history's layout does not allow this check (it did not run).
+ */
+not_checked: string | null, };

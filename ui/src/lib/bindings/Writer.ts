@@ -3,4 +3,8 @@
 /**
  * Who wrote a version involved in a finding.
  */
-export type Writer = { version: number, actor_id: string | null, actor_name: string | null, at: string | null, };
+export type Writer = { version: number, 
+/**
+ * As the history stores it, as text (a uuid, a number, a name).
+ */
+actor_id: string | null, actor_name: string | null, at: string | null, };
