@@ -11,7 +11,7 @@ bench_build="--bin waybill"
 rows=${1:-2000000}
 "$W" seed --rows "$rows" --replace >/dev/null 2>&1
 psql "$url" -qc "VACUUM ANALYZE shipment_history" >/dev/null
-columns=$(grep -A1 'HISTORY_COLUMNS: &str =$' src/integrity/mod.rs | tail -1 | sed -E 's/^ *"(.*)";$/\1/; s/\\"/"/g')
+columns=$(grep -A1 'HISTORY_COLUMNS: &str =$' src/integrity/scan.rs | tail -1 | sed -E 's/^ *"(.*)";$/\1/; s/\\"/"/g')
 floor() {
   psql "$url" -qc "COPY (SELECT $columns FROM shipment_history h $1) TO STDOUT" >/dev/null
 }
