@@ -153,8 +153,16 @@ test("a PaperTrail history is found, opened, remembered, and read like Waybill's
   assert.ok(unknown, "the whodunnit that is no user, as information");
   console.log(`screenshot: ${await run.screenshot("histories-integrity.png")}`);
 
-  // What reads only Waybill's own layout says so, naming the layout.
+  // The overview reads PaperTrail's versions: what changed most, by whom.
   await again.run("location.hash = '#/overview'");
+  await again.waitFor('[data-testid="overview-figures"]', { timeout: 30_000 });
+  assert.equal(await again.text((await again.$$('[data-testid="overview-changes"]'))[0]), versions);
+  const busiest = await again.textContents('[data-testid="overview-shipments"] tbody tr td:first-child');
+  assert.deepEqual(busiest, ["SHP-PT-3", "SHP-PT-1", "SHP-PT-2"]);
+  console.log(`screenshot: ${await run.screenshot("histories-overview.png")}`);
+
+  // What reads only Waybill's own layout says so, naming the layout.
+  await again.run("location.hash = '#/health'");
   const [error] = await again.waitFor('[data-testid="error"]', { timeout: 30_000 });
   assert.match(await again.text(error), /reads Waybill's own history layout, and this database's history is PaperTrail/);
 });

@@ -104,9 +104,10 @@ fn print(o: &Overview) {
         o.took_ms
     );
     say!(
-        "{} changes to {} shipments by {} people and integrations; {} exceptions raised, {} still open",
+        "{} changes to {} {} by {} people and integrations; {} exceptions raised, {} still open",
         o.changes,
         o.shipments_changed,
+        o.nouns,
         o.actors_active,
         o.exceptions.raised,
         o.exceptions.open
@@ -119,9 +120,9 @@ fn print(o: &Overview) {
     say!();
     say!("{:<44}  {:>7}", "MOST ACTIVE", "CHANGES");
     for x in &o.top_actors {
-        let who = match (&x.name, x.id) {
+        let who = match (&x.name, &x.id) {
             (Some(name), _) => name.clone(),
-            (None, Some(id)) => id.to_string(),
+            (None, Some(id)) => id.clone(),
             (None, None) => "(no actor)".into(),
         };
         say!("{:<44}  {:>7}", who, x.changes);

@@ -137,3 +137,58 @@ async fn named_by_history(
     }
     Ok(q.build_query_as().persistent(false).fetch_one(&mut *conn).await?)
 }
+
+/// A record by key, as people know it: its reference, title and status.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Named {
+    pub id: String,
+    pub reference: String,
+    pub title: String,
+    /// Its status now; `deleted` where its row is gone; empty where the
+    /// layout has no records table or no status.
+    pub status: String,
+}
+
+/// The records `keys` (as text, each valid for the layout) name, in one
+/// statement: from the records table where the layout has one, a record
+/// whose row is gone named as its history last named it, else by its key.
+pub async fn named(conn: &mut PgConnection, layout: &Layout, keys: Vec<String>) -> Result<Vec<Named>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = QueryBuilder::new("SELECT k.id::text AS id, ");
+    let Some(r) = layout.records() else {
+        q.push("k.id::text AS reference, '' AS title, '' AS status FROM unnest(");
+        layout.push_key_array(&mut q, keys);
+        q.push(") k(id)");
+        return Ok(q.build_query_as().persistent(false).fetch_all(&mut *conn).await?);
+    };
+    let column = |c: Option<&String>| c.map_or("NULL::text".to_string(), |c| format!("r.{c}::text"));
+    for (column, name, alias) in [
+        (column(r.label.as_ref()), r.label_name.as_ref(), "reference"),
+        (column(r.title.as_ref()), r.title_name.as_ref(), "title"),
+    ] {
+        q.push(format!("COALESCE({column}, "));
+        if let Some(name) = name {
+            q.push(format!("CASE WHEN r.{} IS NULL THEN ", r.key));
+            layout.push_named_by_history(&mut q, name, |q| {
+                q.push("k.id");
+            });
+            q.push(" END, ");
+        }
+        q.push(if alias == "reference" { "k.id::text" } else { "''" });
+        q.push(format!(") AS {alias}, "));
+    }
+    q.push(format!(
+        "COALESCE({}, CASE WHEN r.{} IS NULL THEN 'deleted' END, '') AS status FROM unnest(",
+        column(r.status.as_ref()),
+        r.key
+    ));
+    layout.push_key_array(&mut q, keys);
+    q.push(format!(
+        ") k(id) LEFT JOIN {} r ON {}",
+        r.table,
+        layout.records_key_eq("r", "k.id")
+    ));
+    Ok(q.build_query_as().persistent(false).fetch_all(&mut *conn).await?)
+}

@@ -48,7 +48,10 @@ impl FindingKind {
             FindingKind::TimeOrder => "Time order".into(),
             FindingKind::SnapshotDrift => "Snapshot drift".into(),
             FindingKind::LostUpdate => "Lost updates".into(),
-            FindingKind::RowMismatch => format!("{} row differs from its history", capitalized(noun)),
+            FindingKind::RowMismatch => format!(
+                "{} row differs from its history",
+                crate::domain::layout::presets::capital(noun)
+            ),
             FindingKind::OrphanHistory => format!("History without {}", article(noun)),
             FindingKind::UnknownActor => "Actor ids no actor has".into(),
         }
@@ -219,13 +222,6 @@ pub struct IntegrityReport {
 pub(super) fn article(noun: &str) -> String {
     let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
     format!("{} {noun}", if vowel { "an" } else { "a" })
-}
-
-fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 #[cfg(test)]

@@ -15,47 +15,86 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
-use sqlx::{PgConnection, Row};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use super::queries::{prepare, test_shipments, Stays, IN_TIME, SHIPMENT_NAMES};
+use super::queries::{prepare, push_in_range, test_shipments, Stays};
 use super::*;
-use crate::db::{query_as, Db};
+use crate::db::Db;
+use crate::domain::layout::numbering::{push_ord_cmp_sql, push_ord_of, Numbers};
+use crate::domain::layout::{Layout, OrdKey};
+use crate::domain::vocabulary::EXCEPTION_RAISED;
 use crate::domain::Moment;
 
 /// The range's status changes (`moved`, with the status they left) and
-/// exceptions (with their reason), in no particular order. The concurrency
-/// test's shipments are left out after reading, so that this read need not
-/// wait for them.
-fn marked_sql() -> String {
-    format!(
-        r#"SELECT h.shipment_id, h.version_no, h."timestamp", h.changes ? 'status', h.changes -> 'status' ->> 'old',
-       CASE WHEN h.event_type = 'exception_raised' THEN COALESCE(h.description, '') END
-  FROM shipment_history h
- WHERE {IN_TIME} AND (h.changes ? 'status' OR h.event_type = 'exception_raised')"#
-    )
+/// exceptions (with their reason), in no particular order, read through the
+/// layout: each row's record key as text, its order key, time, whether it
+/// changed the status field, the status it left, and an exception's reason.
+/// The concurrency test's shipments are left out after reading, so that
+/// this read need not wait for them.
+fn marked_query<'a>(layout: &Layout, since: DateTime<Utc>, until: DateTime<Utc>) -> QueryBuilder<'a, Postgres> {
+    let status = layout.status_field().to_string();
+    let mut q = QueryBuilder::new("SELECT h.shipment_id::text, ");
+    push_ord_of(&mut q, layout, "h");
+    q.push(r#", h."timestamp", h.changes ? "#)
+        .push_bind(status.clone())
+        .push(", h.changes -> ")
+        .push_bind(status.clone())
+        .push(" ->> 'old', CASE WHEN h.event_type = ")
+        .push_bind(EXCEPTION_RAISED)
+        .push(" THEN COALESCE(h.description, '') END FROM ");
+    layout.push_from(&mut q);
+    push_in_range(&mut q, since, until, &[]);
+    q.push(" AND (h.changes ? ")
+        .push_bind(status)
+        .push(" OR h.event_type = ")
+        .push_bind(EXCEPTION_RAISED)
+        .push(")");
+    q
 }
 
-/// For each (`$1` shipment, `$2` version, `$3` before): when `before`, the
-/// time of the shipment's last status change before that version; otherwise
-/// whether it has a status change after it. `n` numbers the questions from 1.
-const LOOK_UPS: &str = r#"SELECT p.n::int,
-       CASE WHEN p.before THEN (
-         SELECT y."timestamp" FROM shipment_history y
-          WHERE y.shipment_id = p.shipment_id AND y.version_no < p.version_no AND y.changes ? 'status'
-          ORDER BY y.version_no DESC LIMIT 1) END,
-       CASE WHEN NOT p.before THEN EXISTS (
-         SELECT FROM shipment_history y
-          WHERE y.shipment_id = p.shipment_id AND y.version_no > p.version_no AND y.changes ? 'status') END
-  FROM unnest($1::uuid[], $2::int[], $3::bool[]) WITH ORDINALITY AS p(shipment_id, version_no, before, n)"#;
+/// For each (record key, order key, before) of `questions`: when `before`,
+/// the time of the record's last status change before that version;
+/// otherwise whether it has a status change after it. `n` numbers the
+/// questions from 1.
+fn look_ups_query<'a>(layout: &Layout, keys: &Names, questions: &[Question]) -> QueryBuilder<'a, Postgres> {
+    let status = layout.status_field().to_string();
+    let key = format!("p.k::{}", layout.key_type());
+    let mut q = QueryBuilder::new(r#"SELECT p.n::int, CASE WHEN p.before THEN (SELECT y."timestamp" FROM "#);
+    layout.push_from_as(&mut q, "y");
+    q.push(format!(" WHERE y.shipment_id = {key} AND "));
+    push_ord_cmp_sql(&mut q, layout, "y", "<", "p.v", "p.v2");
+    q.push(" AND y.changes ? ").push_bind(status.clone()).push(
+        " ORDER BY y.version_no DESC, y.ord2 DESC LIMIT 1) END, CASE WHEN NOT p.before THEN EXISTS (SELECT FROM ",
+    );
+    layout.push_from_as(&mut q, "y");
+    q.push(format!(" WHERE y.shipment_id = {key} AND "));
+    push_ord_cmp_sql(&mut q, layout, "y", ">", "p.v", "p.v2");
+    q.push(" AND y.changes ? ").push_bind(status).push(") END FROM unnest(");
+    q.push_bind(
+        questions
+            .iter()
+            .map(|x| keys.text(x.shipment).to_string())
+            .collect::<Vec<_>>(),
+    )
+    .push("::text[], ")
+    .push_bind(questions.iter().map(|x| x.ord.0).collect::<Vec<_>>())
+    .push("::bigint[], ")
+    .push_bind(questions.iter().map(|x| x.ord.1).collect::<Vec<_>>())
+    .push("::bigint[], ")
+    .push_bind(questions.iter().map(|x| x.before).collect::<Vec<_>>())
+    .push("::bool[]) WITH ORDINALITY AS p(k, v, v2, before, n)");
+    q
+}
 
-/// A status change or an exception in the range. Statuses and reasons are
-/// numbers in `Names`: a few dozen texts, read 100,000 times.
+/// A status change or an exception in the range. Records are numbers in
+/// `Found::keys`, statuses and reasons numbers in `Found::names`: a few
+/// thousand and a few dozen texts, read 100,000 times.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Marked {
-    pub shipment: Uuid,
-    pub version: i32,
+    pub shipment: u32,
+    pub ord: OrdKey,
     pub at: Moment,
     /// It changed the status…
     pub moved: bool,
@@ -65,7 +104,7 @@ pub(super) struct Marked {
     pub reason: Option<u32>,
 }
 
-/// The statuses and reasons read, each once.
+/// Texts read, each kept once: statuses and reasons, record keys.
 #[derive(Debug, Default)]
 pub(super) struct Names {
     texts: Vec<String>,
@@ -86,6 +125,11 @@ impl Names {
     pub fn text(&self, n: u32) -> &str {
         &self.texts[n as usize]
     }
+
+    /// The number of `text`, if it was read.
+    pub fn known(&self, text: &str) -> Option<u32> {
+        self.numbers.get(text).copied()
+    }
 }
 
 /// What the rows of the range leave open, to be looked up: where a stay
@@ -96,8 +140,8 @@ impl Names {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Question {
     pub index: usize,
-    pub shipment: Uuid,
-    pub version: i32,
+    pub shipment: u32,
+    pub ord: OrdKey,
     pub before: bool,
 }
 
@@ -105,6 +149,7 @@ pub(super) struct Question {
 #[derive(Debug, Default)]
 pub(super) struct Found {
     pub names: Names,
+    pub keys: Names,
     pub stays: Vec<Stay>,
     pub raised: Vec<Raised>,
     pub questions: Vec<Question>,
@@ -121,8 +166,8 @@ pub(super) struct Stay {
 /// An exception raised in the range; `open` until a later status change is found.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Raised {
-    pub shipment: Uuid,
-    pub version: i32,
+    pub shipment: u32,
+    pub ord: OrdKey,
     pub at: Moment,
     pub reason: u32,
     pub open: bool,
@@ -134,25 +179,25 @@ pub(super) struct Raised {
 /// question. An exception is resolved by a later status change: settled here
 /// when one is in the range, a question otherwise.
 pub(super) fn follow(mut rows: Vec<Marked>) -> (Vec<Stay>, Vec<Raised>, Vec<Question>) {
-    rows.sort_unstable_by_key(|r| (r.shipment, r.version));
+    rows.sort_unstable_by_key(|r| (r.shipment, r.ord));
     let (mut stays, mut raised, mut questions) = (Vec::new(), Vec::new(), Vec::new());
     for shipment in rows.chunk_by(|a, b| a.shipment == b.shipment) {
-        let last_moved = shipment.iter().filter(|r| r.moved).map(|r| r.version).max();
+        let last_moved = shipment.iter().filter(|r| r.moved).map(|r| r.ord).max();
         let mut previous: Option<Moment> = None;
         for row in shipment {
             if let Some(reason) = row.reason {
-                let resolved = last_moved.is_some_and(|v| v > row.version);
+                let resolved = last_moved.is_some_and(|v| v > row.ord);
                 if !resolved {
                     questions.push(Question {
                         index: raised.len(),
                         shipment: row.shipment,
-                        version: row.version,
+                        ord: row.ord,
                         before: false,
                     });
                 }
                 raised.push(Raised {
                     shipment: row.shipment,
-                    version: row.version,
+                    ord: row.ord,
                     at: row.at,
                     reason,
                     open: !resolved,
@@ -166,7 +211,7 @@ pub(super) fn follow(mut rows: Vec<Marked>) -> (Vec<Stay>, Vec<Raised>, Vec<Ques
                     questions.push(Question {
                         index: stays.len(),
                         shipment: row.shipment,
-                        version: row.version,
+                        ord: row.ord,
                         before: true,
                     });
                 }
@@ -240,19 +285,24 @@ pub(super) async fn events(
 ) -> Result<(Exceptions, Stays)> {
     db.read(|r| async move {
         let mut conn = r.conn().await;
-        let mut found = read(&mut conn, since, until, tests).await?;
+        let layout = crate::domain::layout::layout(db, &mut conn).await?;
+        let mut found = read(&mut conn, &layout, since, until, tests).await?;
         let questions = std::mem::take(&mut found.questions);
         let (mine, theirs) = questions.split_at(questions.len() / 2);
-        let (a, b) = tokio::try_join!(look_up(&mut conn, mine), async {
+        let keys = &found.keys;
+        let (a, b) = tokio::try_join!(look_up(&mut conn, &layout, keys, mine), async {
             if theirs.is_empty() {
                 return Ok(Vec::new());
             }
-            db.read(|r| async move { look_up(&mut *r.conn().await, theirs).await })
-                .await
+            db.read(|r| {
+                let layout = layout.clone();
+                async move { look_up(&mut *r.conn().await, &layout, keys, theirs).await }
+            })
+            .await
         })?;
         found.answer(mine, &a);
         found.answer(theirs, &b);
-        finish(&mut conn, &found, tz).await
+        finish(&mut conn, &layout, &found, tz).await
     })
     .await
 }
@@ -260,37 +310,45 @@ pub(super) async fn events(
 /// Reads the range's status changes and exceptions and follows them.
 async fn read(
     conn: &mut PgConnection,
+    layout: &Layout,
     since: DateTime<Utc>,
     until: DateTime<Utc>,
     tests: &OnceCell<Vec<Uuid>>,
 ) -> Result<Found> {
     prepare(conn).await?;
-    let sql = marked_sql();
     let mut names = Names::default();
+    let mut keys = Names::default();
     let mut rows = Vec::new();
-    // Statuses and reasons are read as borrowed text and numbered, instead of
-    // 100,000 strings allocated.
-    let mut stream = crate::db::query(&sql).bind(since).bind(until).fetch(&mut *conn);
+    // Keys, statuses and reasons are read as borrowed text and numbered,
+    // instead of 100,000 strings allocated.
+    let mut q = marked_query(layout, since, until);
+    let mut stream = q.build().persistent(false).fetch(&mut *conn);
     while let Some(row) = stream.try_next().await? {
-        let old: Option<&str> = row.try_get(4)?;
-        let reason: Option<&str> = row.try_get(5)?;
+        let key: &str = row.try_get(0)?;
+        let old: Option<&str> = row.try_get(5)?;
+        let reason: Option<&str> = row.try_get(6)?;
         rows.push(Marked {
-            shipment: row.try_get(0)?,
-            version: row.try_get(1)?,
-            at: row.try_get(2)?,
-            moved: row.try_get(3)?,
+            shipment: keys.number(key),
+            ord: OrdKey(row.try_get(1)?, row.try_get(2)?),
+            at: row.try_get(3)?,
+            moved: row.try_get::<Option<bool>, _>(4)?.unwrap_or(false),
             old: old.map(|t| names.number(t)),
             reason: reason.map(|t| names.number(t)),
         });
     }
     drop(stream);
-    let tests: HashSet<&Uuid> = test_shipments(conn, tests).await?.iter().collect();
+    let tests: HashSet<u32> = test_shipments(conn, layout, tests)
+        .await?
+        .iter()
+        .filter_map(|id| keys.known(&id.to_string()))
+        .collect();
     if !tests.is_empty() {
         rows.retain(|r| !tests.contains(&r.shipment));
     }
     let (stays, raised, questions) = follow(rows);
     Ok(Found {
         names,
+        keys,
         stays,
         raised,
         questions,
@@ -299,17 +357,18 @@ async fn read(
 
 /// Answers `questions` in one statement: for each, when the stay began (the
 /// status change's time), or whether the exception was resolved.
-async fn look_up(conn: &mut PgConnection, questions: &[Question]) -> Result<Vec<Answer>> {
+async fn look_up(
+    conn: &mut PgConnection,
+    layout: &Layout,
+    keys: &Names,
+    questions: &[Question],
+) -> Result<Vec<Answer>> {
     if questions.is_empty() {
         return Ok(Vec::new());
     }
-    let shipments: Vec<Uuid> = questions.iter().map(|q| q.shipment).collect();
-    let versions: Vec<i32> = questions.iter().map(|q| q.version).collect();
-    let before: Vec<bool> = questions.iter().map(|q| q.before).collect();
-    let rows: Vec<(i32, Option<Moment>, Option<bool>)> = query_as(LOOK_UPS)
-        .bind(&shipments)
-        .bind(&versions)
-        .bind(&before)
+    let rows: Vec<(i32, Option<Moment>, Option<bool>)> = look_ups_query(layout, keys, questions)
+        .build_query_as()
+        .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
     let mut answers = vec![Answer::default(); questions.len()];
@@ -345,14 +404,15 @@ impl Found {
 }
 
 /// The exceptions (their open ones named) and the stays per status.
-async fn finish(conn: &mut PgConnection, found: &Found, tz: &str) -> Result<(Exceptions, Stays)> {
+async fn finish(conn: &mut PgConnection, layout: &Layout, found: &Found, tz: &str) -> Result<(Exceptions, Stays)> {
     let stays = stay_times(&found.stays, &found.names);
-    let exceptions = exceptions(conn, &found.raised, &found.names, tz).await?;
+    let exceptions = exceptions(conn, layout, found, tz).await?;
     Ok((exceptions, stays))
 }
 
 /// Counts by reason (most raised first) and the newest open ones, named.
-async fn exceptions(conn: &mut PgConnection, raised: &[Raised], names: &Names, tz: &str) -> Result<Exceptions> {
+async fn exceptions(conn: &mut PgConnection, layout: &Layout, found: &Found, tz: &str) -> Result<Exceptions> {
+    let (raised, names, keys) = (&found.raised, &found.names, &found.keys);
     let mut by_reason: HashMap<u32, (i64, i64)> = HashMap::new();
     for r in raised {
         let counts = by_reason.entry(r.reason).or_default();
@@ -369,25 +429,27 @@ async fn exceptions(conn: &mut PgConnection, raised: &[Raised], names: &Names, t
         .collect();
     reasons.sort_by(|a, b| b.raised.cmp(&a.raised).then_with(|| a.reason.cmp(&b.reason)));
     let mut open: Vec<&Raised> = raised.iter().filter(|r| r.open).collect();
-    open.sort_by(|a, b| b.at.cmp(&a.at).then(a.shipment.cmp(&b.shipment)));
+    open.sort_by(|a, b| b.at.cmp(&a.at).then(keys.text(a.shipment).cmp(keys.text(b.shipment))));
     open.truncate(OPEN_LISTED as usize);
-    let ids: Vec<Uuid> = open.iter().map(|o| o.shipment).collect();
-    let references: Vec<(Uuid, String, String, String)> =
-        query_as(SHIPMENT_NAMES).bind(&ids).fetch_all(&mut *conn).await?;
+    let ids: Vec<String> = open.iter().map(|o| keys.text(o.shipment).to_string()).collect();
+    let named = crate::domain::record::named(conn, layout, ids).await?;
     let tz = crate::domain::time::zone(tz)?;
-    let open_list = open
-        .into_iter()
-        .map(|o| OpenException {
-            shipment_id: o.shipment,
-            reference: references
+    let mut open_list = Vec::with_capacity(open.len());
+    for o in open {
+        let id = keys.text(o.shipment);
+        // The version as people read it (numbered 1..n where the layout has no version column).
+        let version = Numbers::of(layout, conn, id).await?.version(o.ord);
+        open_list.push(OpenException {
+            shipment_id: id.to_string(),
+            reference: named
                 .iter()
-                .find(|n| n.0 == o.shipment)
-                .map_or_else(|| o.shipment.to_string(), |n| n.1.clone()),
-            version: o.version,
+                .find(|n| n.id == id)
+                .map_or_else(|| id.to_string(), |n| n.reference.clone()),
+            version,
             raised_at: o.at.format_in(tz),
             reason: names.text(o.reason).to_string(),
-        })
-        .collect();
+        });
+    }
     Ok(Exceptions {
         raised: reasons.iter().map(|r| r.raised).sum(),
         open: reasons.iter().map(|r| r.open).sum(),
@@ -409,10 +471,10 @@ mod tests {
     const WEATHER: u32 = 2;
     const CUSTOMS: u32 = 3;
 
-    fn row(shipment: u128, version: i32, hour: i64, old: Option<u32>, reason: Option<u32>) -> Marked {
+    fn row(shipment: u32, version: i64, hour: i64, old: Option<u32>, reason: Option<u32>) -> Marked {
         Marked {
-            shipment: Uuid::from_u128(shipment),
-            version,
+            shipment,
+            ord: OrdKey(version, 0),
             at: at(hour),
             moved: old.is_some() || reason.is_none(),
             old,
@@ -444,12 +506,12 @@ mod tests {
             ]
         );
         assert_eq!(
-            raised.iter().map(|r| (r.version, r.open)).collect::<Vec<_>>(),
+            raised.iter().map(|r| (r.ord.0, r.open)).collect::<Vec<_>>(),
             [(3, false), (9, true)]
         );
-        let asked: Vec<(usize, u128, i32, bool)> = questions
+        let asked: Vec<(usize, u32, i64, bool)> = questions
             .iter()
-            .map(|q| (q.index, q.shipment.as_u128(), q.version, q.before))
+            .map(|q| (q.index, q.shipment, q.ord.0, q.before))
             .collect();
         assert_eq!(asked, [(2, 2, 7, true), (1, 2, 9, false)]);
 

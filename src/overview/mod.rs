@@ -12,6 +12,10 @@
 //! saving change have 23 or 25 hours), percentiles as PostgreSQL's
 //! `percentile_cont` computes them. The concurrency test's own shipments are
 //! left out, as in the shipment list.
+//!
+//! It reads any history layout through its mapping: a status where the
+//! records table has one (and what changed names it), exceptions where the
+//! history has `exception_raised` events (Waybill's vocabulary).
 
 mod charts;
 mod events;
@@ -23,7 +27,6 @@ use std::time::Instant;
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use uuid::Uuid;
 
 use crate::db::Db;
 use crate::domain::activity::{Activity, ActivityChart, Period};
@@ -105,19 +108,21 @@ pub struct OverviewRequest {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ActiveActor {
-    pub id: Option<Uuid>,
-    /// Their name, when the database has an `actors` table that knows them.
+    /// As the history stores it, as text.
+    pub id: Option<String>,
+    /// Their name, when the layout's actor table knows them.
     pub name: Option<String>,
     pub email: Option<String>,
     #[ts(type = "number")]
     pub changes: i64,
 }
 
-/// A shipment with its number of changes in the range.
+/// A record with its number of changes in the range.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct BusyShipment {
-    pub id: Uuid,
+    /// Its key, as text.
+    pub id: String,
     pub reference: String,
     pub title: String,
     pub status: String,
@@ -141,7 +146,7 @@ pub struct ExceptionReason {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct OpenException {
-    pub shipment_id: Uuid,
+    pub shipment_id: String,
     pub reference: String,
     pub version: i32,
     /// When it was raised, in the overview's time zone.
@@ -188,6 +193,9 @@ pub struct Overview {
     pub time_zone: String,
     /// The database it was read from (`current_database()`).
     pub database: String,
+    /// What a record is called (`shipment`, `order`…), and more than one.
+    pub noun: String,
+    pub nouns: String,
     /// When the overview was made, in the time zone.
     pub made_at: String,
     /// Changes per day (or longer period) by event type, over the whole range.
@@ -226,7 +234,6 @@ pub async fn overview(db: &Db, request: &OverviewRequest) -> Result<Overview> {
     let tz = zone(&request.time_zone)?;
     let now = Utc::now();
     let (since, until) = request.range.resolve(tz, now)?;
-    crate::domain::layout::check_waybill(db, "The overview").await?;
     let started = Instant::now();
     let tz_name = tz.name().to_string();
     let period = Period::for_span((until - since).num_days());
@@ -236,7 +243,11 @@ pub async fn overview(db: &Db, request: &OverviewRequest) -> Result<Overview> {
     let tests = tokio::sync::OnceCell::new();
     let counts = db.read(|r| {
         let (tz_name, tests) = (tz_name.clone(), &tests);
-        async move { queries::counts(&mut *r.conn().await, since, until, &tz_name, period, tests).await }
+        async move {
+            let mut conn = r.conn().await;
+            let layout = crate::domain::layout::layout(db, &mut conn).await?;
+            queries::counts(&mut conn, &layout, since, until, &tz_name, period, tests).await
+        }
     });
     let events = events::events(db, since, until, &tz_name, &tests);
     let (mut o, (exceptions, stays)) = tokio::try_join!(counts, events)?;

@@ -1,7 +1,6 @@
 //! The overview's counts (one of its two reads, run by the caller in a
 //! read-only transaction of its own; `events.rs` is the other) and what both
-//! share. The range statements take the same first parameters: `$1` since,
-//! `$2` until (exclusive), `$3` the concurrency test's shipments (left out).
+//! share: the range of history rows, read through the history's layout.
 //!
 //! What makes a 30-day overview of a big table fast (measured in
 //! `scripts/bench-overview.sh`): no JIT (PostgreSQL compiles these
@@ -12,27 +11,34 @@
 //! status changes (`events.rs`).
 
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use super::*;
 use crate::db::query_as;
 use crate::domain::activity::tabulate_between;
+use crate::domain::layout::Layout;
 use crate::domain::vocabulary::status_rank;
 
-/// History rows in the range, written so that an index on `"timestamp"` can
-/// serve it.
-macro_rules! in_time {
-    () => {
-        r#"h."timestamp" >= $1 AND h."timestamp" < $2"#
-    };
+/// ` WHERE` history rows (the relation `h`) in the range, written so that an
+/// index on the time can serve it, and the concurrency test's shipments
+/// left out (`<> ALL` of a parameter is hashed, where a join to the shipments
+/// would run for every row; only Waybill's own layout has them).
+pub(super) fn push_in_range(
+    q: &mut QueryBuilder<'_, Postgres>,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    tests: &[Uuid],
+) {
+    q.push(r#" WHERE h."timestamp" >= "#)
+        .push_bind(since)
+        .push(r#" AND h."timestamp" < "#)
+        .push_bind(until);
+    if !tests.is_empty() {
+        q.push(" AND h.shipment_id <> ALL(").push_bind(tests.to_vec()).push(")");
+    }
 }
-pub(super) const IN_TIME: &str = in_time!();
-
-/// …and the concurrency test's shipments left out: a parameter (`<> ALL` of a
-/// parameter is hashed, where a join to the shipments would run for every row).
-const IN_RANGE: &str = concat!(in_time!(), " AND h.shipment_id <> ALL($3)");
 
 /// The concurrency test's shipments (by the whole label: see `domain::test_shipments`).
 fn test_shipments_sql() -> String {
@@ -55,48 +61,88 @@ const PERIODS: &str = r#"SELECT array_agg(s AT TIME ZONE $3 ORDER BY s),
 
 /// One pass over the range for the counts: changes per period and event type
 /// (every group), the ten most active actors and the ten most changed
-/// shipments, with how many actors and shipments there were in all. `$4` is
-/// the periods' start times: a row's period is found by `width_bucket`
-/// (a binary search) in them. Grouping sets read the range once, where a
-/// query per figure would read it four times; with the optional index (its
-/// key and INCLUDE columns are all these read) the read is an index-only scan.
-fn counts_sql() -> String {
-    format!(
+/// records, with how many actors and records there were in all. A row's
+/// period is found by `width_bucket` (a binary search) in the periods' start
+/// times. Grouping sets read the range once, where a query per figure would
+/// read it four times; with the optional index (its key and INCLUDE columns
+/// are all these read) the read is an index-only scan. Keys and actors are
+/// grouped in their own types and turned into text only for the few rows
+/// returned.
+fn counts_query<'a>(
+    layout: &Layout,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    tests: &[Uuid],
+    starts: &[DateTime<Utc>],
+) -> QueryBuilder<'a, Postgres> {
+    let mut q = QueryBuilder::new(
         r#"WITH g AS (
              SELECT GROUPING(period, event_type) AS by_period, GROUPING(actor_id) AS by_actor,
                     period, event_type, actor_id, shipment_id, count(*) AS n
-               FROM (SELECT width_bucket(h."timestamp", $4) AS period, h.event_type, h.actor_id, h.shipment_id
-                       FROM shipment_history h WHERE {IN_RANGE}) r
+               FROM (SELECT width_bucket(h."timestamp", "#,
+    );
+    q.push_bind(starts.to_vec())
+        .push(") AS period, h.event_type, h.actor_id, h.shipment_id FROM ");
+    layout.push_from(&mut q);
+    push_in_range(&mut q, since, until, tests);
+    q.push(format!(
+        r#") r
               GROUP BY GROUPING SETS ((period, event_type), (actor_id), (shipment_id))
            ), ranked AS (
              SELECT g.*,
                     row_number() OVER (PARTITION BY by_period, by_actor ORDER BY n DESC, actor_id, shipment_id) AS rank,
-                    count(COALESCE(actor_id, shipment_id)) OVER (PARTITION BY by_period, by_actor) AS groups
+                    count(COALESCE(actor_id::text, shipment_id::text)) OVER (PARTITION BY by_period, by_actor) AS groups
                FROM g
            )
-           SELECT by_period, by_actor, period, event_type, actor_id, shipment_id, n, groups
+           SELECT by_period, by_actor, period, event_type, actor_id::text, shipment_id::text, n, groups
              FROM ranked WHERE by_period = 0 OR rank <= {TOP}"#
-    )
+    ));
+    q
 }
 
-/// Names of the most active actors (`$1`), when the database has an `actors` table.
-const ACTOR_NAMES: &str = "SELECT id, display_name, email FROM actors WHERE id = ANY($1)";
+/// Names of the most active actors (as text), from the layout's actor table.
+async fn actor_names(
+    conn: &mut PgConnection,
+    layout: &Layout,
+    ids: Vec<String>,
+) -> Result<Vec<(String, String, Option<String>)>> {
+    let Some(a) = layout.actor_table().filter(|_| !ids.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let Some(label) = &a.label else { return Ok(Vec::new()) };
+    let email = a
+        .email
+        .as_ref()
+        .map_or("NULL::text".to_string(), |e| format!("a.{e}::text"));
+    // As text: a history may keep actors as text where the table's key is a number.
+    Ok(query_as(&format!(
+        "SELECT a.{key}::text, a.{label}::text, {email} FROM {table} a WHERE a.{key}::text = ANY($1) AND a.{label} IS NOT NULL",
+        key = a.key,
+        table = a.table
+    ))
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?)
+}
 
-/// The most changed shipments' references (`$1`).
-pub(super) const SHIPMENT_NAMES: &str = "SELECT id, reference, title, status FROM shipment_requests WHERE id = ANY($1)";
-
-/// Shipments in each status now, the concurrency test's left out.
-fn now_sql() -> String {
-    format!(
-        "SELECT s.status, count(*) FROM shipment_requests s WHERE {} GROUP BY 1",
+/// Records in each status now, from the records table (the concurrency
+/// test's shipments left out).
+async fn now_in_status(conn: &mut PgConnection, layout: &Layout) -> Result<Vec<(String, i64)>> {
+    let Some((r, status)) = layout.records().and_then(|r| Some((r, r.status.as_ref()?))) else {
+        return Ok(Vec::new());
+    };
+    let real = if layout.is_waybill() {
         crate::domain::test_shipments::is_real("s")
-    )
+    } else {
+        "true".into()
+    };
+    Ok(query_as(&format!(
+        "SELECT COALESCE(s.{status}::text, ''), count(*) FROM {} s WHERE {real} GROUP BY 1",
+        r.table
+    ))
+    .fetch_all(&mut *conn)
+    .await?)
 }
-
-/// Whether some valid index on the history table starts with `"timestamp"`.
-const TIME_INDEXED: &str = r#"SELECT EXISTS (
-    SELECT FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-     WHERE i.indrelid = 'shipment_history'::regclass AND i.indisvalid AND a.attname = 'timestamp')"#;
 
 /// A stay row: the status, how many stays ended, their median and 90th
 /// percentile in hours.
@@ -113,10 +159,18 @@ pub(super) async fn prepare(conn: &mut PgConnection) -> Result<()> {
 }
 
 /// The concurrency test's shipments, to leave out: read once for both reads
-/// (a scan of the shipments), by whichever needs them first, on its connection.
-pub(super) async fn test_shipments<'a>(conn: &mut PgConnection, known: &'a OnceCell<Vec<Uuid>>) -> Result<&'a [Uuid]> {
+/// (a scan of the shipments), by whichever needs them first, on its
+/// connection. None but on Waybill's own layout, whose shipments they are.
+pub(super) async fn test_shipments<'a>(
+    conn: &mut PgConnection,
+    layout: &Layout,
+    known: &'a OnceCell<Vec<Uuid>>,
+) -> Result<&'a [Uuid]> {
     let ids = known
         .get_or_try_init(|| async {
+            if !layout.is_waybill() {
+                return Ok(Vec::new());
+            }
             let (ids,): (Vec<Uuid>,) = query_as(&test_shipments_sql()).fetch_one(&mut *conn).await?;
             Ok::<_, Error>(ids)
         })
@@ -125,10 +179,11 @@ pub(super) async fn test_shipments<'a>(conn: &mut PgConnection, known: &'a OnceC
 }
 
 /// Everything but the exceptions and the stays: the counts, who and what
-/// changed most, where shipments are now. `statuses` holds only the "now"
+/// changed most, where records are now. `statuses` holds only the "now"
 /// counts; `merge_statuses` adds the stays.
 pub(super) async fn counts(
     conn: &mut PgConnection,
+    layout: &Layout,
     since: DateTime<Utc>,
     until: DateTime<Utc>,
     tz: &str,
@@ -136,8 +191,7 @@ pub(super) async fn counts(
     tests: &OnceCell<Vec<Uuid>>,
 ) -> Result<Overview> {
     prepare(conn).await?;
-    let tests = test_shipments(conn, tests).await?;
-    let with_actors = crate::domain::actors::has_actors(conn).await?;
+    let tests = test_shipments(conn, layout, tests).await?;
     let (starts, days, database): (Vec<DateTime<Utc>>, Vec<i32>, String) = query_as(PERIODS)
         .bind(since)
         .bind(until)
@@ -147,22 +201,19 @@ pub(super) async fn counts(
         .await?;
     // `starts` ends with the start of the period after the range.
     let (first, last) = (days[0], days[days.len().saturating_sub(2)]);
-    let sql = counts_sql();
     type CountRow = (
         i32,
         i32,
         Option<i32>,
         Option<String>,
-        Option<Uuid>,
-        Option<Uuid>,
+        Option<String>,
+        Option<String>,
         i64,
         i64,
     );
-    let rows: Vec<CountRow> = query_as(&sql)
-        .bind(since)
-        .bind(until)
-        .bind(tests)
-        .bind(&starts)
+    let rows: Vec<CountRow> = counts_query(layout, since, until, tests, &starts)
+        .build_query_as()
+        .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
     let mut per_day = Vec::new();
@@ -171,9 +222,9 @@ pub(super) async fn counts(
     for (by_period, by_actor, bucket, event_type, actor, shipment, n, groups) in rows {
         match (by_period, by_actor, bucket, event_type, shipment) {
             // Buckets count from 1; every row in the range has one.
-            (0, _, Some(bucket), Some(event_type), _) => {
+            (0, _, Some(bucket), event_type, _) => {
                 if let Some(day) = usize::try_from(bucket - 1).ok().and_then(|i| days.get(i)) {
-                    per_day.push((*day, event_type, n));
+                    per_day.push((*day, event_type.unwrap_or_else(|| "changed".into()), n));
                 }
             }
             (_, 0, ..) => {
@@ -190,58 +241,54 @@ pub(super) async fn counts(
     per_day.sort_by_key(|r| r.0);
     let changes = per_day.iter().map(|r| r.2).sum();
     let activity = tabulate_between(
-        "All shipments".into(),
+        format!("All {}", layout.nouns()),
         tz,
         period,
         per_day,
         Some((first.into(), last.into())),
     );
 
-    let ids: Vec<Uuid> = actors.iter().filter_map(|a| a.0).collect();
-    let names: Vec<(Uuid, String, String)> = if with_actors && !ids.is_empty() {
-        query_as(ACTOR_NAMES).bind(&ids).fetch_all(&mut *conn).await?
-    } else {
-        Vec::new()
-    };
+    let ids: Vec<String> = actors.iter().filter_map(|a| a.0.clone()).collect();
+    let names = actor_names(conn, layout, ids).await?;
     let top_actors = actors
         .into_iter()
         .map(|(id, changes)| {
-            let known = names.iter().find(|n| Some(n.0) == id);
+            let known = names.iter().find(|n| Some(&n.0) == id.as_ref());
             ActiveActor {
                 id,
                 name: known.map(|n| n.1.clone()),
-                email: known.map(|n| n.2.clone()),
+                email: known.and_then(|n| n.2.clone()),
                 changes,
             }
         })
         .collect();
 
-    let ids: Vec<Uuid> = shipments.iter().map(|s| s.0).collect();
-    let rows: Vec<(Uuid, String, String, String)> = query_as(SHIPMENT_NAMES).bind(&ids).fetch_all(&mut *conn).await?;
+    let ids: Vec<String> = shipments.iter().map(|s| s.0.clone()).collect();
+    let named = crate::domain::record::named(conn, layout, ids).await?;
     let mut top_shipments: Vec<BusyShipment> = shipments
         .into_iter()
         .filter_map(|(id, changes)| {
-            let (_, reference, title, status) = rows.iter().find(|r| r.0 == id)?.clone();
+            let n = named.iter().find(|r| r.id == id)?.clone();
             Some(BusyShipment {
                 id,
-                reference,
-                title,
-                status,
+                reference: n.reference,
+                title: n.title,
+                status: n.status,
                 changes,
             })
         })
         .collect();
     top_shipments.sort_by(|a, b| b.changes.cmp(&a.changes).then(a.reference.cmp(&b.reference)));
 
-    let now: Vec<(String, i64)> = query_as(&now_sql()).fetch_all(&mut *conn).await?;
-    let statuses = merge_statuses(Vec::new(), now);
-
-    let (time_indexed,): (bool,) = query_as(TIME_INDEXED).fetch_one(&mut *conn).await?;
+    let statuses = merge_statuses(Vec::new(), now_in_status(conn, layout).await?);
+    let time_indexed = crate::domain::layout::catalog::time_indexed(conn, layout).await?;
     Ok(Overview {
         since: String::new(),
         until: String::new(),
         time_zone: tz.to_string(),
         database,
+        noun: layout.noun().to_string(),
+        nouns: layout.nouns(),
         made_at: String::new(),
         activity,
         changes,

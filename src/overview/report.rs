@@ -82,7 +82,7 @@ pub fn html(o: &Overview) -> Result<String> {
         h,
         "<section class=\"figures\">{}{}{}{}{}</section>",
         figure("changes", o.changes),
-        figure("shipments changed", o.shipments_changed),
+        figure(&format!("{} changed", o.nouns), o.shipments_changed),
         figure("people and integrations", o.actors_active),
         figure("exceptions raised", o.exceptions.raised),
         figure("still open", o.exceptions.open),
@@ -101,7 +101,7 @@ pub fn html(o: &Overview) -> Result<String> {
     }
     h.push_str(
         "<table><thead><tr><th>Status</th><th class=\"n\">Stays ended</th><th class=\"n\">Median</th>\
-         <th class=\"n\">90th percentile</th><th class=\"n\">Shipments now</th></tr></thead><tbody>",
+         <th class=\"n\">90th percentile</th><th class=\"n\">Now</th></tr></thead><tbody>",
     );
     for s in &o.statuses {
         let _ = write!(
@@ -118,16 +118,21 @@ pub fn html(o: &Overview) -> Result<String> {
 
     h.push_str("<div class=\"two\"><section><h2>Most active</h2><table><thead><tr><th>Who</th><th class=\"n\">Changes</th></tr></thead><tbody>");
     for a in &o.top_actors {
-        let who = match (&a.name, &a.email, a.id) {
+        let who = match (&a.name, &a.email, &a.id) {
             (Some(name), Some(email), _) => format!("{} <span class=\"dim\">{}</span>", esc(name), esc(email)),
             (Some(name), None, _) => esc(name),
-            (None, _, Some(id)) => esc(&id.to_string()),
+            (None, _, Some(id)) => esc(id),
             (None, _, None) => "<span class=\"dim\">no actor</span>".into(),
         };
         let _ = write!(h, "<tr><td>{who}</td><td class=\"n\">{}</td></tr>", a.changes);
     }
     h.push_str("</tbody></table></section>\n");
-    h.push_str("<section><h2>Most changed shipments</h2><table><thead><tr><th>Shipment</th><th>Status</th><th class=\"n\">Changes</th></tr></thead><tbody>");
+    let _ = write!(
+        h,
+        "<section><h2>Most changed {}</h2><table><thead><tr><th>{}</th><th>Status</th><th class=\"n\">Changes</th></tr></thead><tbody>",
+        esc(&o.nouns),
+        esc(&crate::domain::layout::presets::capital(&o.noun))
+    );
     for s in &o.top_shipments {
         let _ = write!(
             h,

@@ -30,8 +30,9 @@ impl Color {
 }
 
 /// The kinds histories usually have, each with one colour on every chart
-/// (Okabe–Ito hues, which stay distinct for colour-blind readers).
-const KNOWN: [(&str, Color); 8] = [
+/// (Okabe–Ito hues, which stay distinct for colour-blind readers; the words
+/// other layouts' events are shown as in Paul Tol's, distinct from those).
+const KNOWN: [(&str, Color); 11] = [
     ("location_updated", Color(0, 114, 178)),
     ("status_changed", Color(230, 159, 0)),
     ("document_attached", Color(0, 158, 115)),
@@ -40,6 +41,9 @@ const KNOWN: [(&str, Color); 8] = [
     ("exception_raised", Color(213, 94, 0)),
     ("carrier_assigned", Color(240, 228, 66)),
     ("created", Color(60, 60, 60)),
+    ("updated", Color(68, 119, 170)),
+    ("deleted", Color(170, 51, 119)),
+    ("truncated", Color(34, 136, 51)),
 ];
 
 /// Other kinds: a colour chosen by the name, so it too is the same on every chart.

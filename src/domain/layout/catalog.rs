@@ -501,6 +501,25 @@ pub async fn unique_versions(conn: &mut PgConnection, layout: &Layout) -> Result
     Ok(Some(unique))
 }
 
+/// Whether a valid index on the history table starts with the layout's time
+/// column (so a range of times is read from it): false where the time is
+/// not a column of its own.
+pub async fn time_indexed(conn: &mut PgConnection, layout: &Layout) -> Result<bool> {
+    let (Some(Expr::Column { .. }), Some(time)) = (&layout.time, layout.mapping.time.as_deref()) else {
+        return Ok(false);
+    };
+    let (indexed,): (bool,) = crate::db::query_as(
+        "SELECT EXISTS (
+           SELECT FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+            WHERE i.indrelid = to_regclass($1) AND i.indisvalid AND a.attname = $2)",
+    )
+    .bind(&layout.table)
+    .bind(time)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(indexed)
+}
+
 async fn check_readable(conn: &mut PgConnection, layout: &Layout) -> Result<()> {
     let col = match &layout.changes {
         Changes::OldNew { col } | Changes::Pairs { col } | Changes::BeforeImage { col } => col,

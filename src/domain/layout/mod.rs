@@ -268,48 +268,6 @@ impl Layout {
             .unwrap_or(crate::domain::vocabulary::STATUS_FIELD)
     }
 
-    /// `{alias}.version_no` (and `ord2`) of the relation `push_from` gives,
-    /// as one number that orders a record's versions: the version or the id
-    /// itself, a time's microseconds since 1970. Read into memory to put rows
-    /// in version order; `push_ord_before_number` compares with it.
-    pub fn push_ord_number(&self, q: &mut QueryBuilder<'_, Postgres>, alias: &str) {
-        match self.order {
-            OrderKind::Version | OrderKind::Sequence => {
-                q.push(format!("{alias}.version_no::bigint"));
-            }
-            OrderKind::Time => {
-                q.push(format!("(extract(epoch FROM {alias}.version_no) * 1000000)::bigint"));
-            }
-        }
-    }
-
-    /// `({alias}.version_no, ord2) {op} (number, number2)`: a row of the
-    /// relation against a version's numbers from `push_ord_number` (SQL
-    /// expressions of type bigint), written so that an index on the order
-    /// serves it (the number is turned back into the order's type, never the
-    /// column into a number).
-    pub fn push_ord_cmp_number(
-        &self,
-        q: &mut QueryBuilder<'_, Postgres>,
-        alias: &str,
-        op: &str,
-        number: &str,
-        number2: &str,
-    ) {
-        let value = match self.order {
-            OrderKind::Version | OrderKind::Sequence => number.to_string(),
-            OrderKind::Time => format!(
-                "('epoch'::{} + {number} * interval '1 microsecond')",
-                self.ord.ty()
-            ),
-        };
-        if self.ord2.is_some() {
-            q.push(format!("({alias}.version_no, {alias}.ord2) {op} ({value}, {number2})"));
-        } else {
-            q.push(format!("{alias}.version_no {op} {value}"));
-        }
-    }
-
     /// The record key's type as the history stores it (`uuid`, `bigint`…).
     pub fn key_type(&self) -> &str {
         self.key.ty()

@@ -128,12 +128,45 @@ impl Numbers {
 
 /// The order key of `h`'s row as two bigints, `ord` and `ord2` (see `OrdKey`).
 pub fn push_ord_out(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
+    push_ord_of(q, layout, "h");
+}
+
+/// The order key of `{alias}`'s row as two bigints, `ord` and `ord2`.
+pub fn push_ord_of(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout, alias: &str) {
     match layout.order() {
         OrderKind::Time => {
-            q.push("((extract(epoch FROM h.version_no) - 946684800) * 1000000)::bigint AS ord, h.ord2::bigint AS ord2");
+            q.push(format!(
+                "((extract(epoch FROM {alias}.version_no) - 946684800) * 1000000)::bigint AS ord, {alias}.ord2::bigint AS ord2"
+            ));
         }
         _ => {
-            q.push("h.version_no::bigint AS ord, h.ord2::bigint AS ord2");
+            q.push(format!(
+                "{alias}.version_no::bigint AS ord, {alias}.ord2::bigint AS ord2"
+            ));
+        }
+    }
+}
+
+/// `({alias}.version_no, ord2) {op} (ord, ord2)` where `ord` and `ord2` are
+/// SQL of an order key's two bigints (columns of an `unnest`): the number
+/// turned back into the order's own type, never the column into a number,
+/// so the index on (key, order) serves it.
+pub fn push_ord_cmp_sql(
+    q: &mut QueryBuilder<'_, Postgres>,
+    layout: &Layout,
+    alias: &str,
+    op: &str,
+    ord: &str,
+    ord2: &str,
+) {
+    match layout.order() {
+        OrderKind::Version | OrderKind::Sequence => {
+            q.push(format!("{alias}.version_no {op} {ord}"));
+        }
+        OrderKind::Time => {
+            q.push(format!(
+                "({alias}.version_no, {alias}.ord2) {op} ('2000-01-01 00:00:00+00'::timestamptz + {ord} * interval '1 microsecond', {ord2})"
+            ));
         }
     }
 }

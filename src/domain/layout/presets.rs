@@ -312,6 +312,14 @@ fn rails_table(model: &str) -> String {
     plural(&snake)
 }
 
+/// A word with its first letter capital (`order` → `Order`).
+pub fn capital(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// A word's English plural (`order` → `orders`, `delivery` → `deliveries`,
 /// `box` → `boxes`), as Rails and a list heading say it.
 pub fn plural(word: &str) -> String {

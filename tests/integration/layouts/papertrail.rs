@@ -5,6 +5,7 @@ use tokio_util::sync::CancellationToken;
 use waybill::domain::layout::{detect, Mapping, Preset};
 use waybill::domain::TimelineFilter;
 use waybill::integrity::{self, FindingKind, IntegrityReport, IntegrityRequest};
+use waybill::overview::{self, OverviewRange, OverviewRequest};
 use waybill::shipments::{self, ShipmentQuery};
 use waybill::timeline::{self, blame, version};
 
@@ -270,11 +271,8 @@ async fn a_long_history_pages_in_papertrails_order() {
 async fn waybills_own_features_say_they_need_its_layout() {
     let (name, _pool) = papertrail_db().await;
     let conn = open(&name, "papertrail:item_type=Shipment").await;
-    let request = waybill::overview::OverviewRequest {
-        range: waybill::overview::OverviewRange::Last30Days,
-        time_zone: "UTC".into(),
-    };
-    let e = waybill::overview::overview(conn.db(), &request).await.unwrap_err();
+    let table = waybill::domain::HistoryTable::default();
+    let e = waybill::health::verify::verify(conn.db(), &table).await.unwrap_err();
     assert_eq!(e.code(), "layout_unsupported");
     assert!(e.to_string().contains("PaperTrail"), "names the layout: {e}");
 }
@@ -558,4 +556,89 @@ async fn the_integrity_scan_checks_what_papertrail_allows_and_finds_what_was_don
     assert_eq!((one.scope.as_str(), one.rows), ("shipment SHP-PT-1", 4));
     assert_eq!(count(&one, FindingKind::RowMismatch), 1);
     assert_eq!(count(&one, FindingKind::LostUpdate), 0);
+}
+
+#[tokio::test]
+async fn the_overview_reads_papertrails_versions() {
+    let (name, pool) = papertrail_db().await;
+    let conn = open(
+        &name,
+        "papertrail:item_type=Shipment,actor_table=users,records_table=shipments",
+    )
+    .await;
+    let request = OverviewRequest {
+        range: OverviewRange::Last24Hours,
+        time_zone: "America/New_York".into(),
+    };
+    let o = overview::overview(conn.db(), &request).await.unwrap();
+    assert_eq!((o.noun.as_str(), o.nouns.as_str()), ("shipment", "shipments"));
+
+    // The counts, against PaperTrail's table read here.
+    let by_event: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT CASE event WHEN 'create' THEN 'created' WHEN 'update' THEN 'updated' ELSE 'deleted' END, count(*)
+           FROM versions WHERE item_type = 'Shipment' GROUP BY 1 ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(o.changes, by_event.iter().map(|e| e.1).sum::<i64>());
+    let a = &o.activity;
+    let mut charted: Vec<(String, i64)> = a
+        .event_types
+        .iter()
+        .enumerate()
+        .map(|(i, event)| (event.clone(), a.bars.iter().map(|b| b.counts[i]).sum()))
+        .collect();
+    charted.sort();
+    assert_eq!(charted, by_event);
+    assert_eq!(o.shipments_changed, 3);
+
+    // Who: users named from `users`, the integration by its whodunnit.
+    let who: Vec<(Option<&str>, i64)> = o
+        .top_actors
+        .iter()
+        .map(|a| (a.name.as_deref().or(a.id.as_deref()), a.changes))
+        .collect();
+    let counted: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT COALESCE(u.name, v.whodunnit), count(*) FROM versions v LEFT JOIN users u ON u.id::text = v.whodunnit
+          WHERE v.item_type = 'Shipment' GROUP BY 1 ORDER BY 2 DESC, 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        who,
+        counted.iter().map(|(w, n)| (Some(w.as_str()), *n)).collect::<Vec<_>>()
+    );
+
+    // What: the destroyed shipment named by its history, and said deleted.
+    let what: Vec<(&str, &str, i64)> = o
+        .top_shipments
+        .iter()
+        .map(|s| (s.reference.as_str(), s.status.as_str(), s.changes))
+        .collect();
+    assert_eq!(
+        what,
+        [
+            ("SHP-PT-3", "booked", 121),
+            ("SHP-PT-1", "delivered", 4),
+            ("SHP-PT-2", "deleted", 4)
+        ]
+    );
+
+    // Where they are now (from `shipments`), and the stays that ended: SHP-PT-1
+    // left booked and in_transit; SHP-PT-2 left booked, then at_customs when
+    // it was destroyed (PaperTrail records the destroyed row's status as [at_customs, nil]).
+    let statuses: Vec<(&str, i64, i64)> = o.statuses.iter().map(|s| (s.status.as_str(), s.stays, s.now)).collect();
+    assert_eq!(
+        statuses,
+        [
+            ("booked", 2, 1),
+            ("in_transit", 1, 0),
+            ("at_customs", 1, 0),
+            ("delivered", 0, 1)
+        ]
+    );
+    assert_eq!((o.exceptions.raised, o.exceptions.open), (0, 0));
+    assert!(!o.time_indexed, "PaperTrail's fixture has no index on created_at");
 }

@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 use waybill::domain::layout::{detect, Preset};
 use waybill::domain::TimelineFilter;
 use waybill::integrity::{self, FindingKind, IntegrityReport, IntegrityRequest};
+use waybill::overview::{self, OverviewRange, OverviewRequest};
 use waybill::timeline::{self, blame, version};
 
 use super::{fields, fresh_db, open, open_plain};
@@ -401,15 +402,10 @@ async fn the_integrity_scan_on_supa_audit_chains_each_before_to_the_after_before
     assert_eq!(drift.values, [json!("title"), json!("Tea"), json!("Decaf")]);
 }
 
-#[tokio::test]
-async fn bemi() {
-    let (name, pool) = fresh_db().await;
-    // Bemi's `changes`: the primary key as text, before and after as jsonb
-    // (`{}` where there is none), the application's context, ordered by
-    // commit time and WAL position.
-    setup(
-        &pool,
-        "CREATE TABLE changes (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), primary_key text,
+/// Bemi's `changes`: the primary key as text, before and after as jsonb
+/// (`{}` where there is none), the application's context, ordered by
+/// commit time and WAL position.
+const BEMI: &str = "CREATE TABLE changes (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), primary_key text,
            before jsonb NOT NULL DEFAULT '{}', after jsonb NOT NULL DEFAULT '{}', context jsonb NOT NULL DEFAULT '{}',
            database text, schema text, \"table\" text, operation text, committed_at timestamptz,
            queued_at timestamptz, created_at timestamptz DEFAULT now(), transaction_id bigint, position bigint);
@@ -426,9 +422,12 @@ async fn bemi() {
                    transaction_timestamp(), txid_current(), nextval('wal'));
            RETURN NULL;
          END $$;
-         CREATE TRIGGER bemi AFTER INSERT OR UPDATE OR DELETE ON shipments FOR EACH ROW EXECUTE FUNCTION bemi();",
-    )
-    .await;
+         CREATE TRIGGER bemi AFTER INSERT OR UPDATE OR DELETE ON shipments FOR EACH ROW EXECUTE FUNCTION bemi();";
+
+#[tokio::test]
+async fn bemi() {
+    let (name, pool) = fresh_db().await;
+    setup(&pool, BEMI).await;
     let found = detect::detect(open_plain(&name).await.db()).await.unwrap();
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].spec, "bemi:table=shipments");
@@ -521,4 +520,43 @@ async fn a_guide_shaped_table_of_a_teams_own() {
     .unwrap();
     assert_eq!((checked.versions, checked.records), (4, Some(1)));
     assert_the_story(&name, spec, "SHP-1", Some(["ana", "ben", "ben", "ana"])).await;
+}
+
+#[tokio::test]
+async fn the_overview_on_bemi_finds_where_a_stay_began_before_the_range() {
+    let (name, pool) = fresh_db().await;
+    setup(&pool, BEMI).await;
+    let conn = open(&name, "bemi:table=shipments,actor_table=users,records_table=shipments").await;
+    // From the second step on: SHP-1 left `booked` then, a stay that began
+    // before the range, at its creation (found by Bemi's commit time and WAL position).
+    let (created, moved): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) = sqlx::query_as(
+        "SELECT min(committed_at), min(committed_at) FILTER (WHERE after ->> 'status' = 'in_transit') FROM changes",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let request = OverviewRequest {
+        range: OverviewRange::Custom {
+            since: moved.to_rfc3339(),
+            until: (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339(),
+        },
+        time_zone: "Asia/Kolkata".into(),
+    };
+    let o = overview::overview(conn.db(), &request).await.unwrap();
+    assert_eq!(o.changes, 3, "the update, the rename and the deletion");
+    let booked = o.statuses.iter().find(|s| s.status == "booked").unwrap();
+    assert_eq!(booked.stays, 1);
+    let hours = (moved - created).num_microseconds().unwrap() as f64 / 3.6e9;
+    assert!(
+        (booked.median_hours.unwrap() - hours).abs() < 1e-9,
+        "{:?} vs {hours}",
+        booked.median_hours
+    );
+    let who: Vec<(Option<&str>, i64)> = o.top_actors.iter().map(|a| (a.name.as_deref(), a.changes)).collect();
+    assert_eq!(who, [(Some("ben"), 2), (Some("ana"), 1)]);
+    assert_eq!(
+        o.top_shipments[0].reference, "SHP-1",
+        "named by its history: its row is gone"
+    );
+    assert_eq!(o.top_shipments[0].status, "deleted");
 }

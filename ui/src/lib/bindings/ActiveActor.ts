@@ -3,8 +3,12 @@
 /**
  * An actor with their number of changes in the range.
  */
-export type ActiveActor = { id: string | null, 
+export type ActiveActor = { 
 /**
- * Their name, when the database has an `actors` table that knows them.
+ * As the history stores it, as text.
+ */
+id: string | null, 
+/**
+ * Their name, when the layout's actor table knows them.
  */
 name: string | null, email: string | null, changes: number, };

@@ -15,6 +15,10 @@ since: string, until: string, time_zone: string,
  */
 database: string, 
 /**
+ * What a record is called (`shipment`, `order`…), and more than one.
+ */
+noun: string, nouns: string, 
+/**
  * When the overview was made, in the time zone.
  */
 made_at: string, 
