@@ -2,8 +2,9 @@
 // PaperTrail itself wrote (tests/fixtures/papertrail.rb) has none of
 // Waybill's tables; Connections finds its history, opens it, and the profile
 // remembers it across a restart; the list, the timeline and blame read it;
-// the integrity scan runs the checks the layout allows; the screens that read
-// only Waybill's own layout say so.
+// the integrity scan runs the checks the layout allows, the overview reads
+// it, Database health wants the guide's indexes in its columns; what reads
+// only Waybill's own layout says so.
 // Uses the TLS PostgreSQL from scripts/test-services.sh.
 
 import { after, before, test } from "node:test";
@@ -161,10 +162,18 @@ test("a PaperTrail history is found, opened, remembered, and read like Waybill's
   assert.deepEqual(busiest, ["SHP-PT-3", "SHP-PT-1", "SHP-PT-2"]);
   console.log(`screenshot: ${await run.screenshot("histories-overview.png")}`);
 
-  // What reads only Waybill's own layout says so, naming the layout.
+  // Database health wants the guide's indexes in PaperTrail's columns; what
+  // reads only Waybill's own layout says so, naming the layout.
   await again.run("location.hash = '#/health'");
-  const [error] = await again.waitFor('[data-testid="error"]', { timeout: 30_000 });
-  assert.match(await again.text(error), /reads Waybill's own history layout, and this database's history is PaperTrail/);
+  await again.waitFor('[data-testid="index-row"]', { timeout: 30_000 });
+  const wanted = await again.run(
+    "return [...document.querySelectorAll('[data-testid=index-row]')].map((r) => [r.dataset.name, r.dataset.state])",
+  );
+  assert.deepEqual(wanted[0], ["idx_versions_version_desc", "missing"], "the timeline's index, in PaperTrail's columns");
+  assert.match(await again.text((await again.$$('[data-testid="index-row"]'))[0]), /\(item_type, item_id, id DESC\)/);
+  const [ownOnly] = await again.waitFor('[data-testid="health-own-only"]');
+  assert.match(await again.text(ownOnly), /PaperTrail.*read Waybill's own layout/s);
+  console.log(`screenshot: ${await run.screenshot("histories-health.png")}`);
 });
 
 function psql(sql) {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use sqlx::Connection;
 use ts_rs::TS;
 
-use super::expected::{ExpectedIndex, EXPECTED, OPTIONAL};
+use super::expected::Wanted;
 use super::verify::{verify, IndexHealth, IndexState};
 use super::{permission_error, quote_ident_if_needed};
 use crate::db::Db;
@@ -55,9 +55,7 @@ pub struct ApplyReport {
 pub fn plan_sql(health: &IndexHealth, rebuild_invalid: bool) -> Vec<String> {
     let mut sql = Vec::new();
     for status in &health.expected {
-        let Some(e) = EXPECTED.iter().find(|e| e.name == status.expected.name) else {
-            continue;
-        };
+        let e = &status.expected.wanted;
         match status.state {
             IndexState::Missing => sql.extend(create_statements(e, &health.table, &name_for(e, health))),
             IndexState::Invalid if rebuild_invalid => {
@@ -83,7 +81,7 @@ fn qualified_index(table: &HistoryTable, name: &str) -> String {
 }
 
 /// The expected name, unless another index already has it (then a suffixed one).
-fn name_for(e: &ExpectedIndex, health: &IndexHealth) -> String {
+fn name_for(e: &Wanted, health: &IndexHealth) -> String {
     let taken = |n: &str| {
         health.others.iter().any(|o| o.name == n)
             || health
@@ -93,7 +91,7 @@ fn name_for(e: &ExpectedIndex, health: &IndexHealth) -> String {
                 .filter_map(|s| s.found.as_ref())
                 .any(|f| f.name == n)
     };
-    let mut name = e.name.to_string();
+    let mut name = e.name.clone();
     let mut n = 2;
     while taken(&name) {
         name = format!("{}_{n}", e.name);
@@ -102,7 +100,7 @@ fn name_for(e: &ExpectedIndex, health: &IndexHealth) -> String {
     name
 }
 
-fn create_statements(e: &ExpectedIndex, table: &HistoryTable, name: &str) -> Vec<String> {
+fn create_statements(e: &Wanted, table: &HistoryTable, name: &str) -> Vec<String> {
     let mut sql = vec![e.create_sql(table, name)];
     if e.unique {
         // A unique index becomes the constraint without a second build.
@@ -155,7 +153,6 @@ async fn run(
     progress: &(dyn Fn(ApplyProgress) + Sync),
 ) -> Result<ApplyReport> {
     db.require_session("building indexes")?;
-    crate::domain::layout::check_waybill(db, "Database health").await?;
     let mut conn = db.acquire().await?.detach();
     let result = crate::db::write_once(apply_on(&mut conn, db, table, work, progress)).await;
     conn.close().await.ok();
@@ -193,7 +190,9 @@ async fn apply_on(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // On another layout than Waybill's, the history table its mapping names.
     let before = verify(db, table).await?;
+    let table = &before.table.clone();
     let mut report = ApplyReport {
         created: Vec::new(),
         rebuilt: Vec::new(),
@@ -205,13 +204,7 @@ async fn apply_on(
         Work::Optional => (&before.optional, false),
     };
     for status in statuses {
-        let Some(e) = EXPECTED
-            .iter()
-            .chain(&OPTIONAL)
-            .find(|e| e.name == status.expected.name)
-        else {
-            continue;
-        };
+        let e = &status.expected.wanted;
         match status.state {
             IndexState::Present => {}
             IndexState::Missing => {

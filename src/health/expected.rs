@@ -5,6 +5,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::domain::layout::{Layout, OrderKind};
 use crate::domain::HistoryTable;
 
 /// One key column of an index.
@@ -42,6 +43,9 @@ pub struct ExpectedIndex {
     pub bytes_per_row: u32,
 }
 
+/// The guide's index the timeline pages on: (record, version) newest first.
+const TIMELINE_INDEX: &str = "idx_shipment_history_version_desc";
+
 /// The unique constraint, then the guide's five (in its order).
 pub const EXPECTED: [ExpectedIndex; 6] = [
     ExpectedIndex {
@@ -55,7 +59,7 @@ pub const EXPECTED: [ExpectedIndex; 6] = [
         bytes_per_row: 0,
     },
     ExpectedIndex {
-        name: "idx_shipment_history_version_desc",
+        name: TIMELINE_INDEX,
         keys: &[asc("shipment_id"), desc("version_no")],
         include: &[],
         predicate: None,
@@ -70,7 +74,7 @@ pub const EXPECTED: [ExpectedIndex; 6] = [
         include: &[],
         predicate: None,
         unique: false,
-        purpose: "a shipment's changes by time",
+        purpose: "a record's changes by time",
         benefit: None,
         bytes_per_row: 0,
     },
@@ -90,7 +94,7 @@ pub const EXPECTED: [ExpectedIndex; 6] = [
         include: &[],
         predicate: None,
         unique: false,
-        purpose: "a shipment's changes of one event type",
+        purpose: "a record's changes of one event type",
         benefit: None,
         bytes_per_row: 0,
     },
@@ -134,13 +138,87 @@ pub const OPTIONAL: [ExpectedIndex; 2] = [
     },
 ];
 
+/// An index wanted on the history table a connection reads: one of
+/// `EXPECTED` or `OPTIONAL`, its columns those of the history's own layout.
+/// On Waybill's own layout it is the same index; on another (PaperTrail's
+/// `versions`) the row filters' columns come first and each of Waybill's
+/// columns is the layout's (`(item_type, item_id, id DESC)` for the
+/// timeline's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wanted {
+    /// The name Waybill gives it (`idx_versions_version_desc`).
+    pub name: String,
+    /// Key columns (names as written) and whether each is descending.
+    pub keys: Vec<(String, bool)>,
+    pub include: Vec<String>,
+    pub predicate: Option<&'static str>,
+    pub unique: bool,
+    pub purpose: &'static str,
+    pub benefit: Option<&'static str>,
+    pub bytes_per_row: u32,
+}
+
+/// The expected and the optional indexes on the history `layout` reads,
+/// each where the layout keeps its columns in columns of its own. On another
+/// layout than Waybill's the unique rule is wanted only where there is a
+/// version column, and the status index (on Waybill's `changes`) not at all.
+pub fn wanted(layout: &Layout) -> (Vec<Wanted>, Vec<Wanted>) {
+    let own = layout.is_waybill();
+    let table = layout.table().map(|t| t.name).unwrap_or_default();
+    let translate = |e: &ExpectedIndex| -> Option<Wanted> {
+        if !own && (e.predicate.is_some() || (e.unique && layout.order() != OrderKind::Version)) {
+            return None;
+        }
+        // The overview's index on the time serves its ranges only where the time is an instant.
+        if !own && e.keys.first().is_some_and(|k| k.column == "timestamp") && !layout.time_is_instant() {
+            return None;
+        }
+        let mut keys: Vec<(String, bool)> = if own {
+            Vec::new()
+        } else {
+            layout.filter_columns().into_iter().map(|c| (c, false)).collect()
+        };
+        for k in e.keys {
+            for column in layout.columns_for(k.column)? {
+                keys.push((column, k.desc));
+            }
+        }
+        let mut include = Vec::new();
+        for c in e.include {
+            include.extend(layout.columns_for(c)?);
+        }
+        Some(Wanted {
+            name: if own {
+                e.name.to_string()
+            } else {
+                e.name.replace("shipment_history", &table)
+            },
+            keys,
+            include,
+            predicate: e.predicate,
+            unique: e.unique,
+            purpose: if !own && e.name == TIMELINE_INDEX {
+                "the timeline: a page at any depth read from the index, without reading the record's whole history"
+            } else {
+                e.purpose
+            },
+            benefit: if own { e.benefit } else { None },
+            bytes_per_row: e.bytes_per_row,
+        })
+    };
+    (
+        EXPECTED.iter().filter_map(translate).collect(),
+        OPTIONAL.iter().filter_map(translate).collect(),
+    )
+}
+
 /// `(shipment_id, "timestamp" DESC)`: key columns as SQL, quoted where needed.
-pub fn columns_sql(keys: &[Key]) -> String {
+pub fn columns_sql(keys: &[(String, bool)]) -> String {
     let parts: Vec<String> = keys
         .iter()
-        .map(|k| {
-            let column = super::quote_ident_if_needed(k.column);
-            if k.desc {
+        .map(|(column, desc)| {
+            let column = super::quote_ident_if_needed(column);
+            if *desc {
                 format!("{column} DESC")
             } else {
                 column
@@ -150,12 +228,12 @@ pub fn columns_sql(keys: &[Key]) -> String {
     format!("({})", parts.join(", "))
 }
 
-impl ExpectedIndex {
+impl Wanted {
     pub fn definition(&self) -> String {
         format!(
             "{}{}{}{}",
             if self.unique { "UNIQUE " } else { "" },
-            columns_sql(self.keys),
+            columns_sql(&self.keys),
             self.include_sql(),
             self.predicate_sql()
         )
@@ -182,7 +260,7 @@ impl ExpectedIndex {
             if self.unique { "UNIQUE " } else { "" },
             super::quote_ident_if_needed(name),
             table.qualified(),
-            columns_sql(self.keys),
+            columns_sql(&self.keys),
             self.include_sql(),
             self.predicate_sql()
         )
@@ -201,17 +279,22 @@ pub struct ExpectedInfo {
     pub benefit: Option<String>,
     /// About how many bytes it takes per history row (0: not estimated).
     pub bytes_per_row: u32,
+    /// The index itself, for building it.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub wanted: Wanted,
 }
 
-impl From<&ExpectedIndex> for ExpectedInfo {
-    fn from(e: &ExpectedIndex) -> Self {
+impl From<&Wanted> for ExpectedInfo {
+    fn from(e: &Wanted) -> Self {
         ExpectedInfo {
-            name: e.name.into(),
+            name: e.name.clone(),
             definition: e.definition(),
             unique: e.unique,
             purpose: e.purpose.into(),
             benefit: e.benefit.map(Into::into),
             bytes_per_row: e.bytes_per_row,
+            wanted: e.clone(),
         }
     }
 }
@@ -222,14 +305,17 @@ mod tests {
 
     #[test]
     fn definitions_read_like_sql() {
-        assert_eq!(EXPECTED[0].definition(), "UNIQUE (shipment_id, version_no)");
+        let (expected, optional) = wanted(&crate::domain::layout::catalog::waybill_assumed());
+        assert_eq!(expected.len(), EXPECTED.len());
+        assert_eq!(optional.len(), OPTIONAL.len());
+        assert_eq!(expected[0].definition(), "UNIQUE (shipment_id, version_no)");
         assert_eq!(
-            EXPECTED[5].definition(),
+            expected[5].definition(),
             "(shipment_id, \"timestamp\" DESC, version_no DESC)"
         );
         let table = HistoryTable::default();
         assert_eq!(
-            EXPECTED[3].create_sql(&table, "idx_shipment_history_actor"),
+            expected[3].create_sql(&table, "idx_shipment_history_actor"),
             "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_shipment_history_actor ON public.shipment_history (actor_id, \"timestamp\" DESC)"
         );
     }

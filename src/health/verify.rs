@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::PgConnection;
 use ts_rs::TS;
 
-use super::expected::{ExpectedIndex, ExpectedInfo, EXPECTED, OPTIONAL};
+use super::expected::{wanted, ExpectedInfo, Wanted};
 use crate::db::Db;
 use crate::domain::HistoryTable;
 use crate::error::{Error, Result};
@@ -117,7 +117,7 @@ pub(crate) struct Actual {
 }
 
 impl Actual {
-    pub fn matches(&self, e: &ExpectedIndex) -> bool {
+    pub fn matches(&self, e: &Wanted) -> bool {
         self.btree_on_columns
             && self.predicate.as_deref() == e.predicate
             && (!e.unique || self.found.unique)
@@ -125,13 +125,13 @@ impl Actual {
             && self.included.len() == e.include.len()
             && e.include
                 .iter()
-                .all(|c| self.included.iter().any(|i| i.as_deref() == Some(*c)))
+                .all(|c| self.included.iter().any(|i| i.as_deref() == Some(c.as_str())))
             && self
                 .columns
                 .iter()
                 .zip(&self.descending)
-                .zip(e.keys)
-                .all(|((c, d), k)| c.as_deref() == Some(k.column) && *d == k.desc)
+                .zip(&e.keys)
+                .all(|((c, d), (column, desc))| c.as_deref() == Some(column.as_str()) && d == desc)
     }
 }
 
@@ -230,11 +230,16 @@ pub(crate) async fn require_table(conn: &mut PgConnection, table: &HistoryTable)
     }
 }
 
-/// Pairs each expected index with the best actual match: valid first, then the expected name.
-pub(crate) fn classify(actual: &[Actual]) -> (Vec<ExpectedStatus>, Vec<ExpectedStatus>, Vec<FoundIndex>) {
+/// Pairs each wanted index (`expected`, then `optional`) with the best
+/// actual match: valid first, then the wanted name.
+pub(crate) fn classify(
+    actual: &[Actual],
+    expected: &[Wanted],
+    optional: &[Wanted],
+) -> (Vec<ExpectedStatus>, Vec<ExpectedStatus>, Vec<FoundIndex>) {
     let mut used = vec![false; actual.len()];
     let mut statuses = Vec::new();
-    for e in EXPECTED.iter().chain(&OPTIONAL) {
+    for e in expected.iter().chain(optional) {
         let best = actual
             .iter()
             .enumerate()
@@ -264,32 +269,39 @@ pub(crate) fn classify(actual: &[Actual]) -> (Vec<ExpectedStatus>, Vec<ExpectedS
         .filter(|(_, u)| !**u)
         .map(|(a, _)| a.found.clone())
         .collect();
-    let optional = statuses.split_off(EXPECTED.len());
+    let optional = statuses.split_off(expected.len());
     (statuses, optional, others)
 }
 
-/// The expected indexes' state, sizes and usage.
+/// The wanted indexes' state, sizes and usage, on `table` where the
+/// connection reads Waybill's own layout, else on the history table its
+/// mapping names (the indexes in that layout's columns: `expected::wanted`).
 pub async fn verify(db: &Db, table: &HistoryTable) -> Result<IndexHealth> {
-    let ((database, table_bytes, rows_estimate), actual, stats_since) = db
+    let ((database, table_bytes, rows_estimate), actual, stats_since, (expected, optional), table) = db
         .read(|r| async move {
             let mut tx = r.conn().await;
-            crate::domain::layout::require_waybill(db, &mut tx, "Database health").await?;
-            let found = require_table(&mut tx, table).await?;
-            let actual = actual_indexes(&mut tx, table).await?;
+            let layout = crate::domain::layout::layout(db, &mut tx).await?;
+            let table = if layout.is_waybill() {
+                table.clone()
+            } else {
+                layout.table()?
+            };
+            let found = require_table(&mut tx, &table).await?;
+            let actual = actual_indexes(&mut tx, &table).await?;
             let (stats_since,): (Option<DateTime<Utc>>,) =
                 crate::db::query_as("SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()")
                     .fetch_optional(&mut *tx)
                     .await?
                     .unwrap_or((None,));
-            Ok((found, actual, stats_since))
+            Ok((found, actual, stats_since, wanted(&layout), table))
         })
         .await?;
     let index_bytes = actual.iter().map(|a| a.found.size_bytes).sum();
-    let (expected, optional, others) = classify(&actual);
+    let (expected, optional, others) = classify(&actual, &expected, &optional);
     let all_present = expected.iter().all(|e| e.state == IndexState::Present);
     Ok(IndexHealth {
         database,
-        table: table.clone(),
+        table,
         table_bytes,
         rows_estimate,
         verdict: super::summary::verdict(&expected),

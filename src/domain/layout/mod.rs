@@ -268,6 +268,48 @@ impl Layout {
             .unwrap_or(crate::domain::vocabulary::STATUS_FIELD)
     }
 
+    /// The history table's own columns that hold what Waybill's layout calls
+    /// `column` (`shipment_id`, `version_no`, `timestamp`, `actor_id`,
+    /// `event_type`), names as written: the order's one or two columns for
+    /// `version_no` where there is no version column. `None` where the layout
+    /// keeps it in no column of its own (a JSON path, two columns' first
+    /// non-null): no index can be on it. How an index Waybill wants on its
+    /// own table is found or made on any other.
+    pub fn columns_for(&self, column: &str) -> Option<Vec<String>> {
+        let plain = |e: &Expr| matches!(e, Expr::Column { .. });
+        let m = &self.mapping;
+        match column {
+            "shipment_id" => plain(&self.key).then(|| vec![m.key.clone()]),
+            "version_no" => {
+                let written = m.version.as_deref().or(m.order.as_deref())?;
+                let parts: Vec<String> = written.split('+').map(|p| p.trim().to_string()).collect();
+                let exprs = std::iter::once(&self.ord).chain(self.ord2.as_ref());
+                (exprs.clone().all(plain) && parts.len() == exprs.count()).then_some(parts)
+            }
+            "timestamp" => self.time.as_ref().filter(|e| plain(e)).map(|_| vec![m.time.clone().unwrap_or_default()]),
+            "actor_id" => self.actor.as_ref().filter(|e| plain(e)).map(|_| vec![m.actor.clone().unwrap_or_default()]),
+            "event_type" => self.event.as_ref().filter(|e| plain(e)).map(|_| vec![m.event.clone().unwrap_or_default()]),
+            _ => None,
+        }
+    }
+
+    /// Whether the layout's time is stored as `timestamptz`: only then can an
+    /// index on it serve a range of instants (a `timestamp` is read as UTC,
+    /// an expression no index holds).
+    pub fn time_is_instant(&self) -> bool {
+        self.time.as_ref().is_some_and(|t| t.ty() == "timestamp with time zone")
+    }
+
+    /// The columns of the row filters (`item_type`), by name.
+    pub fn filter_columns(&self) -> Vec<String> {
+        self.mapping.filter.keys().cloned().collect()
+    }
+
+    /// The history table, for health and people: schema and name.
+    pub fn table(&self) -> Result<crate::domain::HistoryTable> {
+        crate::domain::HistoryTable::parse(&self.table_name)
+    }
+
     /// The record key's type as the history stores it (`uuid`, `bigint`…).
     pub fn key_type(&self) -> &str {
         self.key.ty()

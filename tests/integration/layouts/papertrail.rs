@@ -271,8 +271,7 @@ async fn a_long_history_pages_in_papertrails_order() {
 async fn waybills_own_features_say_they_need_its_layout() {
     let (name, _pool) = papertrail_db().await;
     let conn = open(&name, "papertrail:item_type=Shipment").await;
-    let table = waybill::domain::HistoryTable::default();
-    let e = waybill::health::verify::verify(conn.db(), &table).await.unwrap_err();
+    let e = waybill::health::function::check(conn.db(), None).await.unwrap_err();
     assert_eq!(e.code(), "layout_unsupported");
     assert!(e.to_string().contains("PaperTrail"), "names the layout: {e}");
 }
@@ -641,4 +640,47 @@ async fn the_overview_reads_papertrails_versions() {
     );
     assert_eq!((o.exceptions.raised, o.exceptions.open), (0, 0));
     assert!(!o.time_indexed, "PaperTrail's fixture has no index on created_at");
+}
+
+#[tokio::test]
+async fn database_health_wants_the_guides_indexes_in_papertrails_columns_and_builds_them() {
+    // A database of its own: the test builds indexes on it.
+    let (name, pool) = super::fresh_db().await;
+    super::write_with("ruby", "papertrail.rb", &name);
+    let conn = open(&name, "papertrail:item_type=Shipment").await;
+    let table = waybill::domain::HistoryTable::default();
+    let health = waybill::health::verify::verify(conn.db(), &table).await.unwrap();
+    assert_eq!((health.table.schema.as_str(), health.table.name.as_str()), ("public", "versions"));
+    let wanted: Vec<(&str, &str)> = health
+        .expected
+        .iter()
+        .map(|e| (e.expected.name.as_str(), e.expected.definition.as_str()))
+        .collect();
+    // No unique rule (versions are numbered by id), the item type first, PaperTrail's columns.
+    assert_eq!(
+        wanted,
+        [
+            ("idx_versions_version_desc", "(item_type, item_id, id DESC)"),
+            ("idx_versions_timestamp_desc", "(item_type, item_id, created_at DESC)"),
+            ("idx_versions_actor", "(item_type, whodunnit, created_at DESC)"),
+            ("idx_versions_event_type", "(item_type, item_id, event, created_at DESC)"),
+            ("idx_versions_composite", "(item_type, item_id, created_at DESC, id DESC)"),
+        ]
+    );
+    assert!(health.expected.iter().all(|e| e.state == waybill::health::verify::IndexState::Missing));
+    assert!(health.optional.is_empty(), "created_at is a timestamp: no index serves a range of instants on it");
+    let others: Vec<&str> = health.others.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(others, ["index_versions_on_item_type_and_item_id", "versions_pkey"]);
+    assert!(health.expected[0].expected.purpose.contains("a page at any depth"));
+
+    // Built as on Waybill's own table, then found by definition.
+    let report = waybill::health::apply::apply(conn.db(), &table, false, &|_| {}).await.unwrap();
+    assert_eq!(report.created.len(), 5);
+    assert!(report.health.all_present, "{:#?}", report.health.expected);
+    let (definition,): (String,) =
+        sqlx::query_as("SELECT pg_get_indexdef('idx_versions_version_desc'::regclass)")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(definition.ends_with("ON public.versions USING btree (item_type, item_id, id DESC)"), "{definition}");
 }
