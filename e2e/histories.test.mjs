@@ -174,6 +174,13 @@ test("a PaperTrail history is found, opened, remembered, and read like Waybill's
   const [ownOnly] = await again.waitFor('[data-testid="health-own-only"]');
   assert.match(await again.text(ownOnly), /PaperTrail.*read Waybill's own layout/s);
   console.log(`screenshot: ${await run.screenshot("histories-health.png")}`);
+
+  // The concurrency test says there is nothing to call here, and where to look instead.
+  await again.run("location.hash = '#/concurrency'");
+  const [notHere] = await again.waitFor('[data-testid="concurrency-not-here"]', { timeout: 30_000 });
+  assert.match(await again.text(notHere), /PaperTrail keeps no version numbers/);
+  assert.equal((await again.$$('[data-testid="run"]')).length, 0, "no Run button for a test that cannot run");
+  console.log(`screenshot: ${await run.screenshot("histories-concurrency.png")}`);
 });
 
 function psql(sql) {

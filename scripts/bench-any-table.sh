@@ -5,7 +5,10 @@
 # versions, another of 10,000), copies them into a PaperTrail-layout table
 # (`versions`, ids in time order, `object_changes` as [old, new] pairs) with
 # the index a PaperTrail history needs for keyset paging, and prints a
-# Markdown table of core-call times (medians with the 10th–90th percentile).
+# Markdown table of core-call times (medians with the 10th–90th percentile);
+# then the timeline with and without the index Database health asks for on
+# PaperTrail's table, and the integrity scan through each layout against a
+# bare read of the columns it reads.
 # Usage: scripts/bench-any-table.sh [ROWS]   (default 2000000)
 bench_build="--bin waybill --example bench_any_table"
 . "$(dirname "$0")/bench-common.sh"
@@ -37,5 +40,32 @@ VACUUM ANALYZE pt_shipments;
 SQL
 echo "Copied the history into PaperTrail's layout in $(( $(date +%s) - started )) s." >&2
 target/release/examples/bench_any_table "$url"
+echo
+
+# The integrity scan of the whole history through each layout, against the
+# floor no scan can beat: a bare read of the columns it reads, in its order,
+# streamed to nowhere (alternating, three rounds).
+seconds() { # runs "$@", prints its wall time in seconds
+  local start end
+  start=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || true
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+floor() { psql "$url" -qc "COPY ($1) TO STDOUT" >/dev/null; }
+waybill_floor="SELECT shipment_id::text, version_no, actor_id::text, \"timestamp\", event_type, changes::text, snapshot::text
+  FROM shipment_history ORDER BY shipment_id, version_no"
+papertrail_floor="SELECT item_id, id, whodunnit, created_at, event, object_changes::text
+  FROM versions WHERE item_type = 'Shipment' ORDER BY item_id, id"
+spec="papertrail:item_type=Shipment,records_table=pt_shipments"
+echo "| round | Waybill's layout: bare read (s) | scan (s) | scan ÷ read | PaperTrail's layout: bare read (s) | scan (s) | scan ÷ read |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+for round in 1 2 3; do
+  wf=$(seconds floor "$waybill_floor")
+  ws=$(seconds "$W" integrity --json)
+  pf=$(seconds floor "$papertrail_floor")
+  ps=$(seconds "$W" --history "$spec" integrity --json)
+  printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n" "$round" "$wf" "$ws" "$(echo "$ws / $wf" | bc -l)" "$pf" "$ps" "$(echo "$ps / $pf" | bc -l)"
+done
 echo
 machine

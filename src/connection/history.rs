@@ -29,6 +29,9 @@ pub struct HistoryInUse {
     pub noun: String,
     /// Waybill's own layout (every feature reads it).
     pub own: bool,
+    /// Why this layout has no database function assigning its versions (so
+    /// no concurrency test): none for Waybill's own and a described one.
+    pub no_version_function: Option<String>,
 }
 
 impl HistoryInUse {
@@ -40,6 +43,7 @@ impl HistoryInUse {
             spec: mapping.to_spec(),
             noun: mapping.noun().to_string(),
             own: *mapping == Mapping::waybill(),
+            no_version_function: mapping.preset.versions_without_function().map(String::from),
         }
     }
 }

@@ -186,6 +186,9 @@ pub enum Error {
     #[error("{feature} reads Waybill's own history layout, and this database's history is {layout}; it is not available for that layout yet.")]
     LayoutUnsupported { feature: &'static str, layout: String },
 
+    #[error("{why}. There is no version-assigning function in {layout} for the concurrency test to call; the integrity scan shows what concurrent writes left in this history.")]
+    NoVersionFunction { layout: String, why: &'static str },
+
     #[error("no actor matches `{query}`. Give an actor's id, email or display name, as shown in a timeline.")]
     ActorNotFound { query: String },
 
@@ -332,6 +335,7 @@ impl Error {
             Error::PasswordNeeded { .. } => "password_needed",
             Error::ShipmentNotFound { .. } => "shipment_not_found",
             Error::LayoutUnsupported { .. } => "layout_unsupported",
+            Error::NoVersionFunction { .. } => "no_version_function",
             Error::ActorNotFound { .. } => "actor_not_found",
             Error::AmbiguousActor { .. } => "ambiguous_actor",
             Error::VersionNotFound { .. } => "version_not_found",

@@ -109,6 +109,10 @@ pub fn samples() -> Vec<Error> {
             feature: "the overview",
             layout: s("PaperTrail (Ruby on Rails): versions"),
         },
+        Error::NoVersionFunction {
+            layout: s("PaperTrail (Ruby on Rails): public.versions"),
+            why: "PaperTrail keeps no version numbers",
+        },
         Error::ActorNotFound { query: s("Ana") },
         Error::AmbiguousActor {
             query: s("Ana"),
@@ -269,9 +273,10 @@ mod tests {
             Error::BadMapping { .. } => 62,
             Error::LayoutUnsupported { .. } => 63,
             Error::ForeignTables { .. } => 64,
+            Error::NoVersionFunction { .. } => 65,
         }
     }
-    const KINDS: usize = 65;
+    const KINDS: usize = 66;
 
     #[test]
     fn there_is_one_sample_of_every_kind() {

@@ -41,6 +41,7 @@ const WATCH: Duration = Duration::from_secs(5);
 /// most recently changed one). It locks that shipment's row for well under a
 /// second and writes nothing; callers confirm first on a database that is not the sandbox.
 pub async fn check(db: &Db, shipment: Option<&str>) -> Result<FunctionCheck> {
+    crate::domain::layout::check_version_function(db, "The function probe").await?;
     let sources: Vec<(String,)> = db
         .read(|r| async move {
             let mut tx = r.conn().await;

@@ -198,7 +198,7 @@ async fn prepare(db: &Db, options: &RunOptions) -> Result<Prepared> {
     let (scenario, params) = (options.scenario, options.params);
     params.validate(scenario)?;
     setup::check_unsafe_control(options.unsafe_control, options.is_sandbox)?;
-    crate::domain::layout::check_waybill(db, "The concurrency test").await?;
+    crate::domain::layout::check_version_function(db, "The concurrency test").await?;
     crate::install::check_with_function(db).await?;
     let assignment = if options.unsafe_control {
         setup::install_unsafe_control(db).await?;

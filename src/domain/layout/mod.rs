@@ -286,9 +286,21 @@ impl Layout {
                 let exprs = std::iter::once(&self.ord).chain(self.ord2.as_ref());
                 (exprs.clone().all(plain) && parts.len() == exprs.count()).then_some(parts)
             }
-            "timestamp" => self.time.as_ref().filter(|e| plain(e)).map(|_| vec![m.time.clone().unwrap_or_default()]),
-            "actor_id" => self.actor.as_ref().filter(|e| plain(e)).map(|_| vec![m.actor.clone().unwrap_or_default()]),
-            "event_type" => self.event.as_ref().filter(|e| plain(e)).map(|_| vec![m.event.clone().unwrap_or_default()]),
+            "timestamp" => self
+                .time
+                .as_ref()
+                .filter(|e| plain(e))
+                .map(|_| vec![m.time.clone().unwrap_or_default()]),
+            "actor_id" => self
+                .actor
+                .as_ref()
+                .filter(|e| plain(e))
+                .map(|_| vec![m.actor.clone().unwrap_or_default()]),
+            "event_type" => self
+                .event
+                .as_ref()
+                .filter(|e| plain(e))
+                .map(|_| vec![m.event.clone().unwrap_or_default()]),
             _ => None,
         }
     }
@@ -439,6 +451,24 @@ pub async fn require_waybill(db: &Db, conn: &mut PgConnection, feature: &'static
 pub async fn check_waybill(db: &Db, feature: &'static str) -> Result<()> {
     db.read(|r| async move { require_waybill(db, &mut *r.conn().await, feature).await.map(drop) })
         .await
+}
+
+/// For what calls Waybill's `create_history_entry` on its own tables (the
+/// concurrency test, the function probe): on another layout, why there is
+/// nothing to call (most keep no version numbers; Audited numbers them in
+/// the application), or that a layout described by hand is not tested yet.
+pub async fn check_version_function(db: &Db, feature: &'static str) -> Result<()> {
+    let layout = db
+        .read(|r| async move { self::layout(db, &mut *r.conn().await).await })
+        .await?;
+    if layout.is_waybill() {
+        return Ok(());
+    }
+    let name = format!("{} ({})", layout.mapping.preset.title(), layout.table_name);
+    Err(match layout.mapping.preset.versions_without_function() {
+        Some(why) => crate::error::Error::NoVersionFunction { layout: name, why },
+        None => crate::error::Error::LayoutUnsupported { feature, layout: name },
+    })
 }
 
 /// The mapping `db` reads through, before it is checked.

@@ -104,6 +104,22 @@ impl Preset {
         Ok(m)
     }
 
+    /// Why a history in this layout has no database function that assigns
+    /// its version numbers (what the concurrency test calls); `None` for
+    /// Waybill's own and a layout described by hand, which may have one.
+    pub fn versions_without_function(self) -> Option<&'static str> {
+        Some(match self {
+            Preset::Waybill | Preset::Custom => return None,
+            Preset::Papertrail => "PaperTrail keeps no version numbers: the Rails application writes a row per change, ordered by its id",
+            Preset::Audited => "Audited numbers versions in the Rails application (the largest version + 1, which concurrent saves can repeat)",
+            Preset::SupaAudit => "supa_audit keeps no version numbers: its trigger writes a row per change, ordered by its id",
+            Preset::Bemi => "Bemi keeps no version numbers: it writes changes from the write-ahead log, ordered by commit",
+            Preset::SimpleHistory => "django-simple-history keeps no version numbers: it writes a row per save, ordered by history_id",
+            Preset::SystemVersioning => "A system-versioned table keeps no version numbers: PostgreSQL keeps each past row with its time",
+            Preset::AuditTrigger => "The audit trigger keeps no version numbers: it writes a row per change, ordered by event_id",
+        })
+    }
+
     /// The options a preset takes by name; false for any other key.
     fn option(self, m: &mut Mapping, key: &str, value: &str) -> bool {
         let noun = || Some(value.to_lowercase());

@@ -271,9 +271,36 @@ async fn a_long_history_pages_in_papertrails_order() {
 async fn waybills_own_features_say_they_need_its_layout() {
     let (name, _pool) = papertrail_db().await;
     let conn = open(&name, "papertrail:item_type=Shipment").await;
-    let e = waybill::health::function::check(conn.db(), None).await.unwrap_err();
+    // The plans of the app's reads are those through the mapping; monitoring is Waybill's own.
+    let plans = waybill::health::explain::explain(conn.db(), None).await.unwrap();
+    assert!(plans.queries.iter().all(|q| q.sql.contains("public.versions")));
+    let e = waybill::monitor::monitor(conn.db()).await.unwrap_err();
     assert_eq!(e.code(), "layout_unsupported");
     assert!(e.to_string().contains("PaperTrail"), "names the layout: {e}");
+    let e = waybill::health::function::check(conn.db(), None).await.unwrap_err();
+    assert_eq!(e.code(), "no_version_function");
+
+    // The concurrency test says why there is nothing to test, before it writes anything.
+    let home = crate::common::home();
+    let (code, _, err) = crate::common::waybill_cli(
+        &name,
+        home.path(),
+        &["--history", "papertrail:item_type=Shipment", "concurrency", "--yes"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("PaperTrail keeps no version numbers") && err.contains("no version-assigning function"),
+        "{err}"
+    );
+    let (versions,): (i64,) = sqlx::query_as("SELECT count(*) FROM versions")
+        .fetch_one(&_pool)
+        .await
+        .unwrap();
+    let (after,): (i64,) = sqlx::query_as("SELECT count(*) FROM versions")
+        .fetch_one(&_pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, after);
 }
 
 #[test]
@@ -650,7 +677,10 @@ async fn database_health_wants_the_guides_indexes_in_papertrails_columns_and_bui
     let conn = open(&name, "papertrail:item_type=Shipment").await;
     let table = waybill::domain::HistoryTable::default();
     let health = waybill::health::verify::verify(conn.db(), &table).await.unwrap();
-    assert_eq!((health.table.schema.as_str(), health.table.name.as_str()), ("public", "versions"));
+    assert_eq!(
+        (health.table.schema.as_str(), health.table.name.as_str()),
+        ("public", "versions")
+    );
     let wanted: Vec<(&str, &str)> = health
         .expected
         .iter()
@@ -663,24 +693,40 @@ async fn database_health_wants_the_guides_indexes_in_papertrails_columns_and_bui
             ("idx_versions_version_desc", "(item_type, item_id, id DESC)"),
             ("idx_versions_timestamp_desc", "(item_type, item_id, created_at DESC)"),
             ("idx_versions_actor", "(item_type, whodunnit, created_at DESC)"),
-            ("idx_versions_event_type", "(item_type, item_id, event, created_at DESC)"),
-            ("idx_versions_composite", "(item_type, item_id, created_at DESC, id DESC)"),
+            (
+                "idx_versions_event_type",
+                "(item_type, item_id, event, created_at DESC)"
+            ),
+            (
+                "idx_versions_composite",
+                "(item_type, item_id, created_at DESC, id DESC)"
+            ),
         ]
     );
-    assert!(health.expected.iter().all(|e| e.state == waybill::health::verify::IndexState::Missing));
-    assert!(health.optional.is_empty(), "created_at is a timestamp: no index serves a range of instants on it");
+    assert!(health
+        .expected
+        .iter()
+        .all(|e| e.state == waybill::health::verify::IndexState::Missing));
+    assert!(
+        health.optional.is_empty(),
+        "created_at is a timestamp: no index serves a range of instants on it"
+    );
     let others: Vec<&str> = health.others.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(others, ["index_versions_on_item_type_and_item_id", "versions_pkey"]);
     assert!(health.expected[0].expected.purpose.contains("a page at any depth"));
 
     // Built as on Waybill's own table, then found by definition.
-    let report = waybill::health::apply::apply(conn.db(), &table, false, &|_| {}).await.unwrap();
+    let report = waybill::health::apply::apply(conn.db(), &table, false, &|_| {})
+        .await
+        .unwrap();
     assert_eq!(report.created.len(), 5);
     assert!(report.health.all_present, "{:#?}", report.health.expected);
-    let (definition,): (String,) =
-        sqlx::query_as("SELECT pg_get_indexdef('idx_versions_version_desc'::regclass)")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    assert!(definition.ends_with("ON public.versions USING btree (item_type, item_id, id DESC)"), "{definition}");
+    let (definition,): (String,) = sqlx::query_as("SELECT pg_get_indexdef('idx_versions_version_desc'::regclass)")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        definition.ends_with("ON public.versions USING btree (item_type, item_id, id DESC)"),
+        "{definition}"
+    );
 }

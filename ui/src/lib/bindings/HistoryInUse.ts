@@ -24,4 +24,9 @@ noun: string,
 /**
  * Waybill's own layout (every feature reads it).
  */
-own: boolean, };
+own: boolean, 
+/**
+ * Why this layout has no database function assigning its versions (so
+ * no concurrency test): none for Waybill's own and a described one.
+ */
+no_version_function: string | null, };
