@@ -115,11 +115,22 @@ impl Source {
         }
     }
 
-    /// Where a write would go; `None` for the sandbox, which needs no confirmation.
+    /// Where a write would go; `None` for the sandbox only, which needs no
+    /// confirmation. Read from the profile's own fields, never from what
+    /// connecting needs besides (a CA file moved away since is no reason to
+    /// skip the question: that failed open once).
     pub fn write_target(&self) -> Option<WriteTarget> {
         let (profile, e) = match self {
             Source::Sandbox(_) => return None,
-            Source::Profile(p) => (p.name.clone(), Endpoint::of(&p.connect_options(None).ok()?)),
+            Source::Profile(p) => (
+                p.name.clone(),
+                Endpoint {
+                    host: p.host.clone(),
+                    port: p.port,
+                    user: p.user.clone(),
+                    database: p.database.clone(),
+                },
+            ),
             Source::Url(UrlSource(options)) => (String::new(), Endpoint::of(options)),
         };
         Some(WriteTarget {

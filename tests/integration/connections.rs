@@ -578,3 +578,49 @@ async fn a_run_the_server_cannot_take_is_refused_before_anything_is_written() {
     assert!(e.to_string().contains("1001") && e.to_string().contains("100"), "{e}");
     assert_eq!(shipments().await, before, "no test shipment was created");
 }
+
+#[tokio::test]
+async fn a_write_asks_even_when_the_profiles_ca_file_is_gone_since_connecting() {
+    // Once, the write target was read again from the profile's CA file: a file
+    // moved away after connecting made it "none", which means "the sandbox,
+    // nothing to ask", and migrate and the concurrency test wrote unasked.
+    let r = remote();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.crt");
+    std::fs::copy(&r.ca, &ca).unwrap();
+    let mut profile = r.direct("postgres");
+    profile.name = "elsewhere".into();
+    profile.ca_file = Some(ca.clone());
+    let secrets: std::sync::Arc<dyn waybill::profiles::SecretStore> =
+        std::sync::Arc::new(waybill::profiles::MemoryStore::default());
+    let options = waybill::connection::OpenOptions {
+        session_password: Some(waybill::profiles::Password::new(r.owner_password.clone())),
+        ..Default::default()
+    };
+    let conn = waybill::connection::open(
+        waybill::connection::Source::Profile(Box::new(profile)),
+        &secrets,
+        options,
+        &waybill::progress::ignore,
+    )
+    .await
+    .unwrap();
+    std::fs::remove_file(&ca).unwrap();
+
+    let target = conn.write_target().expect("a profile is never the sandbox");
+    assert_eq!(
+        (
+            target.profile.as_str(),
+            target.database.as_str(),
+            target.host.as_str(),
+            target.port
+        ),
+        ("elsewhere", "postgres", "localhost", r.pg_port)
+    );
+    let e = conn.check_write(None).unwrap_err();
+    assert_eq!(e.code(), "confirmation_needed", "{e}");
+    assert!(e.to_string().contains("postgres"), "names the database: {e}");
+    let yes = waybill::connection::Confirmation::given_for(target);
+    assert!(conn.check_write(Some(&yes)).is_ok());
+    conn.close().await.unwrap();
+}
