@@ -135,9 +135,14 @@ fn print_health(h: &IndexHealth, label: &str) {
                 f.name
             ),
             _ => say!(
-                "  ❌ {:<52} missing: `waybill indexes --apply` creates it ({})",
+                "  ❌ {:<52} missing: `waybill indexes --apply` creates it ({}{})",
                 e.expected.definition,
-                e.expected.purpose
+                e.expected.purpose,
+                e.expected
+                    .benefit
+                    .as_ref()
+                    .map(|b| format!("; measured: {b}"))
+                    .unwrap_or_default()
             ),
         }
     }

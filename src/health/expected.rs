@@ -46,6 +46,11 @@ pub struct ExpectedIndex {
 /// The guide's index the timeline pages on: (record, version) newest first.
 const TIMELINE_INDEX: &str = "idx_shipment_history_version_desc";
 
+/// What the timeline's index gains on another layout, as measured
+/// (`scripts/bench-any-table.sh`, README: PaperTrail's layout, 2,000,000 rows,
+/// a record of 100,000 versions, against PaperTrail's own `(item_type, item_id)`).
+const TIMELINE_INDEX_BENEFIT: &str = "on PaperTrail's layout with 2,000,000 rows, a record's first page on a new connection in 47 ms instead of 353 ms, a page at v1,001 in 40 ms instead of 87 ms";
+
 /// The unique constraint, then the guide's five (in its order).
 pub const EXPECTED: [ExpectedIndex; 6] = [
     ExpectedIndex {
@@ -202,7 +207,11 @@ pub fn wanted(layout: &Layout) -> (Vec<Wanted>, Vec<Wanted>) {
             } else {
                 e.purpose
             },
-            benefit: if own { e.benefit } else { None },
+            benefit: match (own, e.name) {
+                (true, _) => e.benefit,
+                (false, TIMELINE_INDEX) => Some(TIMELINE_INDEX_BENEFIT),
+                (false, _) => None,
+            },
             bytes_per_row: e.bytes_per_row,
         })
     };
