@@ -145,6 +145,51 @@ pub fn kind_name(value: &Value) -> &'static str {
     }
 }
 
+/// A layout's `[old, new]` pairs (PaperTrail's `object_changes`, Audited's
+/// `audited_changes`) as `{field: {"old", "new"}}`, by the rule the history's
+/// SQL applies (`layout::sql::push_changes`): `pair_event` is 1 for a
+/// deletion (a value that is no `[value, null]` pair is the old value), 2 for
+/// a creation (a pair is read as one only when it starts with null: Audited's
+/// creations hold values), else 0; a value that is no pair is the new value.
+pub fn from_pairs(pairs: Value, pair_event: i32) -> Value {
+    let Value::Object(fields) = pairs else {
+        return Value::Null;
+    };
+    let is_pair = |v: &Value| v.as_array().is_some_and(|a| a.len() == 2);
+    let change = |old: Value, new: Value| {
+        let mut c = Map::new();
+        c.insert("old".into(), old);
+        c.insert("new".into(), new);
+        Value::Object(c)
+    };
+    let out = fields
+        .into_iter()
+        .map(|(k, v)| {
+            let starts_null = v.get(0).is_some_and(Value::is_null);
+            let ends_null = v.get(1).is_some_and(Value::is_null);
+            let c = if pair_event == 1 && !(is_pair(&v) && ends_null) {
+                change(v, Value::Null)
+            } else if (pair_event != 2 || starts_null) && is_pair(&v) {
+                let Value::Array(mut a) = v else { unreachable!("a pair") };
+                let new = a.pop().unwrap_or(Value::Null);
+                let old = a.pop().unwrap_or(Value::Null);
+                change(old, new)
+            } else {
+                let mut c = Map::new();
+                c.insert("new".into(), v);
+                Value::Object(c)
+            };
+            (k, c)
+        })
+        .collect::<Map<String, Value>>();
+    // As `jsonb_object_agg` over no field: none.
+    if out.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +224,35 @@ mod tests {
         ));
         assert!(!apply_changes(&mut state, &json!("not an object")));
         assert_eq!(Value::Object(state), json!({"status": "delivered", "n": 1}));
+    }
+
+    #[test]
+    fn pairs_read_as_old_and_new_by_the_event() {
+        use serde_json::json;
+        // PaperTrail: a creation's pairs start with null, a destruction's end with it.
+        assert_eq!(
+            from_pairs(json!({"status": [null, "booked"]}), 2),
+            json!({"status": {"old": null, "new": "booked"}})
+        );
+        assert_eq!(
+            from_pairs(json!({"status": ["booked", "in_transit"]}), 0),
+            json!({"status": {"old": "booked", "new": "in_transit"}})
+        );
+        assert_eq!(
+            from_pairs(json!({"status": ["at_customs", null]}), 1),
+            json!({"status": {"old": "at_customs", "new": null}})
+        );
+        // Audited: a creation's and a destruction's values are no pairs (a
+        // creation's two-element array is the value), an update's are.
+        assert_eq!(
+            from_pairs(json!({"tags": ["a", "b"], "title": "Tea"}), 2),
+            json!({"tags": {"new": ["a", "b"]}, "title": {"new": "Tea"}})
+        );
+        assert_eq!(
+            from_pairs(json!({"title": "Tea"}), 1),
+            json!({"title": {"old": "Tea", "new": null}})
+        );
+        assert_eq!(from_pairs(json!({}), 0), Value::Null);
+        assert_eq!(from_pairs(json!("not an object"), 0), Value::Null);
     }
 }

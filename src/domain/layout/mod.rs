@@ -178,6 +178,14 @@ impl Layout {
         sql::push_from(self, q, "h");
     }
 
+    /// As `push_from`, with a pairs layout's pairs as stored (`pairs`,
+    /// `pair_event`; see `sql::push_from_with`) instead of rewritten by the
+    /// server: for reading every row of a big history (the integrity scan),
+    /// each decoded with `domain::changes::from_pairs`.
+    pub fn push_from_raw_pairs(&self, q: &mut QueryBuilder<'_, Postgres>) {
+        sql::push_from_with(self, q, "h", true);
+    }
+
     /// Only each row's record key and order key, under `alias`: for counting
     /// and numbering versions without reading what they changed.
     pub fn push_keys_as(&self, q: &mut QueryBuilder<'_, Postgres>, alias: &str) {

@@ -123,6 +123,16 @@ fn push_key_columns(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
 }
 
 pub(super) fn push_from(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, alias: &str) {
+    push_from_with(layout, q, alias, false);
+}
+
+/// As `push_from`; with `raw_pairs`, a layout of `[old, new]` pairs gives
+/// them as stored instead (`changes` null, `pairs` the column as text,
+/// `pair_event` 1 for a deletion, 2 for a creation, else 0: what
+/// `domain::changes::from_pairs` needs to read them as `push_changes`
+/// does), so that a reader of every row need not have the server rewrite
+/// each one. Other layouts give `pairs` null.
+pub(super) fn push_from_with(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, alias: &str, raw_pairs: bool) {
     q.push("(SELECT ");
     push_key_columns(q, layout);
     match &layout.event {
@@ -200,8 +210,23 @@ pub(super) fn push_from(layout: &Layout, q: &mut QueryBuilder<'_, Postgres>, ali
         }
     }
     q.push(" AS description, ");
-    push_changes(q, layout);
-    q.push(" AS changes, ");
+    match (&layout.changes, raw_pairs) {
+        (Changes::Pairs { col }, true) => {
+            q.push(format!("NULL::jsonb AS changes, t.{col}::text AS pairs, CASE WHEN "));
+            push_event_is(q, layout, DELETED);
+            q.push(" THEN 1 WHEN ");
+            push_event_is(q, layout, "created");
+            q.push(" THEN 2 ELSE 0 END AS pair_event, ");
+        }
+        (_, true) => {
+            push_changes(q, layout);
+            q.push(" AS changes, NULL::text AS pairs, 0 AS pair_event, ");
+        }
+        (_, false) => {
+            push_changes(q, layout);
+            q.push(" AS changes, ");
+        }
+    }
     match (&layout.snapshot, &layout.changes) {
         (Some(e), _) => {
             q.push("(");
@@ -374,7 +399,8 @@ fn push_changes(q: &mut QueryBuilder<'_, Postgres>, layout: &Layout) {
         }
         Changes::Pairs { col } => {
             // `[old, new]` pairs; a creation's `{field: value}` (Audited) and a
-            // value that is no pair are the new value alone.
+            // value that is no pair are the new value alone. The same rule,
+            // for pairs read as stored: `domain::changes::from_pairs`.
             let c = jsonb(col);
             // A creation's pair starts with null (PaperTrail); Audited's holds the value.
             // A deletion's pair ends with null (PaperTrail); Audited's holds the value, now gone.

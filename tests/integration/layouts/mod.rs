@@ -122,3 +122,36 @@ pub async fn open_plain(database: &str) -> Connection {
 pub fn fields(entry: &waybill::domain::reads::TimelineEntry) -> Vec<&str> {
     entry.changed_fields.iter().map(String::as_str).collect()
 }
+
+/// Whether the pairs the integrity scan decodes itself
+/// (`domain::changes::from_pairs`) read as the server's rewrite of them does,
+/// row for row, through `conn`'s layout; the number of rows compared.
+pub async fn pairs_read_alike(conn: &Connection) -> usize {
+    use sqlx::QueryBuilder;
+    let db = conn.db();
+    let mut c = db.acquire().await.unwrap();
+    let layout = waybill::domain::layout::layout(db, &mut c).await.unwrap();
+    let order = " ORDER BY h.shipment_id, h.version_no, h.ord2";
+    let mut q = QueryBuilder::new("SELECT h.changes::text FROM ");
+    layout.push_from(&mut q);
+    q.push(order);
+    let rewritten: Vec<(Option<String>,)> = q.build_query_as().fetch_all(&mut *c).await.unwrap();
+    let mut q = QueryBuilder::new("SELECT h.pairs, h.pair_event FROM ");
+    layout.push_from_raw_pairs(&mut q);
+    q.push(order);
+    let stored: Vec<(Option<String>, i32)> = q.build_query_as().fetch_all(&mut *c).await.unwrap();
+    assert_eq!(rewritten.len(), stored.len());
+    let json = |t: &Option<String>| {
+        t.as_deref()
+            .map_or(serde_json::Value::Null, |t| serde_json::from_str(t).unwrap())
+    };
+    for ((server,), (pairs, event)) in rewritten.iter().zip(&stored) {
+        assert!(pairs.is_some(), "a pairs layout gives its pairs");
+        assert_eq!(
+            waybill::domain::changes::from_pairs(json(pairs), *event),
+            json(server),
+            "{pairs:?} ({event})"
+        );
+    }
+    rewritten.len()
+}

@@ -467,6 +467,9 @@ async fn the_integrity_scan_checks_what_papertrail_allows_and_finds_what_was_don
     };
     let count = |r: &IntegrityReport, kind: FindingKind| r.counts.iter().find(|c| c.kind == kind).unwrap().count;
 
+    // The scan decodes PaperTrail's pairs itself, as the server's rewrite reads them.
+    assert_eq!(super::pairs_read_alike(&conn).await, rows_expected(&pool).await);
+
     // As PaperTrail wrote it: clean. The destroyed shipment's history is no
     // orphan; the whodunnit that is no user is information.
     let r = scan().await;
@@ -729,4 +732,13 @@ async fn database_health_wants_the_guides_indexes_in_papertrails_columns_and_bui
         definition.ends_with("ON public.versions USING btree (item_type, item_id, id DESC)"),
         "{definition}"
     );
+}
+
+/// PaperTrail's rows for shipments, counted here.
+async fn rows_expected(pool: &sqlx::PgPool) -> usize {
+    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM versions WHERE item_type = 'Shipment'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    n as usize
 }

@@ -212,6 +212,9 @@ async fn the_integrity_scan_on_audited_finds_what_its_racy_version_numbers_leave
     let (name, pool) = fresh_db().await;
     setup(&pool, AUDITED).await;
     let spec = "audited:auditable_type=Shipment";
+    // Audited's creations and destructions hold values, its updates pairs:
+    // the scan decodes them as the server's rewrite reads them.
+    assert_eq!(super::pairs_read_alike(&open(&name, spec).await).await, 4);
     // The story as Audited wrote it: clean, and every check runs but drift
     // (Audited keeps no snapshot). SHP-1 was destroyed: its history is no orphan.
     let r = scan(&name, spec).await;
