@@ -313,6 +313,12 @@ impl Layout {
         }
     }
 
+    /// Whether what changed is a stored column read as it is (Waybill's
+    /// `{field: {old, new}}`), rather than computed for each row.
+    pub fn stores_changes_as_read(&self) -> bool {
+        matches!(self.changes, sql::Changes::OldNew { .. } | sql::Changes::None)
+    }
+
     /// Whether the layout's time is stored as `timestamptz`: only then can an
     /// index on it serve a range of instants (a `timestamp` is read as UTC,
     /// an expression no index holds).

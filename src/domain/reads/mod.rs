@@ -181,19 +181,29 @@ pub fn push_entries_from(
     q.push(", ");
     push_version(q, layout, numbered);
     q.push(" AS version_no, COALESCE(h.event_type, '') AS event_type, h.actor_id::text AS actor_id, h.actor_name, h.\"timestamp\", ");
+    // Where what changed is computed (PaperTrail's pairs rewritten, two
+    // images compared), it is computed once per row, in a subquery the
+    // planner keeps (`OFFSET 0`): each mention of `h.changes` would repeat the
+    // work. A stored column is read as it is.
+    let c = if layout.stores_changes_as_read() { "h" } else { "c" };
     q.push(match reading {
         Reading::Page => format!(
             "CASE WHEN octet_length(h.description) <= 4096 THEN h.description ELSE left(h.description, 1000) || '…' END AS description,
-             CASE WHEN pg_column_size(h.changes) <= {max} AND octet_length(h.changes::text) <= {max}
-                  THEN h.changes::text END AS changes_text,
-             pg_column_size(h.changes) AS changes_bytes",
+             CASE WHEN pg_column_size({c}.changes) <= {max} AND octet_length({c}.changes::text) <= {max}
+                  THEN {c}.changes::text END AS changes_text,
+             pg_column_size({c}.changes) AS changes_bytes",
             max = json::PAGE_VALUE_BYTES
         ),
-        Reading::Whole => "h.description, h.changes::text AS changes_text, pg_column_size(h.changes) AS changes_bytes".into(),
+        Reading::Whole => format!(
+            "h.description, {c}.changes::text AS changes_text, pg_column_size({c}.changes) AS changes_bytes"
+        ),
     });
     q.push(extra);
     q.push(" FROM ");
     layout.push_from(q);
+    if c == "c" {
+        q.push(" CROSS JOIN LATERAL (SELECT h.changes OFFSET 0) c");
+    }
 }
 
 /// The row's version number: stored, counted among its record's rows (many
