@@ -155,3 +155,20 @@ pub async fn pairs_read_alike(conn: &Connection) -> usize {
     }
     rewritten.len()
 }
+
+/// The integrity scan of the whole history `conn` reads.
+pub async fn integrity_of(conn: &Connection) -> waybill::integrity::IntegrityReport {
+    let request = waybill::integrity::IntegrityRequest {
+        shipment: None,
+        since: None,
+        max_findings: None,
+    };
+    waybill::integrity::scan(
+        conn.db(),
+        &request,
+        &|_| {},
+        &tokio_util::sync::CancellationToken::new(),
+    )
+    .await
+    .unwrap()
+}

@@ -451,20 +451,7 @@ async fn the_integrity_scan_checks_what_papertrail_allows_and_finds_what_was_don
         "papertrail:item_type=Shipment,actor_table=users,records_table=shipments",
     )
     .await;
-    let scan = || async {
-        integrity::scan(
-            conn.db(),
-            &IntegrityRequest {
-                shipment: None,
-                since: None,
-                max_findings: None,
-            },
-            &|_| {},
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap()
-    };
+    let scan = || super::integrity_of(&conn);
     let count = |r: &IntegrityReport, kind: FindingKind| r.counts.iter().find(|c| c.kind == kind).unwrap().count;
 
     // The scan decodes PaperTrail's pairs itself, as the server's rewrite reads them.

@@ -2,10 +2,8 @@
 //! (`tests/fixtures/django_history.py`): each row the whole record after a change.
 
 use serde_json::json;
-use tokio_util::sync::CancellationToken;
 use waybill::domain::layout::{detect, Preset};
 use waybill::domain::TimelineFilter;
-use waybill::integrity::{self, IntegrityRequest};
 use waybill::timeline::{self, blame, version};
 
 use super::{fields, fresh_db, open, open_plain, write_with};
@@ -120,18 +118,7 @@ async fn the_integrity_scan_finds_what_a_bulk_update_did_behind_simple_historys_
     let found = detect::detect(open_plain(&name).await.db()).await.unwrap();
     let h = found.iter().find(|f| f.preset == Preset::SimpleHistory).unwrap();
     let conn = open(&name, &h.spec).await;
-    let r = integrity::scan(
-        conn.db(),
-        &IntegrityRequest {
-            shipment: None,
-            since: None,
-            max_findings: None,
-        },
-        &|_| {},
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let r = super::integrity_of(&conn).await;
     // Each row is the whole record: numbered by history_id, what changed read
     // from consecutive rows. What is left to check is the records against them.
     let not_checked: Vec<&str> = r

@@ -13,10 +13,9 @@
 
 use serde_json::json;
 use sqlx::PgPool;
-use tokio_util::sync::CancellationToken;
 use waybill::domain::layout::{detect, Preset};
 use waybill::domain::TimelineFilter;
-use waybill::integrity::{self, FindingKind, IntegrityReport, IntegrityRequest};
+use waybill::integrity::{FindingKind, IntegrityReport};
 use waybill::overview::{self, OverviewRange, OverviewRequest};
 use waybill::timeline::{self, blame, version};
 
@@ -168,15 +167,7 @@ async fn audited() {
 
 /// The integrity scan of the whole history, read through `spec`.
 async fn scan(database: &str, spec: &str) -> IntegrityReport {
-    let conn = open(database, spec).await;
-    let request = IntegrityRequest {
-        shipment: None,
-        since: None,
-        max_findings: None,
-    };
-    integrity::scan(conn.db(), &request, &|_| {}, &CancellationToken::new())
-        .await
-        .unwrap_or_else(|e| panic!("{spec}: {e}"))
+    super::integrity_of(&open(database, spec).await).await
 }
 
 /// Each kind the scan found, with how many, and the kinds it did not check.
@@ -194,6 +185,24 @@ fn found(r: &IntegrityReport) -> (Vec<(&'static str, u64)>, Vec<&'static str>) {
         .map(|c| c.kind.code())
         .collect();
     (found, not_checked)
+}
+
+/// SHP-2 (Tea) booked, set in transit, given a carrier by ana: three
+/// versions written by the layout's trigger, in one transaction.
+async fn tea_through_the_trigger(pool: &PgPool) {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('app.user', '1', true)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for sql in [
+        "INSERT INTO shipments VALUES (2, 'SHP-2', 'Tea', 'booked', NULL)",
+        "UPDATE shipments SET status = 'in_transit' WHERE id = 2",
+        "UPDATE shipments SET carrier = 'DHL' WHERE id = 2",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
 }
 
 /// Statements with the application's user `user` and the trigger off:
@@ -235,19 +244,7 @@ async fn the_integrity_scan_on_audited_finds_what_its_racy_version_numbers_leave
     // SHP-2 by the trigger, then what races and hand edits leave: a version
     // number taken twice (MAX + 1, audited #469), a version deleted, a time
     // set back, the row changed with the trigger off.
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('app.user', '1', true)")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    for sql in [
-        "INSERT INTO shipments VALUES (2, 'SHP-2', 'Tea', 'booked', NULL)",
-        "UPDATE shipments SET status = 'in_transit' WHERE id = 2",
-        "UPDATE shipments SET carrier = 'DHL' WHERE id = 2",
-    ] {
-        sqlx::query(sql).execute(&mut *tx).await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    tea_through_the_trigger(&pool).await;
     behind_its_back(
         &pool,
         &[
@@ -364,19 +361,7 @@ async fn the_integrity_scan_on_supa_audit_chains_each_before_to_the_after_before
             ]
         )
     );
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('app.user', '1', true)")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    for sql in [
-        "INSERT INTO shipments VALUES (2, 'SHP-2', 'Tea', 'booked', NULL)",
-        "UPDATE shipments SET status = 'in_transit' WHERE id = 2",
-        "UPDATE shipments SET carrier = 'DHL' WHERE id = 2",
-    ] {
-        sqlx::query(sql).execute(&mut *tx).await.unwrap();
-    }
-    tx.commit().await.unwrap();
+    tea_through_the_trigger(&pool).await;
     // The second version's "before" says on_hold where the first left booked
     // (a write from a stale copy); the third's row was retitled in both images
     // (a hand edit): neither a change of its own nor the version before.
