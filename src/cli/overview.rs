@@ -112,7 +112,7 @@ fn print(o: &Overview) {
         o.exceptions.raised,
         o.exceptions.open
     );
-    if !o.time_indexed {
+    if !o.time_indexed && o.time_indexable {
         say!("(read without an index on \"timestamp\": `waybill indexes --apply --optional` creates one)");
     }
     say!();

@@ -211,9 +211,12 @@ pub struct Overview {
     pub exceptions: Exceptions,
     /// In the order shipments go through them, then others by name.
     pub statuses: Vec<StatusTime>,
-    /// Whether an index starting with `"timestamp"` serves the range: without
-    /// one, the overview reads the whole history table.
+    /// Whether an index starting with the history's time serves the range:
+    /// without one, the overview reads the whole history table.
     pub time_indexed: bool,
+    /// Whether one could (Database health offers it): not where the time is
+    /// no `timestamptz` column of its own (Rails' and Django's `timestamp`).
+    pub time_indexable: bool,
     /// How long the core call took.
     #[ts(type = "number")]
     pub took_ms: u64,

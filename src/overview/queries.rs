@@ -299,6 +299,7 @@ pub(super) async fn counts(
         exceptions: Exceptions::default(),
         statuses,
         time_indexed,
+        time_indexable: layout.time_indexable(),
         took_ms: 0,
     })
 }

@@ -87,7 +87,7 @@ pub fn html(o: &Overview) -> Result<String> {
         figure("exceptions raised", o.exceptions.raised),
         figure("still open", o.exceptions.open),
     );
-    if !o.time_indexed {
+    if !o.time_indexed && o.time_indexable {
         h.push_str(
             "<p class=\"note\">Read without an index on the history table's \"timestamp\": \
              Database health in Waybill offers one.</p>\n",

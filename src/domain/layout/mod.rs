@@ -326,6 +326,12 @@ impl Layout {
         self.time.as_ref().is_some_and(|t| t.ty() == "timestamp with time zone")
     }
 
+    /// Whether an index on the time could serve a range of instants: a
+    /// `timestamptz` column of its own.
+    pub fn time_indexable(&self) -> bool {
+        self.time_is_instant() && matches!(self.time, Some(Expr::Column { .. }))
+    }
+
     /// The columns of the row filters (`item_type`), by name.
     pub fn filter_columns(&self) -> Vec<String> {
         self.mapping.filter.keys().cloned().collect()

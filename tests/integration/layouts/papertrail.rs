@@ -657,6 +657,10 @@ async fn the_overview_reads_papertrails_versions() {
     );
     assert_eq!((o.exceptions.raised, o.exceptions.open), (0, 0));
     assert!(!o.time_indexed, "PaperTrail's fixture has no index on created_at");
+    assert!(
+        !o.time_indexable,
+        "nor could one serve a range: created_at is a timestamp, read as UTC"
+    );
 }
 
 #[tokio::test]

@@ -31,10 +31,15 @@ activity: Activity, changes: number, shipments_changed: number, actors_active: n
  */
 statuses: Array<StatusTime>, 
 /**
- * Whether an index starting with `"timestamp"` serves the range: without
- * one, the overview reads the whole history table.
+ * Whether an index starting with the history's time serves the range:
+ * without one, the overview reads the whole history table.
  */
 time_indexed: boolean, 
+/**
+ * Whether one could (Database health offers it): not where the time is
+ * no `timestamptz` column of its own (Rails' and Django's `timestamp`).
+ */
+time_indexable: boolean, 
 /**
  * How long the core call took.
  */
