@@ -121,19 +121,27 @@ pub(crate) fn redundancies(actual: &[Actual]) -> Vec<Redundancy> {
     out
 }
 
-/// The redundant indexes and their real size.
+/// The redundant indexes and their real size, on `table` where the
+/// connection reads Waybill's own layout, else on the history table its
+/// mapping names (as `verify` does).
 pub async fn advise(db: &Db, table: &HistoryTable) -> Result<Advice> {
-    let ((database, table_bytes, _), actual) = db
+    let ((database, table_bytes, _), actual, table) = db
         .read(|r| async move {
             let mut tx = r.conn().await;
-            let found = require_table(&mut tx, table).await?;
-            Ok((found, actual_indexes(&mut tx, table).await?))
+            let layout = crate::domain::layout::layout(db, &mut tx).await?;
+            let table = if layout.is_waybill() {
+                table.clone()
+            } else {
+                layout.table()?
+            };
+            let found = require_table(&mut tx, &table).await?;
+            Ok((found, actual_indexes(&mut tx, &table).await?, table))
         })
         .await?;
     let redundant = redundancies(&actual);
     Ok(Advice {
         database,
-        table: table.clone(),
+        table,
         savings_bytes: redundant.iter().map(|r| r.size_bytes).sum(),
         index_bytes: actual.iter().map(|a| a.found.size_bytes).sum(),
         table_bytes,

@@ -723,6 +723,24 @@ async fn database_health_wants_the_guides_indexes_in_papertrails_columns_and_bui
         definition.ends_with("ON public.versions USING btree (item_type, item_id, id DESC)"),
         "{definition}"
     );
+
+    // The advisor reads the same table: PaperTrail's own index now begins
+    // others, and the guide's (record, time) index begins its composite one
+    // (as it does on Waybill's own table).
+    let advice = waybill::health::advise::advise(conn.db(), &table).await.unwrap();
+    assert_eq!(advice.table.name, "versions");
+    let redundant: Vec<(&str, &str)> = advice
+        .redundant
+        .iter()
+        .map(|r| (r.index.as_str(), r.covered_by.as_str()))
+        .collect();
+    assert_eq!(
+        redundant,
+        [
+            ("idx_versions_timestamp_desc", "idx_versions_composite"),
+            ("index_versions_on_item_type_and_item_id", "idx_versions_composite")
+        ]
+    );
 }
 
 /// PaperTrail's rows for shipments, counted here.
