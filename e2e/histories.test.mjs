@@ -181,6 +181,8 @@ test("a PaperTrail history is found, opened, remembered, and read like Waybill's
   assert.match(await again.text(notHere), /PaperTrail keeps no version numbers/);
   assert.equal((await again.$$('[data-testid="run"]')).length, 0, "no Run button for a test that cannot run");
   console.log(`screenshot: ${await run.screenshot("histories-concurrency.png")}`);
+  await again.click((await again.$$('[data-testid="concurrency-to-integrity"]'))[0]);
+  await again.waitFor('[data-testid="integrity-form"]', { timeout: 15_000 });
 });
 
 function psql(sql) {

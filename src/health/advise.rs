@@ -129,11 +129,7 @@ pub async fn advise(db: &Db, table: &HistoryTable) -> Result<Advice> {
         .read(|r| async move {
             let mut tx = r.conn().await;
             let layout = crate::domain::layout::layout(db, &mut tx).await?;
-            let table = if layout.is_waybill() {
-                table.clone()
-            } else {
-                layout.table()?
-            };
+            let table = layout.table_or(table)?;
             let found = require_table(&mut tx, &table).await?;
             Ok((found, actual_indexes(&mut tx, &table).await?, table))
         })

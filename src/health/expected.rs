@@ -169,7 +169,9 @@ pub struct Wanted {
 /// version column, and the status index (on Waybill's `changes`) not at all.
 pub fn wanted(layout: &Layout) -> (Vec<Wanted>, Vec<Wanted>) {
     let own = layout.is_waybill();
-    let table = layout.table().map(|t| t.name).unwrap_or_default();
+    let table = HistoryTable::parse(&layout.table_name)
+        .map(|t| t.name)
+        .unwrap_or_default();
     let translate = |e: &ExpectedIndex| -> Option<Wanted> {
         if !own && (e.predicate.is_some() || (e.unique && layout.order() != OrderKind::Version)) {
             return None;

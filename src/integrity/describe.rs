@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 
 use super::{Finding, FindingKind, Writer};
 use crate::domain::changes::short;
-use crate::domain::layout::{ActorTable, Layout, OrderKind};
+use crate::domain::layout::{Layout, OrderKind};
 use crate::error::Result;
 
 /// A value as evidence: text in quotes, so `"1"` and `1` read apart.
@@ -21,33 +21,17 @@ fn shown(v: &Value) -> String {
 
 /// Fills in `actor_name` from the layout's actor table.
 pub(super) async fn name_writers(conn: &mut PgConnection, layout: &Layout, findings: &mut [Finding]) -> Result<()> {
-    let Some(ActorTable {
-        table,
-        key,
-        label: Some(label),
-        ..
-    }) = layout.actor_table()
-    else {
-        return Ok(());
-    };
     let mut ids: Vec<String> = findings
         .iter()
         .flat_map(|f| f.writers.iter().filter_map(|w| w.actor_id.clone()))
         .collect();
     ids.sort();
     ids.dedup();
-    if ids.is_empty() {
-        return Ok(());
-    }
-    // As text: the history may keep actors as text where the table's key is a number.
-    let names: HashMap<String, String> = crate::db::query_as::<(String, String)>(&format!(
-        "SELECT a.{key}::text, a.{label}::text FROM {table} a WHERE a.{key}::text = ANY($1) AND a.{label} IS NOT NULL"
-    ))
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
+    let names: HashMap<String, String> = crate::domain::actors::names(conn, layout, ids)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect();
     for w in findings.iter_mut().flat_map(|f| f.writers.iter_mut()) {
         w.actor_name = w.actor_id.as_ref().and_then(|id| names.get(id).cloned());
     }

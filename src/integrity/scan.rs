@@ -96,7 +96,7 @@ async fn scan_in(
         .iter()
         .filter_map(|&kind| Some((kind, not_checked(&layout, kind)?)))
         .collect();
-    let unique_rule = crate::domain::layout::catalog::unique_versions(conn, &layout).await?;
+    let unique_rule = crate::domain::layout::indexed::unique_versions(conn, &layout).await?;
     let shipment = match &request.shipment {
         Some(key) => Some(crate::domain::record::find(conn, &layout, key).await?),
         None => None,

@@ -100,31 +100,6 @@ fn counts_query<'a>(
     q
 }
 
-/// Names of the most active actors (as text), from the layout's actor table.
-async fn actor_names(
-    conn: &mut PgConnection,
-    layout: &Layout,
-    ids: Vec<String>,
-) -> Result<Vec<(String, String, Option<String>)>> {
-    let Some(a) = layout.actor_table().filter(|_| !ids.is_empty()) else {
-        return Ok(Vec::new());
-    };
-    let Some(label) = &a.label else { return Ok(Vec::new()) };
-    let email = a
-        .email
-        .as_ref()
-        .map_or("NULL::text".to_string(), |e| format!("a.{e}::text"));
-    // As text: a history may keep actors as text where the table's key is a number.
-    Ok(query_as(&format!(
-        "SELECT a.{key}::text, a.{label}::text, {email} FROM {table} a WHERE a.{key}::text = ANY($1) AND a.{label} IS NOT NULL",
-        key = a.key,
-        table = a.table
-    ))
-    .bind(ids)
-    .fetch_all(&mut *conn)
-    .await?)
-}
-
 /// Records in each status now, from the records table (the concurrency
 /// test's shipments left out).
 async fn now_in_status(conn: &mut PgConnection, layout: &Layout) -> Result<Vec<(String, i64)>> {
@@ -249,15 +224,15 @@ pub(super) async fn counts(
     );
 
     let ids: Vec<String> = actors.iter().filter_map(|a| a.0.clone()).collect();
-    let names = actor_names(conn, layout, ids).await?;
+    let names = crate::domain::actors::names(conn, layout, ids).await?;
     let top_actors = actors
         .into_iter()
         .map(|(id, changes)| {
-            let known = names.iter().find(|n| Some(&n.0) == id.as_ref());
+            let known = names.iter().find(|n| Some(&n.id) == id.as_ref());
             ActiveActor {
                 id,
-                name: known.map(|n| n.1.clone()),
-                email: known.and_then(|n| n.2.clone()),
+                name: known.map(|n| n.name.clone()),
+                email: known.and_then(|n| n.email.clone()),
                 changes,
             }
         })
@@ -281,7 +256,7 @@ pub(super) async fn counts(
     top_shipments.sort_by(|a, b| b.changes.cmp(&a.changes).then(a.reference.cmp(&b.reference)));
 
     let statuses = merge_statuses(Vec::new(), now_in_status(conn, layout).await?);
-    let time_indexed = crate::domain::layout::catalog::time_indexed(conn, layout).await?;
+    let time_indexed = crate::domain::layout::indexed::time_indexed(conn, layout).await?;
     Ok(Overview {
         since: String::new(),
         until: String::new(),

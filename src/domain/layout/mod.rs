@@ -15,6 +15,7 @@
 
 pub mod catalog;
 pub mod detect;
+pub mod indexed;
 pub mod mapping;
 pub mod numbering;
 pub mod presets;
@@ -337,9 +338,15 @@ impl Layout {
         self.mapping.filter.keys().cloned().collect()
     }
 
-    /// The history table, for health and people: schema and name.
-    pub fn table(&self) -> Result<crate::domain::HistoryTable> {
-        crate::domain::HistoryTable::parse(&self.table_name)
+    /// The history table, for health and people: `own` (where a profile
+    /// keeps Waybill's, perhaps in a schema of its own) on Waybill's layout,
+    /// else the one the mapping names.
+    pub fn table_or(&self, own: &crate::domain::HistoryTable) -> Result<crate::domain::HistoryTable> {
+        if self.is_waybill() {
+            Ok(own.clone())
+        } else {
+            crate::domain::HistoryTable::parse(&self.table_name)
+        }
     }
 
     /// The record key's type as the history stores it (`uuid`, `bigint`…).

@@ -9,6 +9,7 @@
 mod errors;
 mod guide;
 mod papertrail;
+mod papertrail_tools;
 mod periods;
 mod simple_history;
 mod triggers;
